@@ -1,0 +1,81 @@
+// quantkit kernel interface: plain C++17, no Node, no allocation.
+//
+// Every kernel mirrors the TypeScript reference in packages/quant-core/src/kernels bit for bit (docs/SPEC.md):
+//
+//   quantize:   t = fl(x / fl(scale))           profile ONNX    (true division in the input precision)
+//               t = fl(x * fl(1 / fl(scale)))   profile PYTORCH (reciprocal multiply)
+//               t clamped to [qmin - zp, qmax - zp] in the float domain, NaN -> qmin - zp
+//               q = roundHalfEven(t) + zp
+//   dequantize: out = round_to_out_precision((double)(q - zp) * scale)
+//               (for a float32 output and a scale exactly representable as float, that is a float multiply)
+//   min/max:    NaN ignored; empty or all-NaN input -> min = +inf, max = -inf
+//   abs-max:    max |x| over non-NaN elements, 0 when there are none
+//   pack:       ONNX order, element 0 in the lowest bits; padding bits zero
+//
+// fl() is float32 rounding for float inputs and nothing for double inputs; for float inputs the scale argument is
+// already a float (the caller rounds it). Kernels operate on contiguous runs; per-axis and blocked granularities are
+// driven by granularity.h on top of them. Builds use -ffp-contract=off so no fused multiply-add changes a result.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace quantkit {
+
+enum class Profile : int32_t { Onnx = 0, PyTorch = 1 };
+
+// Integer storage types, in the order the binding passes them.
+enum class IntType : int32_t { I8 = 0, U8 = 1, I16 = 2, U16 = 3 };
+
+struct QuantSpec {
+  int32_t qmin;
+  int32_t qmax;
+  Profile profile;
+};
+
+// Running sums of a fused quantize -> dequantize; combined into metrics by the caller (see metrics in
+// packages/quant-core/src/metrics.ts). Accumulated in double.
+struct ErrorSums {
+  double sum_sq = 0;
+  double sum_abs = 0;
+  double max_abs = 0;
+  double sum_ref2 = 0;
+  double sum_approx2 = 0;
+  double dot = 0;
+};
+
+struct KernelTable {
+  const char* isa;  // "scalar" or "avx2"
+
+  // x[0, n) -> out[0, n) of out_type, with one scale and zero point.
+  void (*quantize_f32)(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
+  void (*quantize_f64)(const double* x, size_t n, double scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
+
+  // q[0, n) of q_type -> out[0, n).
+  void (*dequantize_f32)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, float* out);
+  void (*dequantize_f64)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, double* out);
+
+  // Quantize then dequantize x[0, n) into out[0, n) (same precision as x), adding the error of every element to sums
+  // (sums are per call; the caller merges the sums of consecutive chunks in order).
+  void (*fake_quantize_f32)(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, float* out, ErrorSums* sums);
+  void (*fake_quantize_f64)(const double* x, size_t n, double scale, int32_t zp, QuantSpec spec, double* out, ErrorSums* sums);
+
+  // Folds x[0, n) into *min / *max (callers initialise them to +inf / -inf).
+  void (*min_max_f32)(const float* x, size_t n, double* min, double* max);
+  void (*min_max_f64)(const double* x, size_t n, double* min, double* max);
+  // Folds max |x| into *abs_max (callers initialise it to 0).
+  void (*abs_max_f32)(const float* x, size_t n, double* abs_max);
+  void (*abs_max_f64)(const double* x, size_t n, double* abs_max);
+
+  // n codes (int8 or uint8 bytes) -> ceil(n * bits / 8) packed bytes; bits is 2 or 4.
+  void (*pack)(const uint8_t* q, size_t n, int bits, uint8_t* out);
+  // ceil(n * bits / 8) packed bytes -> n codes, sign-extended when is_signed.
+  void (*unpack)(const uint8_t* packed, size_t n, int bits, bool is_signed, uint8_t* out);
+};
+
+extern const KernelTable kScalarKernels;
+#if defined(__x86_64__) || defined(_M_X64)
+extern const KernelTable kAvx2Kernels;
+#endif
+
+}  // namespace quantkit

@@ -1,0 +1,326 @@
+import type { Backend } from './backend.js';
+import { ErrorCodes, fail } from './errors.js';
+import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedGranularity } from './layout.js';
+import { accumulateError, errorReportOf, newErrorSums } from './metrics.js';
+import { qparamsFromRange } from './params.js';
+import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
+import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile, QuantizationErrorReport, QuantizedTensor, Scheme } from './types.js';
+import {
+  checkBoolean,
+  checkFloatArray,
+  checkProfile,
+  checkScale,
+  checkScales,
+  checkScheme,
+  checkZeroPoint,
+  checkZeroPoints,
+  describe,
+  isArrayLikeOfNumbers,
+} from './validate.js';
+
+export interface QuantizeOptions {
+  /** 'affine' (default): unsigned codes with a zero point; 'symmetric': signed codes, zero point 0. */
+  readonly scheme?: Scheme;
+  /** 2..16, default 8. */
+  readonly bits?: number;
+  /** 'tensor' (default), { axis } for one scale per channel, { axis, blockSize } for blocks along an axis. */
+  readonly granularity?: Granularity;
+  /** Row-major shape; required for per-axis and blocked granularity. Default: [x.length]. */
+  readonly shape?: readonly number[];
+  /** 'minmax' (default) or an explicit range; per-axis and blocked take one min and max per group. */
+  readonly range?: 'minmax' | { readonly min: number | ArrayLike<number>; readonly max: number | ArrayLike<number> };
+  /** Drop the lowest code: symmetric [-(2^(b-1)-1), 2^(b-1)-1], affine [1, 2^b-1]. */
+  readonly narrowRange?: boolean;
+  /** 'onnx' (default, true division) or 'pytorch' (reciprocal multiply). */
+  readonly profile?: Profile;
+  /** Pack 2- or 4-bit codes into bytes (ONNX order). */
+  readonly packed?: boolean;
+  /** Explicit parameters instead of a range: one number, or one per group. */
+  readonly scale?: number | ArrayLike<number>;
+  readonly zeroPoint?: number | ArrayLike<number>;
+}
+
+/** Resolved quantization parameters; `scale` and `zeroPoint` are numbers per tensor and arrays per group. */
+export interface QuantParams {
+  readonly scale: number | FloatArray;
+  readonly zeroPoint: number | Int32Array;
+  readonly scheme: Scheme;
+  readonly bits: number;
+  readonly qmin: number;
+  readonly qmax: number;
+  readonly shape: readonly number[];
+  readonly axis?: number;
+  readonly blockSize?: number;
+  readonly scaleShape?: readonly number[];
+}
+
+export interface FakeQuantizeResult {
+  readonly values: FloatArray;
+  readonly error: QuantizationErrorReport;
+  readonly params: QuantParams;
+}
+
+export interface QuantApi {
+  quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor;
+  dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray;
+  fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray;
+  fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult;
+  computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams;
+  quantizationError(reference: ArrayLike<number>, approx: ArrayLike<number>): QuantizationErrorReport;
+}
+
+/** Everything quantize needs, resolved and validated once. */
+interface Plan {
+  readonly x: FloatArray;
+  readonly dtype: FloatDType;
+  readonly scheme: Scheme;
+  readonly storage: StorageSpec;
+  readonly kernel: KernelSpec;
+  readonly narrowRange: boolean;
+  readonly shape: readonly number[];
+  readonly granularity: ResolvedGranularity;
+}
+
+function plan(x: unknown, options: QuantizeOptions | undefined, backend: Backend): Plan {
+  checkFloatArray(x, 'x');
+  const o = options ?? {};
+  if (typeof o !== 'object') fail(ErrorCodes.OPTION, `options must be an object, got ${describe(o)}`);
+  const scheme = checkScheme(o.scheme);
+  const narrowRange = checkBoolean(o.narrowRange, 'narrowRange');
+  const packed = checkBoolean(o.packed, 'packed');
+  const storage = storageSpec(scheme, o.bits ?? 8, narrowRange, packed);
+  const profile = checkProfile(o.profile);
+  const shape = resolveShape(o.shape, x.length);
+  const granularity = resolveGranularity(o.granularity, shape);
+  const dtype: FloatDType = x instanceof Float32Array ? 'float32' : 'float64';
+  checkCapabilities(backend, dtype, profile, storage, granularity);
+  return { x, dtype, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity };
+}
+
+function checkCapabilities(backend: Backend, dtype: FloatDType, profile: Profile, storage: StorageSpec, g: ResolvedGranularity): void {
+  const c = backend.capabilities;
+  const missing =
+    (dtype === 'float64' && !c.float64 && 'Float64Array input') ||
+    (!c.profiles.includes(profile) && `profile '${profile}'`) ||
+    (!c.bits.includes(storage.bits) && `${storage.bits}-bit codes`) ||
+    (storage.packed && !c.packedBits.includes(storage.bits as 2 | 4) && `${storage.bits}-bit packing`) ||
+    (g.kind === 'axis' && !c.perAxis && 'per-axis granularity') ||
+    (g.kind === 'block' && !c.blocked && 'blocked granularity');
+  if (missing) fail(ErrorCodes.BACKEND, `backend '${backend.name}' does not support ${missing}`);
+}
+
+function rangeBound(v: unknown, name: string): number | ArrayLike<number> {
+  if (typeof v === 'number' || isArrayLikeOfNumbers(v)) return v;
+  return fail(ErrorCodes.RANGE, `range.${name} must be a number or an array of numbers, got ${describe(v)}`);
+}
+
+/** Per-group min/max from the data, or from an explicit range option. */
+function groupRanges(p: Plan, options: QuantizeOptions, backend: Backend): { min: Float64Array; max: Float64Array } {
+  const groups = p.granularity.groups;
+  const min = new Float64Array(groups);
+  const max = new Float64Array(groups);
+  const range = options.range ?? 'minmax';
+  if (range === 'minmax') {
+    const g = p.granularity;
+    if (g.kind === 'tensor') {
+      const r = backend.minMax(p.x);
+      min[0] = r.min;
+      max[0] = r.max;
+    } else if (g.kind === 'axis') backend.minMaxAxis(p.x, g.layout, min, max);
+    else backend.minMaxBlocked(p.x, g.layout, min, max);
+    return { min, max };
+  }
+  if (typeof range !== 'object' || range === null) fail(ErrorCodes.OPTION, `range must be 'minmax' or { min, max }, got ${JSON.stringify(range)}`);
+  const lo = rangeBound(range.min, 'min');
+  const hi = rangeBound(range.max, 'max');
+  for (const [bound, target, name] of [[lo, min, 'min'], [hi, max, 'max']] as const) {
+    if (typeof bound === 'number') {
+      if (groups !== 1) fail(ErrorCodes.RANGE, `range.${name} must be an array of ${groups} numbers for this granularity`);
+      target[0] = bound;
+    } else {
+      if (bound.length !== groups) fail(ErrorCodes.RANGE, `range.${name} has ${bound.length} elements; this granularity needs ${groups}`);
+      for (let i = 0; i < groups; i++) {
+        if (typeof bound[i] !== 'number') fail(ErrorCodes.RANGE, `range.${name}[${i}] must be a number`);
+        target[i] = bound[i]!;
+      }
+    }
+  }
+  return { min, max };
+}
+
+function resolveParams(p: Plan, options: QuantizeOptions, backend: Backend): QuantParams {
+  const single = p.dtype === 'float32';
+  const groups = p.granularity.groups;
+  let scale: number | FloatArray;
+  let zeroPoint: number | Int32Array;
+  if (options.scale !== undefined) {
+    if (options.range !== undefined) fail(ErrorCodes.OPTION, 'pass either range or scale/zeroPoint, not both');
+    const zp = options.zeroPoint ?? (p.granularity.kind === 'tensor' ? 0 : new Int32Array(groups));
+    if (p.granularity.kind === 'tensor') {
+      scale = checkScale(options.scale, single);
+      zeroPoint = checkZeroPoint(zp, p.storage);
+    } else {
+      scale = checkScales(options.scale, groups, single);
+      zeroPoint = checkZeroPoints(zp, groups, p.storage);
+    }
+  } else {
+    if (options.zeroPoint !== undefined) fail(ErrorCodes.OPTION, 'zeroPoint needs an explicit scale');
+    const { min, max } = groupRanges(p, options, backend);
+    const scales = single ? new Float32Array(groups) : new Float64Array(groups);
+    const zps = new Int32Array(groups);
+    for (let i = 0; i < groups; i++) {
+      const q = qparamsFromRange(min[i]!, max[i]!, p.scheme, p.storage, p.dtype);
+      scales[i] = q.scale;
+      zps[i] = q.zeroPoint;
+    }
+    scale = p.granularity.kind === 'tensor' ? scales[0]! : scales;
+    zeroPoint = p.granularity.kind === 'tensor' ? zps[0]! : zps;
+  }
+  const g = p.granularity;
+  return {
+    scale,
+    zeroPoint,
+    scheme: p.scheme,
+    bits: p.storage.bits,
+    qmin: p.storage.qmin,
+    qmax: p.storage.qmax,
+    shape: p.shape,
+    ...(g.kind !== 'tensor' ? { axis: g.axis } : {}),
+    ...(g.kind === 'block' ? { blockSize: g.blockSize, scaleShape: g.scaleShape } : {}),
+  };
+}
+
+function runQuantize(backend: Backend, p: Plan, q: QuantParams, out: IntArray): void {
+  const g = p.granularity;
+  if (g.kind === 'tensor') backend.quantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, out);
+  else if (g.kind === 'axis') backend.quantizeAxis(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
+  else backend.quantizeBlocked(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
+}
+
+function runDequantize(backend: Backend, g: ResolvedGranularity, codes: IntArray, scale: number | FloatArray, zeroPoint: number | Int32Array, out: FloatArray): void {
+  if (g.kind === 'tensor') backend.dequantizeTensor(codes, scale as number, zeroPoint as number, out);
+  else if (g.kind === 'axis') backend.dequantizeAxis(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out);
+  else backend.dequantizeBlocked(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out);
+}
+
+function granularityOf(qt: QuantizedTensor): Granularity {
+  if (qt.axis === undefined) return 'tensor';
+  return qt.blockSize === undefined ? { axis: qt.axis } : { axis: qt.axis, blockSize: qt.blockSize };
+}
+
+function allocateFloat(dtype: FloatDType, length: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+}
+
+/** Binds the high-level API to a backend: validation and parameter choice happen here, once, for every backend. */
+export function createQuantApi(backend: Backend): QuantApi {
+  function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
+    const p = plan(x, options, backend);
+    return resolveParams(p, options ?? {}, backend);
+  }
+
+  function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
+    const p = plan(x, options, backend);
+    const q = resolveParams(p, options ?? {}, backend);
+    const codes = allocateCodes(p.storage, x.length);
+    runQuantize(backend, p, q, codes);
+    let data: IntArray = codes;
+    if (p.storage.packed) {
+      data = new Uint8Array(packedByteLength(x.length, p.storage.bits as 2 | 4));
+      backend.pack(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data);
+    }
+    return {
+      data,
+      scale: q.scale,
+      zeroPoint: q.zeroPoint,
+      scheme: p.scheme,
+      bits: p.storage.bits,
+      shape: p.shape,
+      ...(q.axis !== undefined ? { axis: q.axis } : {}),
+      ...(q.blockSize !== undefined ? { blockSize: q.blockSize } : {}),
+      packed: p.storage.packed,
+      narrowRange: p.narrowRange,
+      profile: p.kernel.profile,
+      dtype: p.dtype,
+    };
+  }
+
+  function dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray {
+    if (typeof qt !== 'object' || qt === null) fail(ErrorCodes.INPUT_TYPE, `dequantize needs a QuantizedTensor, got ${describe(qt)}`);
+    const scheme = checkScheme(qt.scheme);
+    const packed = checkBoolean(qt.packed, 'packed');
+    const storage = storageSpec(scheme, qt.bits, checkBoolean(qt.narrowRange, 'narrowRange'), packed);
+    const dtype = qt.dtype === undefined ? 'float32' : qt.dtype;
+    if (dtype !== 'float32' && dtype !== 'float64') fail(ErrorCodes.OPTION, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+    const shape = checkShape(qt.shape);
+    const length = shapeSize(shape);
+    const g = resolveGranularity(granularityOf(qt), shape);
+    const single = dtype === 'float32';
+    const scale = g.kind === 'tensor' ? checkScale(qt.scale, single) : checkScales(qt.scale, g.groups, single);
+    const zeroPoint = g.kind === 'tensor' ? checkZeroPoint(qt.zeroPoint, storage) : checkZeroPoints(qt.zeroPoint, g.groups, storage);
+    let codes: IntArray;
+    if (packed) {
+      const bits = storage.bits as 2 | 4;
+      const bytes = packedByteLength(length, bits);
+      if (!(qt.data instanceof Uint8Array) || qt.data.length !== bytes) {
+        fail(ErrorCodes.PACKED, `packed ${bits}-bit data for ${length} elements must be a Uint8Array of ${bytes} bytes, got ${describe(qt.data)} of ${(qt.data as ArrayLike<number> | undefined)?.length} elements`);
+      }
+      codes = allocateCodes(storage, length);
+      backend.unpack(qt.data, bits, storage.signed, codes as Int8Array | Uint8Array);
+    } else {
+      checkOutputLike(qt.data, codeArrayName(storage), length, 'data');
+      codes = qt.data;
+    }
+    const target = out ?? allocateFloat(dtype, length);
+    if (out !== undefined) {
+      checkFloatArray(out, 'out');
+      if (out.length !== length) fail(ErrorCodes.OUTPUT, `out must have ${length} elements, got ${out.length}`);
+    }
+    runDequantize(backend, g, codes, scale, zeroPoint, target);
+    return target;
+  }
+
+  function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
+    const p = plan(x, options, backend);
+    const q = resolveParams(p, options ?? {}, backend);
+    const values = allocateFloat(p.dtype, x.length);
+    if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
+      const error = backend.fakeQuantizeTensor(x, q.scale as number, q.zeroPoint as number, p.kernel, values);
+      return { values, error, params: q };
+    }
+    const codes = allocateCodes(p.storage, x.length);
+    runQuantize(backend, p, q, codes);
+    runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, values);
+    return { values, error: quantizationError(x, values), params: q };
+  }
+
+  function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
+    const p = plan(x, options, backend);
+    const q = resolveParams(p, options ?? {}, backend);
+    const codes = allocateCodes(p.storage, x.length);
+    runQuantize(backend, p, q, codes);
+    const values = allocateFloat(p.dtype, x.length);
+    runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, values);
+    return values;
+  }
+
+  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError };
+}
+
+function checkOutputLike(data: unknown, expectedName: string, length: number, name: string): void {
+  if (describe(data) !== expectedName) fail(ErrorCodes.INPUT_TYPE, `${name} must be a ${expectedName} for this scheme and bit width, got ${describe(data)}`);
+  const len = (data as ArrayLike<number>).length;
+  if (len !== length) fail(ErrorCodes.SHAPE, `${name} has ${len} elements but the shape holds ${length}`);
+}
+
+/** Error metrics of `approx` against `reference`, in float64 (see metrics.ts for empty and all-zero inputs). */
+export function quantizationError(reference: ArrayLike<number>, approx: ArrayLike<number>): QuantizationErrorReport {
+  if (!isArrayLikeOfNumbers(reference)) fail(ErrorCodes.INPUT_TYPE, `reference must be an array of numbers, got ${describe(reference)}`);
+  if (!isArrayLikeOfNumbers(approx)) fail(ErrorCodes.INPUT_TYPE, `approx must be an array of numbers, got ${describe(approx)}`);
+  if (reference.length !== approx.length) {
+    fail(ErrorCodes.SHAPE, `reference has ${reference.length} elements but approx has ${approx.length}`);
+  }
+  const sums = newErrorSums();
+  for (let i = 0; i < reference.length; i++) accumulateError(sums, reference[i]!, approx[i]!);
+  return errorReportOf(sums, reference.length);
+}

@@ -1,0 +1,47 @@
+/**
+ * Every error quantkit throws on purpose is a QuantError with a stable `code`.
+ * Codes never change meaning; messages may be improved. Validation happens once,
+ * in TypeScript, before any kernel (reference or native) runs.
+ */
+export const ErrorCodes = {
+  /** The input is not a Float32Array or Float64Array (or an integer array where one is required). */
+  INPUT_TYPE: 'ERR_QUANT_INPUT_TYPE',
+  /** `bits` is not an integer in 2..16, or does not fit the chosen storage (packing). */
+  BITS: 'ERR_QUANT_BITS',
+  /** `axis` is not an integer in [-rank, rank - 1]. */
+  AXIS: 'ERR_QUANT_AXIS',
+  /** `shape` is malformed or its product disagrees with the data length, or two arrays differ in length. */
+  SHAPE: 'ERR_QUANT_SHAPE',
+  /** `blockSize` is not an integer >= 1. */
+  BLOCK_SIZE: 'ERR_QUANT_BLOCK_SIZE',
+  /** A scale is <= 0, NaN or infinite, or a scale array has the wrong length or type. */
+  SCALE: 'ERR_QUANT_SCALE',
+  /** A zero point is not an integer inside the storage type's range, or a zero point array is malformed. */
+  ZERO_POINT: 'ERR_QUANT_ZERO_POINT',
+  /** A caller-provided output buffer has the wrong type or length. */
+  OUTPUT: 'ERR_QUANT_OUTPUT',
+  /** Packed data has the wrong byte length, or packing was asked for with a bit width other than 2 or 4. */
+  PACKED: 'ERR_QUANT_PACKED',
+  /** An option has an unknown value (scheme, profile, granularity, range, ...). */
+  OPTION: 'ERR_QUANT_OPTION',
+  /** A calibration range is unusable: min > max, NaN or infinite bounds. */
+  RANGE: 'ERR_QUANT_RANGE',
+  /** A backend cannot be selected or does not support the requested operation. */
+  BACKEND: 'ERR_QUANT_BACKEND',
+} as const;
+
+export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
+
+export class QuantError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QuantError';
+    this.code = code;
+  }
+}
+
+export function fail(code: ErrorCode, message: string): never {
+  throw new QuantError(code, message);
+}

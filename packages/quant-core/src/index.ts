@@ -1,0 +1,37 @@
+/**
+ * @quantkit/quant-core: the reference implementation and the numeric contract of quantkit (docs/SPEC.md).
+ * Pure TypeScript, no runtime dependencies and no Node.js imports, so it runs anywhere JavaScript does.
+ */
+import { createQuantApi } from './api.js';
+import { referenceBackend } from './backend.js';
+import { createKernelApi } from './kernel-api.js';
+
+export { createQuantApi, quantizationError } from './api.js';
+export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
+export { referenceBackend } from './backend.js';
+export type { Backend, BackendCapabilities } from './backend.js';
+export { createKernelApi } from './kernel-api.js';
+export type { KernelApi } from './kernel-api.js';
+export { ErrorCodes, QuantError } from './errors.js';
+export type { ErrorCode } from './errors.js';
+export { resolveGranularity, resolveShape, normalizeAxis, shapeSize } from './layout.js';
+export type { ResolvedGranularity } from './layout.js';
+export { qparamsFromRange } from './params.js';
+export type { QParams } from './params.js';
+export { roundHalfEven } from './rounding.js';
+export { storageSpec, packedByteLength } from './storage.js';
+export type { StorageSpec } from './storage.js';
+export { isFloatArray } from './validate.js';
+export { VERSION } from './version.js';
+export type * from './types.js';
+
+const reference = createQuantApi(referenceBackend);
+
+export const quantize = reference.quantize;
+export const dequantize = reference.dequantize;
+export const fakeQuantize = reference.fakeQuantize;
+export const fakeQuantizeWithError = reference.fakeQuantizeWithError;
+export const computeQParams = reference.computeQParams;
+
+/** The reference kernels behind validation: explicit parameters, caller-provided outputs. */
+export const kernels = createKernelApi(referenceBackend);

@@ -1,0 +1,63 @@
+import { ErrorCodes, fail } from './errors.js';
+import type { IntArray, Scheme } from './types.js';
+
+/** The integer interval and array type for a scheme and bit width. */
+export interface StorageSpec {
+  readonly bits: number;
+  readonly signed: boolean;
+  readonly qmin: number;
+  readonly qmax: number;
+  /** Whether the tensor is stored packed (2 or 4 bits per element, several per byte). */
+  readonly packed: boolean;
+}
+
+export function checkBits(bits: unknown): asserts bits is number {
+  if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < 2 || bits > 16) {
+    fail(ErrorCodes.BITS, `bits must be an integer in 2..16, got ${String(bits)}`);
+  }
+}
+
+/**
+ * Affine is unsigned [0, 2^b - 1]; symmetric is signed [-2^(b-1), 2^(b-1) - 1].
+ * narrowRange drops the lowest code: symmetric [-(2^(b-1) - 1), 2^(b-1) - 1] (so the range is symmetric about 0),
+ * affine [1, 2^b - 1] (TensorFlow's narrow_range).
+ */
+export function storageSpec(scheme: Scheme, bits: number, narrowRange = false, packed = false): StorageSpec {
+  checkBits(bits);
+  if (packed && bits !== 2 && bits !== 4) {
+    fail(ErrorCodes.PACKED, `packed storage needs bits 2 or 4, got ${bits}`);
+  }
+  const signed = scheme === 'symmetric';
+  const qmin = signed ? -(2 ** (bits - 1)) : 0;
+  const qmax = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
+  return { bits, signed, qmin: narrowRange ? qmin + 1 : qmin, qmax, packed };
+}
+
+/** Unpacked storage: 2..8 bits in 8-bit arrays, 9..16 bits in 16-bit arrays. */
+export function allocateCodes(spec: StorageSpec, length: number): Int8Array | Uint8Array | Int16Array | Uint16Array {
+  if (spec.bits <= 8) return spec.signed ? new Int8Array(length) : new Uint8Array(length);
+  return spec.signed ? new Int16Array(length) : new Uint16Array(length);
+}
+
+/** Bytes needed to pack `length` elements of `bits` (2 or 4) bits. */
+export function packedByteLength(length: number, bits: 2 | 4): number {
+  return Math.ceil((length * bits) / 8);
+}
+
+/** The typed-array class a scheme and bit width store into (used to validate caller outputs). */
+export function codeArrayName(spec: StorageSpec): string {
+  if (spec.bits <= 8) return spec.signed ? 'Int8Array' : 'Uint8Array';
+  return spec.signed ? 'Int16Array' : 'Uint16Array';
+}
+
+export function isIntArray(a: unknown): a is IntArray {
+  return a instanceof Int8Array || a instanceof Uint8Array || a instanceof Int16Array || a instanceof Uint16Array;
+}
+
+/** The integer range an unpacked array type can hold. */
+export function arrayRange(a: IntArray): { min: number; max: number } {
+  if (a instanceof Int8Array) return { min: -128, max: 127 };
+  if (a instanceof Uint8Array) return { min: 0, max: 255 };
+  if (a instanceof Int16Array) return { min: -32768, max: 32767 };
+  return { min: 0, max: 65535 };
+}
