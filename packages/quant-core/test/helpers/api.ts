@@ -1,0 +1,13 @@
+/** The public API under test plus small test utilities that read it back. */
+import { kernels, type IntArray, type QuantizedTensor } from '../../src/index.js';
+
+export * from '../../src/index.js';
+
+/** Integer codes of a tensor, unpacked if it is packed. */
+export function unpackCodes(qt: QuantizedTensor): IntArray {
+  if (!qt.packed) return qt.data;
+  const n = qt.shape.reduce((a, b) => a * b, 1);
+  const out = qt.scheme === 'symmetric' ? new Int8Array(n) : new Uint8Array(n);
+  kernels.unpack(qt.data as Uint8Array, qt.bits as 2 | 4, qt.scheme === 'symmetric', out);
+  return out;
+}
