@@ -1,4 +1,6 @@
 import type { Backend } from './backend.js';
+import { calibrateGroups } from './calibrate/calibrators.js';
+import { isCalibrationSpec, type CalibrationSpec } from './calibrate/spec.js';
 import { ErrorCodes, fail } from './errors.js';
 import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedGranularity } from './layout.js';
 import { accumulateError, errorReportOf, newErrorSums } from './metrics.js';
@@ -27,8 +29,11 @@ export interface QuantizeOptions {
   readonly granularity?: Granularity;
   /** Row-major shape; required for per-axis and blocked granularity. Default: [x.length]. */
   readonly shape?: readonly number[];
-  /** 'minmax' (default) or an explicit range; per-axis and blocked take one min and max per group. */
-  readonly range?: 'minmax' | { readonly min: number | ArrayLike<number>; readonly max: number | ArrayLike<number> };
+  /**
+   * 'minmax' (default), an explicit range (per-axis and blocked take one min and max per group), or a calibrator,
+   * e.g. { method: 'percentile', percentile: 99.99 } (docs/CALIBRATION.md).
+   */
+  readonly range?: 'minmax' | { readonly min: number | ArrayLike<number>; readonly max: number | ArrayLike<number> } | CalibrationSpec;
   /** Drop the lowest code: symmetric [-(2^(b-1)-1), 2^(b-1)-1], affine [1, 2^b-1]. */
   readonly narrowRange?: boolean;
   /** 'onnx' (default, true division) or 'pytorch' (reciprocal multiply). */
@@ -70,7 +75,7 @@ export interface QuantApi {
 }
 
 /** Everything quantize needs, resolved and validated once. */
-interface Plan {
+export interface Plan {
   readonly x: FloatArray;
   readonly dtype: FloatDType;
   readonly scheme: Scheme;
@@ -81,7 +86,8 @@ interface Plan {
   readonly granularity: ResolvedGranularity;
 }
 
-function plan(x: unknown, options: QuantizeOptions | undefined, backend: Backend): Plan {
+/** Validates x and the options against what the backend can do (api-async.ts reuses it). */
+export function plan(x: unknown, options: QuantizeOptions | undefined, backend: Pick<Backend, 'name' | 'capabilities'>): Plan {
   checkFloatArray(x, 'x');
   const o = options ?? {};
   if (typeof o !== 'object') fail(ErrorCodes.OPTION, `options must be an object, got ${describe(o)}`);
@@ -97,7 +103,7 @@ function plan(x: unknown, options: QuantizeOptions | undefined, backend: Backend
   return { x, dtype, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity };
 }
 
-function checkCapabilities(backend: Backend, dtype: FloatDType, profile: Profile, storage: StorageSpec, g: ResolvedGranularity): void {
+function checkCapabilities(backend: Pick<Backend, 'name' | 'capabilities'>, dtype: FloatDType, profile: Profile, storage: StorageSpec, g: ResolvedGranularity): void {
   const c = backend.capabilities;
   const missing =
     (dtype === 'float64' && !c.float64 && 'Float64Array input') ||
@@ -114,23 +120,40 @@ function rangeBound(v: unknown, name: string): number | ArrayLike<number> {
   return fail(ErrorCodes.RANGE, `range.${name} must be a number or an array of numbers, got ${describe(v)}`);
 }
 
-/** Per-group min/max from the data, or from an explicit range option. */
-function groupRanges(p: Plan, options: QuantizeOptions, backend: Backend): { min: Float64Array; max: Float64Array } {
+/** Per-group min and max, as parameter selection uses them. */
+export interface GroupRanges {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+}
+
+/** Whether resolveParams needs the data's range (no scale, zero point or explicit range given): its one data pass. */
+export function needsDataRange(options: QuantizeOptions): boolean {
+  return options.scale === undefined && options.zeroPoint === undefined && (options.range ?? 'minmax') === 'minmax';
+}
+
+/** The 'minmax' range: per-group min/max of the data, measured by the backend. */
+function measureRanges(p: Plan, backend: Backend): GroupRanges {
+  const min = new Float64Array(p.granularity.groups);
+  const max = new Float64Array(p.granularity.groups);
+  const g = p.granularity;
+  if (g.kind === 'tensor') {
+    const r = backend.minMax(p.x);
+    min[0] = r.min;
+    max[0] = r.max;
+  } else if (g.kind === 'axis') backend.minMaxAxis(p.x, g.layout, min, max);
+  else backend.minMaxBlocked(p.x, g.layout, min, max);
+  return { min, max };
+}
+
+/** Per-group min/max from the data (`measure`, called only when needsDataRange), or from an explicit range option. */
+function groupRanges(p: Plan, options: QuantizeOptions, measure: () => GroupRanges): GroupRanges {
   const groups = p.granularity.groups;
+  const range = options.range ?? 'minmax';
+  if (range === 'minmax') return measure();
   const min = new Float64Array(groups);
   const max = new Float64Array(groups);
-  const range = options.range ?? 'minmax';
-  if (range === 'minmax') {
-    const g = p.granularity;
-    if (g.kind === 'tensor') {
-      const r = backend.minMax(p.x);
-      min[0] = r.min;
-      max[0] = r.max;
-    } else if (g.kind === 'axis') backend.minMaxAxis(p.x, g.layout, min, max);
-    else backend.minMaxBlocked(p.x, g.layout, min, max);
-    return { min, max };
-  }
-  if (typeof range !== 'object' || range === null) fail(ErrorCodes.OPTION, `range must be 'minmax' or { min, max }, got ${JSON.stringify(range)}`);
+  if (isCalibrationSpec(range)) return calibrateGroups(p, range);
+  if (typeof range !== 'object' || range === null) fail(ErrorCodes.OPTION, `range must be 'minmax', { min, max } or { method, ... }, got ${JSON.stringify(range)}`);
   const lo = rangeBound(range.min, 'min');
   const hi = rangeBound(range.max, 'max');
   for (const [bound, target, name] of [[lo, min, 'min'], [hi, max, 'max']] as const) {
@@ -148,7 +171,8 @@ function groupRanges(p: Plan, options: QuantizeOptions, backend: Backend): { min
   return { min, max };
 }
 
-function resolveParams(p: Plan, options: QuantizeOptions, backend: Backend): QuantParams {
+/** Scale and zero point per group, from explicit parameters, an explicit range, or the data's range (`measure`). */
+export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => GroupRanges): QuantParams {
   const single = p.dtype === 'float32';
   const groups = p.granularity.groups;
   let scale: number | FloatArray;
@@ -165,7 +189,7 @@ function resolveParams(p: Plan, options: QuantizeOptions, backend: Backend): Qua
     }
   } else {
     if (options.zeroPoint !== undefined) fail(ErrorCodes.OPTION, 'zeroPoint needs an explicit scale');
-    const { min, max } = groupRanges(p, options, backend);
+    const { min, max } = groupRanges(p, options, measure);
     const scales = single ? new Float32Array(groups) : new Float64Array(groups);
     const zps = new Int32Array(groups);
     for (let i = 0; i < groups; i++) {
@@ -203,12 +227,76 @@ function runDequantize(backend: Backend, g: ResolvedGranularity, codes: IntArray
   else backend.dequantizeBlocked(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out);
 }
 
+/** The QuantizedTensor for a plan, its parameters and its (possibly packed) codes. */
+export function quantizedTensorOf(p: Plan, q: QuantParams, data: IntArray): QuantizedTensor {
+  return {
+    data,
+    scale: q.scale,
+    zeroPoint: q.zeroPoint,
+    scheme: p.scheme,
+    bits: p.storage.bits,
+    shape: p.shape,
+    ...(q.axis !== undefined ? { axis: q.axis } : {}),
+    ...(q.blockSize !== undefined ? { blockSize: q.blockSize } : {}),
+    packed: p.storage.packed,
+    narrowRange: p.narrowRange,
+    profile: p.kernel.profile,
+    dtype: p.dtype,
+  };
+}
+
+/** A validated dequantize: codes to read (to be unpacked from `packed` first when set) and the output to write. */
+export interface DequantizePlan {
+  readonly granularity: ResolvedGranularity;
+  readonly scale: number | FloatArray;
+  readonly zeroPoint: number | Int32Array;
+  readonly storage: StorageSpec;
+  /** The packed bytes to unpack into `codes`, or undefined when `codes` is the tensor's own data. */
+  readonly packed: Uint8Array | undefined;
+  readonly codes: IntArray;
+  readonly out: FloatArray;
+}
+
+/** Validates a QuantizedTensor and an optional output (api-async.ts reuses it). */
+export function planDequantize(qt: QuantizedTensor, out: FloatArray | undefined): DequantizePlan {
+  if (typeof qt !== 'object' || qt === null) fail(ErrorCodes.INPUT_TYPE, `dequantize needs a QuantizedTensor, got ${describe(qt)}`);
+  const scheme = checkScheme(qt.scheme);
+  const packed = checkBoolean(qt.packed, 'packed');
+  const storage = storageSpec(scheme, qt.bits, checkBoolean(qt.narrowRange, 'narrowRange'), packed);
+  const dtype = qt.dtype === undefined ? 'float32' : qt.dtype;
+  if (dtype !== 'float32' && dtype !== 'float64') fail(ErrorCodes.OPTION, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  const shape = checkShape(qt.shape);
+  const length = shapeSize(shape);
+  const g = resolveGranularity(granularityOf(qt), shape);
+  const single = dtype === 'float32';
+  const scale = g.kind === 'tensor' ? checkScale(qt.scale, single) : checkScales(qt.scale, g.groups, single);
+  const zeroPoint = g.kind === 'tensor' ? checkZeroPoint(qt.zeroPoint, storage) : checkZeroPoints(qt.zeroPoint, g.groups, storage);
+  let codes: IntArray;
+  if (packed) {
+    const bits = storage.bits as 2 | 4;
+    const bytes = packedByteLength(length, bits);
+    if (!(qt.data instanceof Uint8Array) || qt.data.length !== bytes) {
+      fail(ErrorCodes.PACKED, `packed ${bits}-bit data for ${length} elements must be a Uint8Array of ${bytes} bytes, got ${describe(qt.data)} of ${(qt.data as ArrayLike<number> | undefined)?.length} elements`);
+    }
+    codes = allocateCodes(storage, length);
+  } else {
+    checkOutputLike(qt.data, codeArrayName(storage), length, 'data');
+    codes = qt.data;
+  }
+  const target = out ?? allocateFloat(dtype, length);
+  if (out !== undefined) {
+    checkFloatArray(out, 'out');
+    if (out.length !== length) fail(ErrorCodes.OUTPUT, `out must have ${length} elements, got ${out.length}`);
+  }
+  return { granularity: g, scale, zeroPoint, storage, packed: packed ? (qt.data as Uint8Array) : undefined, codes, out: target };
+}
+
 function granularityOf(qt: QuantizedTensor): Granularity {
   if (qt.axis === undefined) return 'tensor';
   return qt.blockSize === undefined ? { axis: qt.axis } : { axis: qt.axis, blockSize: qt.blockSize };
 }
 
-function allocateFloat(dtype: FloatDType, length: number): FloatArray {
+export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
   return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
 }
 
@@ -216,12 +304,12 @@ function allocateFloat(dtype: FloatDType, length: number): FloatArray {
 export function createQuantApi(backend: Backend): QuantApi {
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
     const p = plan(x, options, backend);
-    return resolveParams(p, options ?? {}, backend);
+    return resolveParams(p, options ?? {}, () => measureRanges(p, backend));
   }
 
   function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, backend);
+    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend));
     const codes = allocateCodes(p.storage, x.length);
     runQuantize(backend, p, q, codes);
     let data: IntArray = codes;
@@ -229,60 +317,19 @@ export function createQuantApi(backend: Backend): QuantApi {
       data = new Uint8Array(packedByteLength(x.length, p.storage.bits as 2 | 4));
       backend.pack(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data);
     }
-    return {
-      data,
-      scale: q.scale,
-      zeroPoint: q.zeroPoint,
-      scheme: p.scheme,
-      bits: p.storage.bits,
-      shape: p.shape,
-      ...(q.axis !== undefined ? { axis: q.axis } : {}),
-      ...(q.blockSize !== undefined ? { blockSize: q.blockSize } : {}),
-      packed: p.storage.packed,
-      narrowRange: p.narrowRange,
-      profile: p.kernel.profile,
-      dtype: p.dtype,
-    };
+    return quantizedTensorOf(p, q, data);
   }
 
   function dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray {
-    if (typeof qt !== 'object' || qt === null) fail(ErrorCodes.INPUT_TYPE, `dequantize needs a QuantizedTensor, got ${describe(qt)}`);
-    const scheme = checkScheme(qt.scheme);
-    const packed = checkBoolean(qt.packed, 'packed');
-    const storage = storageSpec(scheme, qt.bits, checkBoolean(qt.narrowRange, 'narrowRange'), packed);
-    const dtype = qt.dtype === undefined ? 'float32' : qt.dtype;
-    if (dtype !== 'float32' && dtype !== 'float64') fail(ErrorCodes.OPTION, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
-    const shape = checkShape(qt.shape);
-    const length = shapeSize(shape);
-    const g = resolveGranularity(granularityOf(qt), shape);
-    const single = dtype === 'float32';
-    const scale = g.kind === 'tensor' ? checkScale(qt.scale, single) : checkScales(qt.scale, g.groups, single);
-    const zeroPoint = g.kind === 'tensor' ? checkZeroPoint(qt.zeroPoint, storage) : checkZeroPoints(qt.zeroPoint, g.groups, storage);
-    let codes: IntArray;
-    if (packed) {
-      const bits = storage.bits as 2 | 4;
-      const bytes = packedByteLength(length, bits);
-      if (!(qt.data instanceof Uint8Array) || qt.data.length !== bytes) {
-        fail(ErrorCodes.PACKED, `packed ${bits}-bit data for ${length} elements must be a Uint8Array of ${bytes} bytes, got ${describe(qt.data)} of ${(qt.data as ArrayLike<number> | undefined)?.length} elements`);
-      }
-      codes = allocateCodes(storage, length);
-      backend.unpack(qt.data, bits, storage.signed, codes as Int8Array | Uint8Array);
-    } else {
-      checkOutputLike(qt.data, codeArrayName(storage), length, 'data');
-      codes = qt.data;
-    }
-    const target = out ?? allocateFloat(dtype, length);
-    if (out !== undefined) {
-      checkFloatArray(out, 'out');
-      if (out.length !== length) fail(ErrorCodes.OUTPUT, `out must have ${length} elements, got ${out.length}`);
-    }
-    runDequantize(backend, g, codes, scale, zeroPoint, target);
-    return target;
+    const d = planDequantize(qt, out);
+    if (d.packed) backend.unpack(d.packed, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array);
+    runDequantize(backend, d.granularity, d.codes, d.scale, d.zeroPoint, d.out);
+    return d.out;
   }
 
   function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, backend);
+    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend));
     const values = allocateFloat(p.dtype, x.length);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
       const error = backend.fakeQuantizeTensor(x, q.scale as number, q.zeroPoint as number, p.kernel, values);
@@ -296,7 +343,7 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, backend);
+    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend));
     const codes = allocateCodes(p.storage, x.length);
     runQuantize(backend, p, q, codes);
     const values = allocateFloat(p.dtype, x.length);

@@ -8,6 +8,8 @@ import { createKernelApi } from './kernel-api.js';
 
 export { createQuantApi, quantizationError } from './api.js';
 export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
+export { createAsyncQuantApi, AbortError, throwIfAborted, type AsyncBackend, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
+export { errorReportOf, type ErrorSums } from './metrics.js';
 export { referenceBackend } from './backend.js';
 export type { Backend, BackendCapabilities } from './backend.js';
 export { createKernelApi } from './kernel-api.js';
@@ -35,3 +37,9 @@ export const computeQParams = reference.computeQParams;
 
 /** The reference kernels behind validation: explicit parameters, caller-provided outputs. */
 export const kernels = createKernelApi(referenceBackend);
+
+// Calibration (range estimation), streaming observers and error analysis: docs/CALIBRATION.md.
+export * from './calibrate/index.js';
+import { createAnalysis } from './calibrate/analyze.js';
+/** Error analysis with the reference kernels: one row per candidate (scheme × bits × granularity × calibrator). */
+export const analyze = createAnalysis(reference);

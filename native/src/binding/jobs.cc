@@ -1,0 +1,272 @@
+#include "jobs.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "../granularity.h"
+
+namespace quantkit {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+size_t int_size(IntType t) { return t == IntType::I8 || t == IntType::U8 ? 1 : 2; }
+
+void* int_at(const IntBuffer& b, size_t i) { return static_cast<uint8_t*>(b.data) + i * int_size(b.type); }
+
+void merge_sums(ErrorSums& acc, const ErrorSums& s) {
+  acc.sum_sq += s.sum_sq;
+  acc.sum_abs += s.sum_abs;
+  // Same rule as accumulating element by element: a NaN, once seen, stays.
+  if (s.max_abs > acc.max_abs || s.max_abs != s.max_abs) acc.max_abs = s.max_abs;
+  acc.sum_ref2 += s.sum_ref2;
+  acc.sum_approx2 += s.sum_approx2;
+  acc.dot += s.dot;
+}
+
+template <typename F> void fold_rows_per_element(const F* x, size_t rows, size_t inner, double* min, double* max) {
+  for (size_t r = 0; r < rows; r++, x += inner) {
+    for (size_t i = 0; i < inner; i++) {
+      const double v = x[i];
+      if (v < min[i]) min[i] = v;
+      if (v > max[i]) max[i] = v;
+    }
+  }
+}
+
+}  // namespace
+
+size_t chunks_for(size_t elements) { return (elements + kChunkElements - 1) / kChunkElements; }
+
+bool execute(Job& job, ThreadPool& pool, unsigned threads, const int32_t* cancel) {
+  const size_t chunks = job.chunk_count();
+  bool complete = true;
+  if (chunks < 2 || threads < 2) {
+    for (size_t i = 0; i < chunks; i++) {
+      if (cancel_requested(cancel)) {
+        complete = false;
+        break;
+      }
+      job.run_chunk(i);
+    }
+  } else {
+    complete = pool.run(job, threads, cancel);
+  }
+  if (complete) job.finish();
+  return complete;
+}
+
+// ---- quantize / dequantize -----------------------------------------------------------------------------------------
+
+ChunkPlan::ChunkPlan(const GroupLayout& layout, size_t length) {
+  if (length == 0) return;
+  if (layout.kind == GroupLayout::Kind::Tensor) {
+    per_chunk = kChunkElements;
+    chunks = chunks_for(length);
+    return;
+  }
+  const size_t rows = length / layout.inner;  // inner >= 1 when length > 0
+  per_chunk = std::max<size_t>(1, kChunkElements / layout.inner);
+  chunks = (rows + per_chunk - 1) / per_chunk;
+}
+
+namespace {
+
+AxisLayout axis_layout(const GroupLayout& l) { return AxisLayout{l.outer, l.dim, l.inner}; }
+BlockLayout block_layout(const GroupLayout& l) { return BlockLayout{l.outer, l.dim, l.inner, l.block_size}; }
+ScaleArray scale_array(const GroupParams& p) { return ScaleArray{p.scales, p.scales_type == FloatType::F64}; }
+
+}  // namespace
+
+void QuantizeJob::run_chunk(size_t index) {
+  const size_t first = index * plan_.per_chunk;
+  if (layout_.kind == GroupLayout::Kind::Tensor) {
+    const size_t n = std::min(plan_.per_chunk, x_.length - first);
+    void* out = int_at(out_, first);
+    if (x_.type == FloatType::F32) {
+      table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(params_.scale), params_.zero_point, spec_, out_.type, out);
+    } else {
+      table_->quantize_f64(static_cast<const double*>(x_.data) + first, n, params_.scale, params_.zero_point, spec_, out_.type, out);
+    }
+    return;
+  }
+  const RowRange rows{first, first + plan_.per_chunk};
+  const ScaleArray scales = scale_array(params_);
+  const bool f32 = x_.type == FloatType::F32;
+  if (layout_.kind == GroupLayout::Kind::Axis) {
+    const AxisLayout l = axis_layout(layout_);
+    if (f32) quantize_axis(*table_, static_cast<const float*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
+    else quantize_axis(*table_, static_cast<const double*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
+  } else {
+    const BlockLayout l = block_layout(layout_);
+    if (f32) quantize_blocked(*table_, static_cast<const float*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
+    else quantize_blocked(*table_, static_cast<const double*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
+  }
+}
+
+void DequantizeJob::run_chunk(size_t index) {
+  const size_t first = index * plan_.per_chunk;
+  if (layout_.kind == GroupLayout::Kind::Tensor) {
+    const size_t n = std::min(plan_.per_chunk, q_.length - first);
+    const void* q = int_at(q_, first);
+    if (out_.type == FloatType::F32) {
+      table_->dequantize_f32(q, q_.type, n, params_.scale, params_.zero_point, static_cast<float*>(out_.data) + first);
+    } else {
+      table_->dequantize_f64(q, q_.type, n, params_.scale, params_.zero_point, static_cast<double*>(out_.data) + first);
+    }
+    return;
+  }
+  const RowRange rows{first, first + plan_.per_chunk};
+  const ScaleArray scales = scale_array(params_);
+  const bool f32 = out_.type == FloatType::F32;
+  if (layout_.kind == GroupLayout::Kind::Axis) {
+    const AxisLayout l = axis_layout(layout_);
+    if (f32) dequantize_axis(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<float*>(out_.data), rows);
+    else dequantize_axis(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<double*>(out_.data), rows);
+  } else {
+    const BlockLayout l = block_layout(layout_);
+    if (f32) dequantize_blocked(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<float*>(out_.data), rows);
+    else dequantize_blocked(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<double*>(out_.data), rows);
+  }
+}
+
+// ---- fake quantize -------------------------------------------------------------------------------------------------
+
+FakeQuantizeJob::FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, double scale, int32_t zp, QuantSpec spec, double* result)
+    : table_(table), x_(x), out_(out), scale_(scale), zp_(zp), spec_(spec), result_(result), chunks_(chunks_for(x.length)) {
+  if (chunks_ > 1) others_.resize(chunks_ - 1);
+}
+
+void FakeQuantizeJob::run_chunk(size_t index) {
+  const size_t start = index * kChunkElements;
+  const size_t n = std::min(kChunkElements, x_.length - start);
+  ErrorSums& sums = index == 0 ? first_ : others_[index - 1];
+  sums = ErrorSums{};
+  if (x_.type == FloatType::F32) {
+    table_->fake_quantize_f32(static_cast<const float*>(x_.data) + start, n, static_cast<float>(scale_), zp_, spec_, static_cast<float*>(out_.data) + start, &sums);
+  } else {
+    table_->fake_quantize_f64(static_cast<const double*>(x_.data) + start, n, scale_, zp_, spec_, static_cast<double*>(out_.data) + start, &sums);
+  }
+}
+
+void FakeQuantizeJob::finish() {
+  ErrorSums total = chunks_ > 0 ? first_ : ErrorSums{};
+  for (const ErrorSums& s : others_) merge_sums(total, s);
+  result_[0] = total.sum_sq;
+  result_[1] = total.sum_abs;
+  result_[2] = total.max_abs;
+  result_[3] = total.sum_ref2;
+  result_[4] = total.sum_approx2;
+  result_[5] = total.dot;
+}
+
+// ---- whole-tensor reductions ---------------------------------------------------------------------------------------
+
+ReduceJob::ReduceJob(const KernelTable* table, FloatInput x, Kind kind, double* result)
+    : table_(table), x_(x), kind_(kind), result_(result), chunks_(chunks_for(x.length)), first_{kind == Kind::MinMax ? kInf : 0, -kInf} {
+  if (chunks_ > 1) others_.resize(chunks_ - 1);
+}
+
+void ReduceJob::run_chunk(size_t index) {
+  const size_t start = index * kChunkElements;
+  const size_t n = std::min(kChunkElements, x_.length - start);
+  Partial& p = partial(index);
+  const bool f32 = x_.type == FloatType::F32;
+  if (kind_ == Kind::MinMax) {
+    p = {kInf, -kInf};
+    if (f32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, n, &p.a, &p.b);
+    else table_->min_max_f64(static_cast<const double*>(x_.data) + start, n, &p.a, &p.b);
+  } else {
+    p = {0, 0};
+    if (f32) table_->abs_max_f32(static_cast<const float*>(x_.data) + start, n, &p.a);
+    else table_->abs_max_f64(static_cast<const double*>(x_.data) + start, n, &p.a);
+  }
+}
+
+void ReduceJob::finish() {
+  Partial acc = first_;
+  for (const Partial& p : others_) {
+    if (kind_ == Kind::MinMax) {
+      if (p.a < acc.a) acc.a = p.a;
+      if (p.b > acc.b) acc.b = p.b;
+    } else if (p.a > acc.a) {
+      acc.a = p.a;
+    }
+  }
+  result_[0] = acc.a;
+  if (kind_ == Kind::MinMax) result_[1] = acc.b;
+}
+
+// ---- per-group min/max ---------------------------------------------------------------------------------------------
+
+GroupMinMaxJob::GroupMinMaxJob(const KernelTable* table, FloatInput x, GroupLayout layout, double* out_min, double* out_max)
+    : table_(table), x_(x), layout_(layout), out_min_(out_min), out_max_(out_max) {
+  size_t unit_elements;
+  if (layout.kind == GroupLayout::Kind::Axis) {
+    units_ = layout.dim;
+    unit_elements = layout.outer * layout.inner;
+  } else {
+    units_ = layout.outer * layout.blocks();
+    unit_elements = std::min(layout.block_size, layout.dim) * layout.inner;
+  }
+  units_per_chunk_ = std::max<size_t>(1, kChunkElements / std::max<size_t>(1, unit_elements));
+  chunks_ = (units_ + units_per_chunk_ - 1) / units_per_chunk_;
+}
+
+void GroupMinMaxJob::run_chunk(size_t index) {
+  const size_t first = index * units_per_chunk_;
+  const size_t last = std::min(first + units_per_chunk_, units_);
+  for (size_t u = first; u < last; u++) {
+    if (layout_.kind == GroupLayout::Kind::Axis) run_channel(u);
+    else run_block(u);
+  }
+}
+
+// Channel c: the rows (o, c) for o = 0..outer-1, in order.
+void GroupMinMaxJob::run_channel(size_t c) {
+  double min = kInf;
+  double max = -kInf;
+  const size_t inner = layout_.inner;
+  for (size_t o = 0; o < layout_.outer; o++) {
+    const size_t start = (o * layout_.dim + c) * inner;
+    if (x_.type == FloatType::F32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, inner, &min, &max);
+    else table_->min_max_f64(static_cast<const double*>(x_.data) + start, inner, &min, &max);
+  }
+  out_min_[c] = min;
+  out_max_[c] = max;
+}
+
+// Block pair p = (o, b): rows d in [b * block_size, min(dim, (b + 1) * block_size)) of outer slice o, which own the
+// groups p * inner .. p * inner + inner - 1.
+void GroupMinMaxJob::run_block(size_t pair) {
+  const size_t blocks = layout_.blocks();
+  const size_t o = pair / blocks;
+  const size_t d0 = (pair % blocks) * layout_.block_size;
+  const size_t rows = std::min(layout_.block_size, layout_.dim - d0);
+  const size_t inner = layout_.inner;
+  const size_t start = (o * layout_.dim + d0) * inner;
+  double* min = out_min_ + pair * inner;
+  double* max = out_max_ + pair * inner;
+  std::fill(min, min + inner, kInf);
+  std::fill(max, max + inner, -kInf);
+  if (inner == 1) {
+    if (x_.type == FloatType::F32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, rows, min, max);
+    else table_->min_max_f64(static_cast<const double*>(x_.data) + start, rows, min, max);
+  } else if (x_.type == FloatType::F32) {
+    fold_rows_per_element(static_cast<const float*>(x_.data) + start, rows, inner, min, max);
+  } else {
+    fold_rows_per_element(static_cast<const double*>(x_.data) + start, rows, inner, min, max);
+  }
+}
+
+// ---- packing -------------------------------------------------------------------------------------------------------
+
+void PackJob::run_chunk(size_t index) {
+  const size_t start = index * kChunkElements;
+  const size_t n = std::min(kChunkElements, count_ - start);
+  const size_t byte_start = start / static_cast<size_t>(8 / bits_);  // exact: chunks start on a byte
+  if (unpack_) table_->unpack(in_ + byte_start, n, bits_, signed_, out_ + start);
+  else table_->pack(in_ + start, n, bits_, out_ + byte_start);
+}
+
+}  // namespace quantkit

@@ -1,0 +1,215 @@
+// Kernel calls as chunked jobs: what the binding runs, synchronously or on a worker thread. Plain C++17, no Node.
+//
+// Every job splits its elements into fixed chunks of kChunkElements (never into "one piece per thread"), so the work
+// done per chunk, and therefore every result, is the same whatever the thread count:
+//   - quantize, dequantize, pack and unpack are element-wise: each chunk writes its own slice of the output;
+//   - min/max and abs-max keep one partial result per chunk and fold them in chunk order (exact: min, max and max|x|
+//     do not round);
+//   - fake-quantize keeps one ErrorSums per chunk, each summed in element order, and adds them up in chunk order.
+//     The TypeScript reference adds all elements in one sequence, so up to kChunkElements elements the sums are
+//     bit-identical to it; above that the float64 sums (sum_sq, sum_abs, sum_ref2, sum_approx2, dot) may differ from
+//     the reference in the last bits (a different association of the same additions), while max_abs and every output
+//     value stay bit-identical. The conformance suite compares these metrics with a relative tolerance of 1e-9.
+// Per-axis and blocked quantize / dequantize go through the granularity drivers (../granularity.h) and are split at
+// row boundaries (a row is `inner` elements sharing one group, or one group per element for blocked layouts with
+// inner > 1): whole rows per chunk, about kChunkElements elements, so a tensor with fewer rows than threads uses
+// fewer threads, and one very long row is one chunk. Per-axis min/max is split by channel and blocked min/max by
+// (outer, block) pair, so each output slot is owned by one chunk and folded in the same element order as the
+// reference (the drivers' min/max cover a whole tensor in one call, which could not run in parallel or be cancelled).
+//
+// Inputs are validated by the binding before a job is built (lengths, layout products, group counts); jobs trust them.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "../kernels/kernels.h"
+#include "thread_pool.h"
+
+namespace quantkit {
+
+// Elements per chunk: large enough that a chunk amortises handing it to a thread (~tens of microseconds of work),
+// small enough that cancellation is prompt. A multiple of 4 so packed 2- and 4-bit chunks start on a byte.
+constexpr size_t kChunkElements = size_t{1} << 16;
+
+enum class FloatType : int32_t { F32 = 0, F64 = 1 };
+
+struct FloatInput {
+  FloatType type;
+  const void* data;
+  size_t length;
+};
+
+struct FloatOutput {
+  FloatType type;
+  void* data;
+  size_t length;
+};
+
+struct IntBuffer {
+  IntType type;
+  void* data;
+  size_t length;
+};
+
+// How scale groups map onto the flattened tensor (see packages/quant-core/src/types.ts AxisLayout / BlockLayout).
+struct GroupLayout {
+  enum class Kind { Tensor, Axis, Block } kind = Kind::Tensor;
+  size_t outer = 1;
+  size_t dim = 0;  // channels for Axis, the blocked dimension for Block
+  size_t inner = 1;
+  size_t block_size = 1;
+  size_t blocks() const { return (dim + block_size - 1) / block_size; }
+};
+
+// One scale and zero point (per tensor) or one per group (scales are float32 or float64 arrays).
+struct GroupParams {
+  double scale = 1;
+  int32_t zero_point = 0;
+  FloatType scales_type = FloatType::F64;
+  const void* scales = nullptr;
+  const int32_t* zero_points = nullptr;
+
+  double scale_at(size_t g) const {
+    return scales_type == FloatType::F32 ? static_cast<const float*>(scales)[g] : static_cast<const double*>(scales)[g];
+  }
+};
+
+// A chunked job; finish() runs once, on the thread that ran the job, after every chunk.
+class Job : public ChunkedWork {
+ public:
+  virtual void finish() {}
+};
+
+// Runs a job: inline when it has fewer than two chunks or one thread, otherwise on the pool. Calls finish() only if
+// every chunk ran, and returns whether they did (false: cancelled through *cancel).
+bool execute(Job& job, ThreadPool& pool, unsigned threads, const int32_t* cancel);
+
+size_t chunks_for(size_t elements);
+
+// How an element-wise job over `length` elements is cut: element ranges per tensor, whole rows per axis / blocked.
+struct ChunkPlan {
+  size_t chunks = 0;
+  size_t per_chunk = 0;  // elements (tensor) or rows (axis, blocked) per chunk
+  ChunkPlan(const GroupLayout& layout, size_t length);
+};
+
+class QuantizeJob final : public Job {
+ public:
+  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, GroupLayout layout, GroupParams params, QuantSpec spec)
+      : table_(table), x_(x), out_(out), layout_(layout), params_(params), spec_(spec), plan_(layout, x.length) {}
+  size_t chunk_count() const override { return plan_.chunks; }
+  void run_chunk(size_t index) override;
+
+ private:
+  const KernelTable* table_;
+  FloatInput x_;
+  IntBuffer out_;
+  GroupLayout layout_;
+  GroupParams params_;
+  QuantSpec spec_;
+  ChunkPlan plan_;
+};
+
+class DequantizeJob final : public Job {
+ public:
+  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, GroupLayout layout, GroupParams params)
+      : table_(table), q_(q), out_(out), layout_(layout), params_(params), plan_(layout, q.length) {}
+  size_t chunk_count() const override { return plan_.chunks; }
+  void run_chunk(size_t index) override;
+
+ private:
+  const KernelTable* table_;
+  IntBuffer q_;
+  FloatOutput out_;
+  GroupLayout layout_;
+  GroupParams params_;
+  ChunkPlan plan_;
+};
+
+// Per-tensor quantize -> dequantize with error sums; `result` receives the 6 sums in ErrorSums field order.
+class FakeQuantizeJob final : public Job {
+ public:
+  FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, double scale, int32_t zp, QuantSpec spec, double* result);
+  size_t chunk_count() const override { return chunks_; }
+  void run_chunk(size_t index) override;
+  void finish() override;
+
+ private:
+  const KernelTable* table_;
+  FloatInput x_;
+  FloatOutput out_;
+  double scale_;
+  int32_t zp_;
+  QuantSpec spec_;
+  double* result_;
+  size_t chunks_;
+  ErrorSums first_;                // chunk 0 (the only one for small inputs: no allocation)
+  std::vector<ErrorSums> others_;  // chunks 1..
+};
+
+// min/max (result[0], result[1]) or abs-max (result[0]) of a whole tensor.
+class ReduceJob final : public Job {
+ public:
+  enum class Kind { MinMax, AbsMax };
+  ReduceJob(const KernelTable* table, FloatInput x, Kind kind, double* result);
+  size_t chunk_count() const override { return chunks_; }
+  void run_chunk(size_t index) override;
+  void finish() override;
+
+ private:
+  struct Partial {
+    double a;  // min, or abs-max
+    double b;  // max
+  };
+  Partial& partial(size_t index) { return index == 0 ? first_ : others_[index - 1]; }
+  const KernelTable* table_;
+  FloatInput x_;
+  Kind kind_;
+  double* result_;
+  size_t chunks_;
+  Partial first_;
+  std::vector<Partial> others_;
+};
+
+// Per-axis (layout.kind == Axis) or blocked (Block) min/max into out_min / out_max (one slot per group).
+class GroupMinMaxJob final : public Job {
+ public:
+  GroupMinMaxJob(const KernelTable* table, FloatInput x, GroupLayout layout, double* out_min, double* out_max);
+  size_t chunk_count() const override { return chunks_; }
+  void run_chunk(size_t index) override;
+
+ private:
+  void run_channel(size_t c);
+  void run_block(size_t pair);
+  const KernelTable* table_;
+  FloatInput x_;
+  GroupLayout layout_;
+  double* out_min_;
+  double* out_max_;
+  size_t units_;           // channels (Axis) or outer * blocks (Block)
+  size_t units_per_chunk_;
+  size_t chunks_;
+};
+
+// Sub-byte packing (pack: codes -> bytes) or unpacking (bytes -> codes) of `count` elements.
+class PackJob final : public Job {
+ public:
+  PackJob(const KernelTable* table, bool unpack, const uint8_t* in, size_t count, int bits, bool is_signed, uint8_t* out)
+      : table_(table), unpack_(unpack), in_(in), count_(count), bits_(bits), signed_(is_signed), out_(out) {}
+  size_t chunk_count() const override { return chunks_for(count_); }
+  void run_chunk(size_t index) override;
+
+ private:
+  const KernelTable* table_;
+  bool unpack_;
+  const uint8_t* in_;
+  size_t count_;
+  int bits_;
+  bool signed_;
+  uint8_t* out_;
+};
+
+}  // namespace quantkit

@@ -1,0 +1,63 @@
+// A small thread pool for chunked kernels. Plain C++17: no Node here.
+//
+// One pool per addon instance (each Node environment, e.g. each worker_thread, has its own). The pool starts no
+// thread until a call needs one and grows to the largest helper count asked for. A call runs on the calling thread
+// plus up to `threads - 1` pool threads, all taking chunk indices from one atomic counter; which thread runs which
+// chunk does not matter, because every chunk writes its own part of the output (see jobs.h).
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace quantkit {
+
+// Work made of `chunk_count()` independent chunks; run_chunk(i) may be called from any thread, once per index.
+class ChunkedWork {
+ public:
+  virtual ~ChunkedWork() = default;
+  virtual size_t chunk_count() const = 0;
+  virtual void run_chunk(size_t index) = 0;
+};
+
+// Cores this process may run on (sched affinity on Linux), at least 1.
+unsigned available_cores();
+
+// Upper bound for a thread count (calls asking for more are refused by the binding).
+constexpr unsigned kMaxThreads = 256;
+
+class ThreadPool {
+ public:
+  ThreadPool() = default;
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  // Runs every chunk of `work` on the calling thread and up to `threads - 1` pool threads, and returns once they are
+  // all done. When `cancel` is not null, a non-zero *cancel (written by another thread) stops handing out chunks.
+  // Returns true if every chunk ran.
+  bool run(ChunkedWork& work, unsigned threads, const int32_t* cancel);
+
+ private:
+  struct Task;
+  static void drain(Task& task);
+  void worker_loop();
+  void grow_to(size_t workers);  // called with mutex_ held
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Task*> queue_;  // tasks that still want helpers
+  std::vector<std::thread> workers_;
+  bool stopping_ = false;
+};
+
+// Whether the cancel flag (an Int32Array element shared with JavaScript, or null) is set.
+inline bool cancel_requested(const int32_t* cancel) {
+  return cancel != nullptr && __atomic_load_n(cancel, __ATOMIC_ACQUIRE) != 0;
+}
+
+}  // namespace quantkit

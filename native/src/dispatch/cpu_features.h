@@ -1,0 +1,13 @@
+// CPU feature probe for kernel dispatch. Probed once (thread-safe) and immutable afterwards.
+#pragma once
+
+namespace quantkit {
+
+struct CpuFeatures {
+  bool avx2;  // CPUID.7.0:EBX[5], and CPUID.1:ECX OSXSAVE + AVX, and XCR0 says the OS saves XMM and YMM state
+};
+
+// The cached probe of the CPU this process runs on.
+const CpuFeatures& cpu_features();
+
+}  // namespace quantkit

@@ -1,0 +1,262 @@
+// libFuzzer target: arbitrary bytes become kernel parameters and float data; the scalar and AVX2 kernels must agree
+// with each other and with the reference transcription (reference.h) bit for bit. Any difference aborts.
+//
+// Layout of an input: [op] [flags] [qa qa] [qb qb] [zp zp] [scale: 4 or 8 bytes] [data...]
+//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties); flags: bits 0-1 IntType, bit 2 profile, bit 3 float64, bits 4-7 pointer offset.
+// Parameters are mapped into what kernel-api.ts validation allows (scale finite and > 0 in its precision,
+// qmin <= zp <= qmax inside the code type), since kernels assume validated arguments.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "../src/dispatch/dispatch.h"
+#include "../src/kernels/kernels.h"
+#include "reference.h"
+
+using namespace quantkit;
+using namespace quantkit_test;
+
+namespace {
+
+struct Reader {
+  const uint8_t* data;
+  size_t size;
+  size_t pos = 0;
+  uint64_t bytes(size_t n) {
+    uint64_t v = 0;
+    for (size_t i = 0; i < n; i++) v |= static_cast<uint64_t>(pos < size ? data[pos++] : 0) << (8 * i);
+    return v;
+  }
+};
+
+[[noreturn]] void fail(const char* what, size_t i, double a, double b) {
+  std::fprintf(stderr, "fuzz_kernels: %s differs at element %zu: %a vs %a\n", what, i, a, b);
+  std::abort();
+}
+
+bool same_bits(double a, double b) {
+  if (a != a && b != b) return true;
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+const KernelTable* avx2_table() {
+  static const KernelTable* table = select_kernels("avx2", nullptr);  // nullptr on a CPU without AVX2
+  return table;
+}
+
+template <typename F> std::vector<F> floats_from(Reader& r, size_t offset) {
+  const size_t count = (r.size - r.pos) / sizeof(F);
+  std::vector<F> v(offset + count);
+  if (count > 0) std::memcpy(v.data() + offset, r.data + r.pos, count * sizeof(F));
+  return v;
+}
+
+template <typename F> std::vector<F> near_ties(Reader& r, size_t offset, double scale) {
+  std::vector<F> v(offset);
+  while (r.pos + 2 <= r.size) {
+    const int k = static_cast<int8_t>(r.bytes(1)) * (r.pos % 3 == 0 ? 1 : 257);  // also beyond 8-bit ranges
+    const int j = static_cast<int>(r.bytes(1) % 9) - 4;
+    F x = static_cast<F>((k + 0.5) * scale);
+    const F dir = j > 0 ? F(INFINITY) : -F(INFINITY);
+    for (int s = 0; s < (j > 0 ? j : -j); s++) x = std::nextafter(x, dir);
+    v.push_back(x);
+  }
+  return v;
+}
+
+float valid_scale_f32(uint64_t bits) {
+  float s;
+  const uint32_t b = static_cast<uint32_t>(bits);
+  std::memcpy(&s, &b, sizeof s);
+  s = std::fabs(s);
+  return s > 0 && std::isfinite(s) ? s : 1.0f / 3.0f;
+}
+
+double valid_scale_f64(uint64_t bits) {
+  double s;
+  std::memcpy(&s, &bits, sizeof s);
+  s = std::fabs(s);
+  return s > 0 && std::isfinite(s) ? s : 1.0 / 3.0;
+}
+
+template <typename F> void fuzz_quantize(const std::vector<F>& xs, size_t off, double scale, int32_t zp, QuantSpec spec, IntType t) {
+  const F* x = xs.data() + off;
+  const size_t n = xs.size() - off;
+  const size_t w = code_bytes(t);
+  std::vector<uint8_t> a(n * w + 2), b(n * w + 2);  // vector storage is aligned for 16-bit codes
+  const bool single = sizeof(F) == 4;
+  const KernelTable* avx2 = avx2_table();
+  if constexpr (sizeof(F) == 4) {
+    kScalarKernels.quantize_f32(x, n, static_cast<float>(scale), zp, spec, t, a.data());
+    if (avx2) avx2->quantize_f32(x, n, static_cast<float>(scale), zp, spec, t, b.data());
+  } else {
+    kScalarKernels.quantize_f64(x, n, scale, zp, spec, t, a.data());
+    if (avx2) avx2->quantize_f64(x, n, scale, zp, spec, t, b.data());
+  }
+  for (size_t i = 0; i < n; i++) {
+    const int32_t want = ref_quantize(x[i], scale, zp, spec, single);
+    const int32_t got_a = read_code(a.data(), t, i);
+    if (got_a != want) fail("scalar quantize vs reference", i, got_a, want);
+    if (avx2 && read_code(b.data(), t, i) != want) fail("avx2 quantize vs reference", i, read_code(b.data(), t, i), want);
+  }
+}
+
+template <typename F> void fuzz_fake(const std::vector<F>& xs, size_t off, double scale, int32_t zp, QuantSpec spec) {
+  const F* x = xs.data() + off;
+  const size_t n = xs.size() - off;
+  const bool single = sizeof(F) == 4;
+  std::vector<F> a(n), b(n);
+  ErrorSums sa, sb, sr;
+  const KernelTable* avx2 = avx2_table();
+  if constexpr (sizeof(F) == 4) {
+    kScalarKernels.fake_quantize_f32(x, n, static_cast<float>(scale), zp, spec, a.data(), &sa);
+    if (avx2) avx2->fake_quantize_f32(x, n, static_cast<float>(scale), zp, spec, b.data(), &sb);
+  } else {
+    kScalarKernels.fake_quantize_f64(x, n, scale, zp, spec, a.data(), &sa);
+    if (avx2) avx2->fake_quantize_f64(x, n, scale, zp, spec, b.data(), &sb);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const double want = ref_fake_quantize(x[i], scale, zp, spec, single, &sr);
+    if (!same_bits(a[i], want)) fail("scalar fake_quantize vs reference", i, a[i], want);
+    if (avx2 && !same_bits(b[i], want)) fail("avx2 fake_quantize vs reference", i, b[i], want);
+  }
+  const ErrorSums* tables[] = {&sa, avx2 ? &sb : nullptr};
+  for (const ErrorSums* got : tables) {
+    if (got == nullptr) continue;
+    const char* who = got == &sa ? "scalar fake_quantize sums" : "avx2 fake_quantize sums";
+    if (!same_bits(got->sum_sq, sr.sum_sq)) fail(who, 0, got->sum_sq, sr.sum_sq);
+    if (!same_bits(got->sum_abs, sr.sum_abs)) fail(who, 1, got->sum_abs, sr.sum_abs);
+    if (!same_bits(got->max_abs, sr.max_abs)) fail(who, 2, got->max_abs, sr.max_abs);
+    if (!same_bits(got->sum_ref2, sr.sum_ref2)) fail(who, 3, got->sum_ref2, sr.sum_ref2);
+    if (!same_bits(got->sum_approx2, sr.sum_approx2)) fail(who, 4, got->sum_approx2, sr.sum_approx2);
+    if (!same_bits(got->dot, sr.dot)) fail(who, 5, got->dot, sr.dot);
+  }
+}
+
+template <typename F> void fuzz_ranges(const std::vector<F>& xs, size_t off) {
+  const F* x = xs.data() + off;
+  const size_t n = xs.size() - off;
+  double emin = __builtin_inf(), emax = -__builtin_inf(), eabs = 0;
+  ref_min_max(x, n, &emin, &emax);
+  ref_abs_max(x, n, &eabs);
+  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
+    if (k == nullptr) continue;
+    double mn = __builtin_inf(), mx = -__builtin_inf(), am = 0;
+    if constexpr (sizeof(F) == 4) {
+      k->min_max_f32(x, n, &mn, &mx);
+      k->abs_max_f32(x, n, &am);
+    } else {
+      k->min_max_f64(x, n, &mn, &mx);
+      k->abs_max_f64(x, n, &am);
+    }
+    if (mn != emin) fail(k->isa, 0, mn, emin);
+    if (mx != emax) fail(k->isa, 1, mx, emax);
+    if (am != eabs) fail(k->isa, 2, am, eabs);
+  }
+}
+
+void fuzz_dequantize(Reader& r, IntType t, double scale, int32_t zp, bool f64_out) {
+  const size_t w = code_bytes(t);
+  const size_t n = (r.size - r.pos) / w;
+  std::vector<uint8_t> codes(n * w + 2);  // 2-byte aligned copy
+  if (n > 0) std::memcpy(codes.data(), r.data + r.pos, n * w);
+  std::vector<double> want(n);
+  for (size_t i = 0; i < n; i++) want[i] = ref_dequantize(read_code(codes.data(), t, i), zp, scale, !f64_out);
+  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
+    if (k == nullptr) continue;
+    if (f64_out) {
+      std::vector<double> out(n);
+      k->dequantize_f64(codes.data(), t, n, scale, zp, out.data());
+      for (size_t i = 0; i < n; i++) {
+        if (!same_bits(out[i], want[i])) fail(k->isa, i, out[i], want[i]);
+      }
+    } else {
+      std::vector<float> out(n);
+      k->dequantize_f32(codes.data(), t, n, scale, zp, out.data());
+      for (size_t i = 0; i < n; i++) {
+        if (!same_bits(out[i], want[i])) fail(k->isa, i, out[i], want[i]);
+      }
+    }
+  }
+}
+
+void fuzz_pack(Reader& r, int bits, bool is_signed) {
+  const size_t n = r.size - r.pos;
+  const uint8_t* q = r.data + r.pos;
+  const size_t bytes = (n * bits + 7) / 8;
+  std::vector<uint8_t> want(bytes + 1);
+  ref_pack(q, n, bits, want.data());
+  std::vector<int8_t> ref_s(n + 1);
+  std::vector<uint8_t> ref_u(n + 1);
+  ref_unpack(want.data(), n, bits, is_signed, ref_s.data(), ref_u.data());
+  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
+    if (k == nullptr) continue;
+    std::vector<uint8_t> packed(bytes), unpacked(n);
+    k->pack(q, n, bits, packed.data());
+    for (size_t i = 0; i < bytes; i++) {
+      if (packed[i] != want[i]) fail(k->isa, i, packed[i], want[i]);
+    }
+    k->unpack(packed.data(), n, bits, is_signed, unpacked.data());
+    for (size_t i = 0; i < n; i++) {
+      const uint8_t expected = is_signed ? static_cast<uint8_t>(ref_s[i]) : ref_u[i];
+      if (unpacked[i] != expected) fail(k->isa, i, unpacked[i], expected);
+    }
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  Reader r{data, size};
+  const unsigned op = static_cast<unsigned>(r.bytes(1)) % 6;
+  const unsigned flags = static_cast<unsigned>(r.bytes(1));
+  const IntType t = static_cast<IntType>(flags & 3);
+  const Profile profile = (flags & 4) ? Profile::PyTorch : Profile::Onnx;
+  const bool f64 = (flags & 8) != 0;
+  const size_t off = flags >> 4;
+  // [qmin, qmax] and zp inside the type's range.
+  const int32_t lo = type_min(t);
+  const int64_t span = static_cast<int64_t>(type_max(t)) - lo + 1;
+  int32_t qa = lo + static_cast<int32_t>(static_cast<int64_t>(r.bytes(2)) % span);
+  int32_t qb = lo + static_cast<int32_t>(static_cast<int64_t>(r.bytes(2)) % span);
+  if (qa > qb) std::swap(qa, qb);
+  const int32_t zp = qa + static_cast<int32_t>(static_cast<int64_t>(r.bytes(2)) % (static_cast<int64_t>(qb) - qa + 1));
+  const QuantSpec spec{qa, qb, profile};
+  const double scale = f64 ? valid_scale_f64(r.bytes(8)) : static_cast<double>(valid_scale_f32(r.bytes(4)));
+
+  switch (op) {
+    case 0:
+      if (f64) fuzz_quantize(floats_from<double>(r, off), off, scale, zp, spec, t);
+      else fuzz_quantize(floats_from<float>(r, off), off, scale, zp, spec, t);
+      break;
+    case 1:
+      if (f64) fuzz_fake(floats_from<double>(r, off), off, scale, zp, spec);
+      else fuzz_fake(floats_from<float>(r, off), off, scale, zp, spec);
+      break;
+    case 2: {
+      // Dequantize takes any code of the type; the scale is float-exact or not (flag bit 3), the output precision is
+      // chosen by flag bit 4.
+      const int32_t dzp = lo + static_cast<int32_t>(static_cast<int64_t>(qa - lo + qb) % span);
+      fuzz_dequantize(r, t, scale, dzp, (off & 1) != 0);
+      break;
+    }
+    case 3:
+      if (f64) fuzz_ranges(floats_from<double>(r, off), off);
+      else fuzz_ranges(floats_from<float>(r, off), off);
+      break;
+    case 4:
+      fuzz_pack(r, (flags & 1) ? 2 : 4, (flags & 2) != 0);
+      break;
+    default:
+      // Near ties: each data byte pair is (k, j) -> x = (k + 0.5) * scale moved by j ulps, the inputs on which a
+      // reciprocal multiply and a true division round differently.
+      if (f64) fuzz_quantize(near_ties<double>(r, off, scale), off, scale, zp, spec, t);
+      else fuzz_quantize(near_ties<float>(r, off, scale), off, scale, zp, spec, t);
+      break;
+  }
+  return 0;
+}

@@ -1,0 +1,774 @@
+// kernels_test: every kernel of every available table (scalar, and AVX2 when the CPU has it) against the reference
+// transcription of the TypeScript code (reference.h), on random and adversarial inputs, plus known answers worked out
+// by hand, the granularity drivers and dispatch. Prints the base seed; run `kernels_test SEED` to reproduce a failure.
+#include <cfloat>
+#include <cinttypes>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "../src/dispatch/cpu_features.h"
+#include "../src/dispatch/dispatch.h"
+#include "../src/granularity.h"
+#include "../src/kernels/kernels.h"
+#include "reference.h"
+#include "test_support.h"
+
+using namespace quantkit;
+using namespace quantkit_test;
+
+namespace {
+
+std::vector<const KernelTable*> g_tables;
+uint64_t g_seed = 0;
+
+constexpr IntType kTypes[] = {IntType::I8, IntType::U8, IntType::I16, IntType::U16};
+constexpr Profile kProfiles[] = {Profile::Onnx, Profile::PyTorch};
+
+const char* profile_name(Profile p) { return p == Profile::Onnx ? "onnx" : "pytorch"; }
+
+std::vector<size_t> test_lengths() {
+  std::vector<size_t> lengths;
+  for (size_t n = 0; n <= 130; n++) lengths.push_back(n);
+  for (size_t n = 1000; n <= 1030; n++) lengths.push_back(n);
+  return lengths;
+}
+
+// ---- quantize -----------------------------------------------------------------------------------------------------
+
+void run_quantize(const KernelTable& k, const float* x, size_t n, const QuantCase& c, IntType t, void* out) {
+  k.quantize_f32(x, n, static_cast<float>(c.scale), c.zp, c.spec, t, out);
+}
+void run_quantize(const KernelTable& k, const double* x, size_t n, const QuantCase& c, IntType t, void* out) {
+  k.quantize_f64(x, n, c.scale, c.zp, c.spec, t, out);
+}
+
+template <typename F> const char* precision_name() { return sizeof(F) == 4 ? "f32" : "f64"; }
+
+// Quantizes x with every table and compares each code with the reference.
+template <typename F>
+void check_quantize(const Guarded<F>& x, const QuantCase& c, IntType t, uint64_t seed, const char* what) {
+  const bool single = sizeof(F) == 4;
+  const size_t n = x.n;
+  std::vector<int32_t> expected(n);
+  for (size_t i = 0; i < n; i++) expected[i] = ref_quantize(x.data()[i], c.scale, c.zp, c.spec, single);
+  for (const KernelTable* k : g_tables) {
+    CodeBuffer out(n, t, seed % 29);
+    run_quantize(*k, x.data(), n, c, t, out.data());
+    QK_CHECK(out.bytes.canaries_intact(), "%s quantize_%s wrote outside its output (seed %" PRIu64 ", n %zu)", k->isa,
+             precision_name<F>(), seed, n);
+    for (size_t i = 0; i < n; i++) {
+      if (out.at(i) != expected[i]) {
+        QK_FAIL("%s quantize_%s %s %s [%d,%d] zp %d scale %a (%s): n %zu x[%zu] = %a -> %d, expected %d (seed %" PRIu64 ")",
+                k->isa, precision_name<F>(), type_name(t), profile_name(c.spec.profile), c.spec.qmin, c.spec.qmax, c.zp,
+                c.scale, what, n, i, static_cast<double>(x.data()[i]), out.at(i), expected[i], seed);
+        break;
+      }
+      stats().checks++;
+    }
+  }
+}
+
+template <typename F> void test_quantize_random() {
+  const std::vector<size_t> lengths = test_lengths();
+  for (IntType t : kTypes) {
+    for (Profile p : kProfiles) {
+      for (size_t n : lengths) {
+        for (InputKind kind : kInputKinds) {
+          const uint64_t seed = mix_seed(g_seed, (static_cast<uint64_t>(t) << 40) ^ (static_cast<uint64_t>(p) << 36) ^
+                                                     (n << 8) ^ static_cast<uint64_t>(kind) ^ (sizeof(F) << 50));
+          Rng r(seed);
+          const QuantCase c = random_case(r, t, p, sizeof(F) == 4);
+          Guarded<F> x(n, r.next() % 8);
+          for (size_t i = 0; i < n; i++) x[i] = input_value<F>(r, kind, c);
+          check_quantize(x, c, t, seed, kind_name(kind));
+        }
+      }
+    }
+  }
+}
+
+// Inputs within 4 ulps of (k + 0.5) * s for every k of the range, over many scales: the inputs where a reciprocal
+// multiply rounds differently from the true division. Also counts how many such inputs exist, so the test proves it
+// exercises the AVX2 ONNX fallback rather than passing vacuously.
+template <typename F> void test_quantize_near_ties(int scales) {
+  const bool single = sizeof(F) == 4;
+  long multiply_differs = 0;
+  long total = 0;
+  for (int si = 0; si < scales; si++) {
+    const uint64_t seed = mix_seed(g_seed, 0x7e5 + si + (sizeof(F) << 40));
+    Rng r(seed);
+    const IntType t = si % 3 == 0 ? IntType::I8 : (si % 3 == 1 ? IntType::U8 : IntType::I16);
+    QuantCase c;
+    if (t == IntType::I16) {
+      const int32_t zp = static_cast<int32_t>(r.range(-300, 300));
+      c.spec = QuantSpec{-600, 600, Profile::Onnx};  // wide enough to hit 16-bit tolerances, small enough to be quick
+      c.zp = zp;
+    } else {
+      c.spec = QuantSpec{type_min(t), type_max(t), Profile::Onnx};
+      c.zp = static_cast<int32_t>(r.range(type_min(t), type_max(t)));
+    }
+    double s = (1.0 + r.uniform()) * std::ldexp(1.0, static_cast<int>(r.range(-20, 6)));
+    c.scale = single ? static_cast<double>(static_cast<float>(s)) : s;
+    const int lo = c.spec.qmin - c.zp;
+    const int hi = c.spec.qmax - c.zp;
+    std::vector<F> values;
+    for (int kk = lo - 1; kk <= hi; kk++) {
+      const F tie = static_cast<F>((kk + 0.5) * c.scale);
+      for (int j = -4; j <= 4; j++) values.push_back(step_ulps(tie, j));
+    }
+    Guarded<F> x(values.size(), si % 8);
+    for (size_t i = 0; i < values.size(); i++) x[i] = values[i];
+    for (Profile p : kProfiles) {
+      c.spec.profile = p;
+      check_quantize(x, c, t, seed, "near-ties sweep");
+    }
+    QuantSpec onnx = c.spec;
+    onnx.profile = Profile::Onnx;
+    const F inv = static_cast<F>(1) / static_cast<F>(c.scale);
+    for (F v : values) {
+      double product = v * inv;  // what a plain reciprocal multiply would round
+      product = product > lo ? product : lo;
+      product = product < hi ? product : hi;
+      if (static_cast<int32_t>(std::nearbyint(product)) + c.zp != ref_quantize(v, c.scale, c.zp, onnx, single)) multiply_differs++;
+      total++;
+    }
+  }
+  std::printf("  near-tie sweep %s: %ld inputs over %d scales, %ld where x * fl(1/s) rounds differently from x / s\n",
+              precision_name<F>(), total, scales, multiply_differs);
+  QK_CHECK(multiply_differs > 100, "the near-tie sweep should contain inputs where multiply and divide disagree");
+}
+
+// ---- fake-quantize ------------------------------------------------------------------------------------------------
+
+void run_fake(const KernelTable& k, const float* x, size_t n, const QuantCase& c, float* out, ErrorSums* sums) {
+  k.fake_quantize_f32(x, n, static_cast<float>(c.scale), c.zp, c.spec, out, sums);
+}
+void run_fake(const KernelTable& k, const double* x, size_t n, const QuantCase& c, double* out, ErrorSums* sums) {
+  k.fake_quantize_f64(x, n, c.scale, c.zp, c.spec, out, sums);
+}
+
+bool same_sums(const ErrorSums& a, const ErrorSums& b) {
+  return same(a.sum_sq, b.sum_sq) && same(a.sum_abs, b.sum_abs) && same(a.max_abs, b.max_abs) &&
+         same(a.sum_ref2, b.sum_ref2) && same(a.sum_approx2, b.sum_approx2) && same(a.dot, b.dot);
+}
+
+template <typename F> void test_fake_quantize_random() {
+  const bool single = sizeof(F) == 4;
+  const std::vector<size_t> lengths = test_lengths();
+  for (Profile p : kProfiles) {
+    for (size_t n : lengths) {
+      for (InputKind kind : kInputKinds) {
+        const uint64_t seed = mix_seed(g_seed, 0xfa4e0000 + (n << 8) + (static_cast<uint64_t>(kind) << 4) +
+                                                   static_cast<uint64_t>(p) + (sizeof(F) << 40));
+        Rng r(seed);
+        // Fake-quantize accepts any interval of at most 16 bits, e.g. [-32768, 65535] pieces.
+        QuantCase c = random_case(r, kTypes[r.next() % 4], p, single);
+        if (r.chance(25)) {
+          c.spec.qmin = static_cast<int32_t>(r.range(-32768, 0));
+          c.spec.qmax = static_cast<int32_t>(r.range(0, 65535));
+          c.zp = static_cast<int32_t>(r.range(c.spec.qmin, c.spec.qmax));
+        }
+        Guarded<F> x(n, r.next() % 8);
+        for (size_t i = 0; i < n; i++) x[i] = input_value<F>(r, kind, c);
+        std::vector<F> expected(n);
+        ErrorSums expected_sums;
+        for (size_t i = 0; i < n; i++) expected[i] = static_cast<F>(ref_fake_quantize(x[i], c.scale, c.zp, c.spec, single, &expected_sums));
+        for (const KernelTable* k : g_tables) {
+          Guarded<F> out(n, (seed >> 8) % 8);
+          ErrorSums sums;
+          // Two calls over consecutive chunks must equal one pass (the sums continue in element order).
+          const size_t split = n == 0 ? 0 : static_cast<size_t>(r.range(0, static_cast<int64_t>(n)));
+          run_fake(*k, x.data(), split, c, out.data(), &sums);
+          run_fake(*k, x.data() + split, n - split, c, out.data() + split, &sums);
+          QK_CHECK(out.canaries_intact(), "%s fake_quantize wrote outside its output (seed %" PRIu64 ")", k->isa, seed);
+          for (size_t i = 0; i < n; i++) {
+            if (!same(out[i], expected[i])) {
+              QK_FAIL("%s fake_quantize_%s %s [%d,%d] zp %d scale %a: x[%zu] = %a -> %a, expected %a (seed %" PRIu64 ")",
+                      k->isa, precision_name<F>(), profile_name(p), c.spec.qmin, c.spec.qmax, c.zp, c.scale, i,
+                      static_cast<double>(x[i]), static_cast<double>(out[i]), static_cast<double>(expected[i]), seed);
+              break;
+            }
+            stats().checks++;
+          }
+          QK_CHECK(same_sums(sums, expected_sums),
+                   "%s fake_quantize_%s sums differ: sum_sq %a/%a sum_abs %a/%a max_abs %a/%a ref2 %a/%a approx2 %a/%a "
+                   "dot %a/%a (n %zu, seed %" PRIu64 ")",
+                   k->isa, precision_name<F>(), sums.sum_sq, expected_sums.sum_sq, sums.sum_abs, expected_sums.sum_abs,
+                   sums.max_abs, expected_sums.max_abs, sums.sum_ref2, expected_sums.sum_ref2, sums.sum_approx2,
+                   expected_sums.sum_approx2, sums.dot, expected_sums.dot, n, seed);
+        }
+      }
+    }
+  }
+}
+
+// ---- dequantize ---------------------------------------------------------------------------------------------------
+
+void run_dequantize(const KernelTable& k, const void* q, IntType t, size_t n, double scale, int32_t zp, float* out) {
+  k.dequantize_f32(q, t, n, scale, zp, out);
+}
+void run_dequantize(const KernelTable& k, const void* q, IntType t, size_t n, double scale, int32_t zp, double* out) {
+  k.dequantize_f64(q, t, n, scale, zp, out);
+}
+
+double random_dequantize_scale(Rng& r) {
+  switch (r.next() % 6) {
+    case 0: return static_cast<double>(static_cast<float>((1.0 + r.uniform()) / 255.0));  // float-exact: fast path
+    case 1: return (1.0 + r.uniform()) / 255.0;                                           // needs the double product
+    case 2: return 1e38;                                      // products overflow float
+    case 3: return static_cast<double>(std::numeric_limits<float>::denorm_min()) * 3;  // subnormal float results
+    case 4: return 1e-44 * (1.0 + r.uniform());               // double rounding into float subnormals
+    default: return std::ldexp(1.0 + r.uniform(), static_cast<int>(r.range(-30, 30)));
+  }
+}
+
+template <typename F> void test_dequantize_random() {
+  const bool single = sizeof(F) == 4;
+  const std::vector<size_t> lengths = test_lengths();
+  for (IntType t : kTypes) {
+    for (size_t n : lengths) {
+      const uint64_t seed = mix_seed(g_seed, 0xde900000 + (n << 4) + static_cast<uint64_t>(t) + (sizeof(F) << 40));
+      Rng r(seed);
+      CodeBuffer q(n, t, r.next() % 8);
+      for (size_t i = 0; i < n; i++) {
+        q.set(i, r.chance(10) ? (r.chance(50) ? type_min(t) : type_max(t)) : static_cast<int32_t>(r.range(type_min(t), type_max(t))));
+      }
+      const int32_t zp = r.chance(30) ? (r.chance(50) ? type_min(t) : type_max(t)) : static_cast<int32_t>(r.range(type_min(t), type_max(t)));
+      const double scale = random_dequantize_scale(r);
+      for (const KernelTable* k : g_tables) {
+        Guarded<F> out(n, r.next() % 8);
+        run_dequantize(*k, q.data(), t, n, scale, zp, out.data());
+        QK_CHECK(out.canaries_intact(), "%s dequantize wrote outside its output (seed %" PRIu64 ")", k->isa, seed);
+        for (size_t i = 0; i < n; i++) {
+          const F expected = static_cast<F>(ref_dequantize(q.at(i), zp, scale, single));
+          if (!same(out[i], expected)) {
+            QK_FAIL("%s dequantize_%s %s zp %d scale %a: q[%zu] = %d -> %a, expected %a (seed %" PRIu64 ")", k->isa,
+                    precision_name<F>(), type_name(t), zp, scale, i, q.at(i), static_cast<double>(out[i]),
+                    static_cast<double>(expected), seed);
+            break;
+          }
+          stats().checks++;
+        }
+      }
+    }
+  }
+}
+
+// ---- min / max / abs-max ------------------------------------------------------------------------------------------
+
+template <typename F> F range_value(Rng& r) {
+  switch (r.next() % 12) {
+    case 0: return std::numeric_limits<F>::quiet_NaN();
+    case 1: return F(0);
+    case 2: return -F(0);
+    case 3: return r.chance(50) ? std::numeric_limits<F>::infinity() : -std::numeric_limits<F>::infinity();
+    case 4: return r.chance(50) ? Limits<F>::max : -Limits<F>::max;
+    case 5: return r.chance(50) ? Limits<F>::denorm_min : -Limits<F>::denorm_min;
+    default: return static_cast<F>((r.uniform() - 0.5) * std::ldexp(1.0, static_cast<int>(r.range(-10, 40))));
+  }
+}
+
+template <typename F> void test_ranges_random() {
+  const std::vector<size_t> lengths = test_lengths();
+  for (size_t n : lengths) {
+    for (int variant = 0; variant < 4; variant++) {
+      const uint64_t seed = mix_seed(g_seed, 0x4a46e000 + (n << 4) + variant + (sizeof(F) << 40));
+      Rng r(seed);
+      Guarded<F> x(n, r.next() % 8);
+      // variant 0: mixed specials; 1: finite only; 2: all NaN; 3: NaN-heavy with one value
+      for (size_t i = 0; i < n; i++) {
+        if (variant == 2) x[i] = std::numeric_limits<F>::quiet_NaN();
+        else if (variant == 3) x[i] = r.chance(90) ? std::numeric_limits<F>::quiet_NaN() : range_value<F>(r);
+        else if (variant == 1) x[i] = static_cast<F>((r.uniform() - 0.5) * 1000);
+        else x[i] = range_value<F>(r);
+      }
+      const double init_min = r.chance(50) ? __builtin_inf() : -3.0;
+      const double init_max = r.chance(50) ? -__builtin_inf() : 7.0;
+      double emin = init_min, emax = init_max, eabs = 0;
+      ref_min_max(x.data(), n, &emin, &emax);
+      ref_abs_max(x.data(), n, &eabs);
+      for (const KernelTable* k : g_tables) {
+        double mn = init_min, mx = init_max, am = 0;
+        if constexpr (sizeof(F) == 4) {
+          k->min_max_f32(x.data(), n, &mn, &mx);
+          k->abs_max_f32(x.data(), n, &am);
+        } else {
+          k->min_max_f64(x.data(), n, &mn, &mx);
+          k->abs_max_f64(x.data(), n, &am);
+        }
+        // == on purpose: the sign of a zero result is unspecified.
+        QK_CHECK(mn == emin && mx == emax, "%s min_max_%s n %zu: [%a, %a], expected [%a, %a] (seed %" PRIu64 ")", k->isa,
+                 precision_name<F>(), n, mn, mx, emin, emax, seed);
+        QK_CHECK(am == eabs, "%s abs_max_%s n %zu: %a, expected %a (seed %" PRIu64 ")", k->isa, precision_name<F>(), n, am,
+                 eabs, seed);
+      }
+    }
+  }
+}
+
+// ---- pack / unpack ------------------------------------------------------------------------------------------------
+
+void test_pack_random() {
+  std::vector<size_t> lengths;
+  for (size_t n = 0; n <= 300; n++) lengths.push_back(n);
+  for (size_t n = 1000; n <= 1030; n++) lengths.push_back(n);
+  for (int bits : {2, 4}) {
+    for (bool is_signed : {false, true}) {
+      for (size_t n : lengths) {
+        const uint64_t seed = mix_seed(g_seed, 0xbac0000 + (n << 4) + bits + (is_signed ? 8 : 0));
+        Rng r(seed);
+        const size_t bytes = (n * bits + 7) / 8;
+        Guarded<uint8_t> q(n, r.next() % 32);
+        const int lo = is_signed ? -(1 << (bits - 1)) : 0;
+        const int hi = is_signed ? (1 << (bits - 1)) - 1 : (1 << bits) - 1;
+        for (size_t i = 0; i < n; i++) q[i] = static_cast<uint8_t>(static_cast<int>(r.range(lo, hi)));
+        std::vector<uint8_t> expected(bytes + 1);
+        ref_pack(q.data(), n, bits, expected.data());
+        // Arbitrary bytes (out-of-range codes) must pack like the reference too: only the low bits count.
+        Guarded<uint8_t> noisy(n, r.next() % 32);
+        for (size_t i = 0; i < n; i++) noisy[i] = static_cast<uint8_t>(r.next());
+        std::vector<uint8_t> expected_noisy(bytes + 1);
+        ref_pack(noisy.data(), n, bits, expected_noisy.data());
+        std::vector<int8_t> ref_s(n + 1);
+        std::vector<uint8_t> ref_u(n + 1);
+        ref_unpack(expected.data(), n, bits, is_signed, ref_s.data(), ref_u.data());
+        for (const KernelTable* k : g_tables) {
+          Guarded<uint8_t> packed(bytes, r.next() % 32);
+          k->pack(q.data(), n, bits, packed.data());
+          QK_CHECK(packed.canaries_intact(), "%s pack wrote outside its output (seed %" PRIu64 ")", k->isa, seed);
+          QK_CHECK(bytes == 0 || std::memcmp(packed.data(), expected.data(), bytes) == 0,
+                   "%s pack %d bits n %zu differs from the reference (seed %" PRIu64 ")", k->isa, bits, n, seed);
+          Guarded<uint8_t> packed_noisy(bytes, r.next() % 32);
+          k->pack(noisy.data(), n, bits, packed_noisy.data());
+          QK_CHECK(bytes == 0 || std::memcmp(packed_noisy.data(), expected_noisy.data(), bytes) == 0,
+                   "%s pack %d bits n %zu of arbitrary bytes differs (seed %" PRIu64 ")", k->isa, bits, n, seed);
+          Guarded<uint8_t> unpacked(n, r.next() % 32);
+          k->unpack(packed.data(), n, bits, is_signed, unpacked.data());
+          QK_CHECK(unpacked.canaries_intact(), "%s unpack wrote outside its output (seed %" PRIu64 ")", k->isa, seed);
+          for (size_t i = 0; i < n; i++) {
+            const int expected_value = is_signed ? ref_s[i] : ref_u[i];
+            const int got = is_signed ? static_cast<int8_t>(unpacked[i]) : unpacked[i];
+            const int original = is_signed ? static_cast<int8_t>(q[i]) : q[i];
+            if (got != expected_value || got != original) {
+              QK_FAIL("%s unpack %d bits %s n %zu: [%zu] = %d, expected %d (seed %" PRIu64 ")", k->isa, bits,
+                      is_signed ? "signed" : "unsigned", n, i, got, expected_value, seed);
+              break;
+            }
+            stats().checks++;
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---- known answers (worked out by hand; a kernel wrong the same way in every ISA still fails) -----------------------
+
+// Repeats a pattern to `n` elements so the vector bodies and the tails both see it.
+template <typename T> std::vector<T> tile(const std::vector<T>& pattern, size_t n) {
+  std::vector<T> v(n);
+  for (size_t i = 0; i < n; i++) v[i] = pattern[i % pattern.size()];
+  return v;
+}
+
+void expect_codes_f32(const std::vector<float>& x, float scale, int32_t zp, QuantSpec spec, IntType t,
+                      const std::vector<int32_t>& want, const char* what) {
+  for (size_t n : {x.size(), size_t{37}, size_t{100}}) {
+    const std::vector<float> xs = tile(x, n);
+    const std::vector<int32_t> ws = tile(want, n);
+    for (const KernelTable* k : g_tables) {
+      CodeBuffer out(n, t, 1);
+      k->quantize_f32(xs.data(), n, scale, zp, spec, t, out.data());
+      for (size_t i = 0; i < n; i++) {
+        QK_CHECK(out.at(i) == ws[i], "known answer %s (%s, n %zu): x[%zu] = %a -> %d, expected %d", what, k->isa, n, i,
+                 static_cast<double>(xs[i]), out.at(i), ws[i]);
+      }
+    }
+  }
+}
+
+void expect_codes_f64(const std::vector<double>& x, double scale, int32_t zp, QuantSpec spec, IntType t,
+                      const std::vector<int32_t>& want, const char* what) {
+  for (size_t n : {x.size(), size_t{37}, size_t{100}}) {
+    const std::vector<double> xs = tile(x, n);
+    const std::vector<int32_t> ws = tile(want, n);
+    for (const KernelTable* k : g_tables) {
+      CodeBuffer out(n, t, 1);
+      k->quantize_f64(xs.data(), n, scale, zp, spec, t, out.data());
+      for (size_t i = 0; i < n; i++) {
+        QK_CHECK(out.at(i) == ws[i], "known answer %s (%s, n %zu): x[%zu] = %a -> %d, expected %d", what, k->isa, n, i,
+                 xs[i], out.at(i), ws[i]);
+      }
+    }
+  }
+}
+
+float float_from_bits(uint32_t b) {
+  float f;
+  std::memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+void test_known_answers() {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  const QuantSpec u8_onnx{0, 255, Profile::Onnx};
+  const QuantSpec u8_torch{0, 255, Profile::PyTorch};
+
+  // scale 0.5, zp 10: t = 2x; ties go to even t BEFORE zp is added; saturation; NaN -> qmin; +-Inf saturate.
+  const std::vector<float> x1 = {0.0f, 0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 1.75f, 1000.0f, -1000.0f, nan, inf, -inf, -0.0f, 5e9f};
+  const std::vector<int32_t> q1 = {10, 10, 12, 10, 8, 12, 14, 255, 0, 0, 255, 0, 10, 255};
+  expect_codes_f32(x1, 0.5f, 10, u8_onnx, IntType::U8, q1, "u8 zp 10");
+  expect_codes_f32(x1, 0.5f, 10, u8_torch, IntType::U8, q1, "u8 zp 10 pytorch");
+  // Odd zero point: 0.25 -> t = 0.5 -> 0 -> 11 (rounding t + zp = 11.5 would give 12).
+  const std::vector<int32_t> q1odd = {11, 11, 13, 11, 9, 13, 15, 255, 0, 0, 255, 0, 11, 255};
+  expect_codes_f32(x1, 0.5f, 11, u8_onnx, IntType::U8, q1odd, "u8 zp 11");
+
+  // int8 narrow symmetric, scale 0.25: 31.875 -> t = 127.5 -> clamp 127; -40 -> -160 -> -127; 0.125 -> 0.5 -> 0;
+  // 0.375 -> 1.5 -> 2; -0.625 -> -2.5 -> -2; 2^31 and beyond saturate.
+  const std::vector<float> x2 = {31.875f, -40.0f, 0.125f, 0.375f, -0.625f, 2147483648.0f, -3e9f, nan};
+  const std::vector<int32_t> q2 = {127, -127, 0, 2, -2, 127, -127, -127};
+  expect_codes_f32(x2, 0.25f, 0, QuantSpec{-127, 127, Profile::Onnx}, IntType::I8, q2, "i8 narrow");
+
+  // 16-bit types: scale 1/8 (exact), zp -3 for int16 and 40000 for uint16.
+  const std::vector<float> x3 = {0.0625f, -0.0625f, 0.1875f, 4096.0f, -4096.0f, 1e30f};
+  expect_codes_f32(x3, 0.125f, -3, QuantSpec{-32768, 32767, Profile::Onnx}, IntType::I16,
+                   {-3, -3, -1, 32765, -32768, 32767}, "i16 zp -3");
+  expect_codes_f32(x3, 0.125f, 40000, QuantSpec{0, 65535, Profile::Onnx}, IntType::U16,
+                   {40000, 40000, 40002, 65535, 7232, 65535}, "u16 zp 40000");
+
+  // Division versus reciprocal multiply (values checked with exact rational arithmetic):
+  //   s = 0.1f (0x3dcccccd), x = 0x3fc66666 (1.5499999523): x / s = 15.4999993 -> fl = 15.499999 -> 15 (ONNX),
+  //   x * fl(1/s) rounds to 15.5 exactly -> 16 (PyTorch, ties to even).
+  //   x = 0x40500001 (3.2500002): x / s = 32.5000019 -> fl = 32.5 -> 32 (ONNX, even); x * fl(1/s) = 32.500004 -> 33.
+  const float s01 = float_from_bits(0x3dcccccd);
+  const std::vector<float> x4 = {float_from_bits(0x3fc66666), float_from_bits(0x40500001)};
+  expect_codes_f32(x4, s01, 0, u8_onnx, IntType::U8, {15, 32}, "onnx divides");
+  expect_codes_f32(x4, s01, 0, u8_torch, IntType::U8, {16, 33}, "pytorch multiplies");
+  // float64: s = 0.1, x = 0.15 -> x / s = 1.4999999999999998 -> 1, x * (1/0.1) = 1.5 -> 2;
+  // x = 0.35 -> 3 / 4; x = 0x1.ccccccccccccep-2 -> x / s = 4.5 exactly -> 4, x * (1/s) = 4.500000000000001 -> 5.
+  const std::vector<double> x5 = {0.15, 0.35, 0x1.ccccccccccccep-2};
+  expect_codes_f64(x5, 0.1, 0, u8_onnx, IntType::U8, {1, 3, 4}, "f64 onnx divides");
+  expect_codes_f64(x5, 0.1, 0, u8_torch, IntType::U8, {2, 4, 5}, "f64 pytorch multiplies");
+
+  // Dequantize: int8 codes, zp -3, scale 0.5 -> (q + 3) / 2.
+  {
+    const std::vector<int32_t> codes = {-128, 127, 0, 5, -3};
+    const std::vector<float> want = {-62.5f, 65.0f, 1.5f, 4.0f, 0.0f};
+    for (size_t n : {codes.size(), size_t{41}}) {
+      const std::vector<int32_t> cs = tile(codes, n);
+      const std::vector<float> ws = tile(want, n);
+      CodeBuffer q(n, IntType::I8, 0);
+      for (size_t i = 0; i < n; i++) q.set(i, cs[i]);
+      for (const KernelTable* k : g_tables) {
+        std::vector<float> out(n);
+        std::vector<double> out64(n);
+        k->dequantize_f32(q.data(), IntType::I8, n, 0.5, -3, out.data());
+        k->dequantize_f64(q.data(), IntType::I8, n, 0.5, -3, out64.data());
+        for (size_t i = 0; i < n; i++) {
+          QK_CHECK(out[i] == ws[i] && out64[i] == ws[i], "known dequantize (%s): [%zu] = %a / %a, expected %a", k->isa, i,
+                   static_cast<double>(out[i]), out64[i], static_cast<double>(ws[i]));
+        }
+      }
+    }
+    // A scale that is not a float: 3 * 0.1 = 0.30000000000000004 in double, then 0.3f (0x3e99999a) in float.
+    CodeBuffer q(20, IntType::U8, 0);
+    for (size_t i = 0; i < 20; i++) q.set(i, 3);
+    for (const KernelTable* k : g_tables) {
+      std::vector<float> out(20);
+      std::vector<double> out64(20);
+      k->dequantize_f32(q.data(), IntType::U8, 20, 0.1, 0, out.data());
+      k->dequantize_f64(q.data(), IntType::U8, 20, 0.1, 0, out64.data());
+      for (size_t i = 0; i < 20; i++) {
+        QK_CHECK(bits_of(out[i]) == 0x3e99999au && out64[i] == 0.30000000000000004,
+                 "known dequantize with a double scale (%s): %a / %a", k->isa, static_cast<double>(out[i]), out64[i]);
+      }
+    }
+  }
+
+  // Fake-quantize int8 [-128, 127], scale 0.5, zp 0: 0.25 -> 0 (error 0.25), 0.75 -> 1.0 (error -0.25), 3 -> 3.
+  // sum_sq 0.125, sum_abs 0.5, max_abs 0.25, sum_ref2 9.625, sum_approx2 10, dot 9.75.
+  {
+    const QuantSpec spec{-128, 127, Profile::Onnx};
+    for (const KernelTable* k : g_tables) {
+      const float xf[] = {0.25f, 0.75f, 3.0f};
+      float of[3];
+      ErrorSums s;
+      k->fake_quantize_f32(xf, 3, 0.5f, 0, spec, of, &s);
+      QK_CHECK(of[0] == 0.0f && of[1] == 1.0f && of[2] == 3.0f, "known fake_quantize_f32 (%s) outputs", k->isa);
+      QK_CHECK(s.sum_sq == 0.125 && s.sum_abs == 0.5 && s.max_abs == 0.25 && s.sum_ref2 == 9.625 &&
+                   s.sum_approx2 == 10.0 && s.dot == 9.75,
+               "known fake_quantize_f32 (%s) sums: %a %a %a %a %a %a", k->isa, s.sum_sq, s.sum_abs, s.max_abs, s.sum_ref2,
+               s.sum_approx2, s.dot);
+      // 16 elements: the same values repeated take the vector body in AVX2; a NaN makes max_abs NaN for good.
+      std::vector<double> xd = tile(std::vector<double>{0.25, 0.75, 3.0}, 15);
+      xd.push_back(std::nan(""));
+      xd.push_back(0.25);
+      std::vector<double> od(xd.size());
+      ErrorSums sd;
+      k->fake_quantize_f64(xd.data(), xd.size(), 0.5, 0, spec, od.data(), &sd);
+      QK_CHECK(od[15] == -64.0 && std::isnan(sd.max_abs) && std::isnan(sd.sum_sq) && sd.sum_approx2 == 50.0 + 4096.0,
+               "known fake_quantize_f64 (%s): NaN -> qmin = -128 -> -64, max_abs NaN; got %a, max_abs %a, approx2 %a",
+               k->isa, od[15], sd.max_abs, sd.sum_approx2);
+    }
+  }
+
+  // Ranges: NaN ignored, infinities count; all-NaN leaves the initial values; abs-max of nothing stays 0.
+  for (const KernelTable* k : g_tables) {
+    const std::vector<float> v = tile(std::vector<float>{nan, 3.0f, -2.0f, nan, 1.0f}, 45);
+    double mn = __builtin_inf(), mx = -__builtin_inf(), am = 0;
+    k->min_max_f32(v.data(), v.size(), &mn, &mx);
+    k->abs_max_f32(v.data(), v.size(), &am);
+    QK_CHECK(mn == -2.0 && mx == 3.0 && am == 3.0, "known min/max (%s): [%g, %g] abs %g", k->isa, mn, mx, am);
+    std::vector<double> w(37, std::nan(""));
+    mn = __builtin_inf(), mx = -__builtin_inf(), am = 0;
+    k->min_max_f64(w.data(), w.size(), &mn, &mx);
+    k->abs_max_f64(w.data(), w.size(), &am);
+    QK_CHECK(mn == __builtin_inf() && mx == -__builtin_inf() && am == 0, "known all-NaN ranges (%s)", k->isa);
+    w[20] = -__builtin_inf();
+    k->min_max_f64(w.data(), w.size(), &mn, &mx);
+    k->abs_max_f64(w.data(), w.size(), &am);
+    QK_CHECK(mn == -__builtin_inf() && mx == -__builtin_inf() && am == __builtin_inf(), "known -inf range (%s)", k->isa);
+  }
+
+  // Packing: 4 bits [1, 2, 3] -> 0x21 0x03; int8 [-1, -8, 7] -> 0x8f 0x07; 2 bits [1, 2, 3, 0, 1] -> 0x39 0x01.
+  for (const KernelTable* k : g_tables) {
+    const uint8_t a[] = {1, 2, 3};
+    const uint8_t b[] = {0xff, 0xf8, 0x07};
+    const uint8_t c[] = {1, 2, 3, 0, 1};
+    uint8_t out[2];
+    k->pack(a, 3, 4, out);
+    QK_CHECK(out[0] == 0x21 && out[1] == 0x03, "known pack 4-bit (%s): %02x %02x", k->isa, out[0], out[1]);
+    k->pack(b, 3, 4, out);
+    QK_CHECK(out[0] == 0x8f && out[1] == 0x07, "known pack signed 4-bit (%s): %02x %02x", k->isa, out[0], out[1]);
+    k->pack(c, 5, 2, out);
+    QK_CHECK(out[0] == 0x39 && out[1] == 0x01, "known pack 2-bit (%s): %02x %02x", k->isa, out[0], out[1]);
+    uint8_t un[3];
+    const uint8_t packed[] = {0x8f, 0x07};
+    k->unpack(packed, 3, 4, true, un);
+    QK_CHECK(un[0] == 0xff && un[1] == 0xf8 && un[2] == 0x07, "known unpack signed 4-bit (%s)", k->isa);
+    // 2-bit signed 0x39 -> fields 1, 2, 3, 0 -> 1, -2, -1, 0.
+    uint8_t un2[4];
+    const uint8_t packed2[] = {0x39};
+    k->unpack(packed2, 4, 2, true, un2);
+    QK_CHECK(un2[0] == 1 && un2[1] == 0xfe && un2[2] == 0xff && un2[3] == 0, "known unpack signed 2-bit (%s)", k->isa);
+    // 64 codes 0..15 (4-bit) through the vector path: byte j = (2j % 16) | ((2j + 1) % 16) << 4.
+    std::vector<uint8_t> codes(64), packed64(32);
+    for (size_t i = 0; i < 64; i++) codes[i] = static_cast<uint8_t>(i % 16);
+    k->pack(codes.data(), 64, 4, packed64.data());
+    for (size_t j = 0; j < 32; j++) {
+      QK_CHECK(packed64[j] == static_cast<uint8_t>(((2 * j) % 16) | (((2 * j + 1) % 16) << 4)), "known pack 64 (%s) byte %zu",
+               k->isa, j);
+    }
+  }
+}
+
+// ---- granularity --------------------------------------------------------------------------------------------------
+
+template <typename F> struct ScaleStore {
+  std::vector<float> f32;
+  std::vector<double> f64;
+  bool use_f64;
+  ScaleArray view() const { return use_f64 ? ScaleArray{f64.data(), true} : ScaleArray{f32.data(), false}; }
+  double at(size_t i) const { return use_f64 ? f64[i] : f32[i]; }
+};
+
+template <typename F> ScaleStore<F> random_scales(Rng& r, size_t groups) {
+  ScaleStore<F> s;
+  s.use_f64 = r.chance(50);
+  for (size_t g = 0; g < groups; g++) {
+    double v = (1.0 + r.uniform()) * std::ldexp(1.0, static_cast<int>(r.range(-12, 2)));
+    if (r.chance(10)) v = std::ldexp(1.0, static_cast<int>(r.range(-8, 0)));
+    s.f32.push_back(static_cast<float>(v));
+    s.f64.push_back(s.use_f64 ? v : static_cast<double>(static_cast<float>(v)));
+  }
+  return s;
+}
+
+// Reference group of element e for each layout (the formulas of types.ts).
+size_t axis_group(const AxisLayout& l, size_t e) { return (e / l.inner) % l.channels; }
+size_t block_group(const BlockLayout& l, size_t e) {
+  const size_t i = e % l.inner;
+  const size_t d = (e / l.inner) % l.dim;
+  const size_t o = e / (l.inner * l.dim);
+  const size_t blocks = (l.dim + l.block_size - 1) / l.block_size;
+  return (o * blocks + d / l.block_size) * l.inner + i;
+}
+
+template <typename F, typename Layout>
+void check_granular(const Layout& layout, size_t n, size_t groups, size_t rows, uint64_t seed,
+                    size_t (*group_of)(const Layout&, size_t)) {
+  const bool single = sizeof(F) == 4;
+  Rng r(seed);
+  const IntType t = kTypes[r.next() % 4];
+  const Profile p = kProfiles[r.next() % 2];
+  const QuantCase base = random_case(r, t, p, single);
+  const ScaleStore<F> scales = random_scales<F>(r, groups);
+  std::vector<int32_t> zps(groups);
+  for (size_t g = 0; g < groups; g++) zps[g] = static_cast<int32_t>(r.range(base.spec.qmin, base.spec.qmax));
+  std::vector<F> x(n);
+  for (size_t e = 0; e < n; e++) {
+    QuantCase c = base;
+    c.zp = zps[group_of(layout, e)];
+    c.scale = scales.at(group_of(layout, e));
+    x[e] = input_value<F>(r, InputKind::Mixed, c);
+  }
+  std::vector<int32_t> want_q(n);
+  for (size_t e = 0; e < n; e++) want_q[e] = ref_quantize(x[e], scales.at(group_of(layout, e)), zps[group_of(layout, e)], base.spec, single);
+  std::vector<double> want_min(groups, __builtin_inf()), want_max(groups, -__builtin_inf());
+  for (size_t e = 0; e < n; e++) ref_min_max(&x[e], 1, &want_min[group_of(layout, e)], &want_max[group_of(layout, e)]);
+
+  for (const KernelTable* k : g_tables) {
+    // quantize, whole and in three row ranges
+    CodeBuffer q(n, t, 0), q_parts(n, t, 0);
+    if constexpr (std::is_same<Layout, AxisLayout>::value) {
+      quantize_axis(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q.data());
+    } else {
+      quantize_blocked(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q.data());
+    }
+    const size_t cut1 = rows == 0 ? 0 : static_cast<size_t>(r.range(0, static_cast<int64_t>(rows)));
+    const size_t cut2 = rows == 0 ? 0 : static_cast<size_t>(r.range(static_cast<int64_t>(cut1), static_cast<int64_t>(rows)));
+    for (RowRange range : {RowRange{0, cut1}, RowRange{cut1, cut2}, RowRange{cut2, SIZE_MAX}}) {
+      if constexpr (std::is_same<Layout, AxisLayout>::value) {
+        quantize_axis(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q_parts.data(), range);
+      } else {
+        quantize_blocked(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q_parts.data(), range);
+      }
+    }
+    for (size_t e = 0; e < n; e++) {
+      if (q.at(e) != want_q[e] || q_parts.at(e) != want_q[e]) {
+        QK_FAIL("%s granular quantize_%s %s: element %zu of %zu: %d / %d (row ranges), expected %d (seed %" PRIu64 ")",
+                k->isa, precision_name<F>(), type_name(t), e, n, q.at(e), q_parts.at(e), want_q[e], seed);
+        break;
+      }
+      stats().checks++;
+    }
+    // dequantize the reference codes
+    std::vector<F> dq(n), dq_parts(n);
+    CodeBuffer codes(n, t, 0);
+    for (size_t e = 0; e < n; e++) codes.set(e, want_q[e]);
+    if constexpr (std::is_same<Layout, AxisLayout>::value) {
+      dequantize_axis(*k, codes.data(), t, scales.view(), zps.data(), layout, dq.data());
+      dequantize_axis(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{0, cut1});
+      dequantize_axis(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{cut1, SIZE_MAX});
+    } else {
+      dequantize_blocked(*k, codes.data(), t, scales.view(), zps.data(), layout, dq.data());
+      dequantize_blocked(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{0, cut1});
+      dequantize_blocked(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{cut1, SIZE_MAX});
+    }
+    for (size_t e = 0; e < n; e++) {
+      const size_t g = group_of(layout, e);
+      const F want = static_cast<F>(ref_dequantize(want_q[e], zps[g], scales.at(g), single));
+      if (!same(dq[e], want) || !same(dq_parts[e], want)) {
+        QK_FAIL("%s granular dequantize_%s: element %zu: %a / %a, expected %a (seed %" PRIu64 ")", k->isa,
+                precision_name<F>(), e, static_cast<double>(dq[e]), static_cast<double>(dq_parts[e]),
+                static_cast<double>(want), seed);
+        break;
+      }
+      stats().checks++;
+    }
+    // min / max per group
+    std::vector<double> mn(groups, 12345.0), mx(groups, -12345.0);
+    if constexpr (std::is_same<Layout, AxisLayout>::value) {
+      min_max_axis(*k, x.data(), layout, mn.data(), mx.data());
+    } else {
+      min_max_blocked(*k, x.data(), layout, mn.data(), mx.data());
+    }
+    for (size_t g = 0; g < groups; g++) {
+      QK_CHECK(mn[g] == want_min[g] && mx[g] == want_max[g], "%s granular min_max_%s group %zu: [%a, %a], expected [%a, %a] (seed %" PRIu64 ")",
+               k->isa, precision_name<F>(), g, mn[g], mx[g], want_min[g], want_max[g], seed);
+    }
+  }
+}
+
+template <typename F> void test_granularity() {
+  const size_t inners[] = {1, 2, 3, 7, 16, 17, 40};
+  for (int trial = 0; trial < 300; trial++) {
+    const uint64_t seed = mix_seed(g_seed, 0x96a0000 + trial + (sizeof(F) << 40));
+    Rng r(seed);
+    const size_t outer = static_cast<size_t>(r.range(1, 4));
+    const size_t inner = inners[r.next() % 7];
+    const size_t channels = static_cast<size_t>(r.range(r.chance(10) ? 0 : 1, 9));
+    const AxisLayout al{outer, channels, inner};
+    check_granular<F>(al, outer * channels * inner, channels, outer * channels, mix_seed(seed, 1), axis_group);
+
+    const size_t dim = static_cast<size_t>(r.range(r.chance(10) ? 0 : 1, 70));
+    const size_t block_size = static_cast<size_t>(r.range(1, static_cast<int64_t>(dim) + 3));
+    const BlockLayout bl{outer, dim, inner, block_size};
+    check_granular<F>(bl, outer * dim * inner, block_group_count(bl), outer * dim, mix_seed(seed, 2), block_group);
+  }
+}
+
+// ---- dispatch -----------------------------------------------------------------------------------------------------
+
+void test_dispatch() {
+  std::string error;
+  const bool has_avx2 = cpu_features().avx2;
+  const KernelTable* automatic = select_kernels("auto", &error);
+  QK_CHECK(automatic != nullptr && std::strcmp(automatic->isa, has_avx2 ? "avx2" : "scalar") == 0, "auto picks the best ISA");
+  QK_CHECK(select_kernels(nullptr, &error) == automatic && select_kernels("", nullptr) == automatic, "null/empty = auto");
+  QK_CHECK(select_kernels("scalar", &error) == &kScalarKernels, "scalar is always available");
+  error.clear();
+  const KernelTable* avx2 = select_kernels("avx2", &error);
+  if (has_avx2) {
+    QK_CHECK(avx2 != nullptr && std::strcmp(avx2->isa, "avx2") == 0 && error.empty(), "avx2 selectable on this CPU");
+  } else {
+    QK_CHECK(avx2 == nullptr && !error.empty(), "avx2 refused with an error on a CPU without it");
+  }
+  error.clear();
+  QK_CHECK(select_kernels("avx512", &error) == nullptr && error.find("avx512") != std::string::npos,
+           "unknown ISA refused with an error naming it: %s", error.c_str());
+  QK_CHECK(select_kernels("bogus", nullptr) == nullptr, "unknown ISA without an error string");
+  QK_CHECK(std::strcmp(available_isas(), has_avx2 ? "avx2,scalar" : "scalar") == 0, "available_isas");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress stays visible if a kernel crashes
+  g_seed = argc > 1 ? std::strtoull(argv[1], nullptr, 0) : 20240601ULL;
+  std::printf("kernels_test: base seed %" PRIu64 " (pass it as the first argument to reproduce)\n", g_seed);
+  g_tables.push_back(&kScalarKernels);
+  std::string error;
+  if (const KernelTable* avx2 = select_kernels("avx2", &error)) {
+    g_tables.push_back(avx2);
+    std::printf("  tables: scalar, avx2\n");
+  } else {
+    std::printf("  tables: scalar only (%s): the AVX2 kernels are NOT tested on this machine\n", error.c_str());
+  }
+
+  struct Step {
+    const char* name;
+    void (*run)();
+  };
+  const Step steps[] = {
+      {"dispatch", test_dispatch},
+      {"known answers", test_known_answers},
+      {"quantize f32", test_quantize_random<float>},
+      {"quantize f64", test_quantize_random<double>},
+      {"quantize near ties f32", [] { test_quantize_near_ties<float>(600); }},
+      {"quantize near ties f64", [] { test_quantize_near_ties<double>(300); }},
+      {"fake-quantize f32", test_fake_quantize_random<float>},
+      {"fake-quantize f64", test_fake_quantize_random<double>},
+      {"dequantize f32", test_dequantize_random<float>},
+      {"dequantize f64", test_dequantize_random<double>},
+      {"min/max/abs-max f32", test_ranges_random<float>},
+      {"min/max/abs-max f64", test_ranges_random<double>},
+      {"pack/unpack", test_pack_random},
+      {"granularity f32", test_granularity<float>},
+      {"granularity f64", test_granularity<double>},
+  };
+  for (const Step& s : steps) {
+    const long before = stats().failures;
+    s.run();
+    std::printf("  %-24s %s\n", s.name, stats().failures == before ? "ok" : "FAILED");
+  }
+  std::printf("kernels_test: %ld checks, %ld failures\n", stats().checks, stats().failures);
+  return stats().failures == 0 ? 0 : 1;
+}

@@ -1,0 +1,156 @@
+// Test oracle: a literal transcription of the TypeScript reference (packages/quant-core/src/kernels/*.ts and
+// metrics.ts), written independently of kernel_common.h. Like the TS code it computes in double and rounds to float32
+// where TS calls Math.fround, and it rounds with std::nearbyint instead of the kernels' magic-number trick.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+
+#include "../src/kernels/kernels.h"
+
+namespace quantkit_test {
+
+using quantkit::ErrorSums;
+using quantkit::IntType;
+using quantkit::Profile;
+using quantkit::QuantSpec;
+
+inline double fround(double v) { return static_cast<double>(static_cast<float>(v)); }
+
+// quantize.ts runFactor + RUN_SOURCE; `single` selects Math.fround (Float32Array input).
+inline int32_t ref_quantize(double x, double scale, int32_t zp, QuantSpec spec, bool single) {
+  const double s = single ? fround(scale) : scale;
+  const double f = spec.profile == Profile::Onnx ? s : (single ? fround(1 / s) : 1 / s);
+  double t = spec.profile == Profile::Onnx ? x / f : x * f;
+  if (single) t = fround(t);
+  const double lo = spec.qmin - zp;
+  const double hi = spec.qmax - zp;
+  t = t > lo ? t : lo;
+  t = t < hi ? t : hi;
+  return static_cast<int32_t>(std::nearbyint(t)) + zp;
+}
+
+// dequantize.ts: (q - zp) * scale in double, then the store rounds to the output precision.
+inline double ref_dequantize(int32_t q, int32_t zp, double scale, bool single) {
+  const double v = static_cast<double>(q - zp) * scale;
+  return single ? fround(v) : v;
+}
+
+// metrics.ts accumulateError.
+inline void ref_accumulate(ErrorSums* s, double reference, double approx) {
+  const double d = reference - approx;
+  const double a = std::fabs(d);
+  s->sum_sq += d * d;
+  s->sum_abs += a;
+  if (a > s->max_abs || a != a) s->max_abs = a;
+  s->sum_ref2 += reference * reference;
+  s->sum_approx2 += approx * approx;
+  s->dot += reference * approx;
+}
+
+// backend.ts referenceFakeQuantizeTensor, one element.
+inline double ref_fake_quantize(double x, double scale, int32_t zp, QuantSpec spec, bool single, ErrorSums* sums) {
+  const double s = single ? fround(scale) : scale;
+  const int32_t q = ref_quantize(x, scale, zp, spec, single);
+  double out = static_cast<double>(q - zp) * s;
+  if (single) out = fround(out);
+  ref_accumulate(sums, x, out);
+  return out;
+}
+
+// reduce.ts minMaxRun / absMax folds.
+template <typename F> void ref_min_max(const F* x, size_t n, double* min, double* max) {
+  for (size_t i = 0; i < n; i++) {
+    const double v = x[i];
+    if (v < *min) *min = v;
+    if (v > *max) *max = v;
+  }
+}
+
+template <typename F> void ref_abs_max(const F* x, size_t n, double* m) {
+  for (size_t i = 0; i < n; i++) {
+    const double a = std::fabs(static_cast<double>(x[i]));
+    if (a > *m) *m = a;
+  }
+}
+
+// pack.ts.
+inline void ref_pack(const uint8_t* q, size_t n, int bits, uint8_t* out) {
+  const size_t per_byte = 8 / bits;
+  const int mask = (1 << bits) - 1;
+  const size_t bytes = (n + per_byte - 1) / per_byte;
+  for (size_t b = 0, i = 0; b < bytes; b++) {
+    int byte = 0;
+    for (size_t k = 0; k < per_byte && i < n; k++, i++) byte |= (q[i] & mask) << (k * bits);
+    out[b] = static_cast<uint8_t>(byte);
+  }
+}
+
+inline void ref_unpack(const uint8_t* packed, size_t n, int bits, bool is_signed, int8_t* signed_out, uint8_t* unsigned_out) {
+  const size_t per_byte = 8 / bits;
+  const int mask = (1 << bits) - 1;
+  const int sign_bit = 1 << (bits - 1);
+  for (size_t i = 0; i < n; i++) {
+    const int field = (packed[i / per_byte] >> ((i % per_byte) * bits)) & mask;
+    const int v = is_signed && (field & sign_bit) ? field - (1 << bits) : field;
+    if (is_signed) {
+      signed_out[i] = static_cast<int8_t>(v);
+    } else {
+      unsigned_out[i] = static_cast<uint8_t>(v);
+    }
+  }
+}
+
+inline size_t code_bytes(IntType t) { return t == IntType::I8 || t == IntType::U8 ? 1 : 2; }
+
+inline int32_t read_code(const void* q, IntType t, size_t i) {
+  switch (t) {
+    case IntType::I8: return static_cast<const int8_t*>(q)[i];
+    case IntType::U8: return static_cast<const uint8_t*>(q)[i];
+    case IntType::I16: return static_cast<const int16_t*>(q)[i];
+    case IntType::U16: return static_cast<const uint16_t*>(q)[i];
+  }
+  return 0;
+}
+
+inline void write_code(void* q, IntType t, size_t i, int32_t v) {
+  switch (t) {
+    case IntType::I8: static_cast<int8_t*>(q)[i] = static_cast<int8_t>(v); return;
+    case IntType::U8: static_cast<uint8_t*>(q)[i] = static_cast<uint8_t>(v); return;
+    case IntType::I16: static_cast<int16_t*>(q)[i] = static_cast<int16_t>(v); return;
+    case IntType::U16: static_cast<uint16_t*>(q)[i] = static_cast<uint16_t>(v); return;
+  }
+}
+
+inline int32_t type_min(IntType t) {
+  switch (t) {
+    case IntType::I8: return -128;
+    case IntType::U8: return 0;
+    case IntType::I16: return -32768;
+    case IntType::U16: return 0;
+  }
+  return 0;
+}
+
+inline int32_t type_max(IntType t) {
+  switch (t) {
+    case IntType::I8: return 127;
+    case IntType::U8: return 255;
+    case IntType::I16: return 32767;
+    case IntType::U16: return 65535;
+  }
+  return 0;
+}
+
+inline const char* type_name(IntType t) {
+  switch (t) {
+    case IntType::I8: return "i8";
+    case IntType::U8: return "u8";
+    case IntType::I16: return "i16";
+    case IntType::U16: return "u16";
+  }
+  return "?";
+}
+
+}  // namespace quantkit_test

@@ -1,0 +1,278 @@
+import { referenceBackend, type Backend } from '../backend.js';
+import { ErrorCodes, fail } from '../errors.js';
+import { resolveGranularity, resolveShape, type ResolvedGranularity } from '../layout.js';
+import { qparamsFromRange } from '../params.js';
+import { allocateCodes, storageSpec, type StorageSpec } from '../storage.js';
+import type { FloatArray, FloatDType, Granularity, KernelSpec, MinMax, Profile, Scheme } from '../types.js';
+import { checkBoolean, checkFloatArray, checkProfile, checkScheme } from '../validate.js';
+import { entropyThresholdBin } from './entropy.js';
+import { forEachGroup } from './groups.js';
+import { absHistogramRun, finiteStats, histogramRun, tailMoments, type FiniteStats } from './histogram.js';
+import { l2SearchBins } from './l2-search.js';
+import { modelHistogram, mseModelSearch } from './mse.js';
+import { finiteCopy, histogramQuantile, quantileSelect } from './percentile.js';
+import { resolveCalibration, type CalibrationSpec, type ResolvedCalibration } from './spec.js';
+
+/** What a range is calibrated for: the tensor, its scheme, storage and grouping (api.ts's plan has these fields). */
+export interface CalibrationTarget {
+  readonly x: FloatArray;
+  readonly scheme: Scheme;
+  readonly storage: StorageSpec;
+  readonly kernel: KernelSpec;
+  readonly dtype: FloatDType;
+  readonly granularity: ResolvedGranularity;
+}
+
+/** A calibration target without the data: how one group will be quantized, and the backend that will do it. */
+export interface GroupContext {
+  readonly scheme: Scheme;
+  readonly storage: StorageSpec;
+  readonly kernel: KernelSpec;
+  readonly dtype: FloatDType;
+  readonly backend: Backend;
+}
+
+const EMPTY: MinMax = Object.freeze({ min: Infinity, max: -Infinity });
+
+/** Clipping factors tried around the model's choice when the MSE search is refined on the real error. */
+const REFINE_FACTORS = [1, 0.85, 0.95, 1.05, 1.15];
+
+/**
+ * One (min, max) per group of target.x, estimated by `spec` (a `range: { method, ... }` option, validated here).
+ * Symmetric schemes calibrate |x| and return [-a, a]; affine schemes calibrate [min, max]. Every method except
+ * minmax ignores NaN and ±Infinity; a group without finite values gets the empty range (+Infinity, -Infinity),
+ * which qparamsFromRange turns into scale 1.
+ *
+ * `backend` runs the min/max reductions and the real-error evaluations of 'mse'. quantize/computeQParams use the
+ * reference kernels here (synchronously, also under the async API): every backend is bit-identical to them, so only
+ * the speed of calibration would change with a native backend.
+ */
+export function calibrateGroups(target: CalibrationTarget, spec: unknown, backend: Backend = referenceBackend): { min: Float64Array; max: Float64Array } {
+  const r = resolveCalibration(spec);
+  const g = target.granularity;
+  const min = new Float64Array(g.groups);
+  const max = new Float64Array(g.groups);
+  if (r.method === 'minmax') {
+    if (g.kind === 'tensor') {
+      const mm = backend.minMax(target.x);
+      min[0] = mm.min;
+      max[0] = mm.max;
+    } else if (g.kind === 'axis') backend.minMaxAxis(target.x, g.layout, min, max);
+    else backend.minMaxBlocked(target.x, g.layout, min, max);
+    return { min, max };
+  }
+  const ctx: GroupContext = { scheme: target.scheme, storage: target.storage, kernel: target.kernel, dtype: target.dtype, backend };
+  forEachGroup(target.x, g, (i, values) => {
+    const range = calibrateValues(values, r, ctx);
+    min[i] = range.min;
+    max[i] = range.max;
+  });
+  return { min, max };
+}
+
+/** What calibrateRange calibrates for (the quantize options that matter to a range). */
+export interface CalibrateRangeOptions {
+  readonly scheme?: Scheme;
+  readonly bits?: number;
+  readonly narrowRange?: boolean;
+  readonly profile?: Profile;
+  readonly granularity?: Granularity;
+  readonly shape?: readonly number[];
+}
+
+/**
+ * The range `spec` picks for x, as quantize({ range: spec, ...options }) would use it: numbers per tensor, one element
+ * per group per axis or block. Symmetric ranges come back as [-a, a].
+ */
+export function calibrateRange(
+  x: FloatArray,
+  spec: CalibrationSpec,
+  options?: CalibrateRangeOptions,
+  backend: Backend = referenceBackend,
+): { min: number; max: number } | { min: Float64Array; max: Float64Array } {
+  checkFloatArray(x, 'x');
+  const o = options ?? {};
+  const scheme = checkScheme(o.scheme);
+  const storage = storageSpec(scheme, o.bits ?? 8, checkBoolean(o.narrowRange, 'narrowRange'));
+  const granularity = resolveGranularity(o.granularity, resolveShape(o.shape, x.length));
+  const dtype: FloatDType = x instanceof Float32Array ? 'float32' : 'float64';
+  const kernel: KernelSpec = { qmin: storage.qmin, qmax: storage.qmax, profile: checkProfile(o.profile) };
+  const r = calibrateGroups({ x, scheme, storage, kernel, dtype, granularity }, spec, backend);
+  return granularity.kind === 'tensor' ? { min: r.min[0]!, max: r.max[0]! } : r;
+}
+
+/** The range of one group of values under a resolved calibration. */
+export function calibrateValues(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
+  switch (r.method) {
+    case 'minmax':
+      return ctx.backend.minMax(x);
+    case 'percentile':
+      return percentileRange(x, r, ctx.scheme);
+    case 'entropy':
+      return entropyRange(x, r, ctx);
+    case 'histogram':
+      return l2SearchRange(x, r, ctx);
+    case 'mse':
+      return mseRange(x, r, ctx);
+  }
+}
+
+function checkHistogramSpan(lo: number, hi: number): void {
+  if (!Number.isFinite(hi - lo)) fail(ErrorCodes.RANGE, `the data spans [${lo}, ${hi}], too wide for a histogram: pass an explicit range`);
+}
+
+/**
+ * Symmetric: a = percentile p of |x|, range [-a, a]. Affine: [percentile (100 - p) / 2, percentile 100 - (100 - p) / 2]
+ * of x, so the same share of values is clipped in total. Exact up to exactLimit finite values (numpy.percentile with
+ * its default 'linear' method, found by selection on a float64 copy), histogram-based (two passes, no copy) above.
+ */
+function percentileRange(x: FloatArray, r: ResolvedCalibration, scheme: Scheme): MinMax {
+  const abs = scheme === 'symmetric';
+  const stats = finiteStats(x, abs);
+  if (stats.count === 0) return EMPTY;
+  const tail = (100 - r.percentile) / 2;
+  const qs = abs ? [r.percentile / 100] : [tail / 100, (100 - tail) / 100];
+  let values: number[];
+  if (stats.count <= r.exactLimit) {
+    const copy = finiteCopy(x, abs);
+    values = qs.map((q) => quantileSelect(copy, q));
+  } else {
+    checkHistogramSpan(stats.min, stats.max);
+    values = qs.map((q) => histogramQuantile(x, abs, stats.min, stats.max, stats.count, q, r.bins));
+  }
+  return abs ? { min: -values[0]!, max: values[0]! } : { min: values[0]!, max: values[1]! };
+}
+
+/**
+ * TensorRT's entropy calibration on a histogram of |x| over [0, max|x|]. The threshold t clips symmetric ranges to
+ * [-t, t] and affine ranges to [max(min, -t), min(max, t)]. Levels on the |x| side: 2^(bits-1), as TensorRT, or
+ * 2^bits for affine data of one sign (TensorRT's unsigned case).
+ */
+function entropyRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
+  const a = finiteStats(x, true);
+  if (a.count === 0) return EMPTY;
+  const s = ctx.scheme === 'symmetric' ? a : finiteStats(x, false);
+  const amax = a.max;
+  if (amax === 0) return { min: 0, max: 0 };
+  checkHistogramSpan(0, amax);
+  const counts = new Float64Array(r.bins);
+  absHistogramRun(x, 0, amax, counts);
+  const oneSigned = ctx.scheme === 'affine' && (s.min >= 0 || s.max <= 0);
+  const levels = 2 ** (ctx.storage.bits - 1 + (oneSigned ? 1 : 0));
+  const i = entropyThresholdBin(counts, levels, r.startBin, r.stride);
+  const t = i === r.bins ? amax : i * (amax / r.bins);
+  if (ctx.scheme === 'symmetric') return { min: -t, max: t };
+  return { min: Math.max(s.min, -t), max: Math.min(s.max, t) };
+}
+
+/**
+ * PyTorch HistogramObserver's L2 search on a histogram of x over [min, max] (also for symmetric schemes, as PyTorch:
+ * the searched range then gives a = max(-lo, hi) and the range [-a, a]).
+ */
+function l2SearchRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
+  const s = finiteStats(x, false);
+  if (s.count === 0) return EMPTY;
+  let lo = s.min;
+  let hi = s.max;
+  if (lo < hi) {
+    checkHistogramSpan(lo, hi);
+    const counts = new Float64Array(r.bins);
+    histogramRun(x, lo, hi, counts);
+    const w = (hi - lo) / r.bins;
+    const { start, end } = l2SearchBins(counts, lo, hi, ctx.storage.qmax - ctx.storage.qmin + 1);
+    lo = s.min + w * start;
+    hi = end + 1 === r.bins ? s.max : Math.min(s.min + w * (end + 1), s.max);
+  }
+  if (ctx.scheme === 'symmetric') {
+    const a = Math.max(-lo, hi, 0);
+    return { min: -a, max: a };
+  }
+  return { min: lo, max: hi };
+}
+
+/** Quantization steps of a range: symmetric ranges span 2^(bits-1) - 1 steps per side, affine qmax - qmin. */
+function stepsOf(ctx: GroupContext): number {
+  return ctx.scheme === 'symmetric' ? 2 ** (ctx.storage.bits - 1) - 1 : ctx.storage.qmax - ctx.storage.qmin;
+}
+
+/**
+ * MSE-minimising range (quantkit's own; docs/CALIBRATION.md):
+ *  1. model search (mseModelSearch) on a histogram over the finite range ([0, max|x|] for symmetric);
+ *  2. if the chosen range is under a quarter of the data range, a second histogram zoomed on it (up to twice its
+ *     bounds) with the tails outside kept as exact moments, and the model search again;
+ *  3. refine: the real quantize→dequantize MSE of the backend's kernels for the model's range scaled by a few factors
+ *     (REFINE_FACTORS) and for the min/max range; the lowest wins (the model's range on ties).
+ */
+function mseRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
+  const abs = ctx.scheme === 'symmetric';
+  const stats = finiteStats(x, abs);
+  if (stats.count === 0) return EMPTY;
+  const lo = abs ? 0 : stats.min;
+  const hi = stats.max;
+  const full: MinMax = abs ? { min: -hi, max: hi } : { min: lo, max: hi };
+  if (lo === hi) return full;
+  checkHistogramSpan(lo, hi);
+  const bins = Math.min(r.bins, Math.max(16, stats.count));
+  const steps = stepsOf(ctx);
+  const run = abs ? absHistogramRun : histogramRun;
+  const counts = new Float64Array(bins);
+  run(x, lo, hi, counts);
+  let best = mseModelSearch(modelHistogram(lo, hi, counts), abs, steps);
+
+  const zoomLo = abs ? 0 : Math.max(lo, Math.min(2 * best.min, best.min));
+  const zoomHi = Math.min(hi, Math.max(2 * best.max, best.max));
+  if ((zoomHi - zoomLo) * 4 < hi - lo && zoomHi > zoomLo) {
+    counts.fill(0);
+    run(x, zoomLo, zoomHi, counts);
+    const tails = tailMoments(x, zoomLo, zoomHi, abs);
+    best = mseModelSearch(modelHistogram(zoomLo, zoomHi, counts, tails.below, tails.above), abs, steps);
+  }
+  if (!r.refine) return best;
+  return refineOnRealError(x, stats, best, full, ctx);
+}
+
+function refineOnRealError(x: FloatArray, stats: FiniteStats, model: MinMax, full: MinMax, ctx: GroupContext): MinMax {
+  const values = stats.count === x.length ? x : finiteValues(x, stats.count);
+  const out = x instanceof Float32Array ? new Float32Array(values.length) : new Float64Array(values.length);
+  const candidates: MinMax[] = REFINE_FACTORS.map((f) => ({
+    min: Math.max(model.min * f, full.min),
+    max: Math.min(model.max * f, full.max),
+  }));
+  candidates.push(full);
+  let best = model;
+  let bestMse = Infinity;
+  for (const c of candidates) {
+    const mse = realMse(values, c, ctx, out);
+    if (mse < bestMse) {
+      bestMse = mse;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function finiteValues(x: FloatArray, count: number): FloatArray {
+  const out = x instanceof Float32Array ? new Float32Array(count) : new Float64Array(count);
+  let n = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v === 0) out[n++] = v;
+  }
+  return out;
+}
+
+/** The MSE of quantizing `values` with the parameters of `range`, through the backend's own kernels. */
+export function realMse(values: FloatArray, range: MinMax, ctx: GroupContext, out: FloatArray): number {
+  const { scale, zeroPoint } = qparamsFromRange(range.min, range.max, ctx.scheme, ctx.storage, ctx.dtype);
+  const b = ctx.backend;
+  if (b.capabilities.fakeQuantize) return b.fakeQuantizeTensor(values, scale, zeroPoint, ctx.kernel, out).mse;
+  const codes = allocateCodes(ctx.storage, values.length);
+  b.quantizeTensor(values, scale, zeroPoint, ctx.kernel, codes);
+  b.dequantizeTensor(codes, scale, zeroPoint, out);
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const d = values[i]! - out[i]!;
+    sum += d * d;
+  }
+  return values.length === 0 ? 0 : sum / values.length;
+}

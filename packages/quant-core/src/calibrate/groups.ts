@@ -1,0 +1,51 @@
+import type { ResolvedGranularity } from '../layout.js';
+import type { FloatArray } from '../types.js';
+
+/**
+ * Calls fn once per quantization group with that group's values as one contiguous array: a view when the group is
+ * contiguous in x (per-tensor, per-axis on the outermost axis, blocks along the innermost axis), otherwise a gathered
+ * copy (in a scratch array reused between groups, so fn must not keep it).
+ */
+export function forEachGroup(x: FloatArray, g: ResolvedGranularity, fn: (group: number, values: FloatArray) => void): void {
+  if (g.kind === 'tensor') {
+    fn(0, x);
+    return;
+  }
+  const make = (n: number): FloatArray => (x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
+  if (g.kind === 'axis') {
+    const { outer, channels, inner } = g.layout;
+    if (outer === 1) {
+      for (let c = 0; c < channels; c++) fn(c, x.subarray(c * inner, (c + 1) * inner));
+      return;
+    }
+    const buf = make(outer * inner);
+    for (let c = 0; c < channels; c++) {
+      for (let o = 0; o < outer; o++) {
+        const start = (o * channels + c) * inner;
+        buf.set(x.subarray(start, start + inner), o * inner);
+      }
+      fn(c, buf);
+    }
+    return;
+  }
+  const { outer, dim, inner, blockSize } = g.layout;
+  const blocks = Math.ceil(dim / blockSize);
+  const buf = make(blockSize);
+  for (let o = 0; o < outer; o++) {
+    for (let b = 0; b < blocks; b++) {
+      const d0 = b * blockSize;
+      const len = Math.min(blockSize, dim - d0);
+      for (let i = 0; i < inner; i++) {
+        const group = (o * blocks + b) * inner + i;
+        if (inner === 1) {
+          const start = o * dim + d0;
+          fn(group, x.subarray(start, start + len));
+          continue;
+        }
+        const view = buf.subarray(0, len);
+        for (let d = 0; d < len; d++) view[d] = x[(o * dim + d0 + d) * inner + i]!;
+        fn(group, view);
+      }
+    }
+  }
+}

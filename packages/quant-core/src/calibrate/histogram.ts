@@ -1,0 +1,137 @@
+import { ErrorCodes, fail } from '../errors.js';
+import { arrayClass, specialize } from '../kernels/specialize.js';
+import type { FloatArray } from '../types.js';
+import { checkFloatArray, describe } from '../validate.js';
+
+/** Bin counts a histogram kernel adds to. Float64Array also holds the fractional counts of re-binned histograms. */
+export type HistogramCounts = Float64Array | Uint32Array;
+
+/*
+ * The histogram kernels, written like the Backend's kernels (arguments validated by the caller, output provided by
+ * the caller, nothing allocated) so that a native backend can take them over bit for bit:
+ *
+ *   n = counts.length,  f = max > min ? n / (max - min) : 0          (float64)
+ *   for every element v (|v| for absHistogram), widened to float64:
+ *     if min <= v <= max:  k = floor((v - min) * f);  counts[min(k, n - 1)] += 1
+ *
+ * so bin k holds [min + k (max - min) / n, min + (k + 1) (max - min) / n) as computed by that formula, the value max
+ * lands in the last bin, and NaN and values outside [min, max] (including ±Infinity unless a bound is infinite, which
+ * the callers never pass) are skipped. When min == max every value equal to min lands in bin 0. The kernels ADD to
+ * counts, so batches accumulate. A native port must compute (v - min) * f in double without FMA contraction.
+ */
+const HISTOGRAM_SOURCE = `
+  const n = counts.length;
+  const f = max > min ? n / (max - min) : 0;
+  const last = n - 1;
+  for (let i = 0; i < x.length; i++) {
+    const v = VALUE(x[i]);
+    if (v >= min && v <= max) {
+      const k = ((v - min) * f) | 0;
+      counts[k < last ? k : last] += 1;
+    }
+  }`;
+
+type HistogramLoop = (x: FloatArray, min: number, max: number, counts: HistogramCounts) => void;
+
+function histogramLoop(x: FloatArray, counts: HistogramCounts, abs: boolean): HistogramLoop {
+  const key = `${abs ? 'absHistogram' : 'histogram'}_${arrayClass(x)}_${arrayClass(counts)}`;
+  const value = abs ? 'Math.abs' : '';
+  return specialize<HistogramLoop>(key, ['x', 'min', 'max', 'counts'], HISTOGRAM_SOURCE.replace('VALUE', value));
+}
+
+/** Kernel: adds the histogram of x over [min, max] to counts (arguments already validated). */
+export function histogramRun(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
+  histogramLoop(x, counts, false)(x, min, max, counts);
+}
+
+/** Kernel: adds the histogram of |x| over [min, max] (0 <= min) to counts (arguments already validated). */
+export function absHistogramRun(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
+  histogramLoop(x, counts, true)(x, min, max, counts);
+}
+
+function checkHistogramArgs(x: unknown, min: unknown, max: unknown, counts: unknown): asserts x is FloatArray {
+  checkFloatArray(x, 'x');
+  if (!(counts instanceof Float64Array || counts instanceof Uint32Array) || counts.length < 1 || counts.length > 2 ** 31 - 1) {
+    fail(ErrorCodes.OUTPUT, `counts must be a non-empty Float64Array or Uint32Array, got ${describe(counts)}`);
+  }
+  if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || min > max || !Number.isFinite(max - min)) {
+    fail(ErrorCodes.RANGE, `histogram range must be finite with min <= max, got [${String(min)}, ${String(max)}]`);
+  }
+}
+
+/**
+ * Adds the histogram of x over [min, max] to `counts` (one bin per element of counts; see the formula above).
+ * NaN and values outside [min, max] are skipped. Uint32Array counts wrap past 2^32 - 1 per bin: use Float64Array
+ * (exact to 2^53) for very large inputs.
+ */
+export function histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
+  checkHistogramArgs(x, min, max, counts);
+  histogramRun(x, min, max, counts);
+}
+
+/** Adds the histogram of |x| over [min, max] to `counts`; 0 <= min <= max. */
+export function absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
+  checkHistogramArgs(x, min, max, counts);
+  if (min < 0) fail(ErrorCodes.RANGE, `absHistogram needs min >= 0, got ${min}`);
+  absHistogramRun(x, min, max, counts);
+}
+
+/** Extremes and count of the finite elements (NaN and ±Infinity are skipped). */
+export interface FiniteStats {
+  /** +Infinity when there is no finite element. */
+  readonly min: number;
+  /** -Infinity when there is no finite element. */
+  readonly max: number;
+  readonly count: number;
+}
+
+export function finiteStats(x: FloatArray, abs = false): FiniteStats {
+  let min = Infinity;
+  let max = -Infinity;
+  let count = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = abs ? Math.abs(x[i]!) : x[i]!;
+    if (v - v === 0) {
+      // finite: Inf - Inf and NaN - NaN are NaN
+      count++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max, count };
+}
+
+/** Count, sum and sum of squares of some values (float64, element order). */
+export interface Moments {
+  n: number;
+  s1: number;
+  s2: number;
+}
+
+export function newMoments(): Moments {
+  return { n: 0, s1: 0, s2: 0 };
+}
+
+/**
+ * Moments of the finite values (of |x| when abs) below `lo` and above `hi`: what a histogram over [lo, hi] leaves
+ * out. Together with histogramRun over the same [lo, hi] it accounts for every finite value exactly once.
+ */
+export function tailMoments(x: FloatArray, lo: number, hi: number, abs: boolean): { below: Moments; above: Moments } {
+  const below = newMoments();
+  const above = newMoments();
+  for (let i = 0; i < x.length; i++) {
+    const v = abs ? Math.abs(x[i]!) : x[i]!;
+    if (v < lo) {
+      if (v !== -Infinity) {
+        below.n++;
+        below.s1 += v;
+        below.s2 += v * v;
+      }
+    } else if (v > hi && v !== Infinity) {
+      above.n++;
+      above.s1 += v;
+      above.s2 += v * v;
+    }
+  }
+  return { below, above };
+}

@@ -1,0 +1,11 @@
+/** Calibration (range estimation), streaming observers and error analysis (docs/CALIBRATION.md). */
+export { createAnalysis } from './analyze.js';
+export type { Analyze, AnalysisCandidate, AnalysisGrid, AnalysisOptions, AnalysisRow, CalibratorLike } from './analyze.js';
+export { calibrateGroups, calibrateRange, calibrateValues } from './calibrators.js';
+export type { CalibrateRangeOptions, CalibrationTarget, GroupContext } from './calibrators.js';
+export { absHistogram, histogram } from './histogram.js';
+export type { HistogramCounts } from './histogram.js';
+export { createObserver, observerFromJSON } from './observers.js';
+export type { ObservedRange, Observer, ObserverJSON, ObserverMethod, ObserverOptions, ObserverQParams, ObserverQParamsOptions, ObserverRangeOptions } from './observers.js';
+export { CALIBRATION_METHODS, formatCalibration, parseCalibration, resolveCalibration } from './spec.js';
+export type { CalibrationMethod, CalibrationSpec, ResolvedCalibration } from './spec.js';

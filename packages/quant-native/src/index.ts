@@ -1,0 +1,84 @@
+/**
+ * @quantkit/quant-native: quantkit's API on a Node-API addon with AVX2 kernels, bit-identical to
+ * @quantkit/quant-core's reference, plus async variants that run off the JavaScript thread.
+ *
+ * Importing this module loads nothing: the addon is found and loaded on first use (see loader.ts), and the functions
+ * below are core's createQuantApi / createKernelApi / createAsyncQuantApi bound to a default native backend
+ * (QUANT_NATIVE_ISA, QUANT_THREADS).
+ */
+import { createAsyncQuantApi, createKernelApi, createQuantApi } from '@quantkit/quant-core';
+import type { AsyncQuantApi, KernelApi, QuantApi } from '@quantkit/quant-core';
+import { createNativeBackend, type NativeBackend } from './backend.js';
+
+export { createNativeBackend } from './backend.js';
+export type { NativeBackend, NativeBackendOptions, NativeIsa } from './backend.js';
+export { loadNativeAddon, PACKAGE_VERSION } from './loader.js';
+export type { LoadedAddon, LoadOptions } from './loader.js';
+export { platformPackageName } from './platform.js';
+export { ABI_VERSION } from './addon.js';
+export type { NativeAddon, NativeEngine, NativeKernels } from './addon.js';
+export { NativeErrorCodes } from './errors.js';
+export type { NativeErrorCode } from './errors.js';
+export { quantizationError } from '@quantkit/quant-core';
+
+let backend: NativeBackend | undefined;
+let api: QuantApi | undefined;
+let asyncApi: AsyncQuantApi | undefined;
+let kernelApi: KernelApi | undefined;
+
+/** The backend behind this module's functions, created on first use. */
+export function defaultNativeBackend(): NativeBackend {
+  return (backend ??= createNativeBackend());
+}
+
+const quantApi = (): QuantApi => (api ??= createQuantApi(defaultNativeBackend()));
+const asyncQuantApi = (): AsyncQuantApi => (asyncApi ??= createAsyncQuantApi(defaultNativeBackend()));
+const kernels_ = (): KernelApi => (kernelApi ??= createKernelApi(defaultNativeBackend()));
+
+export interface NativeInfo {
+  /** The quant_native.node file in use. */
+  readonly path: string;
+  /** The kernels in use: 'avx2' or 'scalar'. */
+  readonly isa: string;
+  readonly version: string;
+  readonly abiVersion: number;
+  /** Threads one call may use. */
+  readonly threads: number;
+}
+
+/** Loads the addon if needed and describes the default backend (throws ERR_QUANT_NATIVE_UNAVAILABLE if it cannot load). */
+export function nativeInfo(): NativeInfo {
+  const b = defaultNativeBackend();
+  return { path: b.path, isa: b.isa, version: b.version, abiVersion: b.abiVersion, threads: b.threads };
+}
+
+export const quantize: QuantApi['quantize'] = (x, options) => quantApi().quantize(x, options);
+export const dequantize: QuantApi['dequantize'] = (qt, out) => quantApi().dequantize(qt, out);
+export const fakeQuantize: QuantApi['fakeQuantize'] = (x, options) => quantApi().fakeQuantize(x, options);
+export const fakeQuantizeWithError: QuantApi['fakeQuantizeWithError'] = (x, options) => quantApi().fakeQuantizeWithError(x, options);
+export const computeQParams: QuantApi['computeQParams'] = (x, options) => quantApi().computeQParams(x, options);
+
+export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);
+export const dequantizeAsync: AsyncQuantApi['dequantizeAsync'] = async (qt, options) => asyncQuantApi().dequantizeAsync(qt, options);
+export const fakeQuantizeAsync: AsyncQuantApi['fakeQuantizeAsync'] = async (x, options) => asyncQuantApi().fakeQuantizeAsync(x, options);
+
+function lazyKernel<K extends keyof KernelApi>(name: K): KernelApi[K] {
+  return ((...args: unknown[]) => (kernels_()[name] as (...a: unknown[]) => unknown)(...args)) as KernelApi[K];
+}
+
+/** The native kernels behind core's validation: explicit parameters, caller-provided outputs. */
+export const kernels: KernelApi = Object.freeze({
+  quantizeTensor: lazyKernel('quantizeTensor'),
+  quantizeAxis: lazyKernel('quantizeAxis'),
+  quantizeBlocked: lazyKernel('quantizeBlocked'),
+  dequantizeTensor: lazyKernel('dequantizeTensor'),
+  dequantizeAxis: lazyKernel('dequantizeAxis'),
+  dequantizeBlocked: lazyKernel('dequantizeBlocked'),
+  fakeQuantizeTensor: lazyKernel('fakeQuantizeTensor'),
+  minMax: lazyKernel('minMax'),
+  absMax: lazyKernel('absMax'),
+  minMaxAxis: lazyKernel('minMaxAxis'),
+  minMaxBlocked: lazyKernel('minMaxBlocked'),
+  pack: lazyKernel('pack'),
+  unpack: lazyKernel('unpack'),
+});
