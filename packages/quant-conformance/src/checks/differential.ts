@@ -1,0 +1,428 @@
+import {
+  qparamsFromRange,
+  referenceBackend as ref,
+  storageSpec,
+  type AxisLayout,
+  type Backend,
+  type BackendCapabilities,
+  type BlockLayout,
+  type FloatArray,
+  type IntArray,
+  type KernelSpec,
+  type Profile,
+  type Scheme,
+} from '@quantkit/quant-core';
+import { diffArrays, diffErrorReport, sameNumber } from '../compare.js';
+import { DISTRIBUTIONS, deriveSeed, Rng } from '../random.js';
+import { Tally, type Check, type CheckResult } from '../types.js';
+
+/*
+ * Differential tests: seeded random data (uniform, normal, heavy-tailed, with outliers, sometimes sprinkled with
+ * NaN / ±Inf / ±0 / subnormals / ±FLT_MAX), random shapes, options and parameters within the backend's
+ * capabilities, inputs and outputs at random element offsets; every output compared with the reference byte for byte.
+ * The element budget (10 million by default) is shared among the operations. A failure names the seed (replay with
+ * QUANT_CONFORMANCE_SEED=<seed>), the run, and the first differing element (index, input, expected, actual).
+ */
+
+export const DEFAULT_DIFFERENTIAL_ELEMENTS = 10_000_000;
+
+type Op =
+  | 'quantizeTensor'
+  | 'quantizeAxis'
+  | 'quantizeBlocked'
+  | 'dequantizeTensor'
+  | 'dequantizeAxis'
+  | 'dequantizeBlocked'
+  | 'fakeQuantizeTensor'
+  | 'minMax'
+  | 'absMax'
+  | 'minMaxAxis'
+  | 'minMaxBlocked'
+  | 'pack'
+  | 'unpack';
+
+/** Share of the element budget per operation (blocked reference kernels are the slowest, so they get less). */
+const SHARES: Readonly<Record<Op, number>> = {
+  quantizeTensor: 0.34,
+  quantizeAxis: 0.08,
+  quantizeBlocked: 0.03,
+  dequantizeTensor: 0.15,
+  dequantizeAxis: 0.06,
+  dequantizeBlocked: 0.03,
+  fakeQuantizeTensor: 0.1,
+  minMax: 0.06,
+  absMax: 0.05,
+  minMaxAxis: 0.03,
+  minMaxBlocked: 0.02,
+  pack: 0.025,
+  unpack: 0.025,
+};
+
+/** Runs stop after this many failures per operation (the first ones say it all). */
+const MAX_FAILURES = 3;
+
+export interface DifferentialOptions {
+  /** Base seed; default: QUANT_CONFORMANCE_SEED if set, else a random one (printed with every failure). */
+  readonly seed?: number;
+  /** Total elements across all operations; default 10 million. */
+  readonly elements?: number;
+}
+
+export function differentialSeed(): number {
+  const env = typeof process !== 'undefined' ? process.env.QUANT_CONFORMANCE_SEED : undefined;
+  if (env !== undefined && env !== '') {
+    const v = Number(env);
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new Error(`QUANT_CONFORMANCE_SEED must be an integer in [0, 2^32), got ${env}`);
+    return v;
+  }
+  return Math.floor(Math.random() * 2 ** 32);
+}
+
+const hex = (v: number) => `0x${v.toString(16).padStart(8, '0')}`;
+
+const FLT_MAX = 3.4028234663852886e38;
+const SPECIALS = [NaN, -NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, 5e-324, FLT_MAX, -FLT_MAX, 1e300, 0.5, -0.5, 1.5, -2.5];
+
+interface Run {
+  readonly desc: string;
+  readonly elements: number;
+  /** Failure message, if the backend differs from the reference. */
+  readonly failure?: string;
+}
+
+/** Random choices, constrained by what the backend can do. */
+class Draw {
+  constructor(
+    readonly rng: Rng,
+    readonly caps: BackendCapabilities,
+  ) {}
+
+  length(remaining: number): number {
+    const r = this.rng.next();
+    const n = r < 0.7 ? this.rng.int(1, 4096) : r < 0.95 ? this.rng.int(4097, 65536) : this.rng.int(65537, 262144);
+    return Math.max(1, Math.min(n, remaining));
+  }
+
+  dtype(): 'float32' | 'float64' {
+    return this.caps.float64 && this.rng.next() < 0.25 ? 'float64' : 'float32';
+  }
+
+  profile(): Profile {
+    return this.rng.pick(this.caps.profiles);
+  }
+
+  offset(): number {
+    return this.rng.int(0, 7);
+  }
+
+  /** A float array of n elements at a random element offset into a larger buffer. */
+  floats(dtype: 'float32' | 'float64', n: number): FloatArray {
+    const off = this.offset();
+    const a = (dtype === 'float32' ? new Float32Array(n + off) : new Float64Array(n + off)).subarray(off);
+    const dist = this.rng.pick(DISTRIBUTIONS);
+    const spread = 10 ** (this.rng.next() * 6 - 3);
+    this.rng.fill(a, dist, spread);
+    if (this.rng.next() < 0.15) {
+      const count = Math.max(1, Math.floor(n / 200));
+      for (let k = 0; k < count; k++) a[this.rng.int(0, n - 1)] = this.rng.pick(SPECIALS) * (this.rng.next() < 0.5 ? 1 : spread);
+    }
+    return a;
+  }
+
+  storage(): { scheme: Scheme; bits: number; spec: KernelSpec } {
+    const bits = this.rng.pick(this.caps.bits);
+    const scheme: Scheme = this.rng.next() < 0.5 ? 'affine' : 'symmetric';
+    const s = storageSpec(scheme, bits, this.rng.next() < 0.2);
+    return { scheme, bits, spec: { qmin: s.qmin, qmax: s.qmax, profile: this.profile() } };
+  }
+
+  codes(spec: KernelSpec, bits: number, n: number): IntArray {
+    const off = this.offset();
+    const signed = spec.qmin < 0;
+    const Ctor = bits <= 8 ? (signed ? Int8Array : Uint8Array) : signed ? Int16Array : Uint16Array;
+    return new Ctor(n + off).subarray(off);
+  }
+
+  randomCodes(spec: KernelSpec, bits: number, n: number): IntArray {
+    const q = this.codes(spec, bits, n);
+    for (let i = 0; i < n; i++) q[i] = this.rng.int(spec.qmin, spec.qmax);
+    return q;
+  }
+
+  /** scale and zero point: from the data's range (as the API does) or random; both valid for the storage. */
+  params(x: FloatArray | undefined, scheme: Scheme, bits: number, spec: KernelSpec, dtype: 'float32' | 'float64', min?: number, max?: number): { scale: number; zeroPoint: number } {
+    if (x !== undefined && this.rng.next() < 0.6) {
+      let lo = min;
+      let hi = max;
+      if (lo === undefined || hi === undefined) {
+        lo = Infinity;
+        hi = -Infinity;
+        for (let i = 0; i < x.length; i++) {
+          const v = x[i]!;
+          if (Number.isFinite(v)) {
+            if (v < lo) lo = v;
+            if (v > hi) hi = v;
+          }
+        }
+      }
+      if (Number.isFinite(lo) && Number.isFinite(hi) && Math.fround(hi - lo) < FLT_MAX / 8) {
+        const storage = storageSpec(scheme, bits, spec.qmin !== storageSpec(scheme, bits).qmin);
+        return qparamsFromRange(lo, hi, scheme, storage, dtype);
+      }
+    }
+    const raw = 10 ** (this.rng.next() * 8 - 5);
+    const scale = dtype === 'float32' ? Math.fround(raw) : raw;
+    return { scale, zeroPoint: this.rng.int(spec.qmin, spec.qmax) };
+  }
+
+  shape(target: number): number[] {
+    const rank = this.rng.int(1, 4);
+    const dims: number[] = [];
+    let rest = target;
+    for (let i = 0; i < rank - 1; i++) {
+      const typical = Math.max(1, Math.round(rest ** (1 / (rank - i))));
+      const d = this.rng.next() < 0.1 ? 1 : this.rng.int(1, 2 * typical);
+      dims.push(d);
+      rest = Math.max(1, Math.floor(rest / d));
+    }
+    dims.push(rest);
+    return this.rng.next() < 0.5 ? dims : dims.reverse();
+  }
+}
+
+function axisLayoutOf(shape: readonly number[], axis: number): AxisLayout {
+  const prod = (a: readonly number[]) => a.reduce((p, d) => p * d, 1);
+  return { outer: prod(shape.slice(0, axis)), channels: shape[axis]!, inner: prod(shape.slice(axis + 1)) };
+}
+
+function blockLayoutOf(shape: readonly number[], axis: number, blockSize: number): BlockLayout {
+  const a = axisLayoutOf(shape, axis);
+  return { outer: a.outer, dim: a.channels, inner: a.inner, blockSize };
+}
+
+function groupsOf(l: BlockLayout): number {
+  return l.outer * Math.ceil(l.dim / l.blockSize) * l.inner;
+}
+
+function floatsLike(dtype: 'float32' | 'float64', n: number): FloatArray {
+  return dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+}
+
+function groupParams(d: Draw, groups: number, scheme: Scheme, bits: number, spec: KernelSpec, dtype: 'float32' | 'float64', ranges?: { min: Float64Array; max: Float64Array }) {
+  const scales = floatsLike(dtype, groups);
+  const zps = new Int32Array(groups);
+  for (let g = 0; g < groups; g++) {
+    const p = d.params(ranges ? floatsLike(dtype, 0) : undefined, scheme, bits, spec, dtype, ranges?.min[g], ranges?.max[g]);
+    scales[g] = p.scale;
+    zps[g] = p.zeroPoint;
+  }
+  return { scales, zps };
+}
+
+/** One random run of `op`: builds inputs, runs backend and reference, compares. */
+function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
+  const n0 = d.length(remaining);
+  switch (op) {
+    case 'quantizeTensor':
+    case 'fakeQuantizeTensor': {
+      const dtype = d.dtype();
+      const x = d.floats(dtype, n0);
+      const { scheme, bits, spec } = d.storage();
+      const { scale, zeroPoint } = d.params(x, scheme, bits, spec, dtype);
+      const desc = `${op} ${dtype} n=${n0} ${spec.profile} [${spec.qmin}, ${spec.qmax}] scale=${scale} zp=${zeroPoint}`;
+      if (op === 'quantizeTensor') {
+        const out = d.codes(spec, bits, n0);
+        const want = d.codes(spec, bits, n0);
+        backend.quantizeTensor(x, scale, zeroPoint, spec, out);
+        ref.quantizeTensor(x, scale, zeroPoint, spec, want);
+        return { desc, elements: n0, failure: diffArrays(desc, want, out, x) };
+      }
+      const out = floatsLike(dtype, n0);
+      const want = floatsLike(dtype, n0);
+      const r = backend.fakeQuantizeTensor(x, scale, zeroPoint, spec, out);
+      const e = ref.fakeQuantizeTensor(x, scale, zeroPoint, spec, want);
+      const m = diffArrays(desc, want, out, x) ?? diffErrorReport(e, r);
+      return { desc, elements: n0, failure: m === undefined ? undefined : `${desc}: ${m}` };
+    }
+    case 'quantizeAxis':
+    case 'quantizeBlocked':
+    case 'minMaxAxis':
+    case 'minMaxBlocked': {
+      const dtype = d.dtype();
+      const shape = d.shape(n0);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = d.floats(dtype, n);
+      const axis = d.rng.int(0, shape.length - 1);
+      const blocked = op === 'quantizeBlocked' || op === 'minMaxBlocked';
+      const layout = blocked ? blockLayoutOf(shape, axis, d.rng.int(1, shape[axis]! + 2)) : axisLayoutOf(shape, axis);
+      const groups = blocked ? groupsOf(layout as BlockLayout) : (layout as AxisLayout).channels;
+      const min = new Float64Array(groups);
+      const max = new Float64Array(groups);
+      const desc = `${op} ${dtype} shape=[${shape.join(',')}] axis=${axis}${blocked ? ` blockSize=${(layout as BlockLayout).blockSize}` : ''}`;
+      if (op === 'minMaxAxis' || op === 'minMaxBlocked') {
+        const bMin = new Float64Array(groups);
+        const bMax = new Float64Array(groups);
+        if (blocked) {
+          backend.minMaxBlocked(x, layout as BlockLayout, bMin, bMax);
+          ref.minMaxBlocked(x, layout as BlockLayout, min, max);
+        } else {
+          backend.minMaxAxis(x, layout as AxisLayout, bMin, bMax);
+          ref.minMaxAxis(x, layout as AxisLayout, min, max);
+        }
+        for (let g = 0; g < groups; g++) {
+          if (!sameNumber(min[g]!, bMin[g]!, false) || !sameNumber(max[g]!, bMax[g]!, false)) {
+            return { desc, elements: n, failure: `${desc}: group ${g} expected {min: ${min[g]}, max: ${max[g]}}, actual {min: ${bMin[g]}, max: ${bMax[g]}}` };
+          }
+        }
+        return { desc, elements: n };
+      }
+      if (blocked) ref.minMaxBlocked(x, layout as BlockLayout, min, max);
+      else ref.minMaxAxis(x, layout as AxisLayout, min, max);
+      const { scheme, bits, spec } = d.storage();
+      const { scales, zps } = groupParams(d, groups, scheme, bits, spec, dtype, { min, max });
+      const out = d.codes(spec, bits, n);
+      const want = d.codes(spec, bits, n);
+      const full = `${desc} ${spec.profile} [${spec.qmin}, ${spec.qmax}]`;
+      if (blocked) {
+        backend.quantizeBlocked(x, scales, zps, layout as BlockLayout, spec, out);
+        ref.quantizeBlocked(x, scales, zps, layout as BlockLayout, spec, want);
+      } else {
+        backend.quantizeAxis(x, scales, zps, layout as AxisLayout, spec, out);
+        ref.quantizeAxis(x, scales, zps, layout as AxisLayout, spec, want);
+      }
+      return { desc: full, elements: n, failure: diffArrays(full, want, out, x) };
+    }
+    case 'dequantizeTensor':
+    case 'dequantizeAxis':
+    case 'dequantizeBlocked': {
+      const { scheme, bits, spec } = d.storage();
+      const outType = d.dtype();
+      const scaleType = d.rng.next() < 0.5 ? 'float32' : outType;
+      if (op === 'dequantizeTensor') {
+        const q = d.randomCodes(spec, bits, n0);
+        const { scale, zeroPoint } = d.params(undefined, scheme, bits, spec, scaleType);
+        const out = floatsLike(outType, n0);
+        const want = floatsLike(outType, n0);
+        backend.dequantizeTensor(q, scale, zeroPoint, out);
+        ref.dequantizeTensor(q, scale, zeroPoint, want);
+        const desc = `${op} ${q.constructor.name} -> ${outType} n=${n0} scale=${scale} zp=${zeroPoint}`;
+        return { desc, elements: n0, failure: diffArrays(desc, want, out, q) };
+      }
+      const shape = d.shape(n0);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const q = d.randomCodes(spec, bits, n);
+      const axis = d.rng.int(0, shape.length - 1);
+      const blocked = op === 'dequantizeBlocked';
+      const layout = blocked ? blockLayoutOf(shape, axis, d.rng.int(1, shape[axis]! + 2)) : axisLayoutOf(shape, axis);
+      const groups = blocked ? groupsOf(layout as BlockLayout) : (layout as AxisLayout).channels;
+      const { scales, zps } = groupParams(d, groups, scheme, bits, spec, scaleType);
+      const out = floatsLike(outType, n);
+      const want = floatsLike(outType, n);
+      if (blocked) {
+        backend.dequantizeBlocked(q, scales, zps, layout as BlockLayout, out);
+        ref.dequantizeBlocked(q, scales, zps, layout as BlockLayout, want);
+      } else {
+        backend.dequantizeAxis(q, scales, zps, layout as AxisLayout, out);
+        ref.dequantizeAxis(q, scales, zps, layout as AxisLayout, want);
+      }
+      const desc = `${op} ${q.constructor.name} -> ${outType} shape=[${shape.join(',')}] axis=${axis}`;
+      return { desc, elements: n, failure: diffArrays(desc, want, out, q) };
+    }
+    case 'minMax':
+    case 'absMax': {
+      const dtype = d.dtype();
+      const x = d.floats(dtype, n0);
+      const desc = `${op} ${dtype} n=${n0}`;
+      if (op === 'minMax') {
+        const e = ref.minMax(x);
+        const a = backend.minMax(x);
+        const ok = sameNumber(e.min, a.min, false) && sameNumber(e.max, a.max, false);
+        return { desc, elements: n0, failure: ok ? undefined : `${desc}: expected {min: ${e.min}, max: ${e.max}}, actual {min: ${a.min}, max: ${a.max}}` };
+      }
+      const e = ref.absMax(x);
+      const a = backend.absMax(x);
+      return { desc, elements: n0, failure: sameNumber(e, a) ? undefined : `${desc}: expected ${e}, actual ${a}` };
+    }
+    case 'pack':
+    case 'unpack': {
+      const bits = d.rng.pick(d.caps.packedBits);
+      const signed = d.rng.next() < 0.5;
+      const bytes = Math.ceil((n0 * bits) / 8);
+      const desc = `${op} ${signed ? 'int' : 'uint'}${bits} n=${n0}`;
+      if (op === 'pack') {
+        const spec = { qmin: signed ? -(2 ** (bits - 1)) : 0, qmax: signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1, profile: 'onnx' as const };
+        const q = d.randomCodes(spec, 8, n0) as Int8Array | Uint8Array;
+        const out = new Uint8Array(bytes);
+        const want = new Uint8Array(bytes);
+        backend.pack(q, bits, out);
+        ref.pack(q, bits, want);
+        return { desc, elements: n0, failure: diffArrays(desc, want, out) };
+      }
+      const off = d.offset();
+      const packed = new Uint8Array(bytes + off).subarray(off);
+      for (let i = 0; i < bytes; i++) packed[i] = d.rng.int(0, 255);
+      const out = signed ? new Int8Array(n0) : new Uint8Array(n0);
+      const want = signed ? new Int8Array(n0) : new Uint8Array(n0);
+      backend.unpack(packed, bits, signed, out);
+      ref.unpack(packed, bits, signed, want);
+      return { desc, elements: n0, failure: diffArrays(desc, want, out) };
+    }
+  }
+}
+
+function unsupported(op: Op, c: BackendCapabilities): string | undefined {
+  if ((op === 'quantizeAxis' || op === 'dequantizeAxis' || op === 'minMaxAxis') && !c.perAxis) return 'no per-axis kernels (capabilities.perAxis)';
+  if ((op === 'quantizeBlocked' || op === 'dequantizeBlocked' || op === 'minMaxBlocked') && !c.blocked) return 'no blocked kernels (capabilities.blocked)';
+  if (op === 'fakeQuantizeTensor' && !c.fakeQuantize) return 'no fused fake-quantize (capabilities.fakeQuantize)';
+  if ((op === 'pack' || op === 'unpack') && c.packedBits.length === 0) return 'no packing (capabilities.packedBits)';
+  return undefined;
+}
+
+export interface DifferentialResult extends CheckResult {
+  readonly elements: number;
+  readonly seed: number;
+}
+
+/** Runs the differential test of one operation with `budget` elements. */
+export function runDifferential(op: Op, backend: Backend, seed: number, budget: number): DifferentialResult {
+  const tally = new Tally();
+  let elements = 0;
+  const missing = unsupported(op, backend.capabilities);
+  if (missing !== undefined) {
+    tally.skip(missing);
+    return { ...tally.result(), elements, seed };
+  }
+  const d = new Draw(new Rng(deriveSeed(seed, op)), backend.capabilities);
+  let failures = 0;
+  for (let run = 0; elements < budget && failures < MAX_FAILURES; run++) {
+    const label = `seed=${hex(seed)} (QUANT_CONFORMANCE_SEED=${seed}) run #${run}`;
+    try {
+      const r = runOnce(op, d, backend, budget - elements);
+      elements += r.elements;
+      if (r.failure === undefined) tally.pass();
+      else {
+        failures++;
+        tally.fail(`${label}: ${r.failure}`);
+      }
+    } catch (e) {
+      failures++;
+      tally.fail(`${label}: ${op} threw ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return { ...tally.result(), elements, seed };
+}
+
+export const DIFFERENTIAL_OPS = Object.keys(SHARES) as Op[];
+
+export function differentialChecks(options: DifferentialOptions = {}): Check[] {
+  const total = options.elements ?? DEFAULT_DIFFERENTIAL_ELEMENTS;
+  let seed = options.seed;
+  return DIFFERENTIAL_OPS.map((op) => ({
+    family: 'differential',
+    name: op,
+    run(backend: Backend) {
+      seed ??= differentialSeed();
+      return runDifferential(op, backend, seed, Math.ceil(total * SHARES[op]));
+    },
+  }));
+}

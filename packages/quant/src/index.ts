@@ -1,0 +1,40 @@
+/**
+ * @quantkit/quant: the package to install. The whole public API of @quantkit/quant-core (same names, same types),
+ * with every backend-bound function routed to the selected backend:
+ *
+ * - QUANT_BACKEND=auto (default): the native AVX2 backend (@quantkit/quant-native, an optional dependency) if it
+ *   loads, else the TypeScript reference, with the reason in backendInfo().reason; native: native or throw;
+ *   reference: never touches the addon. Anything else throws ERR_QUANT_BACKEND.
+ * - Importing this module loads nothing: the choice is made on the first call (or backendInfo()).
+ * - QUANT_DEBUG=backend prints the choice once, to stderr.
+ * - createQuantizer({ backend, threads, isa, native }) binds the same API to an explicit choice or Backend object.
+ *
+ * Both backends give identical results, bit for bit; small calls stay in JavaScript (routing.ts).
+ */
+import { createQuantizer } from './quantizer.js';
+
+export * from '@quantkit/quant-core';
+export { createQuantizer } from './quantizer.js';
+export type { Quantizer, QuantizerOptions } from './quantizer.js';
+export { BACKEND_MODES, parseMode } from './select.js';
+export type { BackendInfo, BackendMode, NativeModule } from './select.js';
+export { createRoutedBackend, ROUTING_THRESHOLDS } from './routing.js';
+export type { RoutingOperation, RoutingThresholds } from './routing.js';
+export { ASYNC_SLICE } from './async.js';
+
+const selected = createQuantizer();
+
+export const quantize = selected.quantize;
+export const dequantize = selected.dequantize;
+export const fakeQuantize = selected.fakeQuantize;
+export const fakeQuantizeWithError = selected.fakeQuantizeWithError;
+export const computeQParams = selected.computeQParams;
+export const quantizeAsync = selected.quantizeAsync;
+export const dequantizeAsync = selected.dequantizeAsync;
+export const fakeQuantizeAsync = selected.fakeQuantizeAsync;
+/** The selected backend's kernels behind validation: explicit parameters, caller-provided outputs. */
+export const kernels = selected.kernels;
+/** Error analysis on the selected backend. */
+export const analyze = selected.analyze;
+/** Which backend serves the calls of this module's functions: { name, isa, version, threads, reason? }. */
+export const backendInfo = selected.backendInfo;

@@ -1,0 +1,94 @@
+import { createAsyncQuantApi, referenceBackend, quantize as referenceQuantize, fakeQuantize as referenceFakeQuantize, dequantize as referenceDequantize, type KernelSpec } from '@quantkit/quant-core';
+import { describe, expect, it } from 'vitest';
+import { ASYNC_SLICE, slicedAsyncBackend } from '../src/async.js';
+import { createQuantizer } from '../src/index.js';
+import { nativeAvailability, sameBytes, sameTensor } from './helpers.js';
+
+/*
+ * The async API: in reference mode the kernels run in slices with the event loop turning between them (async.ts), in
+ * native mode they run on the addon's threads; either way the results are the synchronous reference's, bit for bit.
+ */
+
+const n = 3 * ASYNC_SLICE + 1234;
+const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37) * 5 + (i % 97 === 0 ? NaN : 0));
+const spec: KernelSpec = { qmin: 0, qmax: 255, profile: 'pytorch' };
+
+describe('sliced async kernels (reference mode)', () => {
+  const b = slicedAsyncBackend(referenceBackend);
+
+  it('produce the synchronous results over several slices', async () => {
+    const a = new Uint8Array(n);
+    const s = new Uint8Array(n);
+    await b.quantizeTensorAsync(x, 0.04, 128, spec, a);
+    referenceBackend.quantizeTensor(x, 0.04, 128, spec, s);
+    expect(sameBytes(a, s)).toBe(true);
+    const fa = new Float32Array(n);
+    const fs = new Float32Array(n);
+    const ra = await b.fakeQuantizeTensorAsync(x, 0.04, 128, spec, fa);
+    const rs = referenceBackend.fakeQuantizeTensor(x, 0.04, 128, spec, fs);
+    expect(sameBytes(fa, fs)).toBe(true);
+    expect(ra).toEqual(rs);
+    expect(await b.minMaxAsync(x)).toEqual(referenceBackend.minMax(x));
+    expect(await b.absMaxAsync(x)).toBe(referenceBackend.absMax(x));
+    for (const bits of [2, 4] as const) {
+      const q = Int8Array.from({ length: n }, (_, i) => (i % (1 << bits)) - (1 << (bits - 1)));
+      const pa = new Uint8Array(Math.ceil((n * bits) / 8));
+      const ps = new Uint8Array(pa.length);
+      await b.packAsync(q, bits, pa);
+      referenceBackend.pack(q, bits, ps);
+      expect(sameBytes(pa, ps)).toBe(true);
+      const ua = new Int8Array(n);
+      await b.unpackAsync(pa, bits, true, ua);
+      expect(sameBytes(ua, q)).toBe(true);
+    }
+  });
+
+  it('handles empty inputs', async () => {
+    await expect(b.minMaxAsync(new Float32Array(0))).resolves.toEqual({ min: Infinity, max: -Infinity });
+    await expect(b.quantizeTensorAsync(new Float32Array(0), 1, 0, spec, new Uint8Array(0))).resolves.toBeUndefined();
+  });
+
+  it('lets the event loop run between slices, and stops at the next slice on abort', async () => {
+    const controller = new AbortController();
+    setImmediate(() => controller.abort(new Error('enough')));
+    const out = new Uint8Array(n);
+    out.fill(7);
+    await expect(b.quantizeTensorAsync(x, 0.04, 128, spec, out, { signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError', code: 'ABORT_ERR' });
+    // The first slice ran, the last one never did.
+    expect(out[0]).not.toBe(7);
+    expect(out[n - 1]).toBe(7);
+  });
+
+  it('rejects an already aborted signal without running anything', async () => {
+    const out = new Uint8Array(4).fill(9);
+    await expect(b.quantizeTensorAsync(Float32Array.of(1, 2, 3, 4), 1, 0, spec, out, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(Array.from(out)).toEqual([9, 9, 9, 9]);
+  });
+
+  it('backs the async API with the synchronous API’s results', async () => {
+    const api = createAsyncQuantApi(b);
+    for (const options of [{}, { scheme: 'symmetric' as const, bits: 4, packed: true }, { shape: [3, n / 3 - (n % 3) / 3], granularity: { axis: 0 } } as const]) {
+      const input = options.shape ? x.subarray(0, options.shape[0] * options.shape[1]) : x;
+      const qt = await api.quantizeAsync(input, options);
+      expect(sameTensor({ ...qt }, { ...referenceQuantize(input, options) })).toBe(true);
+      expect(sameBytes(await api.dequantizeAsync(qt), referenceDequantize(qt))).toBe(true);
+      expect(sameBytes(await api.fakeQuantizeAsync(input, options), referenceFakeQuantize(input, options))).toBe(true);
+    }
+  });
+});
+
+describe('the adapter’s async functions', async () => {
+  const available = await nativeAvailability();
+  const modes = ['reference', ...(available.ok || process.env.QUANT_REQUIRE_NATIVE === '1' ? (['native'] as const) : [])] as const;
+  for (const backend of modes) {
+    it(`match the synchronous reference (${backend} mode)`, async () => {
+      const q = createQuantizer({ backend });
+      for (const input of [x, x.subarray(0, 10), new Float64Array(x)]) {
+        const qt = await q.quantizeAsync(input, { bits: 6, scheme: 'symmetric' });
+        expect(sameTensor({ ...qt }, { ...referenceQuantize(input, { bits: 6, scheme: 'symmetric' }) })).toBe(true);
+        expect(sameBytes(await q.dequantizeAsync(qt), referenceDequantize(qt))).toBe(true);
+        expect(sameBytes(await q.fakeQuantizeAsync(input, { profile: 'pytorch' }), referenceFakeQuantize(input, { profile: 'pytorch' }))).toBe(true);
+      }
+    });
+  }
+});

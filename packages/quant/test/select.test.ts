@@ -1,0 +1,174 @@
+import { QuantError, quantize as referenceQuantize, referenceBackend, VERSION } from '@quantkit/quant-core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createQuantizer, parseMode, type NativeModule } from '../src/index.js';
+import { nativeAvailability, spyBackend } from './helpers.js';
+
+/*
+ * Backend selection: QUANT_BACKEND / the backend option, lazy loading, fallback with a reason, explicit injection.
+ * Native modules are injected where a test needs a failing or spying one; the last tests use the real addon.
+ */
+
+const x = Float32Array.from({ length: 300 }, (_, i) => Math.cos(i) * 2);
+
+function countingNative(create: NativeModule['createNativeBackend']): NativeModule & { loads: number } {
+  const m = {
+    loads: 0,
+    createNativeBackend(o?: Parameters<NativeModule['createNativeBackend']>[0]) {
+      m.loads++;
+      return create(o);
+    },
+  };
+  return m;
+}
+
+const unavailable = () => {
+  throw new QuantError('ERR_QUANT_NATIVE_UNAVAILABLE', 'quant_native.node: not found\n(second line of the loader report)');
+};
+
+let savedBackend: string | undefined;
+beforeEach(() => {
+  savedBackend = process.env.QUANT_BACKEND;
+});
+afterEach(() => {
+  if (savedBackend === undefined) delete process.env.QUANT_BACKEND;
+  else process.env.QUANT_BACKEND = savedBackend;
+});
+
+describe('QUANT_BACKEND', () => {
+  it('parses auto, native and reference; unset or empty means auto', () => {
+    expect(parseMode(undefined)).toBe('auto');
+    expect(parseMode('')).toBe('auto');
+    for (const m of ['auto', 'native', 'reference']) expect(parseMode(m)).toBe(m);
+  });
+
+  it('rejects any other value with ERR_QUANT_BACKEND, on first use rather than at creation', () => {
+    for (const bad of ['gpu', 'AUTO', ' native', 'js']) expect(() => parseMode(bad)).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
+    process.env.QUANT_BACKEND = 'fastest';
+    const q = createQuantizer();
+    expect(() => q.quantize(x)).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND', message: expect.stringContaining('"fastest"') }));
+    expect(() => q.backendInfo()).toThrow(QuantError);
+  });
+
+  it('is read when the quantizer first resolves its backend', () => {
+    const native = countingNative(() => spyBackend('native').backend);
+    process.env.QUANT_BACKEND = 'reference';
+    const q = createQuantizer({ native });
+    process.env.QUANT_BACKEND = 'native';
+    expect(q.backendInfo().name).toBe('native');
+    expect(native.loads).toBe(1);
+  });
+});
+
+describe('modes', () => {
+  it('reference never loads native', () => {
+    const native = countingNative(() => spyBackend('native').backend);
+    const q = createQuantizer({ backend: 'reference', native });
+    expect(q.quantize(x)).toEqual(referenceQuantize(x));
+    expect(q.backendInfo()).toEqual({ name: 'reference', isa: 'js', version: VERSION, threads: 1 });
+    expect(native.loads).toBe(0);
+  });
+
+  it('auto loads native lazily, once, on first use', () => {
+    const native = countingNative(() => spyBackend('native').backend);
+    const q = createQuantizer({ backend: 'auto', native });
+    expect(native.loads).toBe(0);
+    q.computeQParams(x);
+    q.quantize(x);
+    q.kernels.minMax(x);
+    expect(native.loads).toBe(1);
+    expect(q.backendInfo()).toEqual({ name: 'native', isa: 'spy', version: VERSION, threads: 1 });
+  });
+
+  it('auto falls back to the reference with a one-line reason', () => {
+    const q = createQuantizer({ backend: 'auto', native: countingNative(unavailable) });
+    expect(q.quantize(x)).toEqual(referenceQuantize(x));
+    const info = q.backendInfo();
+    expect(info).toMatchObject({ name: 'reference', isa: 'js', threads: 1 });
+    expect(info.reason).toBe('native backend unavailable: quant_native.node: not found');
+  });
+
+  it('native throws ERR_QUANT_NATIVE_UNAVAILABLE instead of falling back (sync and async)', async () => {
+    const q = createQuantizer({ backend: 'native', native: countingNative(unavailable) });
+    expect(() => q.quantize(x)).toThrow(expect.objectContaining({ code: 'ERR_QUANT_NATIVE_UNAVAILABLE' }));
+    await expect(q.quantizeAsync(x)).rejects.toMatchObject({ code: 'ERR_QUANT_NATIVE_UNAVAILABLE' });
+  });
+
+  it('native wraps an unexpected loader error in ERR_QUANT_NATIVE_UNAVAILABLE', () => {
+    const q = createQuantizer({
+      backend: 'native',
+      native: countingNative(() => {
+        throw new TypeError('boom');
+      }),
+    });
+    expect(() => q.backendInfo()).toThrow(expect.objectContaining({ code: 'ERR_QUANT_NATIVE_UNAVAILABLE', message: expect.stringContaining('boom') }));
+  });
+
+  it('passes threads and isa to the native backend', () => {
+    const seen: unknown[] = [];
+    createQuantizer({ backend: 'native', threads: 3, isa: 'scalar', native: countingNative((o) => (seen.push(o), spyBackend('native').backend)) }).backendInfo();
+    expect(seen).toEqual([{ isa: 'scalar', threads: 3 }]);
+  });
+
+  it('serves every call of an injected Backend object, however small (no size routing)', () => {
+    const spy = spyBackend('custom');
+    const q = createQuantizer({ backend: spy.backend });
+    q.quantize(Float32Array.of(1, 2, 3));
+    q.kernels.absMax(Float32Array.of(-4));
+    expect(spy.calls).toEqual(['minMax', 'quantizeTensor', 'absMax']);
+    expect(q.backendInfo()).toMatchObject({ name: 'custom', isa: 'spy' });
+    expect(q.backend()).toBe(spy.backend);
+  });
+
+  it('validates its options at creation', () => {
+    expect(() => createQuantizer({ threads: 0 })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
+    expect(() => createQuantizer({ threads: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
+    expect(() => createQuantizer({ isa: 'sse' as 'auto' })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
+    expect(() => createQuantizer({ backend: 'gpu' as 'auto' })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
+    expect(() => createQuantizer({ backend: {} as never })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
+  });
+});
+
+describe('QUANT_DEBUG=backend', () => {
+  it('prints the selection once, to stderr', () => {
+    const saved = process.env.QUANT_DEBUG;
+    process.env.QUANT_DEBUG = 'other,backend';
+    const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const q = createQuantizer({ backend: 'auto', native: countingNative(() => ({ ...spyBackend('native').backend, isa: 'debug-test' })) });
+      q.quantize(x);
+      q.quantize(x);
+      q.backendInfo();
+      const lines = write.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('debug-test'));
+      expect(lines).toEqual([`[quantkit] backend: native (isa debug-test, 1 thread, v${VERSION})\n`]);
+    } finally {
+      write.mockRestore();
+      if (saved === undefined) delete process.env.QUANT_DEBUG;
+      else process.env.QUANT_DEBUG = saved;
+    }
+  });
+});
+
+describe('with the real addon', async () => {
+  const available = await nativeAvailability();
+  const requireNative = process.env.QUANT_REQUIRE_NATIVE === '1';
+  if (!available.ok && !requireNative) process.stderr.write(`[quant] native selection tests skipped: ${available.reason}\n`);
+
+  it.skipIf(!available.ok && !requireNative)('auto selects native and reports it', () => {
+    const q = createQuantizer({ backend: 'auto' });
+    const info = q.backendInfo();
+    expect(info.name).toBe('native');
+    expect(['avx2', 'scalar']).toContain(info.isa);
+    expect(info.reason).toBeUndefined();
+    expect(info.version).toBe(VERSION);
+    expect(q.quantize(x)).toEqual(referenceQuantize(x));
+  });
+
+  it.skipIf(!available.ok && !requireNative)('native with isa scalar and 1 thread', () => {
+    const info = createQuantizer({ backend: 'native', isa: 'scalar', threads: 1 }).backendInfo();
+    expect(info).toMatchObject({ name: 'native', isa: 'scalar', threads: 1 });
+  });
+
+  it('reference stays reference even when native is installed', () => {
+    expect(createQuantizer({ backend: 'reference' }).backend()).toBe(referenceBackend);
+  });
+});
