@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/*
+ * The `quant` executable. The libuv pool runs file reads and writes and (with the native library) quantization;
+ * give it room for --threads tensors plus the I/O before anything uses it (it is sized on first use).
+ */
+import { availableParallelism } from 'node:os';
+
+if (process.env.UV_THREADPOOL_SIZE === undefined) {
+  const i = process.argv.findIndex((a) => a === '--threads' || a.startsWith('--threads='));
+  const raw = i < 0 ? undefined : process.argv[i]!.includes('=') ? process.argv[i]!.split('=')[1] : process.argv[i + 1];
+  const threads = raw === undefined ? Math.min(availableParallelism(), 8) : Number(raw);
+  if (Number.isInteger(threads) && threads + 2 > 4) process.env.UV_THREADPOOL_SIZE = String(Math.min(threads + 2, 1024));
+}
+
+const { main } = await import('./main.js');
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { fail, toCliError } from '../errors.js';
+import { trackTemporary, untrackTemporary } from './cleanup.js';
+
+/** Temporary files are hidden siblings of their target: ".<name>.quant-<pid>-<random>.tmp". */
+export function temporaryPathFor(target: string): string {
+  return join(dirname(target), `.${basename(target)}.quant-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.F_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fails unless `target` may be written: it must not exist, or --force must have been given. */
+export async function checkWritable(target: string, force: boolean): Promise<void> {
+  if (!force && (await exists(target))) fail('OUTPUT_EXISTS', 'already exists (use --force to overwrite it)', { file: target });
+}
+
+/**
+ * An output written to a temporary file beside its target, fsynced, and renamed over the target only when complete.
+ * Until commit() the target is untouched; discard() (or an interrupt, see cleanup.ts) removes the temporary file.
+ */
+export class AtomicOutput {
+  private closed = false;
+
+  private constructor(
+    readonly target: string,
+    readonly temporary: string,
+    readonly fh: FileHandle,
+    private readonly force: boolean,
+  ) {}
+
+  static async create(target: string, force: boolean): Promise<AtomicOutput> {
+    await checkWritable(target, force);
+    const temporary = temporaryPathFor(target);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      trackTemporary(temporary);
+      const fh = await open(temporary, 'wx', 0o644);
+      return new AtomicOutput(target, temporary, fh, force);
+    } catch (e) {
+      untrackTemporary(temporary);
+      throw toCliError(e, { file: target });
+    }
+  }
+
+  /** fsync, close, then rename over the target (refusing to replace a file that appeared meanwhile without --force). */
+  async commit(): Promise<void> {
+    try {
+      await this.fh.sync();
+      await this.fh.close();
+      this.closed = true;
+      await checkWritable(this.target, this.force);
+      await rename(this.temporary, this.target);
+      untrackTemporary(this.temporary);
+      await syncDirectory(dirname(this.target));
+    } catch (e) {
+      await this.discard();
+      throw toCliError(e, { file: this.target });
+    }
+  }
+
+  /** Closes and removes the temporary file; the target is left as it was. */
+  async discard(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      await this.fh.close().catch(() => {});
+    }
+    await unlink(this.temporary).catch(() => {});
+    untrackTemporary(this.temporary);
+  }
+}
+
+/** Makes the rename durable (best effort: some file systems refuse to fsync a directory). */
+async function syncDirectory(dir: string): Promise<void> {
+  let fh: FileHandle | undefined;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // Not supported here; the data itself was fsynced before the rename.
+  } finally {
+    await fh?.close().catch(() => {});
+  }
+}

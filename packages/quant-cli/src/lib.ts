@@ -1,0 +1,54 @@
+/**
+ * The one place the CLI imports the quantization library from. Everything else imports from './lib.js', so switching
+ * the implementation is a one-line change here.
+ *
+ * It is @quantkit/quant: the native AVX2 backend when the addon loads, the pure-TypeScript reference otherwise
+ * (QUANT_BACKEND=auto|native|reference chooses), bit for bit the same. Its async variants quantizeAsync /
+ * dequantizeAsync / fakeQuantizeAsync run the work off the JavaScript thread and stop early on { signal }; they and
+ * backendInfo() are feature-detected below, so a library without them (@quantkit/quant-core) also works, synchronously.
+ */
+import * as library from '@quantkit/quant';
+
+export { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, quantizationError, QuantError, ErrorCodes, VERSION } from '@quantkit/quant';
+export type { FloatArray, IntArray, QuantizeOptions, QuantizedTensor, QuantizationErrorReport, Scheme, Profile, Granularity } from '@quantkit/quant';
+
+import type { FloatArray, QuantizeOptions, QuantizedTensor } from '@quantkit/quant';
+
+/** The async variants take the signal in their options (quant-core's QuantizeAsyncOptions / DequantizeAsyncOptions). */
+export interface AsyncOptions {
+  readonly signal?: AbortSignal;
+}
+
+type QuantizeAsync = (x: FloatArray, options?: QuantizeOptions & AsyncOptions) => Promise<QuantizedTensor>;
+type DequantizeAsync = (qt: QuantizedTensor, options?: AsyncOptions & { readonly out?: FloatArray }) => Promise<FloatArray>;
+type FakeQuantizeAsync = (x: FloatArray, options?: QuantizeOptions & AsyncOptions) => Promise<FloatArray>;
+
+export interface BackendDescription {
+  readonly name: string;
+  readonly isa?: string;
+  readonly version?: string;
+  readonly threads?: number;
+  readonly reason?: string;
+}
+
+const dynamic = library as unknown as Record<string, unknown>;
+
+function optionalFunction<F>(name: string): F | undefined {
+  const f = dynamic[name];
+  return typeof f === 'function' ? (f as F) : undefined;
+}
+
+/** Present when the library can run the work off the main thread. */
+export const quantizeAsync = optionalFunction<QuantizeAsync>('quantizeAsync');
+export const dequantizeAsync = optionalFunction<DequantizeAsync>('dequantizeAsync');
+export const fakeQuantizeAsync = optionalFunction<FakeQuantizeAsync>('fakeQuantizeAsync');
+
+/** Which backend computes: the adapter's backendInfo() when it has one, else the reference. */
+export function backendInfo(): BackendDescription {
+  const info = optionalFunction<() => BackendDescription>('backendInfo');
+  if (info) return info();
+  return { name: 'reference', isa: 'js', version: library.VERSION, threads: 1 };
+}
+
+/** The name of the package lib.ts imports from (reported by `quant --version`). */
+export const LIBRARY_PACKAGE = '@quantkit/quant';

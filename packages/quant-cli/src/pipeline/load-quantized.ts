@@ -1,0 +1,45 @@
+import type { FileHandle } from 'node:fs/promises';
+import type { QuantizedEntry } from '../formats/quantized-file.js';
+import { readFloat, readRowMajor } from '../formats/read-tensor.js';
+import type { BufferPool } from '../io/buffer-pool.js';
+import type { IntArray, QuantizedTensor } from '../lib.js';
+
+function codeArray(dtype: string, bytes: Uint8Array): IntArray {
+  const { buffer, byteOffset, byteLength } = bytes;
+  if (dtype === 'I8') return new Int8Array(buffer, byteOffset, byteLength);
+  if (dtype === 'U8') return new Uint8Array(buffer, byteOffset, byteLength);
+  if (dtype === 'I16') return new Int16Array(buffer, byteOffset, byteLength / 2);
+  return new Uint16Array(buffer, byteOffset, byteLength / 2);
+}
+
+/** Reads a quantized tensor back into the library's QuantizedTensor (codes borrowed from the pool until release()). */
+export async function loadQuantized(fh: FileHandle, entry: QuantizedEntry, pool: BufferPool): Promise<{ qt: QuantizedTensor; release(): void }> {
+  const r = entry.record;
+  const codes = await readRowMajor(fh, entry.codes, pool);
+  try {
+    const scaleRaw = await readFloat(fh, entry.scale, pool);
+    const scales = scaleRaw.data.slice();
+    scaleRaw.release();
+    const zpRaw = await readRowMajor(fh, entry.zeroPoint, pool);
+    const zps = Int32Array.from(codeArray(entry.zeroPoint.dtype, zpRaw.data));
+    zpRaw.release();
+    const qt: QuantizedTensor = {
+      data: codeArray(entry.codes.dtype, codes.data),
+      scale: r.granularity === 'tensor' ? scales[0]! : scales,
+      zeroPoint: r.granularity === 'tensor' ? zps[0]! : zps,
+      scheme: r.scheme,
+      bits: r.bits,
+      shape: r.shape,
+      ...(r.axis !== null ? { axis: r.axis } : {}),
+      ...(r.block_size !== null ? { blockSize: r.block_size } : {}),
+      packed: r.packed,
+      narrowRange: r.narrow_range,
+      profile: r.profile,
+      dtype: r.dtype === 'F64' ? 'float64' : 'float32',
+    };
+    return { qt, release: codes.release };
+  } catch (e) {
+    codes.release();
+    throw e;
+  }
+}

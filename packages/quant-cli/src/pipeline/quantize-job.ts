@@ -1,0 +1,225 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fail, toCliError } from '../errors.js';
+import { quantizeTensor } from '../engine.js';
+import { isFloatDtype, zeroPointDtypeFor } from '../formats/dtypes.js';
+import { openInput } from '../formats/open-input.js';
+import {
+  entriesOf,
+  FORMAT_ID,
+  FORMAT_KEY,
+  recordFor,
+  TENSOR_KEY_PREFIX,
+  VERSION_KEY,
+  type EntryShape,
+  type QuantizedRecord,
+  type QuantSettings,
+} from '../formats/quantized-format.js';
+import { readFloat, readRowMajor } from '../formats/read-tensor.js';
+import { layoutSafetensors, type HeaderLayout } from '../formats/safetensors-writer.js';
+import { isRowMajorLittleEndian, type InputFile, type TensorSource } from '../formats/tensor-source.js';
+import { AtomicOutput } from '../io/atomic-output.js';
+import type { BufferPool } from '../io/buffer-pool.js';
+import { VERSION, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
+import type { Progress } from '../progress.js';
+import { InputHandles } from './file-handles.js';
+import { runOrdered } from './ordered.js';
+import { bytesOf, copyRange, writeAt, writePartsAt } from './write.js';
+
+/** One input file of a job and the name its tensor gets when it is a .npy file. */
+export interface JobInput {
+  readonly path: string;
+  readonly npyName: string;
+}
+
+/** One output file and the inputs whose tensors it holds. */
+export interface QuantizeJob {
+  readonly output: string;
+  readonly inputs: readonly JobInput[];
+}
+
+export interface JobContext {
+  readonly settings: QuantSettings;
+  readonly select: (name: string) => boolean;
+  readonly threads: number;
+  readonly force: boolean;
+  readonly pool: BufferPool;
+  readonly progress: Progress;
+  readonly signal: AbortSignal;
+  /** Test hook (QUANT_CLI_TEST_DELAY_MS): a pause after each tensor is written, so a test can interrupt mid-file. */
+  readonly delayMs: number;
+}
+
+type Item =
+  | { readonly kind: 'quantize'; readonly source: TensorSource; readonly name: string; readonly record: QuantizedRecord; readonly entries: readonly EntryShape[]; readonly first: number }
+  | { readonly kind: 'copy'; readonly source: TensorSource; readonly name: string; readonly entries: readonly EntryShape[]; readonly first: number };
+
+export interface JobResult {
+  readonly output: string;
+  readonly inputs: readonly string[];
+  readonly quantized: number;
+  readonly copied: number;
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+  readonly seconds: number;
+}
+
+async function readInputs(job: QuantizeJob): Promise<InputFile[]> {
+  const files: InputFile[] = [];
+  for (const input of job.inputs) {
+    const { fh, input: parsed } = await openInput(input.path, input.npyName);
+    await fh.close();
+    if (parsed.metadata?.[FORMAT_KEY] !== undefined) {
+      fail('ALREADY_QUANTIZED', `is already a quantized file (${parsed.metadata[FORMAT_KEY]}); dequantize it first`, { file: input.path });
+    }
+    files.push(parsed);
+  }
+  return files;
+}
+
+/** Decides, for every tensor, whether it is quantized or copied, and where each output entry goes. */
+function planItems(files: readonly InputFile[], ctx: JobContext): { items: Item[]; entries: EntryShape[]; records: Map<string, QuantizedRecord> } {
+  const items: Item[] = [];
+  const entries: EntryShape[] = [];
+  const records = new Map<string, QuantizedRecord>();
+  for (const file of files) {
+    for (const source of file.tensors) {
+      const name = source.name;
+      const first = entries.length;
+      if (isFloatDtype(source.dtype) && ctx.select(name)) {
+        let record: QuantizedRecord;
+        try {
+          record = recordFor(name, source.dtype, source.shape, ctx.settings);
+        } catch (e) {
+          throw toCliError(e, { file: file.path, tensor: name });
+        }
+        const es = entriesOf(name, record);
+        records.set(name, record);
+        entries.push(...es);
+        items.push({ kind: 'quantize', source, name, record, entries: es, first });
+      } else {
+        const e: EntryShape = { name, dtype: source.dtype, shape: source.shape, byteLength: source.byteLength };
+        entries.push(e);
+        items.push({ kind: 'copy', source, name, entries: [e], first });
+      }
+    }
+  }
+  return { items, entries, records };
+}
+
+function metadataFor(files: readonly InputFile[], records: ReadonlyMap<string, QuantizedRecord>): Record<string, string> {
+  // The input's own metadata is kept when the output comes from one safetensors file (bundles would have to merge).
+  const inherited = files.length === 1 && files[0]!.metadata ? files[0]!.metadata : {};
+  const metadata: Record<string, string> = { ...inherited, [FORMAT_KEY]: FORMAT_ID, [VERSION_KEY]: VERSION };
+  for (const [name, record] of records) metadata[TENSOR_KEY_PREFIX + name] = JSON.stringify(record);
+  return metadata;
+}
+
+function layoutOrFail(entries: readonly EntryShape[], metadata: Record<string, string>, output: string): HeaderLayout {
+  try {
+    return layoutSafetensors(entries, metadata);
+  } catch (e) {
+    throw toCliError(e, { file: output });
+  }
+}
+
+export function libraryOptions(r: QuantizedRecord): QuantizeOptions {
+  const granularity = r.granularity === 'tensor' ? 'tensor' : r.granularity === 'channel' ? { axis: r.axis! } : { axis: r.axis!, blockSize: r.block_size! };
+  return { scheme: r.scheme, bits: r.bits, granularity, shape: r.shape, profile: r.profile, packed: r.packed, narrowRange: r.narrow_range };
+}
+
+/** The bytes of the three entries of a quantized tensor, checked against the sizes promised in the header. */
+function quantizedBytes(qt: QuantizedTensor, item: Extract<Item, { kind: 'quantize' }>): Uint8Array[] {
+  const r = item.record;
+  const single = r.dtype !== 'F64';
+  const scale = typeof qt.scale === 'number' ? (single ? Float32Array.of(qt.scale) : Float64Array.of(qt.scale)) : qt.scale;
+  const zpDtype = zeroPointDtypeFor(r.scheme, r.bits);
+  const ZpArray = zpDtype === 'U8' ? Uint8Array : zpDtype === 'I8' ? Int8Array : zpDtype === 'U16' ? Uint16Array : Int16Array;
+  const zp = typeof qt.zeroPoint === 'number' ? ZpArray.of(qt.zeroPoint) : ZpArray.from(qt.zeroPoint);
+  const parts = [bytesOf(qt.data), bytesOf(scale), bytesOf(zp)];
+  parts.forEach((p, k) => {
+    if (p.byteLength !== item.entries[k]!.byteLength || (k === 1 && (scale instanceof Float32Array) !== single)) {
+      throw new Error(`internal error: the library returned ${p.byteLength} bytes for '${item.entries[k]!.name}', the header promised ${item.entries[k]!.byteLength}`);
+    }
+  });
+  return parts;
+}
+
+/** Pass-through tensors up to this size are read ahead in parallel; larger ones are copied in chunks. */
+const READ_AHEAD_LIMIT = 64 << 20;
+
+type Prepared = { readonly parts: Uint8Array[] | undefined; release(): void };
+
+/** Quantizes the tensors of a job's inputs into one safetensors file, written atomically. */
+export async function runQuantizeJob(job: QuantizeJob, ctx: JobContext): Promise<JobResult> {
+  const started = Date.now();
+  const files = await readInputs(job);
+  const { items, entries, records } = planItems(files, ctx);
+  const header = layoutOrFail(entries, metadataFor(files, records), job.output);
+  ctx.progress.addWork(items.length, items.reduce((s, i) => s + i.source.byteLength, 0));
+
+  const out = await AtomicOutput.create(job.output, ctx.force);
+  const handles = new InputHandles(items.map((i) => i.source.file));
+  // Aborted on an interrupt, and when this job fails: quantizations still in flight then stop early.
+  const failed = new AbortController();
+  const signal = AbortSignal.any([ctx.signal, failed.signal]);
+  try {
+    await writeAt(out.fh, header.bytes, 0);
+
+    const prepare = async (item: Item): Promise<Prepared> => {
+      const where = { file: item.source.file, tensor: item.name };
+      try {
+        const fh = await handles.get(item.source.file);
+        if (item.kind === 'copy') {
+          // Large row-major tensors are streamed when written; smaller ones are read ahead like the others.
+          if (isRowMajorLittleEndian(item.source) && item.source.byteLength > READ_AHEAD_LIMIT) return { parts: undefined, release: () => {} };
+          const raw = await readRowMajor(fh, item.source, ctx.pool);
+          return { parts: [raw.data], release: raw.release };
+        }
+        const x = await readFloat(fh, item.source, ctx.pool);
+        let qt: QuantizedTensor;
+        try {
+          qt = await quantizeTensor(x.data, libraryOptions(item.record), signal);
+        } finally {
+          x.release();
+        }
+        return { parts: quantizedBytes(qt, item), release: () => {} };
+      } catch (e) {
+        throw toCliError(e, where);
+      }
+    };
+
+    const consume = async (prepared: Prepared, item: Item): Promise<void> => {
+      const position = header.offsets[item.first]!;
+      try {
+        if (prepared.parts === undefined) {
+          const fh = await handles.get(item.source.file);
+          await copyRange(fh, item.source.offset, item.source.byteLength, out.fh, position, ctx.pool, item.source.file, item.name);
+        } else await writePartsAt(out.fh, prepared.parts, position);
+      } catch (e) {
+        throw toCliError(e, { file: job.output, tensor: item.name });
+      }
+      await handles.done(item.source.file);
+      ctx.progress.tensorDone(item.source.byteLength);
+      if (ctx.delayMs > 0) await sleep(ctx.delayMs);
+    };
+
+    await runOrdered(items, ctx.threads, prepare, consume, (p) => p.release());
+    await out.commit();
+  } catch (e) {
+    failed.abort();
+    await out.discard();
+    throw e;
+  } finally {
+    await handles.closeAll();
+  }
+  ctx.progress.fileDone();
+  return {
+    output: job.output,
+    inputs: job.inputs.map((i) => i.path),
+    quantized: records.size,
+    copied: items.length - records.size,
+    inputBytes: files.reduce((s, f) => s + f.size, 0),
+    outputBytes: header.fileSize,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
