@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { conformanceCommand } from './commands/conformance.js';
 import { demoCommand } from './commands/demo.js';
 import { dequantizeCommand } from './commands/dequantize.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -16,6 +17,7 @@ Commands:
   quantize     quantize .npy and .safetensors files into quantized safetensors
   dequantize   turn a quantized safetensors file back into float tensors
   inspect      per-tensor statistics, and what quantizing would cost
+  conformance  'conformance export <dir>': write the golden conformance corpus as JSON
 
 Run 'quant <command> --help' for a command's options. 'quant --version' prints the versions and the backend.
 The output format is described in docs/FORMAT.md.`;
@@ -30,6 +32,7 @@ const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
   quantize: quantizeCommand,
   dequantize: dequantizeCommand,
   inspect: inspectCommand,
+  conformance: conformanceCommand,
 };
 
 /** Runs one command line and returns the exit status; errors are reported on stderr. */
