@@ -7,7 +7,7 @@
 # Any failure, sanitizer report or fuzzer finding fails the script. Runs in a few minutes on 2 cores.
 #
 # Environment:
-#   QK_BUILD_DIR       build directory (default: $TMPDIR/quantkit-kernels-check)
+#   QK_BUILD_DIR       build directory (default: native/build/kernels-check, ignored by git)
 #   QK_FUZZ_SECONDS    fuzzing time in seconds (default 30; 0 skips fuzzing)
 #   QK_INSTALL_CLANG   1: install clang + libFuzzer with apt-get when missing (default: 1 when CI=true and root)
 #   CI                 when true, a fuzzer that cannot be built is an error instead of a warning
@@ -15,7 +15,7 @@ set -euo pipefail
 
 native_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 test_dir="$native_dir/test"
-build_dir=${QK_BUILD_DIR:-${TMPDIR:-/tmp}/quantkit-kernels-check}
+build_dir=${QK_BUILD_DIR:-$native_dir/build/kernels-check}
 fuzz_seconds=${QK_FUZZ_SECONDS:-30}
 jobs=$(nproc 2>/dev/null || echo 2)
 in_ci=false
