@@ -48,6 +48,8 @@ void bench(const KernelTable& k, size_t n, size_t reps) {
     ErrorSums sums;
     k.fake_quantize_f32(x.data(), n, scale, 128, onnx, y.data(), &sums);
   }));
+  std::vector<uint32_t> counts(2048);
+  std::printf(" hist-2048 %5.2f", best_rate(n, reps, [&] { k.histogram_f32(x.data(), n, -4.0, 4.0, counts.data(), counts.size()); }));
   std::printf("  G elem/s\n");
 }
 

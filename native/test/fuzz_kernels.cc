@@ -2,7 +2,8 @@
 // with each other and with the reference transcription (reference.h) bit for bit. Any difference aborts.
 //
 // Layout of an input: [op] [flags] [qa qa] [qb qb] [zp zp] [scale: 4 or 8 bytes] [data...]
-//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties); flags: bits 0-1 IntType, bit 2 profile, bit 3 float64, bits 4-7 pointer offset.
+//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties, histogram); flags: bits 0-1 IntType, bit 2 profile, bit 3 float64, bits 4-7 pointer offset.
+//   The histogram op reads [min: 8 bytes] [max: 8 bytes] before its data, takes bit 2 as abs and qa for the bin count.
 // Parameters are mapped into what kernel-api.ts validation allows (scale finite and > 0 in its precision,
 // qmin <= zp <= qmax inside the code type), since kernels assume validated arguments.
 #include <cmath>
@@ -208,11 +209,47 @@ void fuzz_pack(Reader& r, int bits, bool is_signed) {
   }
 }
 
+// Arbitrary bits as a range the validation allows: finite, min <= max, a finite span (min >= 0 for abs).
+void valid_hist_range(uint64_t a_bits, uint64_t b_bits, bool abs, double* min, double* max) {
+  double a, b;
+  std::memcpy(&a, &a_bits, sizeof a);
+  std::memcpy(&b, &b_bits, sizeof b);
+  if (!std::isfinite(a)) a = 0;
+  if (!std::isfinite(b)) b = 1;
+  if (abs) {
+    a = std::fabs(a);
+    b = std::fabs(b);
+  }
+  if (a > b) std::swap(a, b);
+  if (!std::isfinite(b - a)) {
+    a /= 4;
+    b /= 4;
+  }
+  *min = a;
+  *max = b;
+}
+
+template <typename F> void fuzz_histogram(const std::vector<F>& xs, size_t off, double min, double max, bool abs, size_t bins) {
+  const F* x = xs.data() + off;
+  const size_t n = xs.size() - off;
+  std::vector<uint32_t> want(bins);
+  ref_histogram(x, n, min, max, abs, want.data(), bins);
+  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
+    if (k == nullptr) continue;
+    std::vector<uint32_t> got(bins);
+    if constexpr (sizeof(F) == 4) (abs ? k->abs_histogram_f32 : k->histogram_f32)(x, n, min, max, got.data(), bins);
+    else (abs ? k->abs_histogram_f64 : k->histogram_f64)(x, n, min, max, got.data(), bins);
+    for (size_t b = 0; b < bins; b++) {
+      if (got[b] != want[b]) fail(k->isa, b, got[b], want[b]);
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader r{data, size};
-  const unsigned op = static_cast<unsigned>(r.bytes(1)) % 6;
+  const unsigned op = static_cast<unsigned>(r.bytes(1)) % 7;
   const unsigned flags = static_cast<unsigned>(r.bytes(1));
   const IntType t = static_cast<IntType>(flags & 3);
   const Profile profile = (flags & 4) ? Profile::PyTorch : Profile::Onnx;
@@ -251,6 +288,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 4:
       fuzz_pack(r, (flags & 1) ? 2 : 4, (flags & 2) != 0);
       break;
+    case 6: {
+      // Bins: 1..6000 from qa's raw bits (beyond the AVX2 kernel's stack arrays, 4096, too).
+      const size_t bins = 1 + static_cast<size_t>(qa - lo) % 6000;
+      double min, max;
+      const uint64_t a_bits = r.bytes(8);
+      valid_hist_range(a_bits, r.bytes(8), (flags & 4) != 0, &min, &max);
+      if (f64) fuzz_histogram(floats_from<double>(r, off), off, min, max, (flags & 4) != 0, bins);
+      else fuzz_histogram(floats_from<float>(r, off), off, min, max, (flags & 4) != 0, bins);
+      break;
+    }
     default:
       // Near ties: each data byte pair is (k, j) -> x = (k + 0.5) * scale moved by j ulps, the inputs on which a
       // reciprocal multiply and a true division round differently.

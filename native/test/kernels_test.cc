@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../src/binding/histogram_counts.h"
 #include "../src/dispatch/cpu_features.h"
 #include "../src/dispatch/dispatch.h"
 #include "../src/granularity.h"
@@ -368,6 +369,159 @@ void test_pack_random() {
   }
 }
 
+// ---- histograms ----------------------------------------------------------------------------------------------------
+
+struct HistRange {
+  double min;
+  double max;
+};
+
+// A valid histogram range (finite, min <= max, finite span; min >= 0 for abs): ordinary, degenerate (min == max), a
+// subnormal span (f = bins / span overflows to +inf), tiny and huge spans, float extremes, integer edges.
+template <typename F> HistRange random_hist_range(Rng& r, bool abs) {
+  double a;
+  double b;
+  switch (r.next() % 9) {
+    case 0: a = -1; b = 1; break;
+    case 1: a = (r.uniform() - 0.5) * 100; b = a + r.uniform() * 50; break;
+    case 2: a = b = static_cast<double>(static_cast<F>((r.uniform() - 0.5) * 10)); break;
+    case 3: a = 0; b = std::numeric_limits<double>::denorm_min() * static_cast<double>(r.range(1, 3)); break;
+    case 4: a = -static_cast<double>(Limits<F>::max) / 2; b = static_cast<double>(Limits<F>::max) / 2; break;
+    case 5: a = 1e-300 * r.uniform(); b = a + 1e-300; break;
+    case 6: a = -static_cast<double>(r.range(0, 100)); b = a + static_cast<double>(r.range(1, 100)); break;
+    case 7: a = static_cast<double>(Limits<F>::denorm_min); b = static_cast<double>(Limits<F>::min_normal) * 4; break;
+    default: a = r.uniform(); b = a + std::ldexp(1.0, static_cast<int>(r.range(-30, 10))); break;
+  }
+  if (abs) {
+    a = std::fabs(a);
+    if (b < a) b = a + std::fabs(b);
+  }
+  return HistRange{a, b};
+}
+
+// Values where binning can go wrong: exact bin edges (as the formula computes them) and their neighbours, the bounds
+// and their neighbours, NaN, infinities, signed zeros, subnormals, float extremes, values just outside; for abs, also
+// the negatives of all of these.
+template <typename F> F hist_value(Rng& r, const HistRange& h, size_t bins, bool abs) {
+  const double span = h.max - h.min;
+  F v;
+  switch (r.next() % 10) {
+    case 0:
+    case 1: v = static_cast<F>(h.min + r.uniform() * span); break;
+    case 2:
+    case 3: {  // a bin edge, moved by up to 2 ulps
+      const double edge = h.min + static_cast<double>(r.range(0, static_cast<int64_t>(bins))) * (span / static_cast<double>(bins));
+      v = step_ulps(static_cast<F>(edge), static_cast<int>(r.range(-2, 2)));
+      break;
+    }
+    case 4: v = step_ulps(static_cast<F>(r.chance(50) ? h.min : h.max), static_cast<int>(r.range(-2, 2))); break;
+    case 5: v = range_value<F>(r); break;  // NaN, +-0, +-inf, +-max, +-denorm_min, random magnitudes
+    case 6: v = static_cast<F>(h.max + r.uniform() * (std::fabs(h.max) + 1)); break;
+    case 7: v = static_cast<F>(h.min - r.uniform() * (std::fabs(h.min) + 1)); break;
+    case 8: v = static_cast<F>(Limits<F>::min_normal * r.uniform()); break;  // subnormal (or zero)
+    default: v = static_cast<F>(h.min + (r.uniform() * 1.2 - 0.1) * span); break;
+  }
+  return abs && r.chance(50) ? -v : v;
+}
+
+void run_histogram(const KernelTable& k, const float* x, size_t n, const HistRange& h, bool abs, uint32_t* c, size_t bins) {
+  (abs ? k.abs_histogram_f32 : k.histogram_f32)(x, n, h.min, h.max, c, bins);
+}
+void run_histogram(const KernelTable& k, const double* x, size_t n, const HistRange& h, bool abs, uint32_t* c, size_t bins) {
+  (abs ? k.abs_histogram_f64 : k.histogram_f64)(x, n, h.min, h.max, c, bins);
+}
+
+// Counts start from random values (some about to wrap past 2^32 - 1): the kernels add to them.
+template <typename F>
+void check_histogram(const std::vector<F>& values, const HistRange& h, bool abs, size_t bins, uint64_t seed) {
+  Rng r(mix_seed(seed, 0x415));
+  const size_t n = values.size();
+  Guarded<F> x(n, r.next() % 8);
+  for (size_t i = 0; i < n; i++) x[i] = values[i];
+  std::vector<uint32_t> init(bins);
+  for (size_t b = 0; b < bins; b++) init[b] = r.chance(5) ? 0xffffffffu - static_cast<uint32_t>(r.range(0, 3)) : static_cast<uint32_t>(r.range(0, 1000));
+  std::vector<uint32_t> expected = init;
+  ref_histogram(x.data(), n, h.min, h.max, abs, expected.data(), bins);
+  for (const KernelTable* k : g_tables) {
+    Guarded<uint32_t> counts(bins, r.next() % 8);
+    std::memcpy(counts.data(), init.data(), bins * sizeof(uint32_t));
+    // Two calls over consecutive parts must equal one over the whole (the kernel adds).
+    const size_t split = n == 0 ? 0 : static_cast<size_t>(r.range(0, static_cast<int64_t>(n)));
+    run_histogram(*k, x.data(), split, h, abs, counts.data(), bins);
+    run_histogram(*k, x.data() + split, n - split, h, abs, counts.data(), bins);
+    QK_CHECK(counts.canaries_intact() && x.canaries_intact(), "%s %shistogram_%s wrote outside its counts (seed %" PRIu64 ")",
+             k->isa, abs ? "abs_" : "", precision_name<F>(), seed);
+    // One call over the whole, from the same start.
+    Guarded<uint32_t> whole(bins, r.next() % 8);
+    std::memcpy(whole.data(), init.data(), bins * sizeof(uint32_t));
+    run_histogram(*k, x.data(), n, h, abs, whole.data(), bins);
+    for (size_t b = 0; b < bins; b++) {
+      if (counts[b] != expected[b] || whole[b] != expected[b]) {
+        QK_FAIL("%s %shistogram_%s [%a, %a] bins %zu n %zu: bin %zu = %u (split at %zu) / %u, expected %u (seed %" PRIu64 ")",
+                k->isa, abs ? "abs_" : "", precision_name<F>(), h.min, h.max, bins, n, b, counts[b], split, whole[b], expected[b], seed);
+        break;
+      }
+      stats().checks++;
+    }
+  }
+}
+
+template <typename F> void test_histogram_random() {
+  const size_t bin_counts[] = {1, 2, 3, 5, 16, 100, 2048, 4096, 4097, 20000};
+  std::vector<size_t> lengths = test_lengths();
+  for (size_t n : {4103, 8200, 20011}) lengths.push_back(n);  // the stack-array path needs n >= 2 * bins
+  for (bool abs : {false, true}) {
+    for (size_t bins : bin_counts) {
+      for (size_t n : lengths) {
+        if (n > 2000 && n % 2 == 0 && bins < 100) continue;  // keep the long runs for the large bin counts
+        const uint64_t seed = mix_seed(g_seed, 0x4157000000ULL + (n << 20) + (bins << 1) + (abs ? 1 : 0) + (sizeof(F) << 50));
+        Rng r(seed);
+        const HistRange h = random_hist_range<F>(r, abs);
+        std::vector<F> values(n);
+        for (size_t i = 0; i < n; i++) values[i] = hist_value<F>(r, h, bins, abs);
+        check_histogram(values, h, abs, bins, seed);
+      }
+    }
+  }
+}
+
+// Every bin edge of many ranges, as the formula computes it, and 3 ulps either side: the values whose bin depends on
+// the exact double arithmetic (no contraction, no float rounding of the product).
+template <typename F> void test_histogram_edges() {
+  for (int trial = 0; trial < 200; trial++) {
+    const uint64_t seed = mix_seed(g_seed, 0xed9e0000 + trial + (sizeof(F) << 40));
+    Rng r(seed);
+    const bool abs = trial % 2 == 1;
+    const size_t bins = static_cast<size_t>(r.range(1, 300));
+    HistRange h = random_hist_range<F>(r, abs);
+    if (r.chance(50)) h = HistRange{abs ? 0.0 : -static_cast<double>(r.range(1, 9)) / 8, static_cast<double>(r.range(1, 9)) / 3};
+    std::vector<F> values;
+    for (size_t b = 0; b <= bins; b++) {
+      const F edge = static_cast<F>(h.min + static_cast<double>(b) * ((h.max - h.min) / static_cast<double>(bins)));
+      for (int j = -3; j <= 3; j++) values.push_back(step_ulps(edge, j));
+    }
+    for (size_t i = 0, m = values.size(); i < m; i++) values.push_back(-values[i]);
+    check_histogram(values, h, abs, bins, seed);
+  }
+}
+
+// add_ones (histogram_counts.h) against `count += 1` done m times.
+void test_histogram_counts() {
+  Rng r(mix_seed(g_seed, 0xc0));
+  const double specials[] = {0.0, -0.0, 3.0, 0.1, 0.5, -7.25, 0x1p53 - 1, 0x1p53, 0x1p53 + 2, 0x1p60, -0x1p53, -0x1p53 - 2,
+                             1e300, __builtin_inf(), -__builtin_inf(), __builtin_nan(""), 0x1p52 + 0.5, 4.9e-324};
+  for (int trial = 0; trial < 4000; trial++) {
+    double c = trial < 18 * 8 ? specials[trial % 18] : (r.chance(50) ? static_cast<double>(r.range(0, 1 << 20)) : r.uniform() * 1e6);
+    if (trial >= 18 * 8 && r.chance(10)) c = 0x1p53 - static_cast<double>(r.range(0, 64));
+    const uint64_t m = trial < 18 * 8 ? static_cast<uint64_t>(trial / 18) * 3 : static_cast<uint64_t>(r.range(0, 300));
+    double want = c;
+    for (uint64_t i = 0; i < m; i++) want += 1;
+    const double got = add_ones(c, m);
+    QK_CHECK(same(got, want) && (got != 0 || std::signbit(got) == std::signbit(want)), "add_ones(%a, %" PRIu64 ") = %a, expected %a", c, m, got, want);
+  }
+  QK_CHECK(add_ones(0xffffffffu, 2) == 1u && add_ones(5u, (uint64_t{1} << 32) + 3) == 8u, "add_ones wraps Uint32Array counts");
+}
+
 // ---- known answers (worked out by hand; a kernel wrong the same way in every ISA still fails) -----------------------
 
 // Repeats a pattern to `n` elements so the vector bodies and the tails both see it.
@@ -535,6 +689,51 @@ void test_known_answers() {
     k->min_max_f64(w.data(), w.size(), &mn, &mx);
     k->abs_max_f64(w.data(), w.size(), &am);
     QK_CHECK(mn == -__builtin_inf() && mx == -__builtin_inf() && am == __builtin_inf(), "known -inf range (%s)", k->isa);
+  }
+
+  // Histograms, each pattern tiled to 99 elements so that the vector bodies see it too:
+  //   [0, 1] in 4 bins: 0, 0.2499 -> 0; 0.25 -> 1; 0.5 -> 2; 0.75 and 1 (max: last bin) -> 3; NaN, outside and
+  //   infinities skipped. min == max = 2: only 2 counts, in bin 0. A subnormal span [0, 2^-1074] makes f = 8 / span
+  //   overflow: `| 0` sends 0 (NaN product) and 2^-1074 (+inf product) to bin 0. fl32(0.1) is just above the edge 0.1.
+  //   |x| over [0, 1] in 2 bins: -1 -> 1, -0.5 and 0.5 -> 1, 0.25 -> 0; -3 and NaN skipped.
+  for (const KernelTable* k : g_tables) {
+    struct Case {
+      std::vector<double> x;
+      double min, max;
+      size_t bins;
+      bool abs;
+      std::vector<uint32_t> want;  // per pattern
+    };
+    const double dnan = std::nan("");
+    const double dinf = __builtin_inf();
+    const Case cases[] = {
+        {{0, 0.25, 0.5, 0.75, 1, dnan, -0.1, 1.1, dinf, -dinf, 0.2499}, 0, 1, 4, false, {2, 1, 1, 2}},
+        {{2, 2, 3, 1}, 2, 2, 3, false, {2, 0, 0}},
+        {{0, 4.9e-324, 1e-300, -0.0}, 0, 4.9e-324, 8, false, {3, 0, 0, 0, 0, 0, 0, 0}},
+        {{-1, -0.5, 0.5, 0.25, dnan, -3}, 0, 1, 2, true, {1, 3}},
+    };
+    for (const Case& c : cases) {
+      const size_t reps = 99 / c.x.size();
+      const std::vector<double> xd = tile(c.x, reps * c.x.size());
+      std::vector<float> xf(xd.size());
+      for (size_t i = 0; i < xd.size(); i++) xf[i] = static_cast<float>(xd[i]);
+      std::vector<uint32_t> cd(c.bins, 0), cf(c.bins, 0);
+      (c.abs ? k->abs_histogram_f64 : k->histogram_f64)(xd.data(), xd.size(), c.min, c.max, cd.data(), c.bins);
+      // float32: 4.9e-324 and 1e-300 become 0, so the subnormal case counts them all in bin 0 as well.
+      (c.abs ? k->abs_histogram_f32 : k->histogram_f32)(xf.data(), xf.size(), c.min, c.max, cf.data(), c.bins);
+      for (size_t b = 0; b < c.bins; b++) {
+        const uint32_t want = c.want[b] * static_cast<uint32_t>(reps);
+        const uint32_t want_f = c.bins == 8 ? (b == 0 ? static_cast<uint32_t>(xd.size()) : 0) : want;
+        QK_CHECK(cd[b] == want && cf[b] == want_f, "known histogram (%s) [%g, %g] bin %zu: f64 %u f32 %u, expected %u / %u", k->isa,
+                 c.min, c.max, b, cd[b], cf[b], want, want_f);
+      }
+    }
+    std::vector<float> tenth(40, 0.1f);
+    std::vector<uint32_t> deciles(10, 0);
+    deciles[1] = 0xfffffffeu;  // and the count wraps past 2^32 - 1
+    k->histogram_f32(tenth.data(), tenth.size(), 0, 1, deciles.data(), 10);
+    QK_CHECK(deciles[0] == 0 && deciles[1] == 38, "known histogram (%s): fl32(0.1) is in bin 1 of [0, 1] / 10, counts wrap: %u %u",
+             k->isa, deciles[0], deciles[1]);
   }
 
   // Packing: 4 bits [1, 2, 3] -> 0x21 0x03; int8 [-1, -8, 7] -> 0x8f 0x07; 2 bits [1, 2, 3, 0, 1] -> 0x39 0x01.
@@ -761,6 +960,11 @@ int main(int argc, char** argv) {
       {"min/max/abs-max f32", test_ranges_random<float>},
       {"min/max/abs-max f64", test_ranges_random<double>},
       {"pack/unpack", test_pack_random},
+      {"histogram f32", test_histogram_random<float>},
+      {"histogram f64", test_histogram_random<double>},
+      {"histogram edges f32", test_histogram_edges<float>},
+      {"histogram edges f64", test_histogram_edges<double>},
+      {"histogram counts", test_histogram_counts},
       {"granularity f32", test_granularity<float>},
       {"granularity f64", test_granularity<double>},
   };

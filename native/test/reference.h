@@ -102,6 +102,30 @@ inline void ref_unpack(const uint8_t* packed, size_t n, int bits, bool is_signed
   }
 }
 
+// JavaScript's `v | 0` (ToInt32): NaN and infinities -> 0, otherwise truncated and wrapped modulo 2^32.
+inline int32_t js_int32(double v) {
+  if (!std::isfinite(v)) return 0;
+  double m = std::fmod(std::trunc(v), 4294967296.0);
+  if (m < 0) m += 4294967296.0;
+  return static_cast<int32_t>(static_cast<uint32_t>(m));
+}
+
+// calibrate/histogram.ts HISTOGRAM_SOURCE on Uint32Array counts: `counts[k] += 1` wraps modulo 2^32, and a store at
+// a negative index does nothing (it cannot happen with validated arguments; transcribed all the same).
+template <typename F> void ref_histogram(const F* x, size_t length, double min, double max, bool abs, uint32_t* counts, size_t bins) {
+  const double n = static_cast<double>(bins);
+  const double f = max > min ? n / (max - min) : 0;
+  const double last = n - 1;
+  for (size_t i = 0; i < length; i++) {
+    const double v = abs ? std::fabs(static_cast<double>(x[i])) : static_cast<double>(x[i]);
+    if (v >= min && v <= max) {
+      const double k = js_int32((v - min) * f);
+      const double index = k < last ? k : last;
+      if (index >= 0) counts[static_cast<size_t>(index)] += 1;
+    }
+  }
+}
+
 inline size_t code_bytes(IntType t) { return t == IntType::I8 || t == IntType::U8 ? 1 : 2; }
 
 inline int32_t read_code(const void* q, IntType t, size_t i) {

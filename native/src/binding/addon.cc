@@ -20,6 +20,8 @@
 //   minMaxBlocked(x, outer, dim, inner, blockSize, outMin, outMax)
 //   pack(q, bits, out)
 //   unpack(packed, bits, signed, out)
+//   histogram(x, min, max, counts)                                               counts: Uint32Array or Float64Array,
+//   absHistogram(x, min, max, counts)                                            ADDED to (calibrate/histogram.ts)
 //
 //   <kernel>Async(...the same arguments, cancel?: Int32Array) -> Promise<undefined>: runs on the libuv thread pool
 //   (plus this addon's pool), keeps every array argument referenced until it settles, stops between chunks once
@@ -54,7 +56,7 @@ namespace {
 
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument or a result changes.
-constexpr int32_t kAbiVersion = 1;
+constexpr int32_t kAbiVersion = 2;
 
 constexpr size_t kMaxArgs = 12;
 constexpr size_t kMaxArrays = 6;  // the most typed arrays a call takes: quantizeAxis/Blocked async, 5
@@ -68,6 +70,7 @@ constexpr const char* kErrBits = "ERR_QUANT_BITS";
 constexpr const char* kErrPacked = "ERR_QUANT_PACKED";
 constexpr const char* kErrBlockSize = "ERR_QUANT_BLOCK_SIZE";
 constexpr const char* kErrOption = "ERR_QUANT_OPTION";
+constexpr const char* kErrRange = "ERR_QUANT_RANGE";
 constexpr const char* kErrArgument = "ERR_QUANT_NATIVE_ARGUMENT";
 constexpr const char* kErrIsa = "ERR_QUANT_NATIVE_ISA";
 constexpr const char* kErrThreads = "ERR_QUANT_NATIVE_THREADS";
@@ -158,6 +161,17 @@ class Call {
     napi_typedarray_type type;
     if (!typed_array(i, name, code, &type, data, length)) return false;
     if (type != want) return fail(code, std::string(name) + " must be a " + want_name);
+    return true;
+  }
+
+  // Histogram counts: a Uint32Array or Float64Array of 1 .. 2^31 - 1 elements.
+  bool histogram_counts(size_t i, HistogramCounts* out) {
+    napi_typedarray_type type;
+    if (!typed_array(i, "counts", kErrOutput, &type, &out->data, &out->bins)) return false;
+    if (type == napi_uint32_array) out->type = HistogramCounts::Type::U32;
+    else if (type == napi_float64_array) out->type = HistogramCounts::Type::F64;
+    else return fail(kErrOutput, "counts must be a Uint32Array or Float64Array");
+    if (out->bins < 1 || out->bins > 2147483647u) return fail(kErrOutput, "counts must have 1 to 2^31 - 1 elements");
     return true;
   }
 
@@ -494,6 +508,25 @@ struct Unpack {
   PackJob job(const KernelTable* t) const { return PackJob(t, true, packed, out.length, bits, is_signed, static_cast<uint8_t*>(out.data)); }
 };
 
+template <bool Abs> struct Histogram {
+  // (x, min, max, counts)
+  static constexpr size_t kArgc = 4;
+  FloatInput x;
+  double min;
+  double max;
+  HistogramCounts counts;
+  bool parse(Call& c) {
+    if (!c.float_input(0, "x", &x) || !c.number(1, "min", &min) || !c.number(2, "max", &max) || !c.histogram_counts(3, &counts)) return false;
+    // The kernels' bin arithmetic assumes this (an out-of-range index is impossible either way: bins are clamped).
+    if (!(std::isfinite(min) && std::isfinite(max) && min <= max && std::isfinite(max - min))) {
+      return c.fail(kErrRange, "histogram range must be finite with min <= max");
+    }
+    if (Abs && min < 0) return c.fail(kErrRange, "absHistogram needs min >= 0");
+    return true;
+  }
+  HistogramJob job(const KernelTable* t) const { return HistogramJob(t, x, Abs, min, max, counts); }
+};
+
 // ---- sync and async entry points ---------------------------------------------------------------------------------------
 
 template <typename Args> napi_value RunSync(napi_env env, napi_callback_info info) {
@@ -616,6 +649,8 @@ const KernelEntry kKernels[] = {
     entry<GroupMinMax<K::Block>>("minMaxBlocked", "minMaxBlockedAsync"),
     entry<Pack>("pack", "packAsync"),
     entry<Unpack>("unpack", "unpackAsync"),
+    entry<Histogram<false>>("histogram", "histogramAsync"),
+    entry<Histogram<true>>("absHistogram", "absHistogramAsync"),
 };
 
 // Defines isa, threads and every kernel of `engine` on `target`.

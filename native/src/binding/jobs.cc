@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "../granularity.h"
+#include "histogram_counts.h"
 
 namespace quantkit {
 namespace {
@@ -40,6 +41,7 @@ size_t chunks_for(size_t elements) { return (elements + kChunkElements - 1) / kC
 
 bool execute(Job& job, ThreadPool& pool, unsigned threads, const int32_t* cancel) {
   const size_t chunks = job.chunk_count();
+  threads = job.plan_threads(threads);
   bool complete = true;
   if (chunks < 2 || threads < 2) {
     for (size_t i = 0; i < chunks; i++) {
@@ -257,6 +259,82 @@ void GroupMinMaxJob::run_block(size_t pair) {
   } else {
     fold_rows_per_element(static_cast<const double*>(x_.data) + start, rows, inner, min, max);
   }
+}
+
+// ---- histograms ----------------------------------------------------------------------------------------------------
+
+unsigned HistogramJob::plan_threads(unsigned threads) {
+  // A thread costs an array of `bins` counts, zeroed and added up: worth it only with enough elements per bin.
+  const size_t useful = std::max<size_t>(1, x_.length / 8 / counts_.bins);
+  const unsigned planned = static_cast<unsigned>(std::min<size_t>({threads, useful, std::max<size_t>(1, chunks_)}));
+  direct_ = planned <= 1 && counts_.type == HistogramCounts::Type::U32;
+  return std::max(1u, planned);
+}
+
+void HistogramJob::count(size_t start, size_t n, uint32_t* counts) const {
+  const size_t bins = counts_.bins;
+  if (x_.type == FloatType::F32) {
+    const float* x = static_cast<const float*>(x_.data) + start;
+    (abs_ ? table_->abs_histogram_f32 : table_->histogram_f32)(x, n, min_, max_, counts, bins);
+  } else {
+    const double* x = static_cast<const double*>(x_.data) + start;
+    (abs_ ? table_->abs_histogram_f64 : table_->histogram_f64)(x, n, min_, max_, counts, bins);
+  }
+}
+
+// A free slot (a new one when none is), emptied into the counts first if `elements` more could wrap its counts.
+HistogramJob::Slot* HistogramJob::acquire(size_t elements) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Slot* slot;
+  if (free_.empty()) {
+    slots_.push_back(std::make_unique<Slot>());
+    slot = slots_.back().get();
+    slot->counts.assign(counts_.bins, 0);
+  } else {
+    slot = free_.back();
+    free_.pop_back();
+  }
+  if (slot->elements + elements > UINT32_MAX) add_slot(*slot);
+  slot->elements += elements;
+  return slot;
+}
+
+void HistogramJob::release(Slot* slot) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  free_.push_back(slot);
+}
+
+// Adds a slot's counts to the caller's and empties it (mutex held, or no chunk running).
+void HistogramJob::add_slot(Slot& slot) {
+  const size_t bins = counts_.bins;
+  uint32_t* c = slot.counts.data();
+  if (counts_.type == HistogramCounts::Type::U32) {
+    uint32_t* out = static_cast<uint32_t*>(counts_.data);
+    for (size_t b = 0; b < bins; b++) out[b] = add_ones(out[b], c[b]);
+  } else {
+    double* out = static_cast<double*>(counts_.data);
+    for (size_t b = 0; b < bins; b++) {
+      if (c[b] != 0) out[b] = add_ones(out[b], c[b]);
+    }
+  }
+  std::fill(c, c + bins, 0u);
+  slot.elements = 0;
+}
+
+void HistogramJob::run_chunk(size_t index) {
+  const size_t start = index * kChunkElements;
+  const size_t n = std::min(kChunkElements, x_.length - start);
+  if (direct_) {
+    count(start, n, static_cast<uint32_t*>(counts_.data));
+    return;
+  }
+  Slot* slot = acquire(n);
+  count(start, n, slot->counts.data());
+  release(slot);
+}
+
+void HistogramJob::finish() {
+  for (auto& slot : slots_) add_slot(*slot);
 }
 
 // ---- packing -------------------------------------------------------------------------------------------------------

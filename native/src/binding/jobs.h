@@ -17,12 +17,15 @@
 // (outer, block) pair, so each output slot is owned by one chunk and folded in the same element order as the
 // reference (the drivers' min/max cover a whole tensor in one call, which could not run in parallel or be cancelled).
 //
+// Histograms count chunk by chunk into private per-thread arrays, added up at the end (integers: any order is exact).
+//
 // Inputs are validated by the binding before a job is built (lengths, layout products, group counts); jobs trust them.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "../kernels/kernels.h"
@@ -80,11 +83,13 @@ struct GroupParams {
 // A chunked job; finish() runs once, on the thread that ran the job, after every chunk.
 class Job : public ChunkedWork {
  public:
+  // Called once before any chunk with the most threads the call may use; returns how many the job will use (<= that).
+  virtual unsigned plan_threads(unsigned threads) { return threads; }
   virtual void finish() {}
 };
 
-// Runs a job: inline when it has fewer than two chunks or one thread, otherwise on the pool. Calls finish() only if
-// every chunk ran, and returns whether they did (false: cancelled through *cancel).
+// Runs a job: inline when it has fewer than two chunks or plans one thread, otherwise on the pool. Calls finish() only
+// if every chunk ran, and returns whether they did (false: cancelled through *cancel).
 bool execute(Job& job, ThreadPool& pool, unsigned threads, const int32_t* cancel);
 
 size_t chunks_for(size_t elements);
@@ -192,6 +197,50 @@ class GroupMinMaxJob final : public Job {
   size_t units_;           // channels (Axis) or outer * blocks (Block)
   size_t units_per_chunk_;
   size_t chunks_;
+};
+
+// The caller's histogram counts: a Uint32Array or a Float64Array of `bins` >= 1 elements.
+struct HistogramCounts {
+  enum class Type { U32, F64 } type;
+  void* data;
+  size_t bins;
+};
+
+// Histogram of x (of |x| when abs) over [min, max], ADDED to the caller's counts as the TypeScript loop adds to them
+// (histogram_counts.h: modulo 2^32 for a Uint32Array, one rounded + 1 per element for a Float64Array). Each thread
+// running chunks takes a private uint32 array (a slot) for them, and finish() adds the slots to the counts; a slot
+// about to pass 2^32 - 1 elements is added first, so no private count wraps. A single-threaded run on a Uint32Array
+// counts straight into it. Threads are limited so that each has at least 8 elements per bin to count.
+class HistogramJob final : public Job {
+ public:
+  HistogramJob(const KernelTable* table, FloatInput x, bool abs, double min, double max, HistogramCounts counts)
+      : table_(table), x_(x), abs_(abs), min_(min), max_(max), counts_(counts), chunks_(chunks_for(x.length)) {}
+  size_t chunk_count() const override { return chunks_; }
+  unsigned plan_threads(unsigned threads) override;
+  void run_chunk(size_t index) override;
+  void finish() override;
+
+ private:
+  struct Slot {
+    std::vector<uint32_t> counts;
+    uint64_t elements = 0;  // counted since the last add_slot
+  };
+  Slot* acquire(size_t elements);
+  void release(Slot* slot);
+  void add_slot(Slot& slot);
+  void count(size_t start, size_t n, uint32_t* counts) const;
+
+  const KernelTable* table_;
+  FloatInput x_;
+  bool abs_;
+  double min_;
+  double max_;
+  HistogramCounts counts_;
+  size_t chunks_;
+  bool direct_ = false;  // count into counts_ itself (Uint32Array, one thread)
+  std::mutex mutex_;     // guards slots_, free_ and, while chunks run, counts_
+  std::vector<std::unique_ptr<Slot>> slots_;
+  std::vector<Slot*> free_;
 };
 
 // Sub-byte packing (pack: codes -> bytes) or unpacking (bytes -> codes) of `count` elements.

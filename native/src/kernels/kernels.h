@@ -11,6 +11,8 @@
 //   min/max:    NaN ignored; empty or all-NaN input -> min = +inf, max = -inf
 //   abs-max:    max |x| over non-NaN elements, 0 when there are none
 //   pack:       ONNX order, element 0 in the lowest bits; padding bits zero
+//   histogram:  f = max > min ? bins / (max - min) : 0 (double); every v = (double)x[i] (|x[i]| for abs) with
+//               min <= v <= max adds 1 to counts[min(js_int32((v - min) * f), bins - 1)]; NaN and values outside skip
 //
 // fl() is float32 rounding for float inputs and nothing for double inputs; for float inputs the scale argument is
 // already a float (the caller rounds it). Kernels operate on contiguous runs; per-axis and blocked granularities are
@@ -71,6 +73,14 @@ struct KernelTable {
   void (*pack)(const uint8_t* q, size_t n, int bits, uint8_t* out);
   // ceil(n * bits / 8) packed bytes -> n codes, sign-extended when is_signed.
   void (*unpack)(const uint8_t* packed, size_t n, int bits, bool is_signed, uint8_t* out);
+
+  // Adds the histogram of x[0, n) (of |x| for abs_histogram) over [min, max] to counts[0, bins), modulo 2^32 like a
+  // Uint32Array (histogram_bin in kernel_common.h has the bin rule). min and max are finite with min <= max and a
+  // finite max - min (min >= 0 for abs_histogram), 1 <= bins < 2^31. No allocation: at most a fixed stack buffer.
+  void (*histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
+  void (*histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
+  void (*abs_histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
+  void (*abs_histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
 };
 
 extern const KernelTable kScalarKernels;

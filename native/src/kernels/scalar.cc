@@ -89,11 +89,29 @@ void unpack(const uint8_t* packed, size_t n, int bits, bool is_signed, uint8_t* 
   unpack_scalar(packed, n, bits, is_signed, out);
 }
 
+template <bool Abs, typename F> void histogram_any(const F* x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+  histogram_scalar<Abs>(x, n, make_histogram_params(min, max, bins), counts);
+}
+
+void histogram_f32(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+  histogram_any<false>(x, n, min, max, counts, bins);
+}
+void histogram_f64(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+  histogram_any<false>(x, n, min, max, counts, bins);
+}
+void abs_histogram_f32(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+  histogram_any<true>(x, n, min, max, counts, bins);
+}
+void abs_histogram_f64(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+  histogram_any<true>(x, n, min, max, counts, bins);
+}
+
 }  // namespace
 
 const KernelTable kScalarKernels = {
     "scalar",      quantize_f32, quantize_f64, dequantize_f32, dequantize_f64, fake_quantize_f32, fake_quantize_f64,
     min_max_f32,   min_max_f64,  abs_max_f32,  abs_max_f64,    pack,           unpack,
+    histogram_f32, histogram_f64, abs_histogram_f32, abs_histogram_f64,
 };
 
 }  // namespace quantkit

@@ -29,6 +29,7 @@ export interface Requirement {
   readonly perAxis?: boolean;
   readonly blocked?: boolean;
   readonly fakeQuantize?: boolean;
+  readonly histogram?: boolean;
 }
 
 /** The capability a backend lacks for a requirement, as a reason string, or undefined if it has them all. */
@@ -40,6 +41,7 @@ export function missingCapability(c: BackendCapabilities, r: Requirement): strin
   if (r.perAxis && !c.perAxis) return 'no per-axis kernels (capabilities.perAxis)';
   if (r.blocked && !c.blocked) return 'no blocked kernels (capabilities.blocked)';
   if (r.fakeQuantize && !c.fakeQuantize) return 'no fused fake-quantize (capabilities.fakeQuantize)';
+  if (r.histogram && !c.histogram) return 'no histogram kernels (capabilities.histogram)';
   return undefined;
 }
 

@@ -146,13 +146,13 @@ function measureRanges(p: Plan, backend: Backend): GroupRanges {
 }
 
 /** Per-group min/max from the data (`measure`, called only when needsDataRange), or from an explicit range option. */
-function groupRanges(p: Plan, options: QuantizeOptions, measure: () => GroupRanges): GroupRanges {
+function groupRanges(p: Plan, options: QuantizeOptions, measure: () => GroupRanges, backend: Backend | undefined): GroupRanges {
   const groups = p.granularity.groups;
   const range = options.range ?? 'minmax';
   if (range === 'minmax') return measure();
   const min = new Float64Array(groups);
   const max = new Float64Array(groups);
-  if (isCalibrationSpec(range)) return calibrateGroups(p, range);
+  if (isCalibrationSpec(range)) return calibrateGroups(p, range, backend);
   if (typeof range !== 'object' || range === null) fail(ErrorCodes.OPTION, `range must be 'minmax', { min, max } or { method, ... }, got ${JSON.stringify(range)}`);
   const lo = rangeBound(range.min, 'min');
   const hi = rangeBound(range.max, 'max');
@@ -171,8 +171,11 @@ function groupRanges(p: Plan, options: QuantizeOptions, measure: () => GroupRang
   return { min, max };
 }
 
-/** Scale and zero point per group, from explicit parameters, an explicit range, or the data's range (`measure`). */
-export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => GroupRanges): QuantParams {
+/**
+ * Scale and zero point per group, from explicit parameters, an explicit range, or the data's range (`measure`).
+ * Calibrators run on `backend` (the reference when undefined: the async API has no synchronous backend to give).
+ */
+export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => GroupRanges, backend?: Backend): QuantParams {
   const single = p.dtype === 'float32';
   const groups = p.granularity.groups;
   let scale: number | FloatArray;
@@ -189,7 +192,7 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
     }
   } else {
     if (options.zeroPoint !== undefined) fail(ErrorCodes.OPTION, 'zeroPoint needs an explicit scale');
-    const { min, max } = groupRanges(p, options, measure);
+    const { min, max } = groupRanges(p, options, measure, backend);
     const scales = single ? new Float32Array(groups) : new Float64Array(groups);
     const zps = new Int32Array(groups);
     for (let i = 0; i < groups; i++) {
@@ -304,12 +307,12 @@ export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
 export function createQuantApi(backend: Backend): QuantApi {
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
     const p = plan(x, options, backend);
-    return resolveParams(p, options ?? {}, () => measureRanges(p, backend));
+    return resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
   }
 
   function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend));
+    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
     const codes = allocateCodes(p.storage, x.length);
     runQuantize(backend, p, q, codes);
     let data: IntArray = codes;
@@ -329,7 +332,7 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend));
+    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
     const values = allocateFloat(p.dtype, x.length);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
       const error = backend.fakeQuantizeTensor(x, q.scale as number, q.zeroPoint as number, p.kernel, values);
@@ -343,7 +346,7 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend));
+    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
     const codes = allocateCodes(p.storage, x.length);
     runQuantize(backend, p, q, codes);
     const values = allocateFloat(p.dtype, x.length);

@@ -2,6 +2,7 @@ import * as dequantizeKernels from './kernels/dequantize.js';
 import * as packKernels from './kernels/pack.js';
 import * as quantizeKernels from './kernels/quantize.js';
 import * as reduceKernels from './kernels/reduce.js';
+import { absHistogramRun, histogramRun, type HistogramCounts } from './calibrate/histogram.js';
 import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, Profile, QuantizationErrorReport } from './types.js';
 import { VERSION } from './version.js';
 import { errorReportOf, accumulateError, newErrorSums } from './metrics.js';
@@ -17,6 +18,11 @@ export interface BackendCapabilities {
   /** Sub-byte packing widths. */
   readonly packedBits: readonly (2 | 4)[];
   readonly fakeQuantize: boolean;
+  /**
+   * The backend bins values itself (histogram / absHistogram). Calibration uses the backend's histograms when this is
+   * true and the reference's otherwise; the counts are identical either way.
+   */
+  readonly histogram: boolean;
 }
 
 /**
@@ -54,6 +60,15 @@ export interface Backend {
 
   pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): void;
   unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void;
+
+  /**
+   * Adds the histogram of x over [min, max] (finite, min <= max) to `counts`, one bin per element: with n bins and
+   * f = max > min ? n / (max - min) : 0 in float64, every v = x[i] with min <= v <= max adds 1 to
+   * counts[min(((v - min) * f) | 0, n - 1)]; NaN and values outside are skipped (calibrate/histogram.ts).
+   */
+  histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+  /** The same for |x| (0 <= min). */
+  absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
 }
 
 const ALL_BITS = Object.freeze([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
@@ -90,10 +105,13 @@ export const referenceBackend: Backend = Object.freeze({
     bits: ALL_BITS,
     packedBits: Object.freeze([2, 4] as const),
     fakeQuantize: true,
+    histogram: true,
   }),
   ...quantizeKernels,
   ...dequantizeKernels,
   ...reduceKernels,
   ...packKernels,
   fakeQuantizeTensor: referenceFakeQuantizeTensor,
+  histogram: histogramRun,
+  absHistogram: absHistogramRun,
 }) as Backend;

@@ -1,4 +1,5 @@
 import type { Backend } from './backend.js';
+import { checkHistogramArgs, type HistogramCounts } from './calibrate/histogram.js';
 import { ErrorCodes, fail } from './errors.js';
 import { packedByteLength } from './storage.js';
 import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport } from './types.js';
@@ -22,6 +23,10 @@ export interface KernelApi {
   minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
   pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): void;
   unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void;
+  /** Adds the histogram of x over [min, max] to counts (RANGE: bounds not finite or min > max; OUTPUT: bad counts). */
+  histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+  /** The same for |x|; also RANGE when min < 0. */
+  absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
 }
 
 function checkCount(v: unknown, name: string, min = 0): number {
@@ -192,6 +197,14 @@ export function createKernelApi(backend: Backend): KernelApi {
       const bytes = packedByteLength(out.length, bits);
       if (packed.length !== bytes) fail(ErrorCodes.PACKED, `${out.length} ${bits}-bit elements are packed in ${bytes} bytes, got ${packed.length}`);
       backend.unpack(packed, bits, Boolean(signed), out);
+    },
+    histogram(x, min, max, counts) {
+      checkHistogramArgs(x, min, max, counts, false);
+      backend.histogram(x, min, max, counts);
+    },
+    absHistogram(x, min, max, counts) {
+      checkHistogramArgs(x, min, max, counts, true);
+      backend.absHistogram(x, min, max, counts);
     },
   };
 }

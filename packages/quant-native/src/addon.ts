@@ -1,10 +1,10 @@
-import type { FloatArray, IntArray } from '@quantkit/quant-core';
+import type { FloatArray, HistogramCounts, IntArray } from '@quantkit/quant-core';
 
 /**
  * The JavaScript interface version this package speaks; native/src/binding/addon.cc has the same kAbiVersion, and the
  * loader refuses a binary that reports another one. Bump both together.
  */
-export const ABI_VERSION = 1;
+export const ABI_VERSION = 2;
 
 /** Profile codes of the raw interface. */
 export type ProfileCode = 0 | 1; // 0 onnx, 1 pytorch
@@ -30,6 +30,12 @@ export interface NativeKernels {
   minMaxBlocked(x: FloatArray, outer: number, dim: number, inner: number, blockSize: number, outMin: Float64Array, outMax: Float64Array): void;
   pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): void;
   unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void;
+  /**
+   * Adds the histogram of x (of |x|) over [min, max] to counts, as @quantkit/quant-core's histogram does: a Uint32Array
+   * wraps modulo 2^32, a Float64Array changes as one `+= 1` per element would change it.
+   */
+  histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+  absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
 
   // The same kernels off the JavaScript thread. `cancel[0] = 1` (Atomics.store) stops the work at the next chunk and
   // the promise rejects with an Error named 'AbortError'. Outputs are complete only once the promise resolves.
@@ -46,6 +52,8 @@ export interface NativeKernels {
   minMaxBlockedAsync(x: FloatArray, outer: number, dim: number, inner: number, blockSize: number, outMin: Float64Array, outMax: Float64Array, cancel?: Int32Array): Promise<void>;
   packAsync(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array, cancel?: Int32Array): Promise<void>;
   unpackAsync(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array, cancel?: Int32Array): Promise<void>;
+  histogramAsync(x: FloatArray, min: number, max: number, counts: HistogramCounts, cancel?: Int32Array): Promise<void>;
+  absHistogramAsync(x: FloatArray, min: number, max: number, counts: HistogramCounts, cancel?: Int32Array): Promise<void>;
 }
 
 export interface NativeEngine extends NativeKernels {

@@ -1,5 +1,5 @@
 import { AbortError, QuantError, errorReportOf, throwIfAborted } from '@quantkit/quant-core';
-import type { AbortSignalLike, AsyncBackend, AsyncOptions, Backend, BackendCapabilities, KernelSpec, QuantizationErrorReport } from '@quantkit/quant-core';
+import type { AbortSignalLike, AsyncBackend, AsyncOptions, Backend, BackendCapabilities, FloatArray, HistogramCounts, KernelSpec, QuantizationErrorReport } from '@quantkit/quant-core';
 import type { NativeEngine, ProfileCode } from './addon.js';
 import { NativeErrorCodes } from './errors.js';
 import { nativeAddon, type LoadedAddon } from './loader.js';
@@ -26,6 +26,9 @@ export interface NativeBackend extends Backend, AsyncBackend {
   readonly abiVersion: number;
   /** The file the addon was loaded from. */
   readonly path: string;
+  /** histogram / absHistogram off the JavaScript thread (counts are complete once the promise resolves). */
+  histogramAsync(x: FloatArray, min: number, max: number, counts: HistogramCounts, options?: AsyncOptions): Promise<void>;
+  absHistogramAsync(x: FloatArray, min: number, max: number, counts: HistogramCounts, options?: AsyncOptions): Promise<void>;
 }
 
 const ISAS: readonly NativeIsa[] = ['auto', 'avx2', 'scalar'];
@@ -39,6 +42,7 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
   bits: Object.freeze([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]),
   packedBits: Object.freeze([2, 4] as const),
   fakeQuantize: true,
+  histogram: true,
 });
 
 function resolveIsa(isa: unknown): NativeIsa {
@@ -172,6 +176,12 @@ export function createNativeBackend(options: NativeBackendOptions = {}): NativeB
     unpack(packed, bits, signed, out) {
       e.unpack(packed, bits, signed, out);
     },
+    histogram(x, min, max, counts) {
+      e.histogram(x, min, max, counts);
+    },
+    absHistogram(x, min, max, counts) {
+      e.absHistogram(x, min, max, counts);
+    },
 
     quantizeTensorAsync(x, scale, zeroPoint, spec, out, o) {
       return runAsync(o, (c) => e.quantizeTensorAsync(x, scale, zeroPoint, spec.qmin, spec.qmax, profileCode(spec), out, c));
@@ -217,6 +227,12 @@ export function createNativeBackend(options: NativeBackendOptions = {}): NativeB
     },
     unpackAsync(packed, bits, signed, out, o) {
       return runAsync(o, (c) => e.unpackAsync(packed, bits, signed, out, c));
+    },
+    histogramAsync(x, min, max, counts, o) {
+      return runAsync(o, (c) => e.histogramAsync(x, min, max, counts, c));
+    },
+    absHistogramAsync(x, min, max, counts, o) {
+      return runAsync(o, (c) => e.absHistogramAsync(x, min, max, counts, c));
     },
   } satisfies NativeBackend);
 }

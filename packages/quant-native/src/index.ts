@@ -81,4 +81,6 @@ export const kernels: KernelApi = Object.freeze({
   minMaxBlocked: lazyKernel('minMaxBlocked'),
   pack: lazyKernel('pack'),
   unpack: lazyKernel('unpack'),
+  histogram: lazyKernel('histogram'),
+  absHistogram: lazyKernel('absHistogram'),
 });

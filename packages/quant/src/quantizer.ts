@@ -152,6 +152,8 @@ export function createQuantizer(options: QuantizerOptions = {}): Quantizer {
     minMaxBlocked: kernel('minMaxBlocked'),
     pack: kernel('pack'),
     unpack: kernel('unpack'),
+    histogram: kernel('histogram'),
+    absHistogram: kernel('absHistogram'),
   });
 
   return Object.freeze({

@@ -21,6 +21,8 @@ export const ROUTING_THRESHOLDS = Object.freeze({
   absMax: 128,
   pack: 256,
   unpack: 256,
+  /** histogram, absHistogram (calibration). */
+  histogram: 256,
 });
 
 export type RoutingOperation = keyof typeof ROUTING_THRESHOLDS;
@@ -73,5 +75,7 @@ export function createRoutedBackend(fast: Backend, options: { small?: Backend; t
     minMaxBlocked: (x, layout, outMin, outMax) => pick('minMax', x.length, c.blocked && floatOk(c, x)).minMaxBlocked(x, layout, outMin, outMax),
     pack: (codes, bits, out) => pick('pack', codes.length, c.packedBits.includes(bits)).pack(codes, bits, out),
     unpack: (packed, bits, signed, out) => pick('unpack', out.length, c.packedBits.includes(bits)).unpack(packed, bits, signed, out),
+    histogram: (x, min, max, counts) => pick('histogram', x.length, c.histogram && floatOk(c, x)).histogram(x, min, max, counts),
+    absHistogram: (x, min, max, counts) => pick('histogram', x.length, c.histogram && floatOk(c, x)).absHistogram(x, min, max, counts),
   } satisfies Backend);
 }

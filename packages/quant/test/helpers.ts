@@ -14,6 +14,8 @@ export const KERNELS = [
   'minMaxBlocked',
   'pack',
   'unpack',
+  'histogram',
+  'absHistogram',
 ] as const;
 
 /** A real backend (the reference by default) that records which kernels it served, under its own name. */

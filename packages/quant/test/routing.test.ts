@@ -35,11 +35,13 @@ const CALLS: readonly { kernel: string; op: RoutingOperation; call: (b: Backend,
   { kernel: 'absMax', op: 'absMax', call: (b, n) => b.absMax(f32(n)) },
   { kernel: 'pack', op: 'pack', call: (b, n) => b.pack(new Int8Array(n), 4, new Uint8Array(Math.ceil(n / 2))) },
   { kernel: 'unpack', op: 'unpack', call: (b, n) => b.unpack(new Uint8Array(Math.ceil(n / 2)), 4, true, new Int8Array(n)) },
+  { kernel: 'histogram', op: 'histogram', call: (b, n) => b.histogram(f32(n), -3, 3, new Uint32Array(16)) },
+  { kernel: 'absHistogram', op: 'histogram', call: (b, n) => b.absHistogram(f32(n), 0, 3, new Uint32Array(16)) },
 ];
 
 describe('routing thresholds', () => {
   it('has one positive integer constant per operation', () => {
-    expect(Object.keys(ROUTING_THRESHOLDS).sort()).toEqual(['absMax', 'dequantize', 'fakeQuantize', 'minMax', 'pack', 'quantize', 'unpack']);
+    expect(Object.keys(ROUTING_THRESHOLDS).sort()).toEqual(['absMax', 'dequantize', 'fakeQuantize', 'histogram', 'minMax', 'pack', 'quantize', 'unpack']);
     for (const v of Object.values(ROUTING_THRESHOLDS)) expect(Number.isInteger(v) && v > 0).toBe(true);
     expect(new Set(CALLS.map((c) => c.op)).size).toBe(Object.keys(ROUTING_THRESHOLDS).length);
   });

@@ -7,10 +7,10 @@ import type { FloatArray, FloatDType, Granularity, KernelSpec, MinMax, Profile, 
 import { checkBoolean, checkFloatArray, checkProfile, checkScheme } from '../validate.js';
 import { entropyThresholdBin } from './entropy.js';
 import { forEachGroup } from './groups.js';
-import { absHistogramRun, finiteStats, histogramRun, tailMoments, type FiniteStats } from './histogram.js';
+import { finiteStats, tailMoments, type FiniteStats } from './histogram.js';
 import { l2SearchBins } from './l2-search.js';
 import { modelHistogram, mseModelSearch } from './mse.js';
-import { finiteCopy, histogramQuantile, quantileSelect } from './percentile.js';
+import { finiteCopy, histogramQuantile, quantileSelect, type HistogramKernels } from './percentile.js';
 import { resolveCalibration, type CalibrationSpec, type ResolvedCalibration } from './spec.js';
 
 /** What a range is calibrated for: the tensor, its scheme, storage and grouping (api.ts's plan has these fields). */
@@ -43,9 +43,10 @@ const REFINE_FACTORS = [1, 0.85, 0.95, 1.05, 1.15];
  * minmax ignores NaN and ±Infinity; a group without finite values gets the empty range (+Infinity, -Infinity),
  * which qparamsFromRange turns into scale 1.
  *
- * `backend` runs the min/max reductions and the real-error evaluations of 'mse'. quantize/computeQParams use the
- * reference kernels here (synchronously, also under the async API): every backend is bit-identical to them, so only
- * the speed of calibration would change with a native backend.
+ * `backend` runs the min/max reductions, the histograms (when capabilities.histogram says it has its own) and the
+ * real-error evaluations of 'mse'. Min/max and histogram counts are bit-identical on every backend; the real errors
+ * of a native backend may differ from the reference's in the last bits above 65536 elements (it sums them chunk by
+ * chunk), so 'mse' could pick another candidate only if two candidates' errors agreed to within those bits.
  */
 export function calibrateGroups(target: CalibrationTarget, spec: unknown, backend: Backend = referenceBackend): { min: Float64Array; max: Float64Array } {
   const r = resolveCalibration(spec);
@@ -107,7 +108,7 @@ export function calibrateValues(x: FloatArray, r: ResolvedCalibration, ctx: Grou
     case 'minmax':
       return ctx.backend.minMax(x);
     case 'percentile':
-      return percentileRange(x, r, ctx.scheme);
+      return percentileRange(x, r, ctx);
     case 'entropy':
       return entropyRange(x, r, ctx);
     case 'histogram':
@@ -115,6 +116,13 @@ export function calibrateValues(x: FloatArray, r: ResolvedCalibration, ctx: Grou
     case 'mse':
       return mseRange(x, r, ctx);
   }
+}
+
+/** The histogram kernels of a backend: its own when capabilities.histogram says so, else the reference's. */
+function histogramKernels(backend: Backend): HistogramKernels {
+  // typeof: a Backend object written against an earlier version of the interface may lack the methods.
+  const own = backend.capabilities.histogram && typeof backend.histogram === 'function' && typeof backend.absHistogram === 'function';
+  return own ? backend : referenceBackend;
 }
 
 function checkHistogramSpan(lo: number, hi: number): void {
@@ -126,8 +134,8 @@ function checkHistogramSpan(lo: number, hi: number): void {
  * of x, so the same share of values is clipped in total. Exact up to exactLimit finite values (numpy.percentile with
  * its default 'linear' method, found by selection on a float64 copy), histogram-based (two passes, no copy) above.
  */
-function percentileRange(x: FloatArray, r: ResolvedCalibration, scheme: Scheme): MinMax {
-  const abs = scheme === 'symmetric';
+function percentileRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
+  const abs = ctx.scheme === 'symmetric';
   const stats = finiteStats(x, abs);
   if (stats.count === 0) return EMPTY;
   const tail = (100 - r.percentile) / 2;
@@ -138,7 +146,8 @@ function percentileRange(x: FloatArray, r: ResolvedCalibration, scheme: Scheme):
     values = qs.map((q) => quantileSelect(copy, q));
   } else {
     checkHistogramSpan(stats.min, stats.max);
-    values = qs.map((q) => histogramQuantile(x, abs, stats.min, stats.max, stats.count, q, r.bins));
+    const kernels = histogramKernels(ctx.backend);
+    values = qs.map((q) => histogramQuantile(x, abs, stats.min, stats.max, stats.count, q, r.bins, kernels));
   }
   return abs ? { min: -values[0]!, max: values[0]! } : { min: values[0]!, max: values[1]! };
 }
@@ -156,7 +165,7 @@ function entropyRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext):
   if (amax === 0) return { min: 0, max: 0 };
   checkHistogramSpan(0, amax);
   const counts = new Float64Array(r.bins);
-  absHistogramRun(x, 0, amax, counts);
+  histogramKernels(ctx.backend).absHistogram(x, 0, amax, counts);
   const oneSigned = ctx.scheme === 'affine' && (s.min >= 0 || s.max <= 0);
   const levels = 2 ** (ctx.storage.bits - 1 + (oneSigned ? 1 : 0));
   const i = entropyThresholdBin(counts, levels, r.startBin, r.stride);
@@ -177,7 +186,7 @@ function l2SearchRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext)
   if (lo < hi) {
     checkHistogramSpan(lo, hi);
     const counts = new Float64Array(r.bins);
-    histogramRun(x, lo, hi, counts);
+    histogramKernels(ctx.backend).histogram(x, lo, hi, counts);
     const w = (hi - lo) / r.bins;
     const { start, end } = l2SearchBins(counts, lo, hi, ctx.storage.qmax - ctx.storage.qmin + 1);
     lo = s.min + w * start;
@@ -214,16 +223,17 @@ function mseRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): Min
   checkHistogramSpan(lo, hi);
   const bins = Math.min(r.bins, Math.max(16, stats.count));
   const steps = stepsOf(ctx);
-  const run = abs ? absHistogramRun : histogramRun;
+  const kernels = histogramKernels(ctx.backend);
+  const run = (a: number, b: number, c: Float64Array): void => (abs ? kernels.absHistogram(x, a, b, c) : kernels.histogram(x, a, b, c));
   const counts = new Float64Array(bins);
-  run(x, lo, hi, counts);
+  run(lo, hi, counts);
   let best = mseModelSearch(modelHistogram(lo, hi, counts), abs, steps);
 
   const zoomLo = abs ? 0 : Math.max(lo, Math.min(2 * best.min, best.min));
   const zoomHi = Math.min(hi, Math.max(2 * best.max, best.max));
   if ((zoomHi - zoomLo) * 4 < hi - lo && zoomHi > zoomLo) {
     counts.fill(0);
-    run(x, zoomLo, zoomHi, counts);
+    run(zoomLo, zoomHi, counts);
     const tails = tailMoments(x, zoomLo, zoomHi, abs);
     best = mseModelSearch(modelHistogram(zoomLo, zoomHi, counts, tails.below, tails.above), abs, steps);
   }

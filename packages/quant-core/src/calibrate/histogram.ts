@@ -12,12 +12,16 @@ export type HistogramCounts = Float64Array | Uint32Array;
  *
  *   n = counts.length,  f = max > min ? n / (max - min) : 0          (float64)
  *   for every element v (|v| for absHistogram), widened to float64:
- *     if min <= v <= max:  k = floor((v - min) * f);  counts[min(k, n - 1)] += 1
+ *     if min <= v <= max:  k = ((v - min) * f) | 0;  counts[min(k, n - 1)] += 1
  *
  * so bin k holds [min + k (max - min) / n, min + (k + 1) (max - min) / n) as computed by that formula, the value max
  * lands in the last bin, and NaN and values outside [min, max] (including ±Infinity unless a bound is infinite, which
  * the callers never pass) are skipped. When min == max every value equal to min lands in bin 0. The kernels ADD to
  * counts, so batches accumulate. A native port must compute (v - min) * f in double without FMA contraction.
+ *
+ * The product is >= 0 and, when finite, below 2^31 (n < 2^31), so `| 0` is floor, with one exception: a span so
+ * small that f overflows (max - min subnormal) makes the product NaN (v == min) or +Infinity, which `| 0` turns into
+ * 0, so every value then lands in bin 0. A native port must truncate the same way.
  */
 const HISTOGRAM_SOURCE = `
   const n = counts.length;
@@ -49,7 +53,8 @@ export function absHistogramRun(x: FloatArray, min: number, max: number, counts:
   histogramLoop(x, counts, true)(x, min, max, counts);
 }
 
-function checkHistogramArgs(x: unknown, min: unknown, max: unknown, counts: unknown): asserts x is FloatArray {
+/** The validation of histogram / absHistogram (also used by the kernel API): OUTPUT for counts, RANGE for bounds. */
+export function checkHistogramArgs(x: unknown, min: unknown, max: unknown, counts: unknown, abs: boolean): asserts x is FloatArray {
   checkFloatArray(x, 'x');
   if (!(counts instanceof Float64Array || counts instanceof Uint32Array) || counts.length < 1 || counts.length > 2 ** 31 - 1) {
     fail(ErrorCodes.OUTPUT, `counts must be a non-empty Float64Array or Uint32Array, got ${describe(counts)}`);
@@ -57,6 +62,7 @@ function checkHistogramArgs(x: unknown, min: unknown, max: unknown, counts: unkn
   if (typeof min !== 'number' || typeof max !== 'number' || !Number.isFinite(min) || !Number.isFinite(max) || min > max || !Number.isFinite(max - min)) {
     fail(ErrorCodes.RANGE, `histogram range must be finite with min <= max, got [${String(min)}, ${String(max)}]`);
   }
+  if (abs && min < 0) fail(ErrorCodes.RANGE, `absHistogram needs min >= 0, got ${min}`);
 }
 
 /**
@@ -65,14 +71,13 @@ function checkHistogramArgs(x: unknown, min: unknown, max: unknown, counts: unkn
  * (exact to 2^53) for very large inputs.
  */
 export function histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
-  checkHistogramArgs(x, min, max, counts);
+  checkHistogramArgs(x, min, max, counts, false);
   histogramRun(x, min, max, counts);
 }
 
 /** Adds the histogram of |x| over [min, max] to `counts`; 0 <= min <= max. */
 export function absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
-  checkHistogramArgs(x, min, max, counts);
-  if (min < 0) fail(ErrorCodes.RANGE, `absHistogram needs min >= 0, got ${min}`);
+  checkHistogramArgs(x, min, max, counts, true);
   absHistogramRun(x, min, max, counts);
 }
 

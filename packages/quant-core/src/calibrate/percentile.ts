@@ -1,4 +1,5 @@
 import type { FloatArray } from '../types.js';
+import type { Backend } from '../backend.js';
 import { absHistogramRun, histogramRun } from './histogram.js';
 
 /*
@@ -111,6 +112,11 @@ function locateRank(counts: ArrayLike<number>, lo: number, hi: number, k: number
   return { bin: last, before: before - (counts[last] ?? 0), value: lo + w * (last + 1) };
 }
 
+/** The histogram kernels histogram-based calibration runs (a Backend has them). */
+export type HistogramKernels = Pick<Backend, 'histogram' | 'absHistogram'>;
+
+const REFERENCE_HISTOGRAMS: HistogramKernels = { histogram: histogramRun, absHistogram: absHistogramRun };
+
 /**
  * The q-quantile of the finite values of x (|x| when abs) from histograms, for inputs too large to copy and select.
  * `lo`, `hi` and `count` are the finite extremes and count. Pass 1 bins [lo, hi] and finds the bins holding ranks
@@ -120,10 +126,19 @@ function locateRank(counts: ArrayLike<number>, lo: number, hi: number, k: number
  * passes agree on which values sit in which bin; values on a bin edge may be counted on either side, which can move a
  * rank by one value.
  */
-export function histogramQuantile(x: FloatArray, abs: boolean, lo: number, hi: number, count: number, q: number, bins: number): number {
+export function histogramQuantile(
+  x: FloatArray,
+  abs: boolean,
+  lo: number,
+  hi: number,
+  count: number,
+  q: number,
+  bins: number,
+  kernels: HistogramKernels = REFERENCE_HISTOGRAMS,
+): number {
   if (count === 0) return NaN;
   if (lo === hi) return lo;
-  const run = abs ? absHistogramRun : histogramRun;
+  const run = (values: FloatArray, a: number, b: number, c: Float64Array): void => (abs ? kernels.absHistogram(values, a, b, c) : kernels.histogram(values, a, b, c));
   const h = (count - 1) * q;
   const i = Math.min(Math.floor(h), count - 1);
   const k1 = Math.min(i + 1, count - 1);
