@@ -12,5 +12,12 @@ if (process.env.UV_THREADPOOL_SIZE === undefined) {
   if (Number.isInteger(threads) && threads + 2 > 4) process.env.UV_THREADPOOL_SIZE = String(Math.min(threads + 2, 1024));
 }
 
+// A reader that stops early (`quant compare model.safetensors | head`) is not an error: stop quietly, as `head` asked.
+// The 'exit' hook still removes any temporary output.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
+
 const { main } = await import('./main.js');
 process.exitCode = await main(process.argv.slice(2));

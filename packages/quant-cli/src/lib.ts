@@ -11,6 +11,9 @@ import * as library from '@quantkit/quant';
 
 export { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, quantizationError, QuantError, ErrorCodes, VERSION } from '@quantkit/quant';
 export type { FloatArray, IntArray, QuantizeOptions, QuantizedTensor, QuantizationErrorReport, Scheme, Profile, Granularity } from '@quantkit/quant';
+// Calibration and error analysis (docs/CALIBRATION.md); analyze runs on the selected backend's kernels.
+export { analyze, parseCalibration, formatCalibration, histogram, CALIBRATION_METHODS } from '@quantkit/quant';
+export type { AnalysisCandidate, AnalysisRow, CalibrationMethod, CalibrationSpec, QuantParams } from '@quantkit/quant';
 
 import type { FloatArray, QuantizeOptions, QuantizedTensor } from '@quantkit/quant';
 

@@ -1,14 +1,16 @@
-import { readFileSync } from 'node:fs';
 import { conformanceCommand } from './commands/conformance.js';
+import { compareCommand } from './commands/compare.js';
 import { demoCommand } from './commands/demo.js';
 import { dequantizeCommand } from './commands/dequantize.js';
 import { inspectCommand } from './commands/inspect.js';
 import { quantizeCommand } from './commands/quantize.js';
-import { reportFailure } from './commands/report.js';
+import { reportCommand } from './commands/report.js';
+import { reportFailure } from './commands/failures.js';
 import { ExitStatus, fail, toCliError } from './errors.js';
 import { isLittleEndianHost } from './formats/dtypes.js';
 import { installCleanupHandlers } from './io/cleanup.js';
 import { backendInfo, LIBRARY_PACKAGE, VERSION } from './lib.js';
+import { cliVersion } from './version.js';
 
 export const MAIN_HELP = `Usage: quant <command> [options]
 
@@ -17,21 +19,21 @@ Commands:
   quantize     quantize .npy and .safetensors files into quantized safetensors
   dequantize   turn a quantized safetensors file back into float tensors
   inspect      per-tensor statistics, and what quantizing would cost
+  compare      the error of every candidate scheme x bits x granularity x calibrator, per tensor
+  report       a self-contained HTML page: value and error histograms with the chosen range, and the comparison
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
 
 Run 'quant <command> --help' for a command's options. 'quant --version' prints the versions and the backend.
+quantize and inspect take --calibrate (minmax, percentile[:P], mse, entropy, histogram; docs/CALIBRATION.md).
 The output format is described in docs/FORMAT.md.`;
-
-function cliVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
   demo: demoCommand,
   quantize: quantizeCommand,
   dequantize: dequantizeCommand,
   inspect: inspectCommand,
+  compare: compareCommand,
+  report: reportCommand,
   conformance: conformanceCommand,
 };
 

@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { fail } from './errors.js';
+import { CliError, fail } from './errors.js';
 import type { GranularityName, QuantSettings } from './formats/quantized-format.js';
+import { parseCalibration, type CalibrationSpec } from './lib.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
 
@@ -15,6 +16,7 @@ export const QUANT_OPTIONS = {
   profile: { type: 'string' },
   packed: { type: 'boolean' },
   'narrow-range': { type: 'boolean' },
+  calibrate: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
 } as const satisfies OptionSpecs;
@@ -30,6 +32,9 @@ export const QUANT_OPTIONS_HELP = `Quantization:
   --profile onnx|pytorch      onnx: x / scale (default); pytorch: x * (1 / scale)
   --packed                    pack 2- or 4-bit codes into bytes (ONNX order, element 0 in the low bits)
   --narrow-range              drop the lowest code (symmetric [-(2^(b-1)-1), 2^(b-1)-1])
+  --calibrate SPEC            how the range is chosen (per group): minmax (default), percentile[:P] (default
+                              99.99), mse, entropy, histogram; options as key=value, e.g. percentile:99.9,bins=4096
+                              or entropy:startBin=64 (docs/CALIBRATION.md)
   --include GLOB              quantize only tensors whose name matches (repeatable; * ? [..])
   --exclude GLOB              leave matching tensors in float, e.g. --exclude '*.bias' --exclude '*norm*'`;
 
@@ -69,13 +74,14 @@ export interface QuantOptionValues {
   profile?: string;
   packed?: boolean;
   'narrow-range'?: boolean;
+  calibrate?: string;
   include?: string[];
   exclude?: string[];
 }
 
 /** True when any option that changes quantization was given (inspect then estimates the cost). */
 export function hasQuantOptions(v: QuantOptionValues): boolean {
-  return ['scheme', 'bits', 'granularity', 'axis', 'block-size', 'profile', 'packed', 'narrow-range'].some((k) => v[k as keyof QuantOptionValues] !== undefined);
+  return ['scheme', 'bits', 'granularity', 'axis', 'block-size', 'profile', 'packed', 'narrow-range', 'calibrate'].some((k) => v[k as keyof QuantOptionValues] !== undefined);
 }
 
 /** Validates the quantization options once, before any file is touched. */
@@ -99,7 +105,18 @@ export function quantSettings(v: QuantOptionValues): QuantSettings {
     profile,
     packed,
     narrowRange: v['narrow-range'] === true,
+    calibration: v.calibrate === undefined ? { method: 'minmax' } : parseCalibrationOption(v.calibrate, 'calibrate'),
   };
+}
+
+/** A calibration spec from the command line; a bad one is a usage error that names the flag. */
+export function parseCalibrationOption(text: string, flag: string): CalibrationSpec {
+  try {
+    return parseCalibration(text);
+  } catch (e) {
+    if (e instanceof CliError || !(e instanceof Error) || e.name !== 'QuantError') throw e;
+    fail('USAGE', `--${flag} '${text}': ${e.message}`);
+  }
 }
 
 export function threadCount(value: string | undefined): number {

@@ -17,7 +17,7 @@ import { loadQuantized } from '../pipeline/load-quantized.js';
 import { runOrdered } from '../pipeline/ordered.js';
 import { bytesOf, copyRange, writeAt } from '../pipeline/write.js';
 import { formatBytes, Progress } from '../progress.js';
-import { failureJson, reportFailure, testDelayMs } from './report.js';
+import { failureJson, reportFailure, testDelayMs } from './failures.js';
 
 export const DEQUANTIZE_HELP = `Usage: quant dequantize <file> -o <file> [options]
 

@@ -16,7 +16,7 @@ import { loadQuantized } from '../pipeline/load-quantized.js';
 import { libraryOptions } from '../pipeline/quantize-job.js';
 import { formatNumber, jsonNumber, tensorStats, type TensorStats } from '../stats.js';
 import { renderTable } from '../table.js';
-import { exitStatusOf, failureJson, reportFailure, type Failure } from './report.js';
+import { exitStatusOf, failureJson, reportFailure, type Failure } from './failures.js';
 
 export const INSPECT_HELP = `Usage: quant inspect <files...> [options]
 
@@ -130,7 +130,8 @@ async function inspectFile(path: string, settings: QuantSettings | undefined, se
 
 function describeQuant(r: QuantizedRecord): string {
   const g = r.granularity === 'tensor' ? 'per-tensor' : r.granularity === 'channel' ? `per-channel(axis ${r.axis})` : `block ${r.block_size}(axis ${r.axis})`;
-  return `${r.scheme} ${r.bits}-bit ${g}${r.packed ? ' packed' : ''}${r.profile === 'pytorch' ? ' pytorch' : ''} from ${r.dtype}`;
+  const calibration = r.calibration !== undefined && r.calibration !== 'minmax' ? ` ${r.calibration}` : '';
+  return `${r.scheme} ${r.bits}-bit ${g}${r.packed ? ' packed' : ''}${r.profile === 'pytorch' ? ' pytorch' : ''}${calibration} from ${r.dtype}`;
 }
 
 function renderRows(rows: readonly Row[], withCost: boolean): string {

@@ -10,7 +10,7 @@ import { backendInfo } from '../lib.js';
 import { parseCommandArgs, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings, threadCount } from '../options.js';
 import { runQuantizeJob, type JobResult, type QuantizeJob } from '../pipeline/quantize-job.js';
 import { formatBytes, Progress } from '../progress.js';
-import { exitStatusOf, failureJson, reportFailure, testDelayMs, type Failure } from './report.js';
+import { exitStatusOf, failureJson, reportFailure, testDelayMs, type Failure } from './failures.js';
 
 export const QUANTIZE_HELP = `Usage: quant quantize <inputs...> -o <file|dir> [options]
 

@@ -1,4 +1,5 @@
 import { fail } from '../errors.js';
+import { formatCalibration, type CalibrationSpec } from '../lib.js';
 import { codeDtypeFor, zeroPointDtypeFor, type CodeDtype, type FloatDtype } from './dtypes.js';
 import { elementCount } from './tensor-source.js';
 
@@ -41,6 +42,11 @@ export interface QuantizedRecord {
   /** names of the companion tensors. */
   readonly scale: string;
   readonly zero_point: string;
+  /**
+   * How the range of each group was chosen, in parseCalibration's text form ('minmax', 'percentile:99.9', 'mse', ...).
+   * Always written by quant; absent in files written before it existed (they used minmax).
+   */
+  readonly calibration?: string;
 }
 
 /** How the user asked tensors to be quantized. */
@@ -54,6 +60,8 @@ export interface QuantSettings {
   readonly profile: 'onnx' | 'pytorch';
   readonly packed: boolean;
   readonly narrowRange: boolean;
+  /** How ranges are chosen (--calibrate); { method: 'minmax' } by default. */
+  readonly calibration: CalibrationSpec;
 }
 
 export interface EntryShape {
@@ -109,6 +117,7 @@ export function recordFor(name: string, dtype: FloatDtype, shape: readonly numbe
     shape: [...shape],
     scale: name + SCALE_SUFFIX,
     zero_point: name + ZERO_POINT_SUFFIX,
+    calibration: formatCalibration(settings.calibration),
   };
 }
 
@@ -159,5 +168,7 @@ export function parseRecord(json: string, file: string, tensor: string): Quantiz
   if (v.granularity === 'block' ? !isIntIn(v.block_size, 1, Number.MAX_SAFE_INTEGER) : v.block_size !== null) bad('block_size');
   if (typeof v.scale !== 'string') bad('scale');
   if (typeof v.zero_point !== 'string') bad('zero_point');
+  // Informational only (dequantizing does not need it), so any string is accepted: a newer quant may know more methods.
+  if (v.calibration !== undefined && (typeof v.calibration !== 'string' || v.calibration === '')) bad('calibration');
   return v as unknown as QuantizedRecord;
 }

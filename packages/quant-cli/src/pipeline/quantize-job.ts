@@ -19,7 +19,7 @@ import { layoutSafetensors, type HeaderLayout } from '../formats/safetensors-wri
 import { isRowMajorLittleEndian, type InputFile, type TensorSource } from '../formats/tensor-source.js';
 import { AtomicOutput } from '../io/atomic-output.js';
 import type { BufferPool } from '../io/buffer-pool.js';
-import { VERSION, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
+import { parseCalibration, VERSION, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
 import type { Progress } from '../progress.js';
 import { InputHandles } from './file-handles.js';
 import { runOrdered } from './ordered.js';
@@ -124,7 +124,10 @@ function layoutOrFail(entries: readonly EntryShape[], metadata: Record<string, s
 
 export function libraryOptions(r: QuantizedRecord): QuantizeOptions {
   const granularity = r.granularity === 'tensor' ? 'tensor' : r.granularity === 'channel' ? { axis: r.axis! } : { axis: r.axis!, blockSize: r.block_size! };
-  return { scheme: r.scheme, bits: r.bits, granularity, shape: r.shape, profile: r.profile, packed: r.packed, narrowRange: r.narrow_range };
+  // minmax is the library's default range, measured by the backend (off the main thread with the async API); the
+  // other calibrators go through `range`.
+  const range = r.calibration === undefined || r.calibration === 'minmax' ? undefined : parseCalibration(r.calibration);
+  return { scheme: r.scheme, bits: r.bits, granularity, shape: r.shape, profile: r.profile, packed: r.packed, narrowRange: r.narrow_range, ...(range ? { range } : {}) };
 }
 
 /** The bytes of the three entries of a quantized tensor, checked against the sizes promised in the header. */

@@ -1,0 +1,207 @@
+import { analyzeTensor, type TensorAnalysis } from '../analysis/analyze-tensor.js';
+import { candidatesFor, type CandidateGrid } from '../analysis/candidates.js';
+import { failedCells, NUMERIC_COLUMNS, ROW_HEADERS, rowCells } from '../analysis/rows.js';
+import type { TensorSource } from '../formats/tensor-source.js';
+import { fakeQuantizeWithError, histogram, type AnalysisRow, type FloatArray, type QuantParams } from '../lib.js';
+import { formatNumber, tensorStats } from '../stats.js';
+import { renderHistogram, type Grid } from './histogram-svg.js';
+import { escapeHtml, htmlTable, idFor } from './html.js';
+import { sampleForReport } from './sample.js';
+
+export const VALUE_BINS = 80;
+export const ERROR_BINS = 60;
+
+export interface SectionOptions {
+  readonly grid: CandidateGrid;
+  /** Tensors with more values are analysed on a sample (sample.ts). */
+  readonly maxElements: number;
+}
+
+/** One line of the page's summary table. */
+export interface SectionSummary {
+  readonly id: string;
+  readonly name: string;
+  readonly dtype: string;
+  readonly shape: readonly number[];
+  readonly best: AnalysisRow | undefined;
+  readonly sampled: boolean;
+}
+
+const ordinal = (k: number): string => `${k}${k % 100 >= 11 && k % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th')}`;
+const n0 = (v: number): string => v.toLocaleString('en-US');
+const pct = (part: number, whole: number): string => (whole === 0 ? '0%' : `${formatNumber((100 * part) / whole)}%`);
+
+/** Finite min and max (NaN and ±Infinity left out), and how many values are finite. */
+function finiteExtent(x: ArrayLike<number>): { min: number; max: number; finite: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let finite = 0;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) continue; // NaN or ±Infinity
+    finite++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { min, max, finite };
+}
+
+/** A non-empty domain around [lo, hi] (a constant tensor still gets a visible bar). */
+function domain(lo: number, hi: number): [number, number] {
+  if (!(lo <= hi)) return [-1, 1];
+  if (hi > lo) return [lo, hi];
+  const pad = Math.abs(lo) * 0.5 || 1;
+  return [lo - pad, hi + pad];
+}
+
+function binCounts(x: FloatArray, lo: number, hi: number, bins: number): Float64Array {
+  const counts = new Float64Array(bins);
+  histogram(x, lo, hi, counts);
+  return counts;
+}
+
+/** The representable range of the best candidate: one grid per tensor, or the envelope of the per-group ranges. */
+function representable(p: QuantParams): { lo: number; hi: number; grid: Grid | undefined; groups: number } {
+  if (typeof p.scale === 'number') {
+    const zp = p.zeroPoint as number;
+    const lo = (p.qmin - zp) * p.scale;
+    return { lo, hi: (p.qmax - zp) * p.scale, grid: { first: lo, step: p.scale, count: p.qmax - p.qmin + 1 }, groups: 1 };
+  }
+  const zps = p.zeroPoint as Int32Array;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let g = 0; g < p.scale.length; g++) {
+    lo = Math.min(lo, (p.qmin - zps[g]!) * p.scale[g]!);
+    hi = Math.max(hi, (p.qmax - zps[g]!) * p.scale[g]!);
+  }
+  return { lo, hi, grid: undefined, groups: p.scale.length };
+}
+
+function dataTable(caption: string, counts: Float64Array, lo: number, hi: number): string {
+  const rows: string[][] = [];
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i]! > 0) rows.push([formatNumber(lo + ((hi - lo) * i) / counts.length), formatNumber(lo + ((hi - lo) * (i + 1)) / counts.length), String(counts[i])]);
+  }
+  return `<details><summary>${escapeHtml(caption)} (${rows.length} non-empty bins)</summary>\n${htmlTable(caption, ['from', 'to', 'count'], rows, new Set([0, 1, 2]))}\n</details>`;
+}
+
+function valuesFigure(id: string, x: FloatArray, best: AnalysisRow | undefined, label: string): string {
+  const ext = finiteExtent(x);
+  const range = best ? representable(best.params) : undefined;
+  const [lo, hi] = domain(Math.min(ext.min, range?.lo ?? Infinity), Math.max(ext.max, range?.hi ?? -Infinity));
+  const counts = binCounts(x, lo, hi, VALUE_BINS);
+  let clipped = 0;
+  if (range && range.groups === 1) for (let i = 0; i < x.length; i++) if (x[i]! < range.lo || x[i]! > range.hi) clipped++;
+  const chart = renderHistogram({
+    id: `${id}-values`,
+    title: `Values of ${label}`,
+    description: `Histogram of ${n0(ext.finite)} finite values in ${VALUE_BINS} bins from ${formatNumber(lo)} to ${formatNumber(hi)}, counts on a log scale` +
+      (range ? `, with the clipping range [${formatNumber(range.lo)}, ${formatNumber(range.hi)}] of the best candidate marked.` : '.'),
+    counts,
+    lo,
+    hi,
+    xLabel: 'value',
+    clip: range && { lo: range.lo, hi: range.hi },
+    grid: range?.grid,
+  });
+  const sentences = [`Histogram of the ${n0(ext.finite)} finite values, ${formatNumber(ext.min)} to ${formatNumber(ext.max)}, in ${VALUE_BINS} bins; counts on a log scale.`];
+  if (best && range) {
+    if (range.groups === 1) {
+      sentences.push(
+        `The dashed lines mark the clipping range of the best candidate (${best.label}): [${formatNumber(range.lo)}, ${formatNumber(range.hi)}], ` +
+          `the lowest and highest representable values; ${n0(clipped)} values (${pct(clipped, x.length)}) lie outside it and are clipped (shaded).`,
+      );
+      const stride = chart.gridStride;
+      sentences.push(`The ticks under the axis mark the quantization grid: ${n0(range.grid!.count)} codes, ${formatNumber(best.params.scale as number)} apart${stride > 1 ? ` (every ${ordinal(stride)} code drawn)` : ''}.`);
+    } else {
+      sentences.push(
+        `The best candidate (${best.label}) has its own range and grid for each of its ${n0(range.groups)} groups; the dashed lines mark the widest extent ` +
+          `of those ranges, [${formatNumber(range.lo)}, ${formatNumber(range.hi)}], and the grids are not drawn.`,
+      );
+    }
+  }
+  return `<figure>\n${chart.svg}\n<figcaption>${escapeHtml(sentences.join(' '))}</figcaption>\n</figure>\n${dataTable('Value histogram data', counts, lo, hi)}`;
+}
+
+function errorFigure(id: string, x: FloatArray, best: AnalysisRow, label: string): string {
+  const fq = fakeQuantizeWithError(x, best.options).values;
+  const e = new Float64Array(x.length);
+  let m = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - fq[i]!;
+    if (d - d === 0) e[m++] = d; // finite errors only (NaN and ±Infinity inputs have none)
+  }
+  const errors = e.subarray(0, m);
+  const ext = finiteExtent(errors);
+  const half = typeof best.params.scale === 'number' ? best.params.scale / 2 : undefined;
+  const [lo, hi] = domain(Math.min(ext.min, half !== undefined ? -half : Infinity), Math.max(ext.max, half ?? -Infinity));
+  const counts = binCounts(errors, lo, hi, ERROR_BINS);
+  let beyond = 0;
+  if (half !== undefined) for (let i = 0; i < m; i++) if (Math.abs(errors[i]!) > half) beyond++;
+  const chart = renderHistogram({
+    id: `${id}-error`,
+    title: `Quantization error of ${label} (${best.label})`,
+    description: `Histogram of x - fakeQuantize(x) for ${n0(m)} values in ${ERROR_BINS} bins from ${formatNumber(lo)} to ${formatNumber(hi)}, counts on a log scale.`,
+    counts,
+    lo,
+    hi,
+    xLabel: 'x − fakeQuantize(x)',
+    barClass: 'err',
+    bounds: half !== undefined ? { lo: -half, hi: half, label: '±scale/2' } : undefined,
+  });
+  const sentences = [
+    `Histogram of the error x − fakeQuantize(x) of the best candidate (${best.label}) over ${n0(m)} values, ${formatNumber(ext.min)} to ${formatNumber(ext.max)}, in ${ERROR_BINS} bins; counts on a log scale.`,
+    `MSE ${formatNumber(best.mse)}, SQNR ${formatNumber(best.sqnrDb)} dB, largest absolute error ${formatNumber(best.maxAbs)}.`,
+  ];
+  if (half !== undefined) {
+    sentences.push(
+      `Rounding alone keeps every error within ±scale/2 = ±${formatNumber(half)} (dashed lines); ${n0(beyond)} values (${pct(beyond, m)}) fall outside, ` +
+        `which is the error of clipping.`,
+    );
+  }
+  return `<figure>\n${chart.svg}\n<figcaption>${escapeHtml(sentences.join(' '))}</figcaption>\n</figure>\n${dataTable('Error histogram data', counts, lo, hi)}`;
+}
+
+function comparisonTable(a: TensorAnalysis, label: string): string {
+  const rows = [...a.rows.map((r) => rowCells(r).map((c, i) => (i === 0 && c === '*' ? 'best' : c))), ...failedCells(a)];
+  return htmlTable(`Candidates for ${label}, in grid order (best: the lowest MSE)`, ROW_HEADERS, rows, NUMERIC_COLUMNS, (i) => (a.rows[i]?.best ? 'best' : undefined));
+}
+
+/** The HTML section of one float tensor: facts, value histogram, error histogram, comparison table. */
+export function tensorSection(index: number, t: TensorSource, x: FloatArray, options: SectionOptions): { html: string; summary: SectionSummary } {
+  const id = idFor('t', index, t.name);
+  const stats = tensorStats(x);
+  const sample = sampleForReport(x, t.shape, options.maxElements);
+  const notes: string[] = [];
+  if (sample.note) notes.push(`The analysis (candidates, error histogram) ran on a sample: ${sample.note}. The value histogram shows every value.`);
+  const grid = sample.flattened && options.grid.granularities.some((g) => g !== 'tensor') ? { ...options.grid, granularities: ['tensor' as const] } : options.grid;
+  const { candidates, notes: skippedGranularities } = candidatesFor(grid, sample.shape);
+  notes.push(...skippedGranularities);
+  const analysis = analyzeTensor(sample.x, sample.shape, candidates);
+  for (const f of analysis.failed) notes.push(`${f.label} was refused: ${f.message}`);
+  const best = analysis.rows.find((r) => r.best);
+  const facts: [string, string][] = [
+    ['dtype', t.dtype],
+    ['shape', `[${t.shape.join(', ')}]`],
+    ['values', `${n0(stats.count)}${stats.nanCount ? `, ${n0(stats.nanCount)} NaN` : ''}${stats.infCount ? `, ${n0(stats.infCount)} ±Infinity` : ''}`],
+    ['min / max', `${formatNumber(stats.min)} / ${formatNumber(stats.max)}`],
+    ['mean / std', `${formatNumber(stats.mean)} / ${formatNumber(stats.std)}`],
+    ['best candidate', best ? `${best.label}: SQNR ${formatNumber(best.sqnrDb)} dB, MSE ${formatNumber(best.mse)}` : 'none (every candidate was refused)'],
+  ];
+  if (best && typeof best.params.scale === 'number') facts.push(['scale / zero point', `${formatNumber(best.params.scale)} / ${String(best.params.zeroPoint)}`]);
+  const html = [
+    `<section id="${id}" aria-labelledby="${id}-h">`,
+    `<h2 id="${id}-h">${escapeHtml(t.name)}</h2>`,
+    `<dl class="facts">${facts.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join('')}</dl>`,
+    notes.length ? `<div class="notes"><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></div>` : '',
+    `<h3>Values and the chosen range</h3>`,
+    valuesFigure(id, x, best, t.name),
+    best ? `<h3>Quantization error of the best candidate</h3>\n${errorFigure(id, sample.x, best, t.name)}` : '',
+    `<h3>Candidates</h3>`,
+    comparisonTable(analysis, t.name),
+    `</section>`,
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
+  return { html, summary: { id, name: t.name, dtype: t.dtype, shape: t.shape, best, sampled: sample.note !== undefined } };
+}
