@@ -5,6 +5,7 @@ import { ErrorCodes, fail } from './errors.js';
 import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedGranularity } from './layout.js';
 import { accumulateError, errorReportOf, newErrorSums } from './metrics.js';
 import { qparamsFromRange } from './params.js';
+import { measureGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
 import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile, QuantizationErrorReport, QuantizedTensor, Scheme } from './types.js';
 import {
@@ -120,29 +121,11 @@ function rangeBound(v: unknown, name: string): number | ArrayLike<number> {
   return fail(ErrorCodes.RANGE, `range.${name} must be a number or an array of numbers, got ${describe(v)}`);
 }
 
-/** Per-group min and max, as parameter selection uses them. */
-export interface GroupRanges {
-  readonly min: Float64Array;
-  readonly max: Float64Array;
-}
+export type { GroupRanges } from './ranges.js';
 
 /** Whether resolveParams needs the data's range (no scale, zero point or explicit range given): its one data pass. */
 export function needsDataRange(options: QuantizeOptions): boolean {
   return options.scale === undefined && options.zeroPoint === undefined && (options.range ?? 'minmax') === 'minmax';
-}
-
-/** The 'minmax' range: per-group min/max of the data, measured by the backend. */
-function measureRanges(p: Plan, backend: Backend): GroupRanges {
-  const min = new Float64Array(p.granularity.groups);
-  const max = new Float64Array(p.granularity.groups);
-  const g = p.granularity;
-  if (g.kind === 'tensor') {
-    const r = backend.minMax(p.x);
-    min[0] = r.min;
-    max[0] = r.max;
-  } else if (g.kind === 'axis') backend.minMaxAxis(p.x, g.layout, min, max);
-  else backend.minMaxBlocked(p.x, g.layout, min, max);
-  return { min, max };
 }
 
 /** Per-group min/max from the data (`measure`, called only when needsDataRange), or from an explicit range option. */
@@ -305,14 +288,18 @@ export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
 
 /** Binds the high-level API to a backend: validation and parameter choice happen here, once, for every backend. */
 export function createQuantApi(backend: Backend): QuantApi {
+  /** Parameters for a plan: the 'minmax' data pass (when needed) runs on this API's backend. */
+  const paramsOf = (p: Plan, options: QuantizeOptions | undefined): QuantParams =>
+    resolveParams(p, options ?? {}, () => measureGroupRanges(p.x, p.granularity, backend), backend);
+
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
     const p = plan(x, options, backend);
-    return resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
+    return paramsOf(p, options);
   }
 
   function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
+    const q = paramsOf(p, options);
     const codes = allocateCodes(p.storage, x.length);
     runQuantize(backend, p, q, codes);
     let data: IntArray = codes;
@@ -332,7 +319,7 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
+    const q = paramsOf(p, options);
     const values = allocateFloat(p.dtype, x.length);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
       const error = backend.fakeQuantizeTensor(x, q.scale as number, q.zeroPoint as number, p.kernel, values);
@@ -346,7 +333,7 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
     const p = plan(x, options, backend);
-    const q = resolveParams(p, options ?? {}, () => measureRanges(p, backend), backend);
+    const q = paramsOf(p, options);
     const codes = allocateCodes(p.storage, x.length);
     runQuantize(backend, p, q, codes);
     const values = allocateFloat(p.dtype, x.length);

@@ -2,6 +2,7 @@ import { referenceBackend, type Backend } from '../backend.js';
 import { ErrorCodes, fail } from '../errors.js';
 import { resolveGranularity, resolveShape, type ResolvedGranularity } from '../layout.js';
 import { qparamsFromRange } from '../params.js';
+import { measureGroupRanges } from '../ranges.js';
 import { allocateCodes, storageSpec, type StorageSpec } from '../storage.js';
 import type { FloatArray, FloatDType, Granularity, KernelSpec, MinMax, Profile, Scheme } from '../types.js';
 import { checkBoolean, checkFloatArray, checkProfile, checkScheme } from '../validate.js';
@@ -51,17 +52,9 @@ const REFINE_FACTORS = [1, 0.85, 0.95, 1.05, 1.15];
 export function calibrateGroups(target: CalibrationTarget, spec: unknown, backend: Backend = referenceBackend): { min: Float64Array; max: Float64Array } {
   const r = resolveCalibration(spec);
   const g = target.granularity;
+  if (r.method === 'minmax') return measureGroupRanges(target.x, g, backend);
   const min = new Float64Array(g.groups);
   const max = new Float64Array(g.groups);
-  if (r.method === 'minmax') {
-    if (g.kind === 'tensor') {
-      const mm = backend.minMax(target.x);
-      min[0] = mm.min;
-      max[0] = mm.max;
-    } else if (g.kind === 'axis') backend.minMaxAxis(target.x, g.layout, min, max);
-    else backend.minMaxBlocked(target.x, g.layout, min, max);
-    return { min, max };
-  }
   const ctx: GroupContext = { scheme: target.scheme, storage: target.storage, kernel: target.kernel, dtype: target.dtype, backend };
   forEachGroup(target.x, g, (i, values) => {
     const range = calibrateValues(values, r, ctx);

@@ -1,0 +1,22 @@
+import type { Backend } from './backend.js';
+import type { ResolvedGranularity } from './layout.js';
+import type { FloatArray } from './types.js';
+
+/** Per-group minimum and maximum, as parameter selection uses them. */
+export interface GroupRanges {
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+}
+
+/** The 'minmax' range: per-group min/max of the data (NaN ignored), measured by the backend's reduction kernels. */
+export function measureGroupRanges(x: FloatArray, g: ResolvedGranularity, backend: Backend): GroupRanges {
+  const min = new Float64Array(g.groups);
+  const max = new Float64Array(g.groups);
+  if (g.kind === 'tensor') {
+    const r = backend.minMax(x);
+    min[0] = r.min;
+    max[0] = r.max;
+  } else if (g.kind === 'axis') backend.minMaxAxis(x, g.layout, min, max);
+  else backend.minMaxBlocked(x, g.layout, min, max);
+  return { min, max };
+}
