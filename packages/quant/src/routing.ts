@@ -5,24 +5,25 @@ import { referenceBackend, type Backend, type BackendCapabilities, type FloatArr
  * native backend is active, because crossing into the addon has a fixed cost that small inputs do not repay. The two
  * backends are bit-identical, so routing never changes a result, only the time it takes.
  *
- * One constant per operation, all here. The values are initial estimates (ws uses 48 bytes for the same trade-off);
- * the benchmark package (packages/quant-bench) measures the real break-even points per operation, and they are to be
- * replaced by its numbers. Counts are elements of the input (codes for dequantize / pack, outputs for unpack).
+ * One constant per operation, all here: the break-even points `pnpm bench` measured on this project's machine (native
+ * AVX2 on one thread against the reference, per kernel the smallest size from which native wins at every larger size;
+ * the largest of an operation's kernels is used). docs/BENCHMARKS.md shows the sweep; rerun it and paste its output
+ * here when the kernels change. Counts are elements of the input (codes for dequantize / pack, outputs for unpack).
  */
 export const ROUTING_THRESHOLDS = Object.freeze({
-  /** quantizeTensor, quantizeAxis, quantizeBlocked. */
-  quantize: 64,
-  /** dequantizeTensor, dequantizeAxis, dequantizeBlocked. */
-  dequantize: 64,
-  /** fakeQuantizeTensor (quantize, dequantize and error metrics in one pass). */
-  fakeQuantize: 64,
-  /** minMax, minMaxAxis, minMaxBlocked. */
-  minMax: 128,
+  /** quantizeTensor, quantizeAxis, quantizeBlocked (measured: 8, 8, 8). */
+  quantize: 8,
+  /** dequantizeTensor, dequantizeAxis, dequantizeBlocked (measured: 8, 8, 128). */
+  dequantize: 128,
+  /** fakeQuantizeTensor (quantize, dequantize and error metrics in one pass; measured: 8). */
+  fakeQuantize: 8,
+  /** minMax, minMaxAxis, minMaxBlocked (measured: 128, 256, 128). */
+  minMax: 256,
   absMax: 128,
-  pack: 256,
-  unpack: 256,
-  /** histogram, absHistogram (calibration). */
-  histogram: 256,
+  pack: 64,
+  unpack: 64,
+  /** histogram, absHistogram (calibration; measured: 2048). */
+  histogram: 2048,
 });
 
 export type RoutingOperation = keyof typeof ROUTING_THRESHOLDS;
