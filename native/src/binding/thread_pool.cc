@@ -2,6 +2,11 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
 
 #if defined(__linux__)
 #include <sched.h>
@@ -24,6 +29,28 @@ unsigned available_cores() {
 // Calls with fewer chunks than this (of jobs.h's kChunkElements elements each) run on the calling thread alone.
 constexpr size_t kMinParallelChunks = 8;
 
+namespace {
+
+// How long an idle thread polls before it blocks (see thread_pool.h).
+constexpr std::chrono::microseconds kPoll{100};
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(_M_X64)
+  _mm_pause();
+#endif
+}
+
+// Polls `ready` until it returns true or kPoll has passed.
+template <typename Ready> void poll_until(Ready ready) {
+  const auto deadline = std::chrono::steady_clock::now() + kPoll;
+  for (unsigned i = 0; !ready(); i++) {
+    cpu_relax();
+    if ((i & 63) == 63 && std::chrono::steady_clock::now() >= deadline) return;
+  }
+}
+
+}  // namespace
+
 // One run() call. Lives on the caller's stack; run() does not return before every helper has left it.
 struct ThreadPool::Task {
   ChunkedWork* work;
@@ -35,6 +62,8 @@ struct ThreadPool::Task {
   unsigned helpers_wanted = 0;
   unsigned helpers_running = 0;
   std::condition_variable helpers_done;
+  // helpers_running, readable without the mutex, so the caller can poll for the helpers' exit before it sleeps.
+  std::atomic<unsigned> running{0};
 };
 
 void ThreadPool::drain(Task& task) {
@@ -65,15 +94,24 @@ bool ThreadPool::run(ChunkedWork& work, unsigned threads, const int32_t* cancel)
     grow_to(helpers);
     task.helpers_wanted = static_cast<unsigned>(helpers);
     queue_.push_back(&task);
+    queued_.store(queue_.size(), std::memory_order_release);
   }
   for (size_t i = 0; i < helpers; i++) wake_.notify_one();
   drain(task);
+  // Helpers are most likely finishing their last chunks: wait for that without sleeping first.
+  poll_until([&] { return task.finished.load(std::memory_order_acquire) == task.chunks || cancel_requested(task.cancel); });
   {
     std::unique_lock<std::mutex> lock(mutex_);
     // Helpers that have not picked the task up yet are no longer needed: every chunk is taken.
     if (task.helpers_wanted > 0) {
       queue_.erase(std::find(queue_.begin(), queue_.end(), &task));
+      queued_.store(queue_.size(), std::memory_order_release);
       task.helpers_wanted = 0;
+    }
+    if (task.helpers_running > 0) {
+      lock.unlock();
+      poll_until([&] { return task.running.load(std::memory_order_acquire) == 0; });
+      lock.lock();
     }
     task.helpers_done.wait(lock, [&] { return task.helpers_running == 0; });
   }
@@ -88,15 +126,26 @@ void ThreadPool::grow_to(size_t workers) {
 void ThreadPool::worker_loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
+    if (queue_.empty() && !stopping_) {
+      // The next call usually comes right after this one: poll briefly before sleeping.
+      lock.unlock();
+      poll_until([&] { return queued_.load(std::memory_order_acquire) != 0; });
+      lock.lock();
+    }
     wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
     if (stopping_) return;
     Task* task = queue_.front();
-    if (--task->helpers_wanted == 0) queue_.pop_front();
-    task->helpers_running++;
+    if (--task->helpers_wanted == 0) {
+      queue_.pop_front();
+      queued_.store(queue_.size(), std::memory_order_release);
+    }
+    task->running.store(++task->helpers_running, std::memory_order_relaxed);
     lock.unlock();
     drain(*task);
     lock.lock();
-    if (--task->helpers_running == 0) task->helpers_done.notify_all();
+    // The last touch of the task: after this store (and the unlock) the caller may return and destroy it.
+    task->running.store(--task->helpers_running, std::memory_order_release);
+    if (task->helpers_running == 0) task->helpers_done.notify_all();
   }
 }
 
