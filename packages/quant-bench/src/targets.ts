@@ -1,0 +1,140 @@
+import type { CliBenchResult } from './cli-bench/result.js';
+import { formatSize } from './data.js';
+import { formatMB, formatMicroseconds, formatRate, formatRatio } from './format.js';
+import { HISTOGRAM_BINS } from './ops/misc.js';
+import { isMeasured, type BenchResults, type ColumnId, type TargetResult } from './results.js';
+
+/*
+ * The performance targets from the issues, each evaluated against the run that measured it. Single-thread figures
+ * are the ones compared (the comparisons with ONNX Runtime in the issues are single-threaded); the two-thread figure
+ * is given beside it.
+ */
+
+const M = 1e6;
+const G = 1e9;
+const MI = 1 << 20;
+
+type Results = Pick<BenchResults, 'rows' | 'overhead' | 'scaling' | 'kind'>;
+
+function cellOf(r: Results, op: string, size: number, column: ColumnId): number | undefined {
+  const c = r.rows.find((row) => row.op === op && row.size === size)?.cells[column];
+  return isMeasured(c) ? c.eps : undefined;
+}
+
+function whyMissing(r: Results, op: string, size: number, column: ColumnId): string {
+  const row = r.rows.find((x) => x.op === op && x.size === size);
+  if (row === undefined) return r.kind === 'quick' ? 'not measured (quick run)' : `not measured (no ${op} row at this size)`;
+  const c = row.cells[column];
+  return c !== undefined && 'skipped' in c ? `not measured: ${c.skipped}` : 'not measured';
+}
+
+function rateTarget(r: Results, id: string, description: string, op: string, size: number, column: ColumnId, min: number, extra?: string): TargetResult {
+  const v = cellOf(r, op, size, column);
+  const target = `≥ ${formatRate(min)}`;
+  if (v === undefined) return { id, description, target, measured: whyMissing(r, op, size, column), status: 'n/a' };
+  const notes: string[] = [];
+  if (column === 'native-avx2') {
+    const two = cellOf(r, op, size, 'native-avx2-2t');
+    if (two !== undefined) notes.push(`2 threads: ${formatRate(two)}`);
+  }
+  const ort = cellOf(r, op, size, 'ort-1t');
+  if (ort !== undefined && column !== 'reference') notes.push(`ONNX Runtime 1 thread: ${formatRate(ort)} (${formatRatio(v / ort)})`);
+  if (extra !== undefined) notes.push(extra);
+  return { id, description, target, measured: formatRate(v), status: v >= min ? 'met' : 'not met', ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+}
+
+function overheadTarget(r: Results): TargetResult {
+  const row = r.overhead.find((o) => o.op === 'quantize-tensor-u8');
+  const base = { id: 'call-overhead', description: '20-element quantize call: native costs at most 1 µs more than the reference (ORT ~43 µs)', target: '≤ +1 µs' };
+  if (row?.nativeMinusReference === undefined) return { ...base, measured: 'not measured (native unavailable)', status: 'n/a' };
+  const us = row.microseconds;
+  const d = row.nativeMinusReference;
+  const notes = [`native ${formatMicroseconds(us['native-avx2']!)}, reference ${formatMicroseconds(us.reference!)} per call`];
+  if (us['ort-1t'] !== undefined) notes.push(`ONNX Runtime ${formatMicroseconds(us['ort-1t'])}`);
+  return { ...base, measured: `${d >= 0 ? '+' : '−'}${formatMicroseconds(Math.abs(d))}`, status: d <= 1 ? 'met' : 'not met', note: notes.join('; ') };
+}
+
+function threadTargets(r: Results): TargetResult[] {
+  const s = r.scaling;
+  const q = s.rows.find((x) => x.op === 'quantize-tensor-u8');
+  const speedup: TargetResult =
+    q === undefined
+      ? { id: 'threads-1m', description: '2 threads ≥ 1.7× one thread on 1M elements (in cache)', target: '≥ ×1.7', measured: s.unavailable ?? 'not measured', status: 'n/a' }
+      : {
+          id: 'threads-1m',
+          description: '2 threads ≥ 1.7× one thread on 1M elements (in cache), quantize f32 → u8',
+          target: '≥ ×1.7',
+          measured: formatRatio(q.speedup),
+          status: q.speedup >= 1.7 ? 'met' : 'not met',
+          note: s.rows.map((x) => `${x.op} ${formatRatio(x.speedup)}`).join(', '),
+        };
+  const never: TargetResult =
+    s.worst === undefined
+      ? { id: 'threads-never-slower', description: '2 threads never slower than one, on any size', target: `≥ ×${s.tolerance} everywhere`, measured: 'not measured', status: 'n/a' }
+      : {
+          id: 'threads-never-slower',
+          description: '2 threads never slower than one, on any size (main table, every operation, fastest repetitions)',
+          target: `≥ ×${s.tolerance} everywhere (timing-noise tolerance)`,
+          measured: `worst ${formatRatio(s.worst.ratio)} (${s.worst.op} at ${formatSize(s.worst.size)})`,
+          status: s.slower.length === 0 ? 'met' : 'not met',
+          ...(s.slower.length > 0 ? { note: `below tolerance: ${s.slower.map((x) => `${x.op}@${formatSize(x.size)} ${formatRatio(x.ratio)}`).join(', ')}` } : {}),
+        };
+  return [speedup, never];
+}
+
+function histogramTarget(r: Results): TargetResult {
+  const id = 'histogram-16m';
+  const description = `native histogram of 16M elements into ${HISTOGRAM_BINS} bins, single thread`;
+  const ref = cellOf(r, 'histogram-2048', 16 * MI, 'reference');
+  const refNote = ref !== undefined ? `reference: ${formatRate(ref)}` : undefined;
+  if (cellOf(r, 'histogram-2048', 16 * MI, 'native-avx2') !== undefined) {
+    return rateTarget(r, id, description, 'histogram-2048', 16 * MI, 'native-avx2', 1 * G, refNote);
+  }
+  return {
+    id,
+    description,
+    target: '≥ 1 G/s (if a native histogram exists)',
+    measured: whyMissing(r, 'histogram-2048', 16 * MI, 'native-avx2'),
+    status: 'n/a',
+    ...(refNote !== undefined ? { note: refNote } : {}),
+  };
+}
+
+function cliTargets(cli: CliBenchResult | undefined): TargetResult[] {
+  const t1 = { id: 'cli-throughput', description: 'CLI: quantize a 1 GiB float32 safetensors file with --threads 2', target: '≥ 0.8 GB/s' };
+  const t2 = { id: 'cli-rss', description: 'CLI: peak RSS while doing so', target: '≤ 300 MB' };
+  if (cli === undefined) {
+    const measured = 'not measured (run `pnpm bench:cli`)';
+    return [
+      { ...t1, measured, status: 'n/a' },
+      { ...t2, measured, status: 'n/a' },
+    ];
+  }
+  if (cli.inputBytes < 2 ** 30) {
+    const measured = `only a ${(cli.inputBytes / 2 ** 30).toFixed(2)} GiB file was measured (${cli.gbPerSecond.toFixed(2)} GB/s, ${formatMB(cli.peakRssBytes)}): run \`pnpm bench:cli\` without --tensors`;
+    return [
+      { ...t1, measured, status: 'n/a' },
+      { ...t2, measured, status: 'n/a' },
+    ];
+  }
+  return [
+    { ...t1, measured: `${cli.gbPerSecond.toFixed(2)} GB/s`, status: cli.gbPerSecond >= 0.8 ? 'met' : 'not met', note: `${cli.seconds.toFixed(2)} s for ${(cli.inputBytes / 2 ** 30).toFixed(2)} GiB${cli.backend !== undefined ? `, backend ${cli.backend}` : ''}; ${cli.note}` },
+    { ...t2, measured: formatMB(cli.peakRssBytes), status: cli.peakRssBytes <= 300e6 ? 'met' : 'not met', note: cli.rssSource },
+  ];
+}
+
+export function evaluateTargets(r: Results, cli?: CliBenchResult): TargetResult[] {
+  const S16 = 16 * MI;
+  return [
+    rateTarget(r, 'ref-quantize-16m', 'reference quantize 16M f32 → u8', 'quantize-tensor-u8', S16, 'reference', 120 * M),
+    rateTarget(r, 'ref-dequantize-16m', 'reference dequantize 16M u8 → f32', 'dequantize-tensor-u8', S16, 'reference', 200 * M),
+    rateTarget(r, 'native-quantize-16m', 'native quantize 16M f32 → u8 (ORT ~0.85 G/s)', 'quantize-tensor-u8', S16, 'native-avx2', 1.8 * G),
+    rateTarget(r, 'native-quantize-256k', "native quantize 256K f32 → u8, 'onnx' profile (in cache)", 'quantize-tensor-u8', 256 * 1024, 'native-avx2', 4 * G),
+    rateTarget(r, 'native-dequantize-16m', 'native dequantize 16M u8 → f32 (ORT ~0.3 G/s)', 'dequantize-tensor-u8', S16, 'native-avx2', 1.5 * G),
+    rateTarget(r, 'native-minmax-16m', 'native min/max 16M f32', 'minmax', S16, 'native-avx2', 2.5 * G),
+    overheadTarget(r),
+    ...threadTargets(r),
+    histogramTarget(r),
+    ...cliTargets(cli),
+  ];
+}
