@@ -76,6 +76,8 @@ export interface ScalingResult {
   readonly worst?: { readonly op: string; readonly size: number; readonly ratio: number };
   /** Main-table cells where two threads ran more than the tolerance slower than one. */
   readonly slower: readonly { readonly op: string; readonly size: number; readonly ratio: number }[];
+  /** Cells the main table flagged, each with its ratio when measured again with the two backends interleaved. */
+  readonly remeasured?: readonly { readonly op: string; readonly size: number; readonly ratio: number }[];
   readonly tolerance: number;
   readonly unavailable?: string;
 }

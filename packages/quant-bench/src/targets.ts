@@ -77,7 +77,18 @@ function threadTargets(r: Results): TargetResult[] {
           target: `≥ ×${s.tolerance} everywhere (timing-noise tolerance)`,
           measured: `worst ${formatRatio(s.worst.ratio)} (${s.worst.op} at ${formatSize(s.worst.size)})`,
           status: s.slower.length === 0 ? 'met' : 'not met',
-          ...(s.slower.length > 0 ? { note: `below tolerance: ${s.slower.map((x) => `${x.op}@${formatSize(x.size)} ${formatRatio(x.ratio)}`).join(', ')}` } : {}),
+          ...(s.slower.length > 0 || (s.remeasured?.length ?? 0) > 0
+            ? {
+                note: [
+                  s.slower.length > 0 ? `below tolerance: ${s.slower.map((x) => `${x.op}@${formatSize(x.size)} ${formatRatio(x.ratio)}`).join(', ')}` : '',
+                  (s.remeasured?.length ?? 0) > 0
+                    ? `flagged by the main table and measured again interleaved: ${s.remeasured!.map((x) => `${x.op}@${formatSize(x.size)} ${formatRatio(x.ratio)}`).join(', ')}`
+                    : '',
+                ]
+                  .filter(Boolean)
+                  .join('; '),
+              }
+            : {}),
         };
   return [speedup, never];
 }
