@@ -49,7 +49,8 @@ class ThreadPool {
 
  private:
   struct Task;
-  static void drain(Task& task);
+  // Runs chunks of `task` until none is left: the caller takes them from the front, helpers from the back.
+  static void drain(Task& task, bool from_back);
   void worker_loop();
   void grow_to(size_t workers);  // called with mutex_ held
 
