@@ -92,6 +92,25 @@ function referenceFakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: nu
   return errorReportOf(sums, x.length);
 }
 
+/** The kernel methods of Backend, for code that wraps or spies on every one of them. */
+export const BACKEND_KERNELS = Object.freeze([
+  'quantizeTensor',
+  'quantizeAxis',
+  'quantizeBlocked',
+  'dequantizeTensor',
+  'dequantizeAxis',
+  'dequantizeBlocked',
+  'fakeQuantizeTensor',
+  'minMax',
+  'absMax',
+  'minMaxAxis',
+  'minMaxBlocked',
+  'pack',
+  'unpack',
+  'histogram',
+  'absHistogram',
+] as const satisfies readonly (keyof Backend)[]);
+
 export const referenceBackend: Backend = Object.freeze({
   name: 'reference',
   isa: 'js',

@@ -10,7 +10,7 @@ export { createQuantApi, quantizationError } from './api.js';
 export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
 export { createAsyncQuantApi, AbortError, throwIfAborted, type AsyncBackend, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
 export { errorReportOf, type ErrorSums } from './metrics.js';
-export { referenceBackend } from './backend.js';
+export { BACKEND_KERNELS, referenceBackend } from './backend.js';
 export type { Backend, BackendCapabilities } from './backend.js';
 export { createKernelApi } from './kernel-api.js';
 export type { KernelApi } from './kernel-api.js';

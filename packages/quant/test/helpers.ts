@@ -1,22 +1,6 @@
-import { referenceBackend, type Backend } from '@quantkit/quant-core';
+import { BACKEND_KERNELS, referenceBackend, type Backend } from '@quantkit/quant-core';
 
-export const KERNELS = [
-  'quantizeTensor',
-  'quantizeAxis',
-  'quantizeBlocked',
-  'dequantizeTensor',
-  'dequantizeAxis',
-  'dequantizeBlocked',
-  'fakeQuantizeTensor',
-  'minMax',
-  'absMax',
-  'minMaxAxis',
-  'minMaxBlocked',
-  'pack',
-  'unpack',
-  'histogram',
-  'absHistogram',
-] as const;
+export const KERNELS = BACKEND_KERNELS;
 
 /** A real backend (the reference by default) that records which kernels it served, under its own name. */
 export function spyBackend(name: string, inner: Backend = referenceBackend, overrides: Partial<Backend> = {}): { backend: Backend; calls: string[] } {

@@ -1,4 +1,5 @@
 import {
+  BACKEND_KERNELS,
   createKernelApi,
   createQuantApi,
   ErrorCodes,
@@ -17,21 +18,6 @@ import { describeError, Tally, type Check } from '../types.js';
  * happens once, up front). ERR_QUANT_BACKEND comes from a view of the backend with a capability switched off.
  */
 
-const BACKEND_METHODS = [
-  'quantizeTensor',
-  'quantizeAxis',
-  'quantizeBlocked',
-  'dequantizeTensor',
-  'dequantizeAxis',
-  'dequantizeBlocked',
-  'fakeQuantizeTensor',
-  'minMax',
-  'absMax',
-  'minMaxAxis',
-  'minMaxBlocked',
-  'pack',
-  'unpack',
-] as const;
 
 /** Kernels that write caller-provided outputs; none may run for an invalid call. */
 const WRITING = new Set<string>(['quantizeTensor', 'quantizeAxis', 'quantizeBlocked', 'dequantizeTensor', 'dequantizeAxis', 'dequantizeBlocked', 'fakeQuantizeTensor', 'pack', 'unpack']);
@@ -40,7 +26,7 @@ const WRITING = new Set<string>(['quantizeTensor', 'quantizeAxis', 'quantizeBloc
 function recording(inner: Backend, capabilities: BackendCapabilities = inner.capabilities): { backend: Backend; calls: string[] } {
   const calls: string[] = [];
   const methods = Object.fromEntries(
-    BACKEND_METHODS.map((m) => [
+    BACKEND_KERNELS.map((m) => [
       m,
       (...args: unknown[]) => {
         calls.push(m);

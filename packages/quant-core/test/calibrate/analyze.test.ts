@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyze, createAnalysis, createQuantApi, ErrorCodes, fakeQuantizeWithError, referenceBackend, type Backend } from '../../src/index.js';
+import { errorCodeOf } from '../helpers/api.js';
 import { Random, sample, withOutliers } from './random.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 const rng = new Random(21);
 const x = withOutliers(sample(20_000, () => rng.laplace()), 4, 30);
@@ -61,12 +54,12 @@ describe('analyze', () => {
   });
 
   it('rejects bad candidates with stable codes', () => {
-    expect(codeOf(() => analyze(x, []))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => analyze(x, [{ calibrator: 'best' }]))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => analyze(x, [{ calibrator: { method: 'nope' } as never }]))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => analyze(x, [{ bits: 1 }]))).toBe(ErrorCodes.BITS);
-    expect(codeOf(() => analyze(x, [{ granularity: { axis: 0 } }]))).toBe(undefined); // 1-D: one group per element
-    expect(codeOf(() => analyze(x, [{ granularity: { axis: 2 } }], { shape: [100, 200] }))).toBe(ErrorCodes.AXIS);
-    expect(codeOf(() => analyze(x, null as never))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => analyze(x, []))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => analyze(x, [{ calibrator: 'best' }]))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => analyze(x, [{ calibrator: { method: 'nope' } as never }]))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => analyze(x, [{ bits: 1 }]))).toBe(ErrorCodes.BITS);
+    expect(errorCodeOf(() => analyze(x, [{ granularity: { axis: 0 } }]))).toBe(undefined); // 1-D: one group per element
+    expect(errorCodeOf(() => analyze(x, [{ granularity: { axis: 2 } }], { shape: [100, 200] }))).toBe(ErrorCodes.AXIS);
+    expect(errorCodeOf(() => analyze(x, null as never))).toBe(ErrorCodes.OPTION);
   });
 });

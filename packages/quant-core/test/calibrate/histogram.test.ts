@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { absHistogram, ErrorCodes, histogram } from '../../src/index.js';
+import { errorCodeOf } from '../helpers/api.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('histogram kernel', () => {
   it('bins [min, max] into equal bins, max in the last bin, NaN and outside values skipped', () => {
@@ -49,12 +42,12 @@ describe('histogram kernel', () => {
 
   it('validates its arguments with stable codes', () => {
     const x = new Float32Array(4);
-    expect(codeOf(() => histogram([1, 2] as unknown as Float32Array, 0, 1, new Float64Array(2)))).toBe(ErrorCodes.INPUT_TYPE);
-    expect(codeOf(() => histogram(x, 1, 0, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
-    expect(codeOf(() => histogram(x, 0, Infinity, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
-    expect(codeOf(() => histogram(x, -1e308, 1e308, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
-    expect(codeOf(() => histogram(x, 0, 1, new Float32Array(2) as unknown as Float64Array))).toBe(ErrorCodes.OUTPUT);
-    expect(codeOf(() => histogram(x, 0, 1, new Float64Array(0)))).toBe(ErrorCodes.OUTPUT);
-    expect(codeOf(() => absHistogram(x, -1, 1, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => histogram([1, 2] as unknown as Float32Array, 0, 1, new Float64Array(2)))).toBe(ErrorCodes.INPUT_TYPE);
+    expect(errorCodeOf(() => histogram(x, 1, 0, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => histogram(x, 0, Infinity, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => histogram(x, -1e308, 1e308, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => histogram(x, 0, 1, new Float32Array(2) as unknown as Float64Array))).toBe(ErrorCodes.OUTPUT);
+    expect(errorCodeOf(() => histogram(x, 0, 1, new Float64Array(0)))).toBe(ErrorCodes.OUTPUT);
+    expect(errorCodeOf(() => absHistogram(x, -1, 1, new Float64Array(2)))).toBe(ErrorCodes.RANGE);
   });
 });

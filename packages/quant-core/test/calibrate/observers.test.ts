@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { calibrateRange, computeQParams, createObserver, ErrorCodes, observerFromJSON, quantize, type Observer, type ObserverMethod, type Scheme } from '../../src/index.js';
+import { errorCodeOf } from '../helpers/api.js';
 import { Random, sample, withOutliers } from './random.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
@@ -55,7 +48,7 @@ describe('minmax observers', () => {
     const o = createObserver('minmax');
     for (const p of parts) o.update(p);
     expect(o.range()).toEqual({ min: -Infinity, max: Infinity });
-    expect(codeOf(() => o.qparams())).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => o.qparams())).toBe(ErrorCodes.RANGE);
   });
 
   it('per axis: one range per channel, equal to computeQParams with granularity { axis }', () => {
@@ -84,10 +77,10 @@ describe('minmax observers', () => {
 
   it('per-axis observers need the shape and a constant channel count', () => {
     const o = createObserver('minmax', { granularity: { axis: 0 } });
-    expect(codeOf(() => o.update(new Float32Array(6)))).toBe(ErrorCodes.SHAPE);
+    expect(errorCodeOf(() => o.update(new Float32Array(6)))).toBe(ErrorCodes.SHAPE);
     o.update(new Float32Array(6), [2, 3]);
-    expect(codeOf(() => o.update(new Float32Array(6), [3, 2]))).toBe(ErrorCodes.SHAPE);
-    expect(codeOf(() => o.update(new Float32Array(6), [2, 4]))).toBe(ErrorCodes.SHAPE);
+    expect(errorCodeOf(() => o.update(new Float32Array(6), [3, 2]))).toBe(ErrorCodes.SHAPE);
+    expect(errorCodeOf(() => o.update(new Float32Array(6), [2, 4]))).toBe(ErrorCodes.SHAPE);
   });
 });
 
@@ -122,7 +115,7 @@ describe('moving-average observer', () => {
     expect(o.range()).toEqual({ min: Float64Array.of(-4 + 0.25 * 8, 2), max: Float64Array.of(0 + 0.25 * 4, 10 - 0.25 * 4) });
     const copy = roundTrip(o);
     expect(copy.range()).toEqual(o.range());
-    expect(codeOf(() => copy.merge(o))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => copy.merge(o))).toBe(ErrorCodes.OPTION);
   });
 });
 
@@ -210,38 +203,38 @@ describe('histogram observers', () => {
 
 describe('observer validation', () => {
   it('rejects bad methods and options with OPTION', () => {
-    expect(codeOf(() => createObserver('max' as ObserverMethod))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('entropy', { granularity: { axis: 0 } }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('minmax', { granularity: { axis: 0, blockSize: 2 } as unknown as { axis: number } }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('moving-average', { averagingConstant: 0 }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('minmax', { averagingConstant: 0.1 }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('minmax', { bins: 10 }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('mse', { percentile: 99 }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('percentile', { bins: 1 }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => createObserver('minmax', { scheme: 'signed' as Scheme }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('max' as ObserverMethod))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('entropy', { granularity: { axis: 0 } }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('minmax', { granularity: { axis: 0, blockSize: 2 } as unknown as { axis: number } }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('moving-average', { averagingConstant: 0 }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('minmax', { averagingConstant: 0.1 }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('minmax', { bins: 10 }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('mse', { percentile: 99 }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('percentile', { bins: 1 }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => createObserver('minmax', { scheme: 'signed' as Scheme }))).toBe(ErrorCodes.OPTION);
   });
 
   it('merges only observers of the same method, scheme and options', () => {
     const a = createObserver('percentile', { percentile: 99 });
-    expect(codeOf(() => a.merge(createObserver('percentile', { percentile: 99.9 })))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => a.merge(createObserver('percentile', { percentile: 99, scheme: 'symmetric' })))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => a.merge(createObserver('mse')))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => a.merge({} as Observer))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => a.merge(createObserver('percentile', { percentile: 99.9 })))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => a.merge(createObserver('percentile', { percentile: 99, scheme: 'symmetric' })))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => a.merge(createObserver('mse')))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => a.merge({} as Observer))).toBe(ErrorCodes.OPTION);
   });
 
   it('rejects malformed JSON', () => {
     const good = createObserver('entropy').update(Float32Array.of(1, 2, 3)).toJSON();
-    expect(codeOf(() => observerFromJSON(null))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => observerFromJSON({ ...good, format: 'other' }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => observerFromJSON({ ...good, state: { ...good.state, counts: [1, 2] } }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => observerFromJSON({ ...good, state: { ...good.state, min: 'x' } }))).toBe(ErrorCodes.OPTION);
-    expect(codeOf(() => observerFromJSON({ ...good, state: { ...good.state, min: 9, max: 1 } }))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => observerFromJSON(null))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => observerFromJSON({ ...good, format: 'other' }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => observerFromJSON({ ...good, state: { ...good.state, counts: [1, 2] } }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => observerFromJSON({ ...good, state: { ...good.state, min: 'x' } }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => observerFromJSON({ ...good, state: { ...good.state, min: 9, max: 1 } }))).toBe(ErrorCodes.RANGE);
   });
 
   it('validates qparams options', () => {
     const o = createObserver('minmax').update(Float32Array.of(1, 2));
-    expect(codeOf(() => o.qparams({ bits: 1 }))).toBe(ErrorCodes.BITS);
-    expect(codeOf(() => o.qparams({ dtype: 'float16' as 'float32' }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => o.qparams({ bits: 1 }))).toBe(ErrorCodes.BITS);
+    expect(errorCodeOf(() => o.qparams({ dtype: 'float16' as 'float32' }))).toBe(ErrorCodes.OPTION);
     expect(o.qparams({ dtype: 'float64' }).scale).toBe(2 / 255);
   });
 });

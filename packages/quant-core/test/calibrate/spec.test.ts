@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeQParams, ErrorCodes, formatCalibration, parseCalibration, quantize, type CalibrationSpec } from '../../src/index.js';
+import { errorCodeOf } from '../helpers/api.js';
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return (e as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('parseCalibration', () => {
   it('reads the method names and the percentile shorthand', () => {
@@ -29,7 +22,7 @@ describe('parseCalibration', () => {
 
   it('rejects malformed text with OPTION', () => {
     for (const bad of ['', 'max', 'percentile:abc', 'percentile:0', 'percentile:100.5', 'entropy:64', 'mse:refine=yes', 'mse:bins=1', 'entropy:startBin=1.5', 'histogram:percentile=99', 'percentile:99,bins=8,bins=9', 'minmax:bins=8']) {
-      expect(codeOf(() => parseCalibration(bad)), bad).toBe(ErrorCodes.OPTION);
+      expect(errorCodeOf(() => parseCalibration(bad)), bad).toBe(ErrorCodes.OPTION);
     }
   });
 
@@ -67,19 +60,19 @@ describe('range: { method } validation in quantize / computeQParams', () => {
       { method: 'minmax', bins: 16 },
     ];
     for (const range of bad) {
-      expect(codeOf(() => quantize(x, { range: range as CalibrationSpec })), JSON.stringify(range)).toBe(ErrorCodes.OPTION);
-      expect(codeOf(() => computeQParams(x, { range: range as CalibrationSpec })), JSON.stringify(range)).toBe(ErrorCodes.OPTION);
+      expect(errorCodeOf(() => quantize(x, { range: range as CalibrationSpec })), JSON.stringify(range)).toBe(ErrorCodes.OPTION);
+      expect(errorCodeOf(() => computeQParams(x, { range: range as CalibrationSpec })), JSON.stringify(range)).toBe(ErrorCodes.OPTION);
     }
   });
 
   it('still rejects a calibrator together with an explicit scale', () => {
-    expect(codeOf(() => quantize(x, { range: { method: 'mse' }, scale: 0.1 }))).toBe(ErrorCodes.OPTION);
+    expect(errorCodeOf(() => quantize(x, { range: { method: 'mse' }, scale: 0.1 }))).toBe(ErrorCodes.OPTION);
   });
 
   it('reports data too wide for a histogram as RANGE', () => {
     const wide = Float64Array.of(-1e308, 0, 1e308);
-    expect(codeOf(() => computeQParams(wide, { range: { method: 'mse' } }))).toBe(ErrorCodes.RANGE);
-    expect(codeOf(() => computeQParams(wide, { range: { method: 'percentile', exactLimit: 0 } }))).toBe(ErrorCodes.RANGE);
-    expect(codeOf(() => computeQParams(wide, { range: { method: 'histogram' } }))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => computeQParams(wide, { range: { method: 'mse' } }))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => computeQParams(wide, { range: { method: 'percentile', exactLimit: 0 } }))).toBe(ErrorCodes.RANGE);
+    expect(errorCodeOf(() => computeQParams(wide, { range: { method: 'histogram' } }))).toBe(ErrorCodes.RANGE);
   });
 });

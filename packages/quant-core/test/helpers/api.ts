@@ -11,3 +11,13 @@ export function unpackCodes(qt: QuantizedTensor): IntArray {
   kernels.unpack(qt.data as Uint8Array, qt.bits as 2 | 4, qt.scheme === 'symmetric', out);
   return out;
 }
+
+/** The `code` of what fn throws, or undefined when it returns. */
+export function errorCodeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return (e as { code?: string }).code;
+  }
+  return undefined;
+}
