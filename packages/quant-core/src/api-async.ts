@@ -1,4 +1,4 @@
-import { needsDataRange, plan, planDequantize, quantizedTensorOf, resolveParams, allocateFloat } from './api.js';
+import { needsDataRange, outputsOf, plan, rejectOutput, planDequantize, quantizedTensorOf, resolveParams, allocateFloat } from './api.js';
 import type { GroupRanges, Plan, QuantizeOptions, QuantParams } from './api.js';
 import type { BackendCapabilities } from './backend.js';
 import type { ResolvedGranularity } from './layout.js';
@@ -126,15 +126,10 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     throwIfAborted(signal);
     const p = plan(x, options, backend);
     const q = await resolve(p, options ?? {}, signal);
-    const codes = allocateCodes(p.storage, x.length);
+    const { codes, data } = outputsOf(p);
     await quantizeCodes(p, q, codes, signal);
-    let data: IntArray = codes;
-    if (p.storage.packed) {
-      const bits = p.storage.bits as 2 | 4;
-      data = new Uint8Array(packedByteLength(x.length, bits));
-      await backend.packAsync(codes as Int8Array | Uint8Array, bits, data, { signal });
-    }
-    return quantizedTensorOf(p, q, data);
+    if (data !== undefined) await backend.packAsync(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array, { signal });
+    return quantizedTensorOf(p, q, data ?? codes);
   }
 
   async function dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray> {
@@ -149,6 +144,7 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
   async function fakeQuantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<FloatArray> {
     const signal = options?.signal;
     throwIfAborted(signal);
+    rejectOutput(options, 'fakeQuantizeAsync');
     const p = plan(x, options, backend);
     const q = await resolve(p, options ?? {}, signal);
     const codes = allocateCodes(p.storage, x.length);

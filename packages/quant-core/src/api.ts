@@ -10,7 +10,9 @@ import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type Stora
 import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile, QuantizationErrorReport, QuantizedTensor, Scheme } from './types.js';
 import {
   checkBoolean,
+  checkDisjoint,
   checkFloatArray,
+  checkOutput,
   checkProfile,
   checkScale,
   checkScales,
@@ -44,6 +46,13 @@ export interface QuantizeOptions {
   /** Explicit parameters instead of a range: one number, or one per group. */
   readonly scale?: number | ArrayLike<number>;
   readonly zeroPoint?: number | ArrayLike<number>;
+  /**
+   * quantize only: the array to write the codes into, returned as the tensor's `data` (default: a new array). It must
+   * be the scheme's code type (Uint8Array/Int8Array up to 8 bits, Uint16Array/Int16Array above) of x.length elements,
+   * or with `packed` a Uint8Array of ceil(x.length * bits / 8) bytes, and must not overlap x. Reusing one buffer
+   * across calls saves the allocation and the page faults of a fresh array.
+   */
+  readonly out?: IntArray;
 }
 
 /** Resolved quantization parameters; `scale` and `zeroPoint` are numbers per tensor and arrays per group. */
@@ -85,6 +94,8 @@ export interface Plan {
   readonly narrowRange: boolean;
   readonly shape: readonly number[];
   readonly granularity: ResolvedGranularity;
+  /** The caller's output for the codes (packed bytes when storage.packed), validated; undefined: allocate. */
+  readonly out: IntArray | undefined;
 }
 
 /** Validates x and the options against what the backend can do (api-async.ts reuses it). */
@@ -101,7 +112,28 @@ export function plan(x: unknown, options: QuantizeOptions | undefined, backend: 
   const granularity = resolveGranularity(o.granularity, shape);
   const dtype: FloatDType = x instanceof Float32Array ? 'float32' : 'float64';
   checkCapabilities(backend, dtype, profile, storage, granularity);
-  return { x, dtype, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity };
+  const out = checkQuantizeOutput(o.out, x, storage);
+  return { x, dtype, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity, out };
+}
+
+function checkQuantizeOutput(out: unknown, x: FloatArray, storage: StorageSpec): IntArray | undefined {
+  if (out === undefined) return undefined;
+  if (storage.packed) checkOutput(out, 'Uint8Array', packedByteLength(x.length, storage.bits as 2 | 4));
+  else checkOutput(out, codeArrayName(storage), x.length);
+  checkDisjoint(out as IntArray, x, 'x');
+  return out as IntArray;
+}
+
+/** The codes array and the tensor's data array of a quantize: the caller's `out` where given, else new arrays. */
+export function outputsOf(p: Plan): { codes: IntArray; data: IntArray | undefined } {
+  const length = p.x.length;
+  if (!p.storage.packed) return { codes: p.out ?? allocateCodes(p.storage, length), data: undefined };
+  return { codes: allocateCodes(p.storage, length), data: p.out ?? new Uint8Array(packedByteLength(length, p.storage.bits as 2 | 4)) };
+}
+
+/** fakeQuantize and computeQParams return no codes, so an `out` there is a mistake, not something to ignore. */
+export function rejectOutput(options: QuantizeOptions | undefined, fn: string): void {
+  if (options?.out !== undefined) fail(ErrorCodes.OPTION, `out is an option of quantize, not of ${fn}`);
 }
 
 function checkCapabilities(backend: Pick<Backend, 'name' | 'capabilities'>, dtype: FloatDType, profile: Profile, storage: StorageSpec, g: ResolvedGranularity): void {
@@ -273,6 +305,7 @@ export function planDequantize(qt: QuantizedTensor, out: FloatArray | undefined)
   if (out !== undefined) {
     checkFloatArray(out, 'out');
     if (out.length !== length) fail(ErrorCodes.OUTPUT, `out must have ${length} elements, got ${out.length}`);
+    checkDisjoint(out, qt.data, 'the tensor data');
   }
   return { granularity: g, scale, zeroPoint, storage, packed: packed ? (qt.data as Uint8Array) : undefined, codes, out: target };
 }
@@ -293,6 +326,7 @@ export function createQuantApi(backend: Backend): QuantApi {
     resolveParams(p, options ?? {}, () => measureGroupRanges(p.x, p.granularity, backend), backend);
 
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
+    rejectOutput(options, 'computeQParams');
     const p = plan(x, options, backend);
     return paramsOf(p, options);
   }
@@ -300,14 +334,10 @@ export function createQuantApi(backend: Backend): QuantApi {
   function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
     const p = plan(x, options, backend);
     const q = paramsOf(p, options);
-    const codes = allocateCodes(p.storage, x.length);
+    const { codes, data } = outputsOf(p);
     runQuantize(backend, p, q, codes);
-    let data: IntArray = codes;
-    if (p.storage.packed) {
-      data = new Uint8Array(packedByteLength(x.length, p.storage.bits as 2 | 4));
-      backend.pack(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data);
-    }
-    return quantizedTensorOf(p, q, data);
+    if (data !== undefined) backend.pack(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array);
+    return quantizedTensorOf(p, q, data ?? codes);
   }
 
   function dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray {
@@ -318,6 +348,7 @@ export function createQuantApi(backend: Backend): QuantApi {
   }
 
   function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
+    rejectOutput(options, 'fakeQuantizeWithError');
     const p = plan(x, options, backend);
     const q = paramsOf(p, options);
     const values = allocateFloat(p.dtype, x.length);
@@ -332,6 +363,7 @@ export function createQuantApi(backend: Backend): QuantApi {
   }
 
   function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
+    rejectOutput(options, 'fakeQuantize');
     const p = plan(x, options, backend);
     const q = paramsOf(p, options);
     const codes = allocateCodes(p.storage, x.length);

@@ -94,3 +94,16 @@ export function checkOutput(out: unknown, expectedName: string, length: number):
   const len = (out as ArrayLike<number>).length;
   if (len !== length) fail(ErrorCodes.OUTPUT, `out must have ${length} elements, got ${len}`);
 }
+
+/**
+ * An output must not share memory with an input: the kernels write while they read (and in chunks on several
+ * threads), so an overlap would silently corrupt the input before it is read.
+ */
+export function checkDisjoint(out: ArrayBufferView, input: ArrayBufferView, inputName: string): void {
+  if (out.buffer !== input.buffer || out.byteLength === 0 || input.byteLength === 0) return;
+  const outEnd = out.byteOffset + out.byteLength;
+  const inputEnd = input.byteOffset + input.byteLength;
+  if (out.byteOffset < inputEnd && input.byteOffset < outEnd) {
+    fail(ErrorCodes.OUTPUT, `out overlaps ${inputName} (bytes ${Math.max(out.byteOffset, input.byteOffset)}..${Math.min(outEnd, inputEnd) - 1} of one buffer); pass a separate array`);
+  }
+}

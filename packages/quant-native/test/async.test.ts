@@ -108,6 +108,11 @@ describeNative('async kernels and API', () => {
       const qt = sync.quantize(x, options);
       const qa = await async_.quantizeAsync(x, options);
       expect(sameTensor(qa, qt), JSON.stringify(options)).toBeUndefined();
+      // Into a caller's array (filled with junk first): the same tensor, with that array as its data.
+      const into = qt.data.slice().fill(0x5a);
+      const qo = await async_.quantizeAsync(x, { ...options, out: into });
+      expect(qo.data).toBe(into);
+      expect(sameTensor(qo, qt), JSON.stringify(options)).toBeUndefined();
       const d = sync.dequantize(qt);
       expect(sameBits(await async_.dequantizeAsync(qa), d), JSON.stringify(options)).toBeUndefined();
       const out = new Float32Array(x.length);

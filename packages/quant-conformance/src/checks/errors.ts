@@ -49,6 +49,8 @@ interface Scenario {
 const bad = <T>(v: unknown): T => v as T;
 const f32 = (n = 6) => Float32Array.from({ length: n }, (_, i) => i - 2.5);
 const i8spec = { qmin: -128, qmax: 127, profile: 'onnx' } as const;
+/** Calls `use` with one 64-byte buffer, for scenarios whose arrays are views of the same memory. */
+const overlapping = (use: (memory: ArrayBuffer) => unknown): unknown => use(new ArrayBuffer(64));
 const qt = (over: Partial<QuantizedTensor>): QuantizedTensor => ({
   data: new Uint8Array(4),
   scale: 0.5,
@@ -127,6 +129,12 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.ZERO_POINT, name: 'kernel dequantize int8 with zero point 200', call: (_, k) => k.dequantizeTensor(new Int8Array(3), 1, 200, new Float32Array(3)) },
   // ERR_QUANT_OUTPUT
   { code: C.OUTPUT, name: 'dequantize into an output of the wrong length', call: (a) => a.dequantize(qt({}), new Float32Array(3)) },
+  { code: C.OUTPUT, name: 'dequantize into an output overlapping the codes', call: (a) => overlapping((m) => a.dequantize(qt({ data: new Uint8Array(m, 0, 6), shape: [6] }), new Float32Array(m, 4, 6))) },
+  { code: C.OUTPUT, name: 'quantize into an out of the wrong length', call: (a) => a.quantize(f32(), { out: new Uint8Array(5) }) },
+  { code: C.OUTPUT, name: 'affine quantize into an Int8Array out', call: (a) => a.quantize(f32(), { out: new Int8Array(6) }) },
+  { code: C.OUTPUT, name: '10-bit quantize into a Uint8Array out', call: (a) => a.quantize(f32(), { bits: 10, out: new Uint8Array(6) }) },
+  { code: C.OUTPUT, name: 'packed 4-bit quantize into an out of 6 bytes', call: (a) => a.quantize(f32(), { bits: 4, packed: true, out: new Uint8Array(6) }) },
+  { code: C.OUTPUT, name: 'quantize into an out overlapping x', call: (a) => overlapping((m) => a.quantize(new Float32Array(m, 8, 6), { out: new Uint8Array(m, 30, 6) })) },
   { code: C.OUTPUT, name: 'kernel quantize into an output of the wrong length', call: (_, k) => k.quantizeTensor(f32(3), 1, 0, i8spec, new Int8Array(4)) },
   { code: C.OUTPUT, name: 'kernel quantize into a Float32Array', call: (_, k) => k.quantizeTensor(f32(3), 1, 0, i8spec, bad(new Float32Array(3))) },
   { code: C.OUTPUT, name: 'kernel dequantize into an Int8Array', call: (_, k) => k.dequantizeTensor(new Int8Array(3), 1, 0, bad(new Int8Array(3))) },
@@ -140,6 +148,7 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.PACKED, name: 'kernel pack into the wrong byte count', call: (_, k) => k.pack(new Int8Array(5), 4, new Uint8Array(2)) },
   { code: C.PACKED, name: 'kernel unpack from the wrong byte count', call: (_, k) => k.unpack(new Uint8Array(1), 2, false, new Uint8Array(5)) },
   // ERR_QUANT_OPTION
+  { code: C.OPTION, name: 'fakeQuantize with an out', call: (a) => a.fakeQuantize(f32(), { out: new Uint8Array(6) }) },
   { code: C.OPTION, name: "scheme 'asymmetric'", call: (a) => a.quantize(f32(), { scheme: bad('asymmetric') }) },
   { code: C.OPTION, name: "profile 'tflite'", call: (a) => a.quantize(f32(), { profile: bad('tflite') }) },
   { code: C.OPTION, name: "granularity 'channel'", call: (a) => a.quantize(f32(), { granularity: bad('channel') }) },
