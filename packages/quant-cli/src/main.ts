@@ -1,10 +1,3 @@
-import { conformanceCommand } from './commands/conformance.js';
-import { compareCommand } from './commands/compare.js';
-import { demoCommand } from './commands/demo.js';
-import { dequantizeCommand } from './commands/dequantize.js';
-import { inspectCommand } from './commands/inspect.js';
-import { quantizeCommand } from './commands/quantize.js';
-import { reportCommand } from './commands/report.js';
 import { reportFailure } from './commands/failures.js';
 import { ExitStatus, fail, toCliError } from './errors.js';
 import { isLittleEndianHost } from './formats/dtypes.js';
@@ -27,14 +20,17 @@ Run 'quant <command> --help' for a command's options. 'quant --version' prints t
 quantize and inspect take --calibrate (minmax, percentile[:P], mse, entropy, histogram; docs/CALIBRATION.md).
 The output format is described in docs/FORMAT.md.`;
 
-const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
-  demo: demoCommand,
-  quantize: quantizeCommand,
-  dequantize: dequantizeCommand,
-  inspect: inspectCommand,
-  compare: compareCommand,
-  report: reportCommand,
-  conformance: conformanceCommand,
+type Command = (args: readonly string[]) => Promise<number>;
+
+/** Each command is loaded when it runs: start-up then pays only for the command used (conformance and report are big). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  quantize: async () => (await import('./commands/quantize.js')).quantizeCommand,
+  dequantize: async () => (await import('./commands/dequantize.js')).dequantizeCommand,
+  inspect: async () => (await import('./commands/inspect.js')).inspectCommand,
+  compare: async () => (await import('./commands/compare.js')).compareCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
+  conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
 };
 
 /** Runs one command line and returns the exit status; errors are reported on stderr. */
@@ -52,9 +48,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(`quant ${cliVersion()} (${LIBRARY_PACKAGE} ${VERSION}, backend ${b.name}${b.isa ? ` ${b.isa}` : ''})\n`);
       return ExitStatus.OK;
     }
-    const run = COMMANDS[command];
-    if (run === undefined) fail('USAGE', `unknown command '${command}'\n\n${MAIN_HELP}`);
-    return await run(rest);
+    const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (load === undefined) fail('USAGE', `unknown command '${command}'\n\n${MAIN_HELP}`);
+    return await (await load())(rest);
   } catch (e) {
     const error = toCliError(e);
     reportFailure({ file: error.file ?? '', error });

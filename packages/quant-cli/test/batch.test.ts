@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quantize } from '@quantkit/quant-core';
 import { randomF32 } from './helpers/data.js';
 import { checkBuilt, quant, tempDir } from './helpers/run-cli.js';
 import { bytesOf, readSafetensorsSpec, writeSafetensorsSpec } from './helpers/spec-files.js';
@@ -112,6 +113,24 @@ describe('batches', () => {
     expect(one.stderr).toBe('');
     expect(one.stdout).toMatch(/^.*many\.safetensors -> .*one\.safetensors: 8 quantized, 4 copied, .* -> .*\n$/);
     expect(readFileSync(join(tmp.dir, 'one.safetensors'))).toEqual(readFileSync(join(tmp.dir, 'three.safetensors')));
+  });
+
+  it('quantizes many same-sized tensors through pooled buffers: every tensor gets its own codes', () => {
+    // 24 tensors of one size through 3 threads: input and code buffers cycle through the pool, codes land in views of
+    // larger pooled buffers.
+    const tensors = Array.from({ length: 24 }, (_, i) => ({ name: `w${i}`, x: randomF32(4096, 500 + i).map((v) => v * (1 + i)) }));
+    const path = join(tmp.dir, 'same-size.safetensors');
+    writeSafetensorsSpec(path, tensors.map((t) => ({ name: t.name, dtype: 'F32', shape: [64, 64], bytes: bytesOf(t.x) })));
+    const output = join(tmp.dir, 'same-size.q.safetensors');
+    const r = quant(['quantize', path, '-o', output, '--threads', '3', '--bits', '4', '--packed']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = readSafetensorsSpec(output);
+    for (const t of tensors) {
+      const qt = quantize(t.x, { bits: 4, packed: true });
+      expect(Buffer.compare(out.tensors.get(t.name)!.bytes, bytesOf(qt.data)), t.name).toBe(0);
+      expect(out.tensors.get(`${t.name}.scale`)!.bytes).toEqual(bytesOf(Float32Array.of(qt.scale as number)));
+    }
   });
 
   it('copies a large pass-through tensor byte for byte (streamed in chunks, not read whole)', () => {

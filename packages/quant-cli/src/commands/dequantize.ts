@@ -151,6 +151,7 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
       } catch (e) {
         throw toCliError(e, { file: output, tensor: item.entry.name });
       }
+      out.wrote(prepared.bytes?.byteLength ?? item.source.byteLength);
       o.progress.tensorDone(inputBytes(item));
       if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     };

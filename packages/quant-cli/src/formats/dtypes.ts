@@ -118,6 +118,15 @@ export function codeDtypeFor(scheme: 'affine' | 'symmetric', bits: number, packe
   return scheme === 'symmetric' ? 'I16' : 'U16';
 }
 
+/** A view of little-endian bytes as the typed array of a code dtype (the bytes must be aligned for it). */
+export function codeArrayOf(dtype: CodeDtype, bytes: Uint8Array): Int8Array | Uint8Array | Int16Array | Uint16Array {
+  const { buffer, byteOffset, byteLength } = bytes;
+  if (dtype === 'I8') return new Int8Array(buffer, byteOffset, byteLength);
+  if (dtype === 'U8') return new Uint8Array(buffer, byteOffset, byteLength);
+  if (dtype === 'I16') return new Int16Array(buffer, byteOffset, byteLength / 2);
+  return new Uint16Array(buffer, byteOffset, byteLength / 2);
+}
+
 /** The dtype zero points are stored in: the unpacked code dtype. */
 export function zeroPointDtypeFor(scheme: 'affine' | 'symmetric', bits: number): CodeDtype {
   return codeDtypeFor(scheme, bits, false);

@@ -5,6 +5,9 @@ import { basename, dirname, join } from 'node:path';
 import { fail, toCliError } from '../errors.js';
 import { trackTemporary, untrackTemporary } from './cleanup.js';
 
+/** Bytes written between background flushes (AtomicOutput.wrote). */
+const FLUSH_BEHIND = 32 << 20;
+
 /** Temporary files are hidden siblings of their target: ".<name>.quant-<pid>-<random>.tmp". */
 export function temporaryPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.quant-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
@@ -30,6 +33,9 @@ export async function checkWritable(target: string, force: boolean): Promise<voi
  */
 export class AtomicOutput {
   private closed = false;
+  private unflushed = 0;
+  private flushing: Promise<void> | undefined;
+  private flushError: unknown;
 
   private constructor(
     readonly target: string,
@@ -52,9 +58,30 @@ export class AtomicOutput {
     }
   }
 
+  /**
+   * Tells the output that `bytes` more were written. Every FLUSH_BEHIND bytes it starts writing them back to disk in the
+   * background (one datasync at a time), so the fsync of commit() waits for the last stretch only, not the whole file.
+   * An error of a background flush fails the commit.
+   */
+  wrote(bytes: number): void {
+    this.unflushed += bytes;
+    if (this.flushing !== undefined || this.closed || this.unflushed < FLUSH_BEHIND) return;
+    this.unflushed = 0;
+    this.flushing = this.fh
+      .datasync()
+      .catch((e: unknown) => {
+        this.flushError ??= e;
+      })
+      .finally(() => {
+        this.flushing = undefined;
+      });
+  }
+
   /** fsync, close, then rename over the target (refusing to replace a file that appeared meanwhile without --force). */
   async commit(): Promise<void> {
     try {
+      await this.flushing;
+      if (this.flushError !== undefined) throw this.flushError;
       await this.fh.sync();
       await this.fh.close();
       this.closed = true;
@@ -72,6 +99,7 @@ export class AtomicOutput {
   async discard(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      await this.flushing;
       await this.fh.close().catch(() => {});
     }
     await unlink(this.temporary).catch(() => {});

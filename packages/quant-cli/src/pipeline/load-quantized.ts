@@ -2,15 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import type { QuantizedEntry } from '../formats/quantized-file.js';
 import { readFloat, readRowMajor } from '../formats/read-tensor.js';
 import type { BufferPool } from '../io/buffer-pool.js';
-import type { IntArray, QuantizedTensor } from '../lib.js';
-
-function codeArray(dtype: string, bytes: Uint8Array): IntArray {
-  const { buffer, byteOffset, byteLength } = bytes;
-  if (dtype === 'I8') return new Int8Array(buffer, byteOffset, byteLength);
-  if (dtype === 'U8') return new Uint8Array(buffer, byteOffset, byteLength);
-  if (dtype === 'I16') return new Int16Array(buffer, byteOffset, byteLength / 2);
-  return new Uint16Array(buffer, byteOffset, byteLength / 2);
-}
+import { codeArrayOf, type CodeDtype } from '../formats/dtypes.js';
+import type { QuantizedTensor } from '../lib.js';
 
 /** Reads a quantized tensor back into the library's QuantizedTensor (codes borrowed from the pool until release()). */
 export async function loadQuantized(fh: FileHandle, entry: QuantizedEntry, pool: BufferPool): Promise<{ qt: QuantizedTensor; release(): void }> {
@@ -21,10 +14,10 @@ export async function loadQuantized(fh: FileHandle, entry: QuantizedEntry, pool:
     const scales = scaleRaw.data.slice();
     scaleRaw.release();
     const zpRaw = await readRowMajor(fh, entry.zeroPoint, pool);
-    const zps = Int32Array.from(codeArray(entry.zeroPoint.dtype, zpRaw.data));
+    const zps = Int32Array.from(codeArrayOf(entry.zeroPoint.dtype as CodeDtype, zpRaw.data));
     zpRaw.release();
     const qt: QuantizedTensor = {
-      data: codeArray(entry.codes.dtype, codes.data),
+      data: codeArrayOf(entry.codes.dtype as CodeDtype, codes.data),
       scale: r.granularity === 'tensor' ? scales[0]! : scales,
       zeroPoint: r.granularity === 'tensor' ? zps[0]! : zps,
       scheme: r.scheme,

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, toCliError } from '../errors.js';
 import { quantizeTensor } from '../engine.js';
-import { isFloatDtype, zeroPointDtypeFor } from '../formats/dtypes.js';
+import { codeArrayOf, isFloatDtype, zeroPointDtypeFor, type CodeDtype } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
 import {
   entriesOf,
@@ -179,13 +179,22 @@ export async function runQuantizeJob(job: QuantizeJob, ctx: JobContext): Promise
           return { parts: [raw.data], release: raw.release };
         }
         const x = await readFloat(fh, item.source, ctx.pool);
+        // The codes go straight into a pooled buffer: a fresh array per tensor would cost more in page faults than
+        // the quantization itself.
+        const codes = item.entries[0]!;
+        const codesBuffer = ctx.pool.acquire(codes.byteLength);
+        const release = (): void => ctx.pool.release(codesBuffer);
         let qt: QuantizedTensor;
         try {
-          qt = await quantizeTensor(x.data, libraryOptions(item.record), signal);
+          const out = codeArrayOf(codes.dtype as CodeDtype, new Uint8Array(codesBuffer, 0, codes.byteLength));
+          qt = await quantizeTensor(x.data, { ...libraryOptions(item.record), out }, signal);
+        } catch (e) {
+          release();
+          throw e;
         } finally {
           x.release();
         }
-        return { parts: quantizedBytes(qt, item), release: () => {} };
+        return { parts: quantizedBytes(qt, item), release };
       } catch (e) {
         throw toCliError(e, where);
       }
@@ -201,6 +210,7 @@ export async function runQuantizeJob(job: QuantizeJob, ctx: JobContext): Promise
       } catch (e) {
         throw toCliError(e, { file: job.output, tensor: item.name });
       }
+      out.wrote(item.entries.reduce((s, e) => s + e.byteLength, 0));
       await handles.done(item.source.file);
       ctx.progress.tensorDone(item.source.byteLength);
       if (ctx.delayMs > 0) await sleep(ctx.delayMs);
