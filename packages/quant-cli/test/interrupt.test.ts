@@ -66,6 +66,22 @@ describe('an existing output during an interrupted --force run', () => {
   });
 });
 
+describe('SIGINT during a dequantize write', () => {
+  it('removes the temporary file and exits with 130', async () => {
+    const outDir = await ensureDir(join(tmp.dir, 'out-dequantize'));
+    const quantized = join(tmp.dir, 'big.q.safetensors');
+    expect(quant(['quantize', input, '-o', quantized, '--force']).status).toBe(0);
+    const { child, done } = quantAsync(['dequantize', quantized, '-o', join(outDir, 'back.safetensors')], { QUANT_CLI_TEST_DELAY_MS: '150' });
+    const partial = await waitForPartialOutput(outDir);
+    expect(partial).toMatch(/^\.back\.safetensors\.quant-\d+-[0-9a-f]{8}\.tmp$/);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.status).toBe(130);
+    expect(r.stderr).toContain('interrupted by SIGINT');
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+});
+
 async function ensureDir(dir: string): Promise<string> {
   const { mkdirSync } = await import('node:fs');
   mkdirSync(dir, { recursive: true });
