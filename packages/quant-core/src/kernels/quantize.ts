@@ -62,16 +62,54 @@ export function quantizeRun(x: FloatArray, out: CodeArray, start: number, end: n
   runLoop(x, out, spec.profile)(x, out, start, end, f, zeroPoint, spec.qmin - zeroPoint, spec.qmax - zeroPoint);
 }
 
+type GroupsLoop = (x: FloatArray, out: IntArray, start: number, count: number, scales: FloatArray, zeroPoints: Int32Array, g0: number, qmin: number, qmax: number) => void;
+
+/**
+ * The same arithmetic as RUN_SOURCE when every element has its own group: element start + i uses scale and zero point
+ * g0 + i (a row of per-channel parameters along the last axis, or a row of blocks across an inner dimension).
+ * FACTOR is runFactor's value for one scale.
+ */
+const GROUPS_SOURCE = `
+  for (let i = 0; i < count; i++) {
+    const f = FACTOR;
+    const zp = zeroPoints[g0 + i];
+    const lo = qmin - zp;
+    const hi = qmax - zp;
+    let t = FL(x[start + i] OP f);
+    t = t > lo ? t : lo;
+    t = t < hi ? t : hi;
+    out[start + i] = t + ROUND_MAGIC - ROUND_MAGIC + zp;
+  }`;
+
+function groupsLoop(x: FloatArray, out: IntArray, scales: FloatArray, profile: KernelSpec['profile']): GroupsLoop {
+  const single = x instanceof Float32Array;
+  const source = GROUPS_SOURCE.replace('OP', profile === 'onnx' ? '/' : '*').replace('FACTOR', profile === 'onnx' ? 'FL(scales[g0 + i])' : 'FL(1 / FL(scales[g0 + i]))');
+  const key = `quantize_groups_${arrayClass(x)}_${profile}_${arrayClass(out)}_${arrayClass(scales)}`;
+  return specialize<GroupsLoop>(key, ['x', 'out', 'start', 'count', 'scales', 'zeroPoints', 'g0', 'qmin', 'qmax'], source, {
+    FL: single ? Math.fround : identity,
+    ROUND_MAGIC,
+  });
+}
+
 export function quantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void {
   quantizeRun(x, out, 0, x.length, scale, zeroPoint, spec);
 }
 
 export function quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void {
   const { outer, channels, inner } = layout;
+  if (inner === 1) {
+    // The last axis: the channel changes with every element, so each row is one pass over all the channels.
+    const loop = groupsLoop(x, out, scales, spec.profile);
+    for (let o = 0; o < outer; o++) loop(x, out, o * channels, channels, scales, zeroPoints, 0, spec.qmin, spec.qmax);
+    return;
+  }
+  const run = runLoop(x, out, spec.profile);
+  const single = x instanceof Float32Array;
   let start = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++, start += inner) {
-      quantizeRun(x, out, start, start + inner, scales[c]!, zeroPoints[c]!, spec);
+      const zp = zeroPoints[c]!;
+      run(x, out, start, start + inner, runFactor(scales[c]!, spec, single), zp, spec.qmin - zp, spec.qmax - zp);
     }
   }
 }
@@ -79,13 +117,25 @@ export function quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int3
 export function quantizeBlocked(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void {
   const { outer, dim, inner, blockSize } = layout;
   const blocks = Math.ceil(dim / blockSize);
+  if (inner === 1) {
+    // Blocks along the last axis are contiguous runs with one scale each.
+    const run = runLoop(x, out, spec.profile);
+    const single = x instanceof Float32Array;
+    for (let o = 0, g = 0; o < outer; o++) {
+      for (let b = 0; b < blocks; b++, g++) {
+        const start = o * dim + b * blockSize;
+        const zp = zeroPoints[g]!;
+        run(x, out, start, Math.min(start + blockSize, (o + 1) * dim), runFactor(scales[g]!, spec, single), zp, spec.qmin - zp, spec.qmax - zp);
+      }
+    }
+    return;
+  }
+  // Otherwise each row of `inner` elements takes `inner` consecutive groups of its block.
+  const loop = groupsLoop(x, out, scales, spec.profile);
   let start = 0;
   for (let o = 0; o < outer; o++) {
     for (let d = 0; d < dim; d++, start += inner) {
-      const group = (o * blocks + Math.floor(d / blockSize)) * inner;
-      for (let i = 0; i < inner; i++) {
-        quantizeRun(x, out, start + i, start + i + 1, scales[group + i]!, zeroPoints[group + i]!, spec);
-      }
+      loop(x, out, start, inner, scales, zeroPoints, (o * blocks + Math.floor(d / blockSize)) * inner, spec.qmin, spec.qmax);
     }
   }
 }
