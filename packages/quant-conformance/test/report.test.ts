@@ -28,7 +28,8 @@ describe('conformance report', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^family\s+\| reference\s+\| half-up\s+\| no-addon\s+\| broken/);
     expect(lines.find((l) => l.startsWith('rounding-ties'))).toMatch(/380\/380\s+\| \d+\/380 FAIL\s+\| n\/a\s+\| ERROR/);
-    expect(lines.find((l) => l.startsWith('errors'))).toMatch(/86\/86\s+\| 86\/86\s+\| n\/a/);
+    // Every error scenario passes on both (the mutant rounds differently but validates the same): n/n in both columns.
+    expect(lines.find((l) => l.startsWith('errors'))).toMatch(/ (\d+)\/\1\s+\| \1\/\1\s+\| n\/a/);
     expect(text).toContain('no-addon: unavailable: QuantError [ERR_QUANT_NATIVE_UNAVAILABLE]: addon not built');
     expect(text).toContain('broken: error: Error: boom');
     expect(text).toMatch(/FAIL rounding-ties: quantizeTensor: .*first at index/);
