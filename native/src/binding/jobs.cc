@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "../granularity.h"
+#include "../kernels/kernel_common.h"
 #include "histogram_counts.h"
 
 namespace quantkit {
@@ -25,14 +26,9 @@ void merge_sums(ErrorSums& acc, const ErrorSums& s) {
   acc.dot += s.dot;
 }
 
-template <typename F> void fold_rows_per_element(const F* x, size_t rows, size_t inner, double* min, double* max) {
-  for (size_t r = 0; r < rows; r++, x += inner) {
-    for (size_t i = 0; i < inner; i++) {
-      const double v = x[i];
-      if (v < min[i]) min[i] = v;
-      if (v > max[i]) max[i] = v;
-    }
-  }
+// Rows of `inner` elements, element i of every row in group i; `stride` elements from one row to the next.
+template <typename F> void fold_rows_per_element(const F* x, size_t rows, size_t inner, size_t stride, double* min, double* max) {
+  for (size_t r = 0; r < rows; r++, x += stride) fold_min_max_elementwise(x, inner, min, max);
 }
 
 }  // namespace
@@ -218,9 +214,26 @@ GroupMinMaxJob::GroupMinMaxJob(const KernelTable* table, FloatInput x, GroupLayo
 void GroupMinMaxJob::run_chunk(size_t index) {
   const size_t first = index * units_per_chunk_;
   const size_t last = std::min(first + units_per_chunk_, units_);
+  if (layout_.kind == GroupLayout::Kind::Axis && layout_.inner == 1) {
+    run_last_axis_channels(first, last);
+    return;
+  }
   for (size_t u = first; u < last; u++) {
     if (layout_.kind == GroupLayout::Kind::Axis) run_channel(u);
     else run_block(u);
+  }
+}
+
+// Channels [c0, c1) of a layout whose channels are the last axis (inner == 1): row by row, each element into its own
+// channel (a column at a time would read one element per row and call a kernel for it).
+void GroupMinMaxJob::run_last_axis_channels(size_t c0, size_t c1) {
+  std::fill(out_min_ + c0, out_min_ + c1, kInf);
+  std::fill(out_max_ + c0, out_max_ + c1, -kInf);
+  const size_t channels = layout_.dim;
+  if (x_.type == FloatType::F32) {
+    fold_rows_per_element(static_cast<const float*>(x_.data) + c0, layout_.outer, c1 - c0, channels, out_min_ + c0, out_max_ + c0);
+  } else {
+    fold_rows_per_element(static_cast<const double*>(x_.data) + c0, layout_.outer, c1 - c0, channels, out_min_ + c0, out_max_ + c0);
   }
 }
 
@@ -255,9 +268,9 @@ void GroupMinMaxJob::run_block(size_t pair) {
     if (x_.type == FloatType::F32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, rows, min, max);
     else table_->min_max_f64(static_cast<const double*>(x_.data) + start, rows, min, max);
   } else if (x_.type == FloatType::F32) {
-    fold_rows_per_element(static_cast<const float*>(x_.data) + start, rows, inner, min, max);
+    fold_rows_per_element(static_cast<const float*>(x_.data) + start, rows, inner, inner, min, max);
   } else {
-    fold_rows_per_element(static_cast<const double*>(x_.data) + start, rows, inner, min, max);
+    fold_rows_per_element(static_cast<const double*>(x_.data) + start, rows, inner, inner, min, max);
   }
 }
 

@@ -188,6 +188,7 @@ class GroupMinMaxJob final : public Job {
 
  private:
   void run_channel(size_t c);
+  void run_last_axis_channels(size_t c0, size_t c1);
   void run_block(size_t pair);
   const KernelTable* table_;
   FloatInput x_;

@@ -166,6 +166,16 @@ template <typename F> inline void fold_min_max(const F* x, size_t n, double* min
   *max = hi;
 }
 
+// Folds x[i] into min[i] / max[i] for i < n (a row whose elements belong to consecutive groups). Written as selects,
+// not conditional stores, so the loop vectorises.
+template <typename F> inline void fold_min_max_elementwise(const F* x, size_t n, double* min, double* max) {
+  for (size_t i = 0; i < n; i++) {
+    const double v = x[i];
+    min[i] = v < min[i] ? v : min[i];
+    max[i] = v > max[i] ? v : max[i];
+  }
+}
+
 template <typename F> inline void fold_abs_max(const F* x, size_t n, double* abs_max) {
   double m = *abs_max;
   for (size_t i = 0; i < n; i++) {

@@ -32,22 +32,24 @@ export function qparamsFromRange(min: number, max: number, scheme: Scheme, spec:
   if (!Number.isFinite(min) || !Number.isFinite(max)) {
     fail(ErrorCodes.RANGE, `range must be finite, got [${min}, ${max}] (the data holds ±Infinity: pass an explicit range)`);
   }
-  const round = dtype === 'float32' ? Math.fround : (v: number) => v;
-  const minNormal = dtype === 'float32' ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
-  const fitScale = (raw: number, width: number): number => {
-    if (width === 0) return 1;
-    const s = round(raw);
-    if (!Number.isFinite(s)) fail(ErrorCodes.RANGE, `range [${min}, ${max}] is too wide for a ${dtype} scale`);
-    return s < minNormal ? minNormal : s;
-  };
+  const single = dtype === 'float32';
   if (scheme === 'symmetric') {
     const absmax = Math.max(-min, max, 0);
-    const scale = fitScale(absmax / (2 ** (spec.bits - 1) - 1), absmax);
-    return { scale, zeroPoint: 0 };
+    return { scale: fitScale(absmax / (2 ** (spec.bits - 1) - 1), absmax, single, min, max), zeroPoint: 0 };
   }
   const lo = Math.min(min, 0);
   const hi = Math.max(max, 0);
-  const scale = fitScale((hi - lo) / (spec.qmax - spec.qmin), hi - lo);
-  const zp = spec.qmin - roundHalfEven(round(lo / scale));
+  const scale = fitScale((hi - lo) / (spec.qmax - spec.qmin), hi - lo, single, min, max);
+  const quotient = lo / scale;
+  const zp = spec.qmin - roundHalfEven(single ? Math.fround(quotient) : quotient);
   return { scale, zeroPoint: Math.min(Math.max(zp, spec.qmin), spec.qmax) };
+}
+
+/** The scale for a range of `width`: 1 for a zero width, else `raw` in the tensor's precision, at least the smallest normal. */
+function fitScale(raw: number, width: number, single: boolean, min: number, max: number): number {
+  if (width === 0) return 1;
+  const s = single ? Math.fround(raw) : raw;
+  if (!Number.isFinite(s)) fail(ErrorCodes.RANGE, `range [${min}, ${max}] is too wide for a ${single ? 'float32' : 'float64'} scale`);
+  const minNormal = single ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
+  return s < minNormal ? minNormal : s;
 }

@@ -73,7 +73,12 @@ export function checkScales(scales: unknown, groups: number, single: boolean): F
   if (!isArrayLikeOfNumbers(scales)) fail(ErrorCodes.SCALE, `scale must be an array of ${groups} numbers for this granularity`);
   if (scales.length !== groups) fail(ErrorCodes.SCALE, `scale has ${scales.length} elements; this granularity needs ${groups}`);
   const out = single ? new Float32Array(groups) : new Float64Array(groups);
-  for (let i = 0; i < groups; i++) out[i] = checkScale(scales[i], single, `scale[${i}]`);
+  for (let i = 0; i < groups; i++) {
+    // The common case without a call or a message string per group (blocked tensors have many groups).
+    const v = scales[i]!;
+    const used = single ? Math.fround(v) : v;
+    out[i] = typeof v === 'number' && v > 0 && v < Infinity && used > 0 && used < Infinity ? used : checkScale(v, single, `scale[${i}]`);
+  }
   return out;
 }
 
@@ -81,7 +86,10 @@ export function checkZeroPoints(zps: unknown, groups: number, spec: StorageSpec)
   if (!isArrayLikeOfNumbers(zps)) fail(ErrorCodes.ZERO_POINT, `zeroPoint must be an array of ${groups} integers for this granularity`);
   if (zps.length !== groups) fail(ErrorCodes.ZERO_POINT, `zeroPoint has ${zps.length} elements; this granularity needs ${groups}`);
   const out = new Int32Array(groups);
-  for (let i = 0; i < groups; i++) out[i] = checkZeroPoint(zps[i], spec, `zeroPoint[${i}]`);
+  for (let i = 0; i < groups; i++) {
+    const z = zps[i]!;
+    out[i] = typeof z === 'number' && Number.isInteger(z) && z >= spec.qmin && z <= spec.qmax ? z : checkZeroPoint(z, spec, `zeroPoint[${i}]`);
+  }
   return out;
 }
 
