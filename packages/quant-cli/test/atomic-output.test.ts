@@ -20,7 +20,7 @@ async function writeLarge(out: AtomicOutput): Promise<Uint8Array> {
 
 const dirs: string[] = [];
 function tempDir(): string {
-  const dir = tempDir();
+  const dir = mkdtempSync(join(tmpdir(), 'quant-atomic-'));
   dirs.push(dir);
   return dir;
 }
