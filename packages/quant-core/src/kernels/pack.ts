@@ -17,11 +17,16 @@ export function pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): v
 
 /** Unpacks out.length elements; signed unpacking sign-extends each field. */
 export function unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void {
-  const perByte = 8 / bits;
   const mask = (1 << bits) - 1;
-  const signBit = 1 << (bits - 1);
-  for (let i = 0; i < out.length; i++) {
-    const field = (packed[Math.floor(i / perByte)]! >> ((i % perByte) * bits)) & mask;
-    out[i] = signed && field & signBit ? field - (1 << bits) : field;
+  // (field ^ bias) - bias sign-extends a field whose top bit is set when bias is that bit, and is the identity for 0.
+  const bias = signed ? 1 << (bits - 1) : 0;
+  const n = out.length;
+  const whole = Math.floor((n * bits) / 8);
+  let i = 0;
+  for (let b = 0; b < whole; b++) {
+    const byte = packed[b]!;
+    for (let shift = 0; shift < 8; shift += bits) out[i++] = (((byte >> shift) & mask) ^ bias) - bias;
   }
+  // A partial last byte: its high fields are padding.
+  for (let shift = 0; i < n; shift += bits) out[i++] = (((packed[whole]! >> shift) & mask) ^ bias) - bias;
 }
