@@ -13,8 +13,8 @@ import { referenceBackend, type Backend, type BackendCapabilities, type FloatArr
 export const ROUTING_THRESHOLDS = Object.freeze({
   /** quantizeTensor, quantizeAxis, quantizeBlocked (measured: 8, 8, 8). */
   quantize: 8,
-  /** dequantizeTensor, dequantizeAxis, dequantizeBlocked (measured: 8, 8, 128). */
-  dequantize: 128,
+  /** dequantizeTensor, dequantizeAxis, dequantizeBlocked (measured: 8, 8, 8). */
+  dequantize: 8,
   /** fakeQuantizeTensor (quantize, dequantize and error metrics in one pass; measured: 8). */
   fakeQuantize: 8,
   /** minMax, minMaxAxis, minMaxBlocked (measured: 128, 256, 128). */
