@@ -4,7 +4,7 @@ import { isCalibrationSpec, type CalibrationSpec } from './calibrate/spec.js';
 import { ErrorCodes, fail } from './errors.js';
 import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedGranularity } from './layout.js';
 import { accumulateError, errorReportOf, newErrorSums } from './metrics.js';
-import { qparamsFromRange } from './params.js';
+import { qparamsFromRanges } from './params.js';
 import { measureGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
 import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile, QuantizationErrorReport, QuantizedTensor, Scheme } from './types.js';
@@ -210,11 +210,7 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
     const { min, max } = groupRanges(p, options, measure, backend);
     const scales = single ? new Float32Array(groups) : new Float64Array(groups);
     const zps = new Int32Array(groups);
-    for (let i = 0; i < groups; i++) {
-      const q = qparamsFromRange(min[i]!, max[i]!, p.scheme, p.storage, p.dtype);
-      scales[i] = q.scale;
-      zps[i] = q.zeroPoint;
-    }
+    qparamsFromRanges(min, max, p.scheme, p.storage, p.dtype, scales, zps);
     scale = p.granularity.kind === 'tensor' ? scales[0]! : scales;
     zeroPoint = p.granularity.kind === 'tensor' ? zps[0]! : zps;
   }

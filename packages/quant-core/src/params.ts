@@ -22,34 +22,64 @@ export interface QParams {
  * multiple of its scale (always for c = 0).
  */
 export function qparamsFromRange(min: number, max: number, scheme: Scheme, spec: StorageSpec, dtype: FloatDType): QParams {
-  if (min === Infinity && max === -Infinity) {
-    min = 0;
-    max = 0;
-  }
-  if (Number.isNaN(min) || Number.isNaN(max) || min > max) {
-    fail(ErrorCodes.RANGE, `range must satisfy min <= max, got [${min}, ${max}]`);
-  }
-  if (!Number.isFinite(min) || !Number.isFinite(max)) {
-    fail(ErrorCodes.RANGE, `range must be finite, got [${min}, ${max}] (the data holds ±Infinity: pass an explicit range)`);
-  }
-  const single = dtype === 'float32';
-  if (scheme === 'symmetric') {
-    const absmax = Math.max(-min, max, 0);
-    return { scale: fitScale(absmax / (2 ** (spec.bits - 1) - 1), absmax, single, min, max), zeroPoint: 0 };
-  }
-  const lo = Math.min(min, 0);
-  const hi = Math.max(max, 0);
-  const scale = fitScale((hi - lo) / (spec.qmax - spec.qmin), hi - lo, single, min, max);
-  const quotient = lo / scale;
-  const zp = spec.qmin - roundHalfEven(single ? Math.fround(quotient) : quotient);
-  return { scale, zeroPoint: Math.min(Math.max(zp, spec.qmin), spec.qmax) };
+  ONE_MIN[0] = min;
+  ONE_MAX[0] = max;
+  qparamsFromRanges(ONE_MIN, ONE_MAX, scheme, spec, dtype, ONE_SCALE, ONE_ZERO_POINT);
+  return { scale: ONE_SCALE[0]!, zeroPoint: ONE_ZERO_POINT[0]! };
 }
 
-/** The scale for a range of `width`: 1 for a zero width, else `raw` in the tensor's precision, at least the smallest normal. */
-function fitScale(raw: number, width: number, single: boolean, min: number, max: number): number {
-  if (width === 0) return 1;
-  const s = single ? Math.fround(raw) : raw;
-  if (!Number.isFinite(s)) fail(ErrorCodes.RANGE, `range [${min}, ${max}] is too wide for a ${single ? 'float32' : 'float64'} scale`);
+// Scratch for the single-range form (JavaScript is single-threaded and qparamsFromRanges calls nothing re-entrant).
+const ONE_MIN = new Float64Array(1);
+const ONE_MAX = new Float64Array(1);
+const ONE_SCALE = new Float64Array(1);
+const ONE_ZERO_POINT = new Int32Array(1);
+
+/**
+ * qparamsFromRange for every group i: [min[i], max[i]] -> scales[i], zeroPoints[i]. One loop without an object or a
+ * closure per group, because blocked tensors have a group per 32 elements. Throws ERR_QUANT_RANGE for the first bad
+ * range. Values stored into a Float32Array are already float32 for float32 tensors.
+ */
+export function qparamsFromRanges(
+  min: ArrayLike<number>,
+  max: ArrayLike<number>,
+  scheme: Scheme,
+  spec: StorageSpec,
+  dtype: FloatDType,
+  scales: Float32Array | Float64Array,
+  zeroPoints: Int32Array,
+): void {
+  const single = dtype === 'float32';
   const minNormal = single ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
-  return s < minNormal ? minNormal : s;
+  const symmetric = scheme === 'symmetric';
+  const levels = symmetric ? 2 ** (spec.bits - 1) - 1 : spec.qmax - spec.qmin;
+  for (let i = 0; i < min.length; i++) {
+    let lo = min[i]!;
+    let hi = max[i]!;
+    if (lo === Infinity && hi === -Infinity) {
+      lo = 0;
+      hi = 0;
+    }
+    if (!(lo <= hi)) fail(ErrorCodes.RANGE, `range must satisfy min <= max, got [${lo}, ${hi}]`);
+    if (!(lo > -Infinity && hi < Infinity)) {
+      fail(ErrorCodes.RANGE, `range must be finite, got [${lo}, ${hi}] (the data holds ±Infinity: pass an explicit range)`);
+    }
+    // symmetric: the largest magnitude; affine: the range widened to include 0.
+    const low = symmetric ? 0 : Math.min(lo, 0);
+    const width = symmetric ? Math.max(-lo, hi, 0) : Math.max(hi, 0) - low;
+    let scale = 1;
+    if (width !== 0) {
+      const raw = width / levels;
+      scale = single ? Math.fround(raw) : raw;
+      if (!(scale < Infinity)) fail(ErrorCodes.RANGE, `range [${lo}, ${hi}] is too wide for a ${dtype} scale`);
+      if (scale < minNormal) scale = minNormal;
+    }
+    scales[i] = scale;
+    if (symmetric) {
+      zeroPoints[i] = 0;
+    } else {
+      const quotient = low / scale;
+      const zp = spec.qmin - roundHalfEven(single ? Math.fround(quotient) : quotient);
+      zeroPoints[i] = Math.min(Math.max(zp, spec.qmin), spec.qmax);
+    }
+  }
 }

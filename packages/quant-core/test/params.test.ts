@@ -86,3 +86,37 @@ describe('parameter selection', () => {
     expect(Array.from(qt.data)).toEqual([100, 100, 1, 1]);
   });
 });
+
+describe('parameters for many groups at once (qparamsFromRanges)', () => {
+  it('gives every group what qparamsFromRange gives its range, degenerate ranges included', async () => {
+    const { qparamsFromRanges } = await import('../src/params.js');
+    const min = Float64Array.of(-1, Infinity, 0, 3, -2.5e-40, -7, -1e-3, -0);
+    const max = Float64Array.of(2, -Infinity, 0, 5, 1e-40, -3, 1e6, -0);
+    for (const scheme of ['affine', 'symmetric'] as const) {
+      for (const bits of [2, 4, 8, 16]) {
+        const spec = storageSpec(scheme, bits);
+        for (const dtype of ['float32', 'float64'] as const) {
+          const scales = dtype === 'float32' ? new Float32Array(min.length) : new Float64Array(min.length);
+          const zps = new Int32Array(min.length);
+          qparamsFromRanges(min, max, scheme, spec, dtype, scales, zps);
+          for (let i = 0; i < min.length; i++) {
+            const q = qparamsFromRange(min[i]!, max[i]!, scheme, spec, dtype);
+            expect([scales[i], zps[i]], `${scheme} ${bits} ${dtype} group ${i}`).toEqual([q.scale, q.zeroPoint]);
+          }
+          expect([scales[1], zps[1]]).toEqual([1, scheme === 'affine' ? spec.qmin : 0]); // empty range
+          if (dtype === 'float32') expect(scales[4]).toBe(2 ** -126); // a subnormal float32 scale -> the smallest normal
+        }
+      }
+    }
+  });
+
+  it('fails on the first bad range with its values in the message', async () => {
+    const { qparamsFromRanges } = await import('../src/params.js');
+    const run = (lo: number, hi: number) => () =>
+      qparamsFromRanges(Float64Array.of(0, lo), Float64Array.of(1, hi), 'affine', storageSpec('affine', 8), 'float32', new Float32Array(2), new Int32Array(2));
+    expect(run(2, 1)).toThrow('range must satisfy min <= max, got [2, 1]');
+    expect(run(NaN, 1)).toThrow('range must satisfy min <= max');
+    expect(run(-Infinity, 1)).toThrow('range must be finite, got [-Infinity, 1]');
+    expect(run(-1e300, 1e300)).toThrow('is too wide for a float32 scale');
+  });
+});
