@@ -1,6 +1,6 @@
 import { resolveGranularity } from '@quantkit/quant-core';
 import { describe, expect, it } from 'vitest';
-import { blockShape, BLOCK_SIZE, channelShape } from '../src/ops/layouts.js';
+import { blockShape, BLOCK_SIZE, channelShape, lastAxisChannelShape } from '../src/ops/layouts.js';
 import { FULL_SIZES } from '../src/options.js';
 
 const SIZES = [...FULL_SIZES, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 65536, 1 << 20];
@@ -10,6 +10,14 @@ describe('benchmark layouts', () => {
     const c = channelShape(n);
     expect(c.shape[0] * c.shape[1]).toBe(n);
     const g = resolveGranularity({ axis: 0 }, c.shape);
+    expect(g.kind === 'axis' && g.layout).toEqual(c.layout);
+  });
+
+  it.each(SIZES)('per channel on the last axis, %i elements: the shape holds the input and matches core', (n) => {
+    const c = lastAxisChannelShape(n);
+    expect(c.shape[0] * c.shape[1]).toBe(n);
+    expect(c.layout.inner).toBe(1);
+    const g = resolveGranularity({ axis: 1 }, c.shape);
     expect(g.kind === 'axis' && g.layout).toEqual(c.layout);
   });
 

@@ -2,7 +2,7 @@ import type { Backend } from '@quantkit/quant-core';
 import { dequantizeLinearModel } from '@quantkit/quant-conformance';
 import type { OrtCase } from '../ort.js';
 import { CODE_TYPES, dequantizeInto, groupingOf, paramsOf, quantizeInto, type CodeType, type GranularityKind } from './codes.js';
-import { ortCodeValue, qdqSpec } from './quantize.js';
+import { GRANULARITY_LABEL, kernelSuffix, ortCodeValue, qdqSpec } from './quantize.js';
 import type { Operation } from './types.js';
 
 const INT4_ORT_NOTE = 'ONNX Runtime: int8 codes Cast to int4 inside the graph, then DequantizeLinear (int4 tensors cannot be fed to an onnxruntime-node session); quantkit reads packed bytes.';
@@ -10,10 +10,10 @@ const INT4_ORT_NOTE = 'ONNX Runtime: int8 codes Cast to int4 inside the graph, t
 function dequantizeOperation(granularity: GranularityKind, type: CodeType): Operation {
   const t = CODE_TYPES[type];
   const paramBytes = granularity === 'block' ? 8 / 32 : 0;
-  const name = granularity === 'tensor' ? 'Tensor' : granularity === 'channel' ? 'Axis' : 'Blocked';
+  const name = kernelSuffix(granularity);
   return {
     id: `dequantize-${granularity}-${type}`,
-    label: `dequantize ${granularity === 'block' ? 'per block(32)' : `per ${granularity}`} ${type} → f32`,
+    label: `dequantize ${GRANULARITY_LABEL[granularity]} ${type} → f32`,
     description: `${t.packed ? 'Backend.unpack(4) into int8 codes, then ' : ''}Backend.dequantize${name} ${t.label} → f32, caller-provided outputs`,
     passes: [{ read: t.bytes + paramBytes, write: 4 }],
     prepare(x, context) {
@@ -48,9 +48,10 @@ function dequantizeOperation(granularity: GranularityKind, type: CodeType): Oper
   };
 }
 
-/** uint8 per tensor, int8 per channel, packed int4 per block: one of each granularity. */
+/** uint8 per tensor, int8 per channel, packed int4 per block, int8 per channel on the last axis. */
 export const DEQUANTIZE_OPERATIONS: readonly Operation[] = [
   dequantizeOperation('tensor', 'u8'),
   dequantizeOperation('channel', 'i8'),
   dequantizeOperation('block', 'int4'),
+  dequantizeOperation('channel-last', 'i8'),
 ];

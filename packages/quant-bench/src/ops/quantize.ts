@@ -4,7 +4,17 @@ import type { OrtCase, OrtValue } from '../ort.js';
 import { CODE_TYPES, groupingOf, paramsOf, quantizeInto, type CodeType, type GranularityKind, type GroupParams, type Grouping } from './codes.js';
 import type { Operation, Pass } from './types.js';
 
-const GRANULARITY_LABEL: Readonly<Record<GranularityKind, string>> = { tensor: 'per tensor', channel: 'per channel', block: 'per block(32)' };
+export const GRANULARITY_LABEL: Readonly<Record<GranularityKind, string>> = {
+  tensor: 'per tensor',
+  channel: 'per channel',
+  'channel-last': 'per channel, last axis',
+  block: 'per block(32)',
+};
+
+/** The Backend kernel name suffix of a granularity. */
+export function kernelSuffix(g: GranularityKind): string {
+  return g === 'tensor' ? 'Tensor' : g === 'block' ? 'Blocked' : 'Axis';
+}
 
 /** The QuantizeLinear / DequantizeLinear model spec of a code type, grouping and parameters (symmetric: no zero point). */
 export function qdqSpec(type: CodeType, g: Grouping, p: GroupParams): QdqModelSpec {
@@ -15,7 +25,7 @@ export function qdqSpec(type: CodeType, g: Grouping, p: GroupParams): QdqModelSp
     scale: p.scales,
     scaleShape: g.scaleShape,
     ...(t.scheme === 'affine' ? { zeroPoint: p.zeroPoints } : {}),
-    ...(g.kind !== 'tensor' ? { axis: 0 } : {}),
+    ...(g.kind !== 'tensor' ? { axis: g.kind === 'channel-last' ? 1 : 0 } : {}),
     ...(g.kind === 'block' ? { blockSize: g.layout.blockSize } : {}),
   };
 }
@@ -38,7 +48,7 @@ function quantizeOperation(granularity: GranularityKind, type: CodeType): Operat
   return {
     id: `quantize-${granularity}-${type}`,
     label: `quantize ${GRANULARITY_LABEL[granularity]} → ${type}`,
-    description: `Backend.quantize${granularity === 'tensor' ? 'Tensor' : granularity === 'channel' ? 'Axis' : 'Blocked'} f32 → ${t.label}${t.packed ? ' into int8 codes, then Backend.pack(4)' : ''}, min/max parameters, caller-provided outputs`,
+    description: `Backend.quantize${kernelSuffix(granularity)} f32 → ${t.label}${t.packed ? ' into int8 codes, then Backend.pack(4)' : ''}, min/max parameters, caller-provided outputs`,
     passes,
     prepare(x, context) {
       const g = groupingOf(granularity, x.length);
@@ -71,7 +81,8 @@ function quantizeOperation(granularity: GranularityKind, type: CodeType): Operat
   };
 }
 
-/** Per tensor, per channel and per block, to uint8, int8, int16 and packed int4. */
-export const QUANTIZE_OPERATIONS: readonly Operation[] = (['tensor', 'channel', 'block'] as const).flatMap((g) =>
-  (['u8', 'i8', 'i16', 'int4'] as const).map((type) => quantizeOperation(g, type)),
-);
+/** Per tensor, per channel and per block, to uint8, int8, int16 and packed int4; per channel on the last axis to uint8. */
+export const QUANTIZE_OPERATIONS: readonly Operation[] = [
+  ...(['tensor', 'channel', 'block'] as const).flatMap((g) => (['u8', 'i8', 'i16', 'int4'] as const).map((type) => quantizeOperation(g, type))),
+  quantizeOperation('channel-last', 'u8'),
+];
