@@ -17,7 +17,7 @@ export const ROUTING_THRESHOLDS = Object.freeze({
   dequantize: 8,
   /** fakeQuantizeTensor (quantize, dequantize and error metrics in one pass; measured: 8). */
   fakeQuantize: 8,
-  /** minMax, minMaxAxis, minMaxBlocked (measured: 128, 256, 128). */
+  /** minMax, minMaxAxis, minMaxBlocked (measured: 128, 256, 32). */
   minMax: 256,
   absMax: 128,
   pack: 64,
