@@ -1,6 +1,6 @@
-// Granularity drivers: contiguous runs that share one scale go through the kernel table; short runs go through the
-// element functions of kernel_common.h, and rows whose elements each have their own parameters (per-channel on the
-// last axis, blocked with inner > 1) through the specialised loops below, all the same arithmetic as every kernel, so
+// Granularity drivers: contiguous runs that share one scale go through the kernel table, and so do rows whose elements
+// each have their own parameters (per-channel on the last axis, blocked with inner > 1: quantize_groups); short runs
+// and the rarer cases go through the element functions and loops of kernel_common.h. All are the same arithmetic, so
 // the path taken never changes a result.
 #include "granularity.h"
 
@@ -71,44 +71,19 @@ template <typename F> void min_max_span(const KernelTable& k, const F* x, size_t
 }
 
 // Rows whose every element has its own scale and zero point: per-channel along the last axis (inner == 1), and
-// blocked layouts with inner > 1. Element i of the row uses scales[i] and zps[i]. The loops are specialised per
-// profile and code type and hold nothing but the arithmetic of quantize_value / dequantize_element, so the compiler
-// vectorises them; a kernel call or a type switch per element ran ~20x slower.
-template <typename F, typename S, typename Code, bool Divide>
-void quantize_params_row(const F* x, size_t n, const S* scales, const int32_t* zps, QuantSpec spec, Code* out) {
-  for (size_t i = 0; i < n; i++) {
-    const F scale = static_cast<F>(scales[i]);  // a float32 tensor's scales rounded to float, as scale_as does
-    const int32_t zp = zps[i];
-    const F lo = static_cast<F>(spec.qmin - zp);
-    const F hi = static_cast<F>(spec.qmax - zp);
-    F t = Divide ? x[i] / scale : x[i] * (F(1) / scale);
-    t = t > lo ? t : lo;
-    t = t < hi ? t : hi;
-    out[i] = static_cast<Code>(static_cast<int32_t>(round_half_even_small(t)) + zp);
-  }
+// blocked layouts with inner > 1. Element i of the row uses group g + i. Scales held in the tensor's precision (the
+// usual case) go to the table's quantize_groups kernel; others (a Float64Array of scales for a float32 tensor) to the
+// same loop with the rounding of each scale to float (kernel_common.h). A kernel call or a type switch per element ran
+// ~20x slower.
+void quantize_params_row(const KernelTable& k, const float* x, size_t n, ScaleArray scales, size_t g, const int32_t* zps,
+                         QuantSpec spec, IntType t, void* out) {
+  if (scales.is_f64) quantize_groups_any(x, n, static_cast<const double*>(scales.data) + g, zps + g, spec, t, out);
+  else k.quantize_groups_f32(x, n, static_cast<const float*>(scales.data) + g, zps + g, spec, t, out);
 }
-
-template <typename F, typename S, bool Divide>
-void quantize_params_row_as(const F* x, size_t n, const S* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
-  switch (t) {
-    case IntType::I8: quantize_params_row<F, S, int8_t, Divide>(x, n, scales, zps, spec, static_cast<int8_t*>(out)); return;
-    case IntType::U8: quantize_params_row<F, S, uint8_t, Divide>(x, n, scales, zps, spec, static_cast<uint8_t*>(out)); return;
-    case IntType::I16: quantize_params_row<F, S, int16_t, Divide>(x, n, scales, zps, spec, static_cast<int16_t*>(out)); return;
-    case IntType::U16: quantize_params_row<F, S, uint16_t, Divide>(x, n, scales, zps, spec, static_cast<uint16_t*>(out)); return;
-  }
-}
-
-// x[0, n) where element i uses group g + i.
-template <typename F>
-void quantize_params_row(const F* x, size_t n, ScaleArray scales, size_t g, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
-  const bool divide = spec.profile == Profile::Onnx;
-  if (scales.is_f64) {
-    const double* s = static_cast<const double*>(scales.data) + g;
-    divide ? quantize_params_row_as<F, double, true>(x, n, s, zps + g, spec, t, out) : quantize_params_row_as<F, double, false>(x, n, s, zps + g, spec, t, out);
-  } else {
-    const float* s = static_cast<const float*>(scales.data) + g;
-    divide ? quantize_params_row_as<F, float, true>(x, n, s, zps + g, spec, t, out) : quantize_params_row_as<F, float, false>(x, n, s, zps + g, spec, t, out);
-  }
+void quantize_params_row(const KernelTable& k, const double* x, size_t n, ScaleArray scales, size_t g, const int32_t* zps,
+                         QuantSpec spec, IntType t, void* out) {
+  if (scales.is_f64) k.quantize_groups_f64(x, n, static_cast<const double*>(scales.data) + g, zps + g, spec, t, out);
+  else quantize_groups_any(x, n, static_cast<const float*>(scales.data) + g, zps + g, spec, t, out);
 }
 
 // (q - zp) * scale rounded once to the output precision (dequantize_element); with a float scale and a float output
@@ -174,7 +149,7 @@ void quantize_axis_impl(const KernelTable& k, const F* x, ScaleArray scales, con
   if (l.inner == 1) {
     for (size_t r = rows.begin; r < end;) {
       const size_t len = last_axis_run(l, r, end);
-      quantize_params_row(x + r, len, scales, r % l.channels, zps, spec, t, code_ptr(out, t, r));
+      quantize_params_row(k, x + r, len, scales, r % l.channels, zps, spec, t, code_ptr(out, t, r));
       r += len;
     }
     return;
@@ -201,7 +176,7 @@ void quantize_blocked_impl(const KernelTable& k, const F* x, ScaleArray scales, 
   }
   for (size_t r = rows.begin; r < end; r++) {
     const size_t off = r * l.inner;
-    quantize_params_row(x + off, l.inner, scales, block_row_group(l, blocks, r), zps, spec, t, code_ptr(out, t, off));
+    quantize_params_row(k, x + off, l.inner, scales, block_row_group(l, blocks, r), zps, spec, t, code_ptr(out, t, off));
   }
 }
 

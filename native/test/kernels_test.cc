@@ -94,6 +94,59 @@ template <typename F> void test_quantize_random() {
   }
 }
 
+// quantize_groups: every element its own scale and zero point (random, extreme scales included), every length of
+// test_lengths so the 8-lane body and every tail run, every input kind (NaN, infinities, ties, saturation).
+void run_quantize_groups(const KernelTable& k, const float* x, size_t n, const float* s, const int32_t* z, QuantSpec spec, IntType t, void* out) {
+  k.quantize_groups_f32(x, n, s, z, spec, t, out);
+}
+void run_quantize_groups(const KernelTable& k, const double* x, size_t n, const double* s, const int32_t* z, QuantSpec spec, IntType t, void* out) {
+  k.quantize_groups_f64(x, n, s, z, spec, t, out);
+}
+
+template <typename F> void test_quantize_groups_random() {
+  const bool single = sizeof(F) == 4;
+  for (IntType t : kTypes) {
+    for (Profile p : kProfiles) {
+      for (size_t n : test_lengths()) {
+        for (InputKind kind : kInputKinds) {
+          const uint64_t seed = mix_seed(g_seed, 0x6700000000ULL ^ (static_cast<uint64_t>(t) << 40) ^ (static_cast<uint64_t>(p) << 36) ^
+                                                     (n << 8) ^ static_cast<uint64_t>(kind) ^ (sizeof(F) << 50));
+          Rng r(seed);
+          const QuantCase base = random_case(r, t, p, single);
+          Guarded<F> x(n, r.next() % 8);
+          Guarded<F> scales(n, r.next() % 8);
+          Guarded<int32_t> zps(n, r.next() % 8);
+          std::vector<int32_t> expected(n);
+          for (size_t i = 0; i < n; i++) {
+            QuantCase c = base;
+            c.scale = random_scale<F>(r);
+            c.zp = static_cast<int32_t>(r.range(base.spec.qmin, base.spec.qmax));
+            scales[i] = static_cast<F>(c.scale);
+            zps[i] = c.zp;
+            x[i] = input_value<F>(r, kind, c);
+            expected[i] = ref_quantize(x[i], c.scale, c.zp, c.spec, single);
+          }
+          for (const KernelTable* k : g_tables) {
+            CodeBuffer out(n, t, seed % 29);
+            run_quantize_groups(*k, x.data(), n, scales.data(), zps.data(), base.spec, t, out.data());
+            QK_CHECK(out.bytes.canaries_intact(), "%s quantize_groups_%s wrote outside its output (seed %" PRIu64 ", n %zu)",
+                     k->isa, precision_name<F>(), seed, n);
+            for (size_t i = 0; i < n; i++) {
+              if (out.at(i) != expected[i]) {
+                QK_FAIL("%s quantize_groups_%s %s %s: n %zu x[%zu] = %a scale %a zp %d -> %d, expected %d (seed %" PRIu64 ")",
+                        k->isa, precision_name<F>(), type_name(t), profile_name(p), n, i, static_cast<double>(x[i]),
+                        static_cast<double>(scales[i]), zps[i], out.at(i), expected[i], seed);
+                break;
+              }
+              stats().checks++;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 // Inputs within 4 ulps of (k + 0.5) * s for every k of the range, over many scales: the inputs where a reciprocal
 // multiply rounds differently from the true division. Also counts how many such inputs exist, so the test proves it
 // exercises the AVX2 ONNX fallback rather than passing vacuously.
@@ -951,6 +1004,8 @@ int main(int argc, char** argv) {
       {"known answers", test_known_answers},
       {"quantize f32", test_quantize_random<float>},
       {"quantize f64", test_quantize_random<double>},
+      {"quantize groups f32", test_quantize_groups_random<float>},
+      {"quantize groups f64", test_quantize_groups_random<double>},
       {"quantize near ties f32", [] { test_quantize_near_ties<float>(600); }},
       {"quantize near ties f64", [] { test_quantize_near_ties<double>(300); }},
       {"fake-quantize f32", test_fake_quantize_random<float>},

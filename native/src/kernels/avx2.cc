@@ -300,6 +300,98 @@ void quantize_f64(const double* x, size_t n, double scale, int32_t zp, QuantSpec
 }
 
 /*
+ * Quantize with a scale and zero point per element (quantize_groups: per-channel rows along the last axis, blocked
+ * rows with inner > 1), the vector form of quantize_groups_loop. Each lane divides by its own scale (ONNX: a true
+ * _mm256_div_ps, so no tie check; PyTorch: r = fl(1 / s) by _mm256_div_ps, then a multiply), clamps to bounds made
+ * from its own zero point (qmin - zp and qmax - zp are exact in float), and rounds with the magic number as above.
+ */
+template <IntType T, bool Divide>
+void quantize_groups_f32_run(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
+  using Code = typename CodeType<T>::type;
+  const __m256i qmin = _mm256_set1_epi32(spec.qmin);
+  const __m256i qmax = _mm256_set1_epi32(spec.qmax);
+  const __m256 magic = _mm256_set1_ps(RoundMagic<float>::value);
+  const __m256i magic_bits = _mm256_set1_epi32(0x4b400000);  // bits of 1.5 * 2^23
+  const __m256 one = _mm256_set1_ps(1.0f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 s = _mm256_loadu_ps(scales + i);
+    const __m256i zp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(zps + i));
+    const __m256 lo = _mm256_cvtepi32_ps(_mm256_sub_epi32(qmin, zp));
+    const __m256 hi = _mm256_cvtepi32_ps(_mm256_sub_epi32(qmax, zp));
+    const __m256 v = _mm256_loadu_ps(x + i);
+    __m256 t = Divide ? _mm256_div_ps(v, s) : _mm256_mul_ps(v, _mm256_div_ps(one, s));
+    t = _mm256_max_ps(t, lo);  // NaN -> lo
+    t = _mm256_min_ps(t, hi);
+    const __m256i k = _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(t, magic)), magic_bits);
+    store_codes8<T>(out, i, _mm256_add_epi32(k, zp));
+  }
+  quantize_groups_loop<float, float, Code, Divide>(x + i, n - i, scales + i, zps + i, spec, static_cast<Code*>(out) + i);
+}
+
+template <IntType T, bool Divide>
+void quantize_groups_f64_run(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, void* out) {
+  using Code = typename CodeType<T>::type;
+  const __m128i qmin = _mm_set1_epi32(spec.qmin);
+  const __m128i qmax = _mm_set1_epi32(spec.qmax);
+  const __m256d magic = _mm256_set1_pd(RoundMagic<double>::value);
+  const __m256d one = _mm256_set1_pd(1.0);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256d m[2];
+    for (size_t h = 0; h < 2; h++) {
+      const __m128i zp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(zps + i + 4 * h));
+      const __m256d lo = _mm256_cvtepi32_pd(_mm_sub_epi32(qmin, zp));
+      const __m256d hi = _mm256_cvtepi32_pd(_mm_sub_epi32(qmax, zp));
+      const __m256d s = _mm256_loadu_pd(scales + i + 4 * h);
+      const __m256d v = _mm256_loadu_pd(x + i + 4 * h);
+      __m256d t = Divide ? _mm256_div_pd(v, s) : _mm256_mul_pd(v, _mm256_div_pd(one, s));
+      t = _mm256_max_pd(t, lo);
+      t = _mm256_min_pd(t, hi);
+      m[h] = _mm256_add_pd(t, magic);
+    }
+    // The low 32 bits of bits(m) are k, gathered in element order as in codes_f64.
+    const __m256 low = _mm256_shuffle_ps(_mm256_castpd_ps(m[0]), _mm256_castpd_ps(m[1]), _MM_SHUFFLE(2, 0, 2, 0));
+    const __m256i k = _mm256_permute4x64_epi64(_mm256_castps_si256(low), _MM_SHUFFLE(3, 1, 2, 0));
+    store_codes8<T>(out, i, _mm256_add_epi32(k, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(zps + i))));
+  }
+  quantize_groups_loop<double, double, Code, Divide>(x + i, n - i, scales + i, zps + i, spec, static_cast<Code*>(out) + i);
+}
+
+template <typename F, bool Divide>
+void quantize_groups_typed(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
+  constexpr bool single = sizeof(F) == 4;
+  switch (t) {
+    case IntType::I8:
+      if constexpr (single) quantize_groups_f32_run<IntType::I8, Divide>(x, n, scales, zps, spec, out);
+      else quantize_groups_f64_run<IntType::I8, Divide>(x, n, scales, zps, spec, out);
+      return;
+    case IntType::U8:
+      if constexpr (single) quantize_groups_f32_run<IntType::U8, Divide>(x, n, scales, zps, spec, out);
+      else quantize_groups_f64_run<IntType::U8, Divide>(x, n, scales, zps, spec, out);
+      return;
+    case IntType::I16:
+      if constexpr (single) quantize_groups_f32_run<IntType::I16, Divide>(x, n, scales, zps, spec, out);
+      else quantize_groups_f64_run<IntType::I16, Divide>(x, n, scales, zps, spec, out);
+      return;
+    case IntType::U16:
+      if constexpr (single) quantize_groups_f32_run<IntType::U16, Divide>(x, n, scales, zps, spec, out);
+      else quantize_groups_f64_run<IntType::U16, Divide>(x, n, scales, zps, spec, out);
+      return;
+  }
+}
+
+void quantize_groups_f32(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  if (spec.profile == Profile::Onnx) quantize_groups_typed<float, true>(x, n, scales, zps, spec, out_type, out);
+  else quantize_groups_typed<float, false>(x, n, scales, zps, spec, out_type, out);
+}
+
+void quantize_groups_f64(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  if (spec.profile == Profile::Onnx) quantize_groups_typed<double, true>(x, n, scales, zps, spec, out_type, out);
+  else quantize_groups_typed<double, false>(x, n, scales, zps, spec, out_type, out);
+}
+
+/*
  * Fake-quantize: the vector body computes k = code - zp as a float (m - magic, an exact integer) and out = k * s,
  * which is the dequantize contract for a float scale. The per-element error terms (d * d, |d|, ...) are computed 4 at
  * a time in double (the same IEEE operations as the scalar kernel), the maximum of |d| lane-wise, and each running sum
@@ -835,7 +927,8 @@ void abs_histogram_f64(const double* x, size_t n, double min, double max, uint32
 }  // namespace
 
 const KernelTable kAvx2Kernels = {
-    "avx2",      quantize_f32, quantize_f64, dequantize_f32, dequantize_f64, fake_quantize_f32, fake_quantize_f64,
+    "avx2",      quantize_f32, quantize_f64, quantize_groups_f32, quantize_groups_f64,
+    dequantize_f32, dequantize_f64, fake_quantize_f32, fake_quantize_f64,
     min_max_f32, min_max_f64,  abs_max_f32,  abs_max_f64,    pack,           unpack,
     histogram_f32, histogram_f64, abs_histogram_f32, abs_histogram_f64,
 };

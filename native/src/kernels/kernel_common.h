@@ -73,6 +73,39 @@ template <typename F> inline int32_t quantize_value(F x, const QuantParams<F>& p
   return quantize_offset(x, p) + p.zp;
 }
 
+// Elements with their own parameters: element i uses scales[i] (of type S, rounded to F as a float32 tensor's scales
+// are) and zps[i]. Per element the arithmetic of make_quant_params + quantize_value; written as a plain loop so the
+// compiler can vectorise it for the baseline ISA.
+template <typename F, typename S, typename Code, bool Divide>
+inline void quantize_groups_loop(const F* x, size_t n, const S* scales, const int32_t* zps, QuantSpec spec, Code* out) {
+  for (size_t i = 0; i < n; i++) {
+    const F scale = static_cast<F>(scales[i]);
+    const int32_t zp = zps[i];
+    const F lo = static_cast<F>(spec.qmin - zp);
+    const F hi = static_cast<F>(spec.qmax - zp);
+    F t = Divide ? x[i] / scale : x[i] * (F(1) / scale);
+    t = t > lo ? t : lo;
+    t = t < hi ? t : hi;
+    out[i] = static_cast<Code>(static_cast<int32_t>(round_half_even_small(t)) + zp);
+  }
+}
+
+template <typename F, typename S, bool Divide>
+inline void quantize_groups_typed(const F* x, size_t n, const S* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
+  switch (t) {
+    case IntType::I8: quantize_groups_loop<F, S, int8_t, Divide>(x, n, scales, zps, spec, static_cast<int8_t*>(out)); return;
+    case IntType::U8: quantize_groups_loop<F, S, uint8_t, Divide>(x, n, scales, zps, spec, static_cast<uint8_t*>(out)); return;
+    case IntType::I16: quantize_groups_loop<F, S, int16_t, Divide>(x, n, scales, zps, spec, static_cast<int16_t*>(out)); return;
+    case IntType::U16: quantize_groups_loop<F, S, uint16_t, Divide>(x, n, scales, zps, spec, static_cast<uint16_t*>(out)); return;
+  }
+}
+
+template <typename F, typename S>
+inline void quantize_groups_any(const F* x, size_t n, const S* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
+  if (spec.profile == Profile::Onnx) quantize_groups_typed<F, S, true>(x, n, scales, zps, spec, t, out);
+  else quantize_groups_typed<F, S, false>(x, n, scales, zps, spec, t, out);
+}
+
 // Storage of a code that is already inside the output type's range.
 template <IntType T> struct CodeType;
 template <> struct CodeType<IntType::I8> { using type = int8_t; };

@@ -53,6 +53,11 @@ struct KernelTable {
   void (*quantize_f32)(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
   void (*quantize_f64)(const double* x, size_t n, double scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
 
+  // x[0, n) -> out[0, n) where element i has its own scale and zero point: scales[i] (in x's precision) and zps[i].
+  // Per-channel rows along the last axis and blocked rows with inner > 1 (granularity.cc).
+  void (*quantize_groups_f32)(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
+  void (*quantize_groups_f64)(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
+
   // q[0, n) of q_type -> out[0, n).
   void (*dequantize_f32)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, float* out);
   void (*dequantize_f64)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, double* out);

@@ -27,6 +27,13 @@ void quantize_f64(const double* x, size_t n, double scale, int32_t zp, QuantSpec
   quantize_any(x, n, scale, zp, spec, out_type, out);
 }
 
+void quantize_groups_f32(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  quantize_groups_any(x, n, scales, zps, spec, out_type, out);
+}
+void quantize_groups_f64(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  quantize_groups_any(x, n, scales, zps, spec, out_type, out);
+}
+
 template <typename Q> void dequantize_loop_f32(const Q* q, size_t n, double scale, int32_t zp, float* out) {
   if (scale_is_float(scale)) {
     const float s = static_cast<float>(scale);
@@ -109,7 +116,8 @@ void abs_histogram_f64(const double* x, size_t n, double min, double max, uint32
 }  // namespace
 
 const KernelTable kScalarKernels = {
-    "scalar",      quantize_f32, quantize_f64, dequantize_f32, dequantize_f64, fake_quantize_f32, fake_quantize_f64,
+    "scalar",      quantize_f32, quantize_f64, quantize_groups_f32, quantize_groups_f64,
+    dequantize_f32, dequantize_f64, fake_quantize_f32, fake_quantize_f64,
     min_max_f32,   min_max_f64,  abs_max_f32,  abs_max_f64,    pack,           unpack,
     histogram_f32, histogram_f64, abs_histogram_f32, abs_histogram_f64,
 };
