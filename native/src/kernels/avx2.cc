@@ -306,7 +306,7 @@ void quantize_f64(const double* x, size_t n, double scale, int32_t zp, QuantSpec
  * from its own zero point (qmin - zp and qmax - zp are exact in float), and rounds with the magic number as above.
  */
 template <IntType T, bool Divide>
-void quantize_groups_f32_run(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
+void quantize_groups_run(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
   using Code = typename CodeType<T>::type;
   const __m256i qmin = _mm256_set1_epi32(spec.qmin);
   const __m256i qmax = _mm256_set1_epi32(spec.qmax);
@@ -330,7 +330,7 @@ void quantize_groups_f32_run(const float* x, size_t n, const float* scales, cons
 }
 
 template <IntType T, bool Divide>
-void quantize_groups_f64_run(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, void* out) {
+void quantize_groups_run(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, void* out) {
   using Code = typename CodeType<T>::type;
   const __m128i qmin = _mm_set1_epi32(spec.qmin);
   const __m128i qmax = _mm_set1_epi32(spec.qmax);
@@ -360,24 +360,11 @@ void quantize_groups_f64_run(const double* x, size_t n, const double* scales, co
 
 template <typename F, bool Divide>
 void quantize_groups_typed(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
-  constexpr bool single = sizeof(F) == 4;
   switch (t) {
-    case IntType::I8:
-      if constexpr (single) quantize_groups_f32_run<IntType::I8, Divide>(x, n, scales, zps, spec, out);
-      else quantize_groups_f64_run<IntType::I8, Divide>(x, n, scales, zps, spec, out);
-      return;
-    case IntType::U8:
-      if constexpr (single) quantize_groups_f32_run<IntType::U8, Divide>(x, n, scales, zps, spec, out);
-      else quantize_groups_f64_run<IntType::U8, Divide>(x, n, scales, zps, spec, out);
-      return;
-    case IntType::I16:
-      if constexpr (single) quantize_groups_f32_run<IntType::I16, Divide>(x, n, scales, zps, spec, out);
-      else quantize_groups_f64_run<IntType::I16, Divide>(x, n, scales, zps, spec, out);
-      return;
-    case IntType::U16:
-      if constexpr (single) quantize_groups_f32_run<IntType::U16, Divide>(x, n, scales, zps, spec, out);
-      else quantize_groups_f64_run<IntType::U16, Divide>(x, n, scales, zps, spec, out);
-      return;
+    case IntType::I8: quantize_groups_run<IntType::I8, Divide>(x, n, scales, zps, spec, out); return;
+    case IntType::U8: quantize_groups_run<IntType::U8, Divide>(x, n, scales, zps, spec, out); return;
+    case IntType::I16: quantize_groups_run<IntType::I16, Divide>(x, n, scales, zps, spec, out); return;
+    case IntType::U16: quantize_groups_run<IntType::U16, Divide>(x, n, scales, zps, spec, out); return;
   }
 }
 
