@@ -74,19 +74,14 @@ template <typename F> inline int32_t quantize_value(F x, const QuantParams<F>& p
 }
 
 // Elements with their own parameters: element i uses scales[i] (of type S, rounded to F as a float32 tensor's scales
-// are) and zps[i]. Per element the arithmetic of make_quant_params + quantize_value; written as a plain loop so the
-// compiler can vectorise it for the baseline ISA.
+// are) and zps[i], through the same make_quant_params + quantize_value as every run. Divide is the profile as a
+// compile-time constant, so the loop has no branch left and the compiler vectorises it for the baseline ISA.
 template <typename F, typename S, typename Code, bool Divide>
 inline void quantize_groups_loop(const F* x, size_t n, const S* scales, const int32_t* zps, QuantSpec spec, Code* out) {
+  spec.profile = Divide ? Profile::Onnx : Profile::PyTorch;
   for (size_t i = 0; i < n; i++) {
-    const F scale = static_cast<F>(scales[i]);
-    const int32_t zp = zps[i];
-    const F lo = static_cast<F>(spec.qmin - zp);
-    const F hi = static_cast<F>(spec.qmax - zp);
-    F t = Divide ? x[i] / scale : x[i] * (F(1) / scale);
-    t = t > lo ? t : lo;
-    t = t < hi ? t : hi;
-    out[i] = static_cast<Code>(static_cast<int32_t>(round_half_even_small(t)) + zp);
+    const QuantParams<F> p = make_quant_params(static_cast<F>(scales[i]), zps[i], spec);
+    out[i] = static_cast<Code>(quantize_value(x[i], p));
   }
 }
 

@@ -45,8 +45,8 @@ function minMaxSetup(kind: GranularityKind): Setup {
     const groups = g.scaleShape.reduce((a, d) => a * d, 1);
     const lo = new Float64Array(groups);
     const hi = new Float64Array(groups);
-    if (g.kind === 'channel' || g.kind === 'channel-last') return (b) => b.minMaxAxis(x, g.layout, lo, hi);
-    return (b) => b.minMaxBlocked(x, g.layout, lo, hi);
+    if (g.kind === 'block') return (b) => b.minMaxBlocked(x, g.layout, lo, hi);
+    return (b) => b.minMaxAxis(x, g.layout, lo, hi);
   };
 }
 

@@ -31,16 +31,14 @@ export type GranularityKind = 'tensor' | 'channel' | 'channel-last' | 'block';
 /** Where one granularity puts its scales for an input of n elements. */
 export type Grouping =
   | { readonly kind: 'tensor'; readonly shape: readonly number[]; readonly scaleShape: readonly number[] }
-  | { readonly kind: 'channel'; readonly shape: readonly number[]; readonly scaleShape: readonly number[]; readonly layout: AxisLayout }
-  | { readonly kind: 'channel-last'; readonly shape: readonly number[]; readonly scaleShape: readonly number[]; readonly layout: AxisLayout }
+  | { readonly kind: 'channel' | 'channel-last'; readonly shape: readonly number[]; readonly scaleShape: readonly number[]; readonly layout: AxisLayout }
   | { readonly kind: 'block'; readonly shape: readonly number[]; readonly scaleShape: readonly number[]; readonly layout: BlockLayout };
 
 export function groupingOf(kind: GranularityKind, n: number): Grouping {
   if (kind === 'tensor') return { kind, shape: [n], scaleShape: [] };
   if (kind === 'channel' || kind === 'channel-last') {
     const { shape, layout } = kind === 'channel' ? channelShape(n) : lastAxisChannelShape(n);
-    const scaleShape = [layout.channels];
-    return kind === 'channel' ? { kind, shape, scaleShape, layout } : { kind, shape, scaleShape, layout };
+    return { kind, shape, scaleShape: [layout.channels], layout };
   }
   const b = blockShape(n);
   return { kind, shape: b.shape, scaleShape: b.scaleShape, layout: b.layout };
@@ -48,9 +46,8 @@ export function groupingOf(kind: GranularityKind, n: number): Grouping {
 
 function granularityOption(g: Grouping): Granularity {
   if (g.kind === 'tensor') return 'tensor';
-  if (g.kind === 'channel') return { axis: 0 };
-  if (g.kind === 'channel-last') return { axis: 1 };
-  return { axis: 0, blockSize: g.layout.blockSize };
+  if (g.kind === 'block') return { axis: 0, blockSize: g.layout.blockSize };
+  return { axis: g.kind === 'channel-last' ? 1 : 0 };
 }
 
 const apis = new WeakMap<Backend, QuantApi>();
@@ -85,13 +82,13 @@ export function paramsOf(producer: Backend, x: Float32Array, type: CodeType, g: 
 /** Runs the quantize kernel of a grouping into unpacked codes. */
 export function quantizeInto(backend: Backend, x: Float32Array, g: Grouping, p: GroupParams, out: Uint8Array | Int8Array | Int16Array): void {
   if (g.kind === 'tensor') backend.quantizeTensor(x, p.scale, p.zeroPoint, p.spec, out);
-  else if (g.kind === 'channel' || g.kind === 'channel-last') backend.quantizeAxis(x, p.scales, p.zeroPoints, g.layout, p.spec, out);
-  else backend.quantizeBlocked(x, p.scales, p.zeroPoints, g.layout, p.spec, out);
+  else if (g.kind === 'block') backend.quantizeBlocked(x, p.scales, p.zeroPoints, g.layout, p.spec, out);
+  else backend.quantizeAxis(x, p.scales, p.zeroPoints, g.layout, p.spec, out);
 }
 
 /** Runs the dequantize kernel of a grouping. */
 export function dequantizeInto(backend: Backend, codes: Uint8Array | Int8Array | Int16Array, g: Grouping, p: GroupParams, out: Float32Array): void {
   if (g.kind === 'tensor') backend.dequantizeTensor(codes, p.scale, p.zeroPoint, out);
-  else if (g.kind === 'channel' || g.kind === 'channel-last') backend.dequantizeAxis(codes, p.scales, p.zeroPoints, g.layout, out);
-  else backend.dequantizeBlocked(codes, p.scales, p.zeroPoints, g.layout, out);
+  else if (g.kind === 'block') backend.dequantizeBlocked(codes, p.scales, p.zeroPoints, g.layout, out);
+  else backend.dequantizeAxis(codes, p.scales, p.zeroPoints, g.layout, out);
 }

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fail, toCliError } from '../errors.js';
 import { quantizeTensor } from '../engine.js';
-import { codeArrayOf, isFloatDtype, zeroPointDtypeFor, type CodeDtype } from '../formats/dtypes.js';
+import { codeArrayOf, DTYPE_SIZES, isFloatDtype, zeroPointDtypeFor, type CodeDtype } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
 import {
   entriesOf,
@@ -136,8 +136,9 @@ function quantizedBytes(qt: QuantizedTensor, item: Extract<Item, { kind: 'quanti
   const single = r.dtype !== 'F64';
   const scale = typeof qt.scale === 'number' ? (single ? Float32Array.of(qt.scale) : Float64Array.of(qt.scale)) : qt.scale;
   const zpDtype = zeroPointDtypeFor(r.scheme, r.bits);
-  const ZpArray = zpDtype === 'U8' ? Uint8Array : zpDtype === 'I8' ? Int8Array : zpDtype === 'U16' ? Uint16Array : Int16Array;
-  const zp = typeof qt.zeroPoint === 'number' ? ZpArray.of(qt.zeroPoint) : ZpArray.from(qt.zeroPoint);
+  const zpValues = typeof qt.zeroPoint === 'number' ? [qt.zeroPoint] : qt.zeroPoint;
+  const zp = codeArrayOf(zpDtype, new Uint8Array(zpValues.length * DTYPE_SIZES[zpDtype]!));
+  zp.set(zpValues);
   const parts = [bytesOf(qt.data), bytesOf(scale), bytesOf(zp)];
   parts.forEach((p, k) => {
     if (p.byteLength !== item.entries[k]!.byteLength || (k === 1 && (scale instanceof Float32Array) !== single)) {
