@@ -3,16 +3,12 @@
  * activations, with no NaN or infinities (special values are the conformance suite's business, not the benchmark's).
  */
 
-/** mulberry32: a small, fast 32-bit generator; plenty for benchmark data. */
+import { Rng } from '@quantkit/quant-conformance/random';
+
+/** Uniform in [0, 1) from the conformance suite's seeded generator (sfc32), one 32-bit output per value. */
 function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.u32() / 4294967296;
 }
 
 /** n float32 values, the sum of three uniforms centred on 0 (bell-shaped, in (-1.5, 1.5)) times 2. */

@@ -1,17 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { dequantize, quantize, type FloatArray } from './helpers/api.js';
+import { Rng } from './helpers/rng.js';
 
-/** Deterministic pseudo-random values (mulberry32), so failures reproduce. */
+/** Deterministic pseudo-random values in [-10, 10), so failures reproduce. */
 function randomValues(n: number, seed: number, Ctor: typeof Float32Array | typeof Float64Array = Float32Array): FloatArray {
-  let a = seed >>> 0;
+  const rng = new Rng(seed);
   const out = new Ctor(n);
-  for (let i = 0; i < n; i++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * 10;
-  }
+  for (let i = 0; i < n; i++) out[i] = (rng.next() * 2 - 1) * 10;
   return out;
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { computeQParams, dequantize, qparamsFromRange, quantize, storageSpec } from './helpers/api.js';
+import { ONNX_VECTORS_PATH } from './helpers/onnx-cases.js';
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 
 interface DynCase { name: string; op: string; inputs: { x: { data: number[] } }; output: { y: { data: number[] }; y_scale: { data: number[] }; y_zero_point: { data: number[] } } }
-const cases = (JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/onnx-qdq.json', import.meta.url)), 'utf8')) as { cases: DynCase[] }).cases.filter(
+const cases = (JSON.parse(readFileSync(ONNX_VECTORS_PATH, 'utf8')) as { cases: DynCase[] }).cases.filter(
   (c) => c.op === 'DynamicQuantizeLinear',
 );
 

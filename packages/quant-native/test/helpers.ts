@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import type { FloatArray, IntArray } from '@quantkit/quant-core';
+import { Rng } from '@quantkit/quant-conformance/random';
 import { loadNativeAddon, type LoadedAddon } from '../src/index.js';
 
 /**
@@ -37,16 +38,10 @@ export function describeNative(name: string, body: () => void): void {
   });
 }
 
-/** mulberry32: a small seeded PRNG, so every run tests the same data. */
+/** Uniform in [0, 1) from the conformance suite's seeded generator, so every run tests the same data. */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 const FLT_MAX = 3.4028234663852886e38;

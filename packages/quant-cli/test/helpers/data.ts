@@ -1,16 +1,10 @@
+import { Rng } from '@quantkit/quant-conformance/random';
 import { bf16ToNumber, halfToNumber } from './spec-files.js';
 
-/** A small seeded generator for test data (xorshift32). */
+/** Uniform in [0, 1) from the conformance suite's seeded generator, so every run tests the same data. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 export function randomF32(n: number, seed: number, scale = 4): Float32Array {

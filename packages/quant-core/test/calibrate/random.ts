@@ -1,41 +1,21 @@
+import { Rng } from '../helpers/rng.js';
+
 /**
- * Seeded synthetic data for the calibration tests: a small PRNG (xoshiro128**, seeded through splitmix32) and
- * normal, Laplace and Student-t samplers. Deterministic on every platform: only 32-bit integer arithmetic and
+ * Seeded synthetic data for the calibration tests: normal, Laplace and Student-t samplers on the tests' seeded
+ * generator (sfc32, see ../helpers/rng.ts). Deterministic on every platform: only 32-bit integer arithmetic and
  * Math.log / Math.sqrt / Math.cos of float64 values.
  */
 export class Random {
-  private s0: number;
-  private s1: number;
-  private s2: number;
-  private s3: number;
+  private readonly rng: Rng;
   private spare: number | undefined;
 
   constructor(seed: number) {
-    let z = seed >>> 0;
-    const next = (): number => {
-      z = (z + 0x9e3779b9) >>> 0;
-      let t = z;
-      t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
-      t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
-      return (t ^ (t >>> 16)) >>> 0;
-    };
-    this.s0 = next();
-    this.s1 = next();
-    this.s2 = next();
-    this.s3 = next();
+    this.rng = new Rng(seed);
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.s1, 5), 7), 9) >>> 0;
-    const t = this.s1 << 9;
-    this.s2 ^= this.s0;
-    this.s3 ^= this.s1;
-    this.s1 ^= this.s2;
-    this.s0 ^= this.s3;
-    this.s2 ^= t;
-    this.s3 = rotl(this.s3, 11);
-    return result;
+    return this.rng.u32();
   }
 
   /** Uniform in (0, 1): never exactly 0 or 1, so logs stay finite. */
@@ -71,10 +51,6 @@ export class Random {
     }
     return this.normal() / Math.sqrt(chi2 / nu);
   }
-}
-
-function rotl(x: number, k: number): number {
-  return (x << k) | (x >>> (32 - k));
 }
 
 /** n samples of a sampler into a Float32Array. */

@@ -18,7 +18,13 @@ export interface OnnxCase {
   output: OnnxTensor;
 }
 
-const path = fileURLToPath(new URL('../fixtures/onnx-qdq.json', import.meta.url));
+/**
+ * The upstream ONNX vectors: the one copy in the monorepo is @quantkit/quant-conformance's corpus file (published
+ * with it), read by relative path because that package depends on this one (an input of the test task in
+ * packages/quant-core/turbo.json).
+ */
+export const ONNX_VECTORS_PATH = fileURLToPath(new URL('../../../quant-conformance/corpus/onnx-qdq.json', import.meta.url));
+const path = ONNX_VECTORS_PATH;
 const all = (JSON.parse(readFileSync(path, 'utf8')) as { cases: OnnxCase[] }).cases;
 
 /** Integer types quantkit stores: scheme (signedness) and bit width; packed when below 8 bits. */
