@@ -1,5 +1,5 @@
 import { ErrorCodes, fail } from '../errors.js';
-import { arrayClass, specialize } from '../kernels/specialize.js';
+import { histogramLoopFor } from '../kernels/generated/loops.js';
 import type { FloatArray } from '../types.js';
 import { checkFloatArray, describe } from '../validate.js';
 
@@ -22,35 +22,17 @@ export type HistogramCounts = Float64Array | Uint32Array;
  * The product is >= 0 and, when finite, below 2^31 (n < 2^31), so `| 0` is floor, with one exception: a span so
  * small that f overflows (max - min subnormal) makes the product NaN (v == min) or +Infinity, which `| 0` turns into
  * 0, so every value then lands in bin 0. A native port must truncate the same way.
+ *
+ * The loop is histogramLoop in kernels/loops.ts, run through its copy for the array classes (kernels/generated/loops.ts).
  */
-const HISTOGRAM_SOURCE = `
-  const n = counts.length;
-  const f = max > min ? n / (max - min) : 0;
-  const last = n - 1;
-  for (let i = 0; i < x.length; i++) {
-    const v = VALUE(x[i]);
-    if (v >= min && v <= max) {
-      const k = ((v - min) * f) | 0;
-      counts[k < last ? k : last] += 1;
-    }
-  }`;
-
-type HistogramLoop = (x: FloatArray, min: number, max: number, counts: HistogramCounts) => void;
-
-function histogramLoop(x: FloatArray, counts: HistogramCounts, abs: boolean): HistogramLoop {
-  const key = `${abs ? 'absHistogram' : 'histogram'}_${arrayClass(x)}_${arrayClass(counts)}`;
-  const value = abs ? 'Math.abs' : '';
-  return specialize<HistogramLoop>(key, ['x', 'min', 'max', 'counts'], HISTOGRAM_SOURCE.replace('VALUE', value));
-}
-
 /** Kernel: adds the histogram of x over [min, max] to counts (arguments already validated). */
 export function histogramRun(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
-  histogramLoop(x, counts, false)(x, min, max, counts);
+  histogramLoopFor(x, counts, false)(x, min, max, counts);
 }
 
 /** Kernel: adds the histogram of |x| over [min, max] (0 <= min) to counts (arguments already validated). */
 export function absHistogramRun(x: FloatArray, min: number, max: number, counts: HistogramCounts): void {
-  histogramLoop(x, counts, true)(x, min, max, counts);
+  histogramLoopFor(x, counts, true)(x, min, max, counts);
 }
 
 /** The validation of histogram / absHistogram (also used by the kernel API): OUTPUT for counts, RANGE for bounds. */
