@@ -1,21 +1,16 @@
+import { KERNEL_NAMES, KERNEL_TABLE, type KernelName, type KernelOperation } from '@quantkit/quant-core';
 import { SWEEP_LIMIT } from './crossover.js';
 import type { CrossoverResult } from './results.js';
 
 /** The file the adapter keeps its per-operation size thresholds in (the benchmark prints, never edits, it). */
 export const ROUTING_FILE = 'packages/quant/src/routing.ts';
 
-/** ROUTING_THRESHOLDS' operations in that file, and the Backend kernels each one routes. */
-export const ROUTING_GROUPS: Readonly<Record<string, readonly string[]>> = {
-  quantize: ['quantizeTensor', 'quantizeAxis', 'quantizeBlocked'],
-  dequantize: ['dequantizeTensor', 'dequantizeAxis', 'dequantizeBlocked'],
-  fakeQuantize: ['fakeQuantizeTensor'],
-  minMax: ['minMax', 'minMaxAxis', 'minMaxBlocked'],
-  absMax: ['absMax'],
-  pack: ['pack'],
-  unpack: ['unpack'],
-  // Only measured when the native backend has a histogram kernel; add it to the routing file if it is printed.
-  histogram: ['histogram'],
-};
+/** ROUTING_THRESHOLDS' operations and the kernels each one routes (KernelInfo.operation of the kernel table). */
+export const ROUTING_GROUPS: Readonly<Partial<Record<KernelOperation, readonly KernelName[]>>> = (() => {
+  const groups: Partial<Record<KernelOperation, KernelName[]>> = {};
+  for (const name of KERNEL_NAMES) (groups[KERNEL_TABLE[name].operation] ??= []).push(name);
+  return groups;
+})();
 
 export interface RoutingThreshold {
   readonly operation: string;
@@ -29,7 +24,7 @@ export interface RoutingThreshold {
 export function routingThresholds(c: CrossoverResult): RoutingThreshold[] {
   const out: RoutingThreshold[] = [];
   for (const [operation, kernels] of Object.entries(ROUTING_GROUPS)) {
-    const rows = kernels.map((k) => c.rows.find((r) => r.kernel === k)).filter((r) => r !== undefined);
+    const rows = kernels!.map((k) => c.rows.find((r) => r.kernel === k)).filter((r) => r !== undefined);
     if (rows.length === 0) continue;
     const values = rows.map((r) => r.crossover);
     const value = values.some((v) => v === null) ? null : Math.max(...(values as number[]));

@@ -11,6 +11,7 @@ export { missingCapability } from './types.js';
 export { DEFAULT_DIFFERENTIAL_ELEMENTS, differentialChecks, differentialSeed, runDifferential } from './checks/differential.js';
 export type { DifferentialOptions, DifferentialResult } from './checks/differential.js';
 export { ERROR_SCENARIOS, runErrorScenario } from './checks/errors.js';
+export { recordingBackend } from './recording.js';
 export { exportCorpus } from './corpus/export.js';
 export { CORPUS_DIR, corpusFileNames, loadCorpusFamily, loadOnnxVectors } from './corpus/load.js';
 export { generateCorpus, GENERATED_FAMILIES } from './corpus/generate.js';

@@ -1,4 +1,4 @@
-import type { Backend } from '@quantkit/quant-core';
+import { ErrorCodes, type Backend } from '@quantkit/quant-core';
 import { conformanceChecks, familiesOf, type ConformanceOptions } from './families.js';
 import { describeError, type Check, type CheckResult } from './types.js';
 
@@ -8,8 +8,11 @@ export interface BackendTarget {
   readonly create: () => Backend | Promise<Backend>;
 }
 
-/** The code native loaders throw when the addon cannot be loaded; such a target is "unavailable", not failed. */
-export const NATIVE_UNAVAILABLE = 'ERR_QUANT_NATIVE_UNAVAILABLE';
+/**
+ * The code native loaders throw when the addon cannot be loaded (core's ErrorCodes.NATIVE_UNAVAILABLE); such a target
+ * is "unavailable", not failed.
+ */
+export const NATIVE_UNAVAILABLE = ErrorCodes.NATIVE_UNAVAILABLE;
 
 export interface FamilyTotals {
   total: number;

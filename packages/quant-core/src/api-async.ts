@@ -2,8 +2,9 @@ import { needsDataRange, outputsOf, plan, rejectOutput, planDequantize, quantize
 import type { GroupRanges, Plan, QuantizeOptions, QuantParams } from './api.js';
 import type { BackendCapabilities } from './backend.js';
 import type { ResolvedGranularity } from './layout.js';
-import { allocateCodes, packedByteLength } from './storage.js';
-import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport, QuantizedTensor } from './types.js';
+import { allocateCodes } from './storage.js';
+import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelResult } from './kernel-table.js';
+import type { FloatArray, IntArray, QuantizedTensor } from './types.js';
 
 /** The part of the DOM/Node.js AbortSignal that quantkit uses (core has no Node.js or DOM types). */
 export interface AbortSignalLike {
@@ -32,32 +33,30 @@ export function throwIfAborted(signal: AbortSignalLike | undefined): void {
   if (signal?.aborted) throw new AbortError({ cause: signal.reason });
 }
 
+/** The async twin of a kernel: the same arguments plus options, the same result as a Promise. */
+export type AsyncKernel<K extends KernelName> = (...args: [...KernelArgs<K>, options?: AsyncOptions]) => Promise<KernelResult<K>>;
+
+/** The name of a kernel's async twin. */
+export type AsyncKernelName<K extends KernelName = KernelName> = `${K}Async`;
+
+export const asyncNameOf = <K extends KernelName>(name: K): AsyncKernelName<K> => `${name}Async`;
+
+/** Every kernel of the kernel table (kernel-table.ts) as its async twin. */
+export type AsyncKernels = { readonly [K in KernelName as AsyncKernelName<K>]: AsyncKernel<K> };
+
 /**
  * The kernels of a backend that can run off the JavaScript thread: the Backend kernels with an optional signal,
  * returning Promises. Arguments are validated by the caller, as for Backend; outputs are written when the Promise
  * resolves and must not be read or written before.
  */
-export interface AsyncBackend {
+export interface AsyncBackend extends AsyncKernels {
   readonly name: string;
   readonly capabilities: BackendCapabilities;
+}
 
-  quantizeTensorAsync(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray, options?: AsyncOptions): Promise<void>;
-  quantizeAxisAsync(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray, options?: AsyncOptions): Promise<void>;
-  quantizeBlockedAsync(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray, options?: AsyncOptions): Promise<void>;
-
-  dequantizeTensorAsync(q: IntArray, scale: number, zeroPoint: number, out: FloatArray, options?: AsyncOptions): Promise<void>;
-  dequantizeAxisAsync(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray, options?: AsyncOptions): Promise<void>;
-  dequantizeBlockedAsync(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray, options?: AsyncOptions): Promise<void>;
-
-  fakeQuantizeTensorAsync(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray, options?: AsyncOptions): Promise<QuantizationErrorReport>;
-
-  minMaxAsync(x: FloatArray, options?: AsyncOptions): Promise<MinMax>;
-  absMaxAsync(x: FloatArray, options?: AsyncOptions): Promise<number>;
-  minMaxAxisAsync(x: FloatArray, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array, options?: AsyncOptions): Promise<void>;
-  minMaxBlockedAsync(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array, options?: AsyncOptions): Promise<void>;
-
-  packAsync(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array, options?: AsyncOptions): Promise<void>;
-  unpackAsync(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array, options?: AsyncOptions): Promise<void>;
+/** Whether an object implements the async twin of every kernel. */
+export function hasAsyncKernels(b: object): b is AsyncBackend {
+  return KERNEL_NAMES.every((name) => typeof (b as Record<string, unknown>)[asyncNameOf(name)] === 'function');
 }
 
 export interface QuantizeAsyncOptions extends QuantizeOptions, AsyncOptions {}

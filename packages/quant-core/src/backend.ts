@@ -2,8 +2,9 @@ import * as dequantizeKernels from './kernels/dequantize.js';
 import * as packKernels from './kernels/pack.js';
 import * as quantizeKernels from './kernels/quantize.js';
 import * as reduceKernels from './kernels/reduce.js';
-import { absHistogramRun, histogramRun, type HistogramCounts } from './calibrate/histogram.js';
-import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, Profile, QuantizationErrorReport } from './types.js';
+import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
+import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
+import type { FloatArray, KernelSpec, Profile, QuantizationErrorReport } from './types.js';
 import { VERSION } from './version.js';
 import { errorReportOf, accumulateError, newErrorSums } from './metrics.js';
 
@@ -26,49 +27,50 @@ export interface BackendCapabilities {
 }
 
 /**
- * The kernel-level interface every backend implements. All arguments are validated by the caller (the high-level API
- * in api.ts validates once, in TypeScript); outputs are provided by the caller and never allocated by the backend.
- * Typed arrays may be views at any byteOffset into a larger or shared ArrayBuffer.
+ * The kernel-level interface every backend implements: an identity and every kernel of the kernel table
+ * (kernel-table.ts). All arguments are validated by the caller (the high-level API in api.ts validates once, in
+ * TypeScript); outputs are provided by the caller and never allocated by the backend. Typed arrays may be views at any
+ * byteOffset into a larger or shared ArrayBuffer.
  */
-export interface Backend {
+export interface Backend extends KernelSignatures {
   readonly name: string;
   /** 'js' for the reference, the instruction set for native backends ('avx2', 'scalar'). */
   readonly isa: string;
   readonly version: string;
   readonly threads: number;
   readonly capabilities: BackendCapabilities;
+}
 
-  quantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void;
-  quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void;
-  quantizeBlocked(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void;
+/** The storage width a kernel spec needs (narrow ranges included): what capabilities.bits must list. */
+export function specBits(spec: KernelSpec): number {
+  const magnitude = Math.max(spec.qmax + 1, spec.qmin < 0 ? -spec.qmin : 0, 1);
+  return Math.ceil(Math.log2(magnitude)) + (spec.qmin < 0 ? 1 : 0);
+}
 
-  dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, out: FloatArray): void;
-  dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void;
-  dequantizeBlocked(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray): void;
+const floatOk = (c: BackendCapabilities, a: unknown): boolean => c.float64 || !(a instanceof Float64Array);
 
-  /**
-   * Quantize then dequantize with one scale, writing the dequantized values to `out` (same precision rules as the
-   * separate kernels: bit-identical to quantizeTensor followed by dequantizeTensor), and return the error metrics of
-   * out against x.
-   */
-  fakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): QuantizationErrorReport;
+/** A test of whether a backend can run a call of one kernel (its KernelInfo.granularity and .needs). */
+export type SupportTest<K extends KernelName = KernelName> = (c: BackendCapabilities, args: KernelArgs<K>) => boolean;
 
-  minMax(x: FloatArray): MinMax;
-  absMax(x: FloatArray): number;
-  minMaxAxis(x: FloatArray, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array): void;
-  minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
-
-  pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): void;
-  unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void;
-
-  /**
-   * Adds the histogram of x over [min, max] (finite, min <= max) to `counts`, one bin per element: with n bins and
-   * f = max > min ? n / (max - min) : 0 in float64, every v = x[i] with min <= v <= max adds 1 to
-   * counts[min(((v - min) * f) | 0, n - 1)]; NaN and values outside are skipped (calibrate/histogram.ts).
-   */
-  histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
-  /** The same for |x| (0 <= min). */
-  absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+/** The support test of a kernel, with its argument positions resolved once (routing calls it on every call). */
+export function supportTestOf<K extends KernelName>(name: K): SupportTest<K> {
+  const info = KERNEL_TABLE[name];
+  const at = (p: KernelParam): number => (info.params as readonly KernelParam[]).indexOf(p);
+  const [x, out, spec, bits] = [at('x'), at('out'), at('spec'), at('bits')];
+  const layoutOk = (c: BackendCapabilities): boolean => (info.granularity === 'axis' ? c.perAxis : info.granularity === 'blocked' ? c.blocked : true);
+  const quantizes = (c: BackendCapabilities, a: readonly unknown[]): boolean => {
+    const s = a[spec] as KernelSpec;
+    return floatOk(c, a[x]) && c.profiles.includes(s.profile) && c.bits.includes(specBits(s));
+  };
+  const needs: (c: BackendCapabilities, a: readonly unknown[]) => boolean = {
+    quantize: quantizes,
+    fakeQuantize: (c: BackendCapabilities, a: readonly unknown[]) => c.fakeQuantize && quantizes(c, a),
+    dequantize: (c: BackendCapabilities, a: readonly unknown[]) => floatOk(c, a[out]),
+    floats: (c: BackendCapabilities, a: readonly unknown[]) => floatOk(c, a[x]),
+    histogram: (c: BackendCapabilities, a: readonly unknown[]) => c.histogram && floatOk(c, a[x]),
+    packed: (c: BackendCapabilities, a: readonly unknown[]) => c.packedBits.includes(a[bits] as 2 | 4),
+  }[info.needs];
+  return (c, args) => layoutOk(c) && needs(c, args as readonly unknown[]);
 }
 
 const ALL_BITS = Object.freeze([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
@@ -91,25 +93,6 @@ function referenceFakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: nu
   }
   return errorReportOf(sums, x.length);
 }
-
-/** The kernel methods of Backend, for code that wraps or spies on every one of them. */
-export const BACKEND_KERNELS = Object.freeze([
-  'quantizeTensor',
-  'quantizeAxis',
-  'quantizeBlocked',
-  'dequantizeTensor',
-  'dequantizeAxis',
-  'dequantizeBlocked',
-  'fakeQuantizeTensor',
-  'minMax',
-  'absMax',
-  'minMaxAxis',
-  'minMaxBlocked',
-  'pack',
-  'unpack',
-  'histogram',
-  'absHistogram',
-] as const satisfies readonly (keyof Backend)[]);
 
 export const referenceBackend: Backend = Object.freeze({
   name: 'reference',

@@ -26,8 +26,19 @@ export const ErrorCodes = {
   OPTION: 'ERR_QUANT_OPTION',
   /** A calibration range is unusable: min > max, NaN or infinite bounds. */
   RANGE: 'ERR_QUANT_RANGE',
-  /** A backend cannot be selected or does not support the requested operation. */
+  /** A backend cannot be selected or does not support the requested operation; a malformed QUANT_BACKEND. */
   BACKEND: 'ERR_QUANT_BACKEND',
+  /**
+   * The native addon could not be found or loaded, or was built for another version or interface; the message lists
+   * every place tried. The only backend error that mode 'auto' answers by falling back to the reference.
+   */
+  NATIVE_UNAVAILABLE: 'ERR_QUANT_NATIVE_UNAVAILABLE',
+  /** The `isa` option or QUANT_NATIVE_ISA is not an ISA name, or names one this CPU cannot run. */
+  NATIVE_ISA: 'ERR_QUANT_NATIVE_ISA',
+  /** The `threads` option or QUANT_THREADS is not an integer in 1..256. */
+  NATIVE_THREADS: 'ERR_QUANT_NATIVE_THREADS',
+  /** The raw addon was called with arguments its own C++ checks refuse (not reachable through the validated API). */
+  NATIVE_ARGUMENT: 'ERR_QUANT_NATIVE_ARGUMENT',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -8,14 +8,30 @@ import { createKernelApi } from './kernel-api.js';
 
 export { createQuantApi, quantizationError } from './api.js';
 export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
-export { createAsyncQuantApi, AbortError, throwIfAborted, type AsyncBackend, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
+export { createAsyncQuantApi, AbortError, throwIfAborted, asyncNameOf, hasAsyncKernels, type AsyncBackend, type AsyncKernel, type AsyncKernelName, type AsyncKernels, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
 export { errorReportOf, type ErrorSums } from './metrics.js';
-export { BACKEND_KERNELS, referenceBackend } from './backend.js';
-export type { Backend, BackendCapabilities } from './backend.js';
+export { referenceBackend, specBits, supportTestOf } from './backend.js';
+export type { Backend, BackendCapabilities, SupportTest } from './backend.js';
+export { arrayParamsOf, BACKEND_KERNELS, countIndexOf, deferredKernels, isArrayParam, KERNEL_NAMES, KERNEL_TABLE, kernelsOf } from './kernel-table.js';
+export type {
+  ArrayParam,
+  KernelArgs,
+  KernelInfo,
+  KernelName,
+  KernelNeed,
+  KernelOperation,
+  KernelParam,
+  KernelResult,
+  KernelReturn,
+  KernelSignatures,
+  ScalarParam,
+} from './kernel-table.js';
 export { createKernelApi } from './kernel-api.js';
 export type { KernelApi } from './kernel-api.js';
 export { ErrorCodes, QuantError } from './errors.js';
+export { MAX_THREADS, parseIsaSetting, parseThreadsSetting } from './config.js';
 export type { ErrorCode } from './errors.js';
+export type { HistogramCounts } from './calibrate/histogram.js';
 export { resolveGranularity, resolveShape, normalizeAxis, shapeSize } from './layout.js';
 export type { ResolvedGranularity } from './layout.js';
 export { qparamsFromRange } from './params.js';

@@ -1,33 +1,18 @@
 import type { Backend } from './backend.js';
-import { checkHistogramArgs, type HistogramCounts } from './calibrate/histogram.js';
+import { checkHistogramArgs } from './calibrate/histogram.js';
 import { ErrorCodes, fail } from './errors.js';
-import { packedByteLength } from './storage.js';
-import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport } from './types.js';
+import { arrayRange, packedByteLength } from './storage.js';
+import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelSignatures } from './kernel-table.js';
+import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec } from './types.js';
 import { checkFloatArray, checkIntArray, checkProfile, checkScale, describe, isFloatArray } from './validate.js';
 
 /**
  * Kernel-level functions with explicit parameters and caller-provided outputs (no allocation), validated before they
- * reach the backend. They are what the Backend interface offers, made safe to call with untrusted arguments.
+ * reach the backend: the kernel table's signatures (kernel-table.ts), made safe to call with untrusted arguments.
+ * Errors: RANGE for histogram bounds that are not finite or min > max (or min < 0 for absHistogram), OUTPUT for bad
+ * outputs, and the codes of validate.ts for everything else.
  */
-export interface KernelApi {
-  quantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void;
-  quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void;
-  quantizeBlocked(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void;
-  dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, out: FloatArray): void;
-  dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void;
-  dequantizeBlocked(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray): void;
-  fakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): QuantizationErrorReport;
-  minMax(x: FloatArray): MinMax;
-  absMax(x: FloatArray): number;
-  minMaxAxis(x: FloatArray, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array): void;
-  minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
-  pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): void;
-  unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void;
-  /** Adds the histogram of x over [min, max] to counts (RANGE: bounds not finite or min > max; OUTPUT: bad counts). */
-  histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
-  /** The same for |x|; also RANGE when min < 0. */
-  absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
-}
+export interface KernelApi extends KernelSignatures {}
 
 function checkCount(v: unknown, name: string, min = 0): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(ErrorCodes.SHAPE, `${name} must be an integer >= ${min}, got ${String(v)}`);
@@ -52,17 +37,10 @@ function checkBlockLayout(l: BlockLayout, length: number): number {
 /** The spec must describe an interval the output array can hold. */
 function checkSpec(spec: KernelSpec, out: IntArray): void {
   checkProfile(spec?.profile);
-  const r = arrayRangeOf(out);
+  const r = arrayRange(out);
   if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < r.min || spec.qmax > r.max) {
     fail(ErrorCodes.BITS, `[qmin, qmax] = [${spec.qmin}, ${spec.qmax}] must be an integer interval inside ${describe(out)}'s range`);
   }
-}
-
-function arrayRangeOf(a: IntArray): { min: number; max: number } {
-  if (a instanceof Int8Array) return { min: -128, max: 127 };
-  if (a instanceof Uint8Array) return { min: 0, max: 255 };
-  if (a instanceof Int16Array) return { min: -32768, max: 32767 };
-  return { min: 0, max: 65535 };
 }
 
 function checkZp(zp: unknown, lo: number, hi: number, name = 'zeroPoint'): void {
@@ -104,109 +82,105 @@ function checkMinMaxOut(outMin: unknown, outMax: unknown, groups: number): void 
   if (!(outMax instanceof Float64Array) || outMax.length !== groups) fail(ErrorCodes.OUTPUT, `outMax must be a Float64Array of ${groups} elements`);
 }
 
-export function createKernelApi(backend: Backend): KernelApi {
-  return {
-    quantizeTensor(x, scale, zeroPoint, spec, out) {
-      checkFloatArray(x, 'x');
-      checkQuantizeOut(out, x.length);
-      checkSpec(spec, out);
-      checkScale(scale, x instanceof Float32Array);
-      checkZp(zeroPoint, spec.qmin, spec.qmax);
-      backend.quantizeTensor(x, scale, zeroPoint, spec, out);
-    },
-    quantizeAxis(x, scales, zeroPoints, layout, spec, out) {
-      checkFloatArray(x, 'x');
-      checkQuantizeOut(out, x.length);
-      checkSpec(spec, out);
-      const groups = checkAxisLayout(layout, x.length);
-      checkGroupParams(scales, zeroPoints, groups, x instanceof Float32Array, spec.qmin, spec.qmax);
-      backend.quantizeAxis(x, scales, zeroPoints, layout, spec, out);
-    },
-    quantizeBlocked(x, scales, zeroPoints, layout, spec, out) {
-      checkFloatArray(x, 'x');
-      checkQuantizeOut(out, x.length);
-      checkSpec(spec, out);
-      const groups = checkBlockLayout(layout, x.length);
-      checkGroupParams(scales, zeroPoints, groups, x instanceof Float32Array, spec.qmin, spec.qmax);
-      backend.quantizeBlocked(x, scales, zeroPoints, layout, spec, out);
-    },
-    dequantizeTensor(q, scale, zeroPoint, out) {
-      checkIntArray(q, 'q');
-      checkFloatOut(out, q.length);
-      checkScale(scale, false);
-      const r = arrayRangeOf(q);
-      checkZp(zeroPoint, r.min, r.max);
-      backend.dequantizeTensor(q, scale, zeroPoint, out);
-    },
-    dequantizeAxis(q, scales, zeroPoints, layout, out) {
-      checkIntArray(q, 'q');
-      checkFloatOut(out, q.length);
-      const r = arrayRangeOf(q);
-      checkGroupParams(scales, zeroPoints, checkAxisLayout(layout, q.length), false, r.min, r.max);
-      backend.dequantizeAxis(q, scales, zeroPoints, layout, out);
-    },
-    dequantizeBlocked(q, scales, zeroPoints, layout, out) {
-      checkIntArray(q, 'q');
-      checkFloatOut(out, q.length);
-      const r = arrayRangeOf(q);
-      checkGroupParams(scales, zeroPoints, checkBlockLayout(layout, q.length), false, r.min, r.max);
-      backend.dequantizeBlocked(q, scales, zeroPoints, layout, out);
-    },
-    fakeQuantizeTensor(x, scale, zeroPoint, spec, out) {
-      checkFloatArray(x, 'x');
-      checkFloatOut(out, x.length);
-      if (out.constructor !== x.constructor) fail(ErrorCodes.OUTPUT, `out must be a ${describe(x)} like x, got ${describe(out)}`);
-      checkProfile(spec?.profile);
-      if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < -32768 || spec.qmax > 65535) {
-        fail(ErrorCodes.BITS, `[qmin, qmax] = [${spec.qmin}, ${spec.qmax}] must be an integer interval of at most 16 bits`);
-      }
-      checkScale(scale, x instanceof Float32Array);
-      checkZp(zeroPoint, spec.qmin, spec.qmax);
-      return backend.fakeQuantizeTensor(x, scale, zeroPoint, spec, out);
-    },
-    minMax(x) {
-      checkFloatArray(x, 'x');
-      return backend.minMax(x);
-    },
-    absMax(x) {
-      checkFloatArray(x, 'x');
-      return backend.absMax(x);
-    },
-    minMaxAxis(x, layout, outMin, outMax) {
-      checkFloatArray(x, 'x');
-      checkMinMaxOut(outMin, outMax, checkAxisLayout(layout, x.length));
-      backend.minMaxAxis(x, layout, outMin, outMax);
-    },
-    minMaxBlocked(x, layout, outMin, outMax) {
-      checkFloatArray(x, 'x');
-      checkMinMaxOut(outMin, outMax, checkBlockLayout(layout, x.length));
-      backend.minMaxBlocked(x, layout, outMin, outMax);
-    },
-    pack(q, bits, out) {
-      if (!(q instanceof Int8Array || q instanceof Uint8Array)) fail(ErrorCodes.INPUT_TYPE, `q must be an Int8Array or Uint8Array, got ${describe(q)}`);
-      checkBitsArg(bits);
-      if (!(out instanceof Uint8Array)) fail(ErrorCodes.OUTPUT, `out must be a Uint8Array, got ${describe(out)}`);
-      const bytes = packedByteLength(q.length, bits);
-      if (out.length !== bytes) fail(ErrorCodes.PACKED, `packing ${q.length} ${bits}-bit elements needs ${bytes} bytes, out has ${out.length}`);
-      backend.pack(q, bits, out);
-    },
-    unpack(packed, bits, signed, out) {
-      if (!(packed instanceof Uint8Array)) fail(ErrorCodes.INPUT_TYPE, `packed must be a Uint8Array, got ${describe(packed)}`);
-      checkBitsArg(bits);
-      if (!(out instanceof Int8Array || out instanceof Uint8Array)) fail(ErrorCodes.OUTPUT, `out must be an Int8Array or Uint8Array, got ${describe(out)}`);
-      const bytes = packedByteLength(out.length, bits);
-      if (packed.length !== bytes) fail(ErrorCodes.PACKED, `${out.length} ${bits}-bit elements are packed in ${bytes} bytes, got ${packed.length}`);
-      backend.unpack(packed, bits, Boolean(signed), out);
-    },
-    histogram(x, min, max, counts) {
-      checkHistogramArgs(x, min, max, counts, false);
-      backend.histogram(x, min, max, counts);
-    },
-    absHistogram(x, min, max, counts) {
-      checkHistogramArgs(x, min, max, counts, true);
-      backend.absHistogram(x, min, max, counts);
-    },
-  };
+/** quantizeAxis / quantizeBlocked: `groupsOf` checks the layout against the element count and counts its groups. */
+function checkQuantizeGroups(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, spec: KernelSpec, out: IntArray, groupsOf: (length: number) => number): void {
+  checkFloatArray(x, 'x');
+  checkQuantizeOut(out, x.length);
+  checkSpec(spec, out);
+  checkGroupParams(scales, zeroPoints, groupsOf(x.length), x instanceof Float32Array, spec.qmin, spec.qmax);
 }
 
+/** The argument checks of every kernel, run before the backend sees the call. */
+const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => void } = {
+  quantizeTensor(x, scale, zeroPoint, spec, out) {
+    checkFloatArray(x, 'x');
+    checkQuantizeOut(out, x.length);
+    checkSpec(spec, out);
+    checkScale(scale, x instanceof Float32Array);
+    checkZp(zeroPoint, spec.qmin, spec.qmax);
+  },
+  quantizeAxis(x, scales, zeroPoints, layout, spec, out) {
+    checkQuantizeGroups(x, scales, zeroPoints, spec, out, (n) => checkAxisLayout(layout, n));
+  },
+  quantizeBlocked(x, scales, zeroPoints, layout, spec, out) {
+    checkQuantizeGroups(x, scales, zeroPoints, spec, out, (n) => checkBlockLayout(layout, n));
+  },
+  dequantizeTensor(q, scale, zeroPoint, out) {
+    checkIntArray(q, 'q');
+    checkFloatOut(out, q.length);
+    checkScale(scale, false);
+    const r = arrayRange(q);
+    checkZp(zeroPoint, r.min, r.max);
+  },
+  dequantizeAxis(q, scales, zeroPoints, layout, out) {
+    checkIntArray(q, 'q');
+    checkFloatOut(out, q.length);
+    const r = arrayRange(q);
+    checkGroupParams(scales, zeroPoints, checkAxisLayout(layout, q.length), false, r.min, r.max);
+  },
+  dequantizeBlocked(q, scales, zeroPoints, layout, out) {
+    checkIntArray(q, 'q');
+    checkFloatOut(out, q.length);
+    const r = arrayRange(q);
+    checkGroupParams(scales, zeroPoints, checkBlockLayout(layout, q.length), false, r.min, r.max);
+  },
+  fakeQuantizeTensor(x, scale, zeroPoint, spec, out) {
+    checkFloatArray(x, 'x');
+    checkFloatOut(out, x.length);
+    if (out.constructor !== x.constructor) fail(ErrorCodes.OUTPUT, `out must be a ${describe(x)} like x, got ${describe(out)}`);
+    checkProfile(spec?.profile);
+    if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < -32768 || spec.qmax > 65535) {
+      fail(ErrorCodes.BITS, `[qmin, qmax] = [${spec.qmin}, ${spec.qmax}] must be an integer interval of at most 16 bits`);
+    }
+    checkScale(scale, x instanceof Float32Array);
+    checkZp(zeroPoint, spec.qmin, spec.qmax);
+  },
+  minMax(x) {
+    checkFloatArray(x, 'x');
+  },
+  absMax(x) {
+    checkFloatArray(x, 'x');
+  },
+  minMaxAxis(x, layout, outMin, outMax) {
+    checkFloatArray(x, 'x');
+    checkMinMaxOut(outMin, outMax, checkAxisLayout(layout, x.length));
+  },
+  minMaxBlocked(x, layout, outMin, outMax) {
+    checkFloatArray(x, 'x');
+    checkMinMaxOut(outMin, outMax, checkBlockLayout(layout, x.length));
+  },
+  pack(q, bits, out) {
+    if (!(q instanceof Int8Array || q instanceof Uint8Array)) fail(ErrorCodes.INPUT_TYPE, `q must be an Int8Array or Uint8Array, got ${describe(q)}`);
+    checkBitsArg(bits);
+    if (!(out instanceof Uint8Array)) fail(ErrorCodes.OUTPUT, `out must be a Uint8Array, got ${describe(out)}`);
+    const bytes = packedByteLength(q.length, bits);
+    if (out.length !== bytes) fail(ErrorCodes.PACKED, `packing ${q.length} ${bits}-bit elements needs ${bytes} bytes, out has ${out.length}`);
+  },
+  unpack(packed, bits, signed, out) {
+    if (!(packed instanceof Uint8Array)) fail(ErrorCodes.INPUT_TYPE, `packed must be a Uint8Array, got ${describe(packed)}`);
+    checkBitsArg(bits);
+    if (!(out instanceof Int8Array || out instanceof Uint8Array)) fail(ErrorCodes.OUTPUT, `out must be an Int8Array or Uint8Array, got ${describe(out)}`);
+    const bytes = packedByteLength(out.length, bits);
+    if (packed.length !== bytes) fail(ErrorCodes.PACKED, `${out.length} ${bits}-bit elements are packed in ${bytes} bytes, got ${packed.length}`);
+  },
+  histogram(x, min, max, counts) {
+    checkHistogramArgs(x, min, max, counts, false);
+  },
+  absHistogram(x, min, max, counts) {
+    checkHistogramArgs(x, min, max, counts, true);
+  },
+};
 
+/** The kernels of `backend`, each behind its checks. */
+export function createKernelApi(backend: Backend): KernelApi {
+  const api: Record<string, unknown> = {};
+  for (const name of KERNEL_NAMES) {
+    const check = KERNEL_CHECKS[name] as (...args: unknown[]) => void;
+    const kernel = (backend[name] as (...args: unknown[]) => unknown).bind(backend);
+    api[name] = (...args: unknown[]) => {
+      check(...args);
+      return kernel(...args);
+    };
+  }
+  return Object.freeze(api) as unknown as KernelApi;
+}

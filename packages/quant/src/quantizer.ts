@@ -1,32 +1,5 @@
-import {
-  createAnalysis,
-  createAsyncQuantApi,
-  createKernelApi,
-  createQuantApi,
-  ErrorCodes,
-  QuantError,
-  referenceBackend,
-  type Analyze,
-  type AsyncBackend,
-  type AsyncQuantApi,
-  type Backend,
-  type KernelApi,
-  type QuantApi,
-} from '@quantkit/quant-core';
-import { hasAsyncKernels, routedAsyncBackend, slicedAsyncBackend } from './async.js';
-import { createRoutedBackend, ROUTING_THRESHOLDS } from './routing.js';
-import {
-  debugBackend,
-  firstLine,
-  infoOf,
-  NATIVE_UNAVAILABLE,
-  parseMode,
-  referenceInfo,
-  requireNativeModule,
-  type BackendInfo,
-  type BackendMode,
-  type NativeModule,
-} from './select.js';
+import { deferredKernels, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type QuantApi } from '@quantkit/quant-core';
+import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, type KernelSetRequest, type NativeModule, type Selection } from './select.js';
 
 export interface QuantizerOptions {
   /**
@@ -38,7 +11,7 @@ export interface QuantizerOptions {
   /** Threads one native call may use (default: QUANT_THREADS, else the available cores). */
   readonly threads?: number;
   /** Native kernel instruction set (default: QUANT_NATIVE_ISA, else 'auto'). */
-  readonly isa?: 'auto' | 'avx2' | 'scalar';
+  readonly isa?: KernelSetRequest;
   /** The @quantkit/quant-native module to use instead of loading it by name (bundlers that inline it, tests). */
   readonly native?: NativeModule;
 }
@@ -53,16 +26,6 @@ export interface Quantizer extends QuantApi, AsyncQuantApi {
   backendInfo(): BackendInfo;
   /** The Backend calls go to (for native: routed, small calls on the reference); selects it if needed. */
   backend(): Backend;
-}
-
-interface Selection {
-  readonly backend: Backend;
-  readonly asyncBackend: AsyncBackend;
-  readonly info: BackendInfo;
-  readonly api: QuantApi;
-  readonly asyncApi: AsyncQuantApi;
-  readonly kernels: KernelApi;
-  readonly analyze: Analyze;
 }
 
 function looksLikeBackend(b: object): b is Backend {
@@ -80,42 +43,10 @@ function checkOptions(options: QuantizerOptions): void {
   if (threads !== undefined && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256)) {
     throw new QuantError(ErrorCodes.OPTION, `threads must be an integer in 1..256, got ${String(threads)}`);
   }
-  if (isa !== undefined && isa !== 'auto' && isa !== 'avx2' && isa !== 'scalar') {
-    throw new QuantError(ErrorCodes.OPTION, `isa must be 'auto', 'avx2' or 'scalar', got ${JSON.stringify(isa)}`);
-  }
-}
-
-function bind(backend: Backend, asyncBackend: AsyncBackend, info: BackendInfo): Selection {
-  const api = createQuantApi(backend);
-  return { backend, asyncBackend, info, api, asyncApi: createAsyncQuantApi(asyncBackend), kernels: createKernelApi(backend), analyze: createAnalysis(api) };
-}
-
-function referenceSelection(reason?: string): Selection {
-  return bind(referenceBackend, slicedAsyncBackend(referenceBackend), referenceInfo(reason));
-}
-
-/** Loads the native backend; throws ERR_QUANT_NATIVE_UNAVAILABLE (or the native backend's own option errors). */
-function nativeSelection(options: QuantizerOptions): Selection {
-  const native = options.native ?? requireNativeModule();
-  const nb = native.createNativeBackend({ ...(options.isa !== undefined ? { isa: options.isa } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}) });
-  const routed = createRoutedBackend(nb, { thresholds: ROUTING_THRESHOLDS });
-  const asyncBackend = hasAsyncKernels(nb) ? routedAsyncBackend(nb, referenceBackend, ROUTING_THRESHOLDS) : slicedAsyncBackend(routed);
-  return bind(routed, asyncBackend, infoOf(nb));
-}
-
-function select(options: QuantizerOptions): Selection {
-  const choice = options.backend;
-  if (typeof choice === 'object') return bind(choice, hasAsyncKernels(choice) ? choice : slicedAsyncBackend(choice), infoOf(choice));
-  const mode = choice ?? parseMode(process.env['QUANT_BACKEND']);
-  if (mode === 'reference') return referenceSelection();
-  try {
-    return nativeSelection(options);
-  } catch (error) {
-    if (mode === 'native') {
-      if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') throw error;
-      throw new QuantError(NATIVE_UNAVAILABLE, `the native backend failed to load: ${firstLine(error)}`, { cause: error });
-    }
-    return referenceSelection(`native backend unavailable: ${firstLine(error)}`);
+  // Which kernel sets exist is the addon's to say (an unknown one is ERR_QUANT_NATIVE_ISA on first use); here only the
+  // form of the name.
+  if (isa !== undefined && (typeof isa !== 'string' || !/^[a-z][a-z0-9_]*$/.test(isa))) {
+    throw new QuantError(ErrorCodes.OPTION, `isa must be 'auto' or a kernel set name such as 'avx2' or 'scalar', got ${JSON.stringify(isa)}`);
   }
 }
 
@@ -134,27 +65,7 @@ export function createQuantizer(options: QuantizerOptions = {}): Quantizer {
     return selection;
   };
 
-  const kernel =
-    <K extends keyof KernelApi>(name: K): KernelApi[K] =>
-    ((...args: unknown[]) => (s().kernels[name] as (...a: unknown[]) => unknown)(...args)) as KernelApi[K];
-
-  const kernels: KernelApi = Object.freeze({
-    quantizeTensor: kernel('quantizeTensor'),
-    quantizeAxis: kernel('quantizeAxis'),
-    quantizeBlocked: kernel('quantizeBlocked'),
-    dequantizeTensor: kernel('dequantizeTensor'),
-    dequantizeAxis: kernel('dequantizeAxis'),
-    dequantizeBlocked: kernel('dequantizeBlocked'),
-    fakeQuantizeTensor: kernel('fakeQuantizeTensor'),
-    minMax: kernel('minMax'),
-    absMax: kernel('absMax'),
-    minMaxAxis: kernel('minMaxAxis'),
-    minMaxBlocked: kernel('minMaxBlocked'),
-    pack: kernel('pack'),
-    unpack: kernel('unpack'),
-    histogram: kernel('histogram'),
-    absHistogram: kernel('absHistogram'),
-  });
+  const kernels: KernelApi = deferredKernels(() => s().kernels);
 
   return Object.freeze({
     quantize: (x, o) => s().api.quantize(x, o),

@@ -1,4 +1,17 @@
-import { referenceBackend, type Backend, type BackendCapabilities, type FloatArray, type IntArray, type KernelSpec } from '@quantkit/quant-core';
+import {
+  countIndexOf,
+  KERNEL_TABLE,
+  kernelsOf,
+  referenceBackend,
+  supportTestOf,
+  type Backend,
+  type BackendCapabilities,
+  type KernelArgs,
+  type KernelName,
+  type KernelOperation,
+  type KernelResult,
+  type KernelSignatures,
+} from '@quantkit/quant-core';
 
 /**
  * Size-aware routing: below these element counts a call stays in JavaScript (the reference backend) even when the
@@ -10,7 +23,7 @@ import { referenceBackend, type Backend, type BackendCapabilities, type FloatArr
  * the largest of an operation's kernels is used). docs/BENCHMARKS.md shows the sweep; rerun it and paste its output
  * here when the kernels change. Counts are elements of the input (codes for dequantize / pack, outputs for unpack).
  */
-export const ROUTING_THRESHOLDS = Object.freeze({
+export const ROUTING_THRESHOLDS: RoutingThresholds = Object.freeze({
   /** quantizeTensor, quantizeAxis, quantizeBlocked (measured: 8, 8, 8). */
   quantize: 8,
   /** dequantizeTensor, dequantizeAxis, dequantizeBlocked (measured: 8, 8, 8). */
@@ -27,21 +40,19 @@ export const ROUTING_THRESHOLDS = Object.freeze({
   histogram: 2048,
 });
 
-export type RoutingOperation = keyof typeof ROUTING_THRESHOLDS;
+export type RoutingOperation = KernelOperation;
 export type RoutingThresholds = { readonly [K in RoutingOperation]: number };
 
-/** The storage width a kernel spec needs (narrow ranges included): what capabilities.bits must list. */
-function bitsOf(spec: KernelSpec): number {
-  const magnitude = Math.max(spec.qmax + 1, spec.qmin < 0 ? -spec.qmin : 0, 1);
-  return Math.ceil(Math.log2(magnitude)) + (spec.qmin < 0 ? 1 : 0);
-}
-
-function canQuantize(c: BackendCapabilities, x: FloatArray, spec: KernelSpec): boolean {
-  return (c.float64 || !(x instanceof Float64Array)) && c.profiles.includes(spec.profile) && c.bits.includes(bitsOf(spec));
-}
-
-function floatOk(c: BackendCapabilities, a: FloatArray): boolean {
-  return c.float64 || !(a instanceof Float64Array);
+/**
+ * Chooses, for each call of one kernel, `fast` when the call's element count (KernelInfo.count) reaches the threshold
+ * of the kernel's operation and `fast` can do it (KernelInfo.granularity / .needs against its capabilities), else
+ * `small`. Derived from the kernel table, so every kernel is routed the same way, sync and async.
+ */
+export function routeOf<K extends KernelName>(name: K, fast: BackendCapabilities, thresholds: RoutingThresholds): (args: KernelArgs<K>) => boolean {
+  const threshold = thresholds[KERNEL_TABLE[name].operation];
+  const count = countIndexOf(name);
+  const supported = supportTestOf(name);
+  return (args) => (args[count] as ArrayLike<unknown>).length >= threshold && supported(fast, args);
 }
 
 /**
@@ -51,33 +62,12 @@ function floatOk(c: BackendCapabilities, a: FloatArray): boolean {
  */
 export function createRoutedBackend(fast: Backend, options: { small?: Backend; thresholds?: RoutingThresholds } = {}): Backend {
   const small = options.small ?? referenceBackend;
-  const t = options.thresholds ?? ROUTING_THRESHOLDS;
-  const c = fast.capabilities;
-  const pick = (op: RoutingOperation, n: number, supported: boolean): Backend => (supported && n >= t[op] ? fast : small);
-  const q = (x: FloatArray, spec: KernelSpec) => pick('quantize', x.length, canQuantize(c, x, spec));
-
-  return Object.freeze({
-    name: fast.name,
-    isa: fast.isa,
-    version: fast.version,
-    threads: fast.threads,
-    capabilities: small.capabilities,
-    quantizeTensor: (x, scale, zp, spec, out) => q(x, spec).quantizeTensor(x, scale, zp, spec, out),
-    quantizeAxis: (x, scales, zps, layout, spec, out) => pick('quantize', x.length, c.perAxis && canQuantize(c, x, spec)).quantizeAxis(x, scales, zps, layout, spec, out),
-    quantizeBlocked: (x, scales, zps, layout, spec, out) =>
-      pick('quantize', x.length, c.blocked && canQuantize(c, x, spec)).quantizeBlocked(x, scales, zps, layout, spec, out),
-    dequantizeTensor: (codes: IntArray, scale, zp, out) => pick('dequantize', codes.length, floatOk(c, out)).dequantizeTensor(codes, scale, zp, out),
-    dequantizeAxis: (codes, scales, zps, layout, out) => pick('dequantize', codes.length, c.perAxis && floatOk(c, out)).dequantizeAxis(codes, scales, zps, layout, out),
-    dequantizeBlocked: (codes, scales, zps, layout, out) =>
-      pick('dequantize', codes.length, c.blocked && floatOk(c, out)).dequantizeBlocked(codes, scales, zps, layout, out),
-    fakeQuantizeTensor: (x, scale, zp, spec, out) => pick('fakeQuantize', x.length, c.fakeQuantize && canQuantize(c, x, spec)).fakeQuantizeTensor(x, scale, zp, spec, out),
-    minMax: (x) => pick('minMax', x.length, floatOk(c, x)).minMax(x),
-    absMax: (x) => pick('absMax', x.length, floatOk(c, x)).absMax(x),
-    minMaxAxis: (x, layout, outMin, outMax) => pick('minMax', x.length, c.perAxis && floatOk(c, x)).minMaxAxis(x, layout, outMin, outMax),
-    minMaxBlocked: (x, layout, outMin, outMax) => pick('minMax', x.length, c.blocked && floatOk(c, x)).minMaxBlocked(x, layout, outMin, outMax),
-    pack: (codes, bits, out) => pick('pack', codes.length, c.packedBits.includes(bits)).pack(codes, bits, out),
-    unpack: (packed, bits, signed, out) => pick('unpack', out.length, c.packedBits.includes(bits)).unpack(packed, bits, signed, out),
-    histogram: (x, min, max, counts) => pick('histogram', x.length, c.histogram && floatOk(c, x)).histogram(x, min, max, counts),
-    absHistogram: (x, min, max, counts) => pick('histogram', x.length, c.histogram && floatOk(c, x)).absHistogram(x, min, max, counts),
-  } satisfies Backend);
+  const thresholds = options.thresholds ?? ROUTING_THRESHOLDS;
+  const kernels = kernelsOf(<K extends KernelName>(name: K) => {
+    const toFast = routeOf(name, fast.capabilities, thresholds);
+    const f = fast[name] as (...args: KernelArgs<K>) => KernelResult<K>;
+    const s = small[name] as (...args: KernelArgs<K>) => KernelResult<K>;
+    return ((...args: KernelArgs<K>) => (toFast(args) ? f.apply(fast, args) : s.apply(small, args))) as KernelSignatures[K];
+  });
+  return Object.freeze({ name: fast.name, isa: fast.isa, version: fast.version, threads: fast.threads, capabilities: small.capabilities, ...kernels });
 }

@@ -1,17 +1,39 @@
 import { createRequire } from 'node:module';
-import { ErrorCodes, QuantError, referenceBackend, VERSION, type AsyncBackend, type Backend } from '@quantkit/quant-core';
+import {
+  createAnalysis,
+  createAsyncQuantApi,
+  createKernelApi,
+  createQuantApi,
+  ErrorCodes,
+  hasAsyncKernels,
+  parseIsaSetting,
+  parseThreadsSetting,
+  QuantError,
+  referenceBackend,
+  VERSION,
+  type Analyze,
+  type AsyncBackend,
+  type AsyncQuantApi,
+  type Backend,
+  type KernelApi,
+  type QuantApi,
+} from '@quantkit/quant-core';
+import { routedAsyncBackend, slicedAsyncBackend } from './async.js';
+import { createRoutedBackend, ROUTING_THRESHOLDS } from './routing.js';
+
+/** A native kernel set: 'auto' (the best this CPU runs) or a name of the addon's list ('avx2', 'scalar', ...). */
+export type KernelSetRequest = 'auto' | 'avx2' | 'scalar' | (string & {});
 
 /** How the backend is chosen: QUANT_BACKEND, or the `backend` option of createQuantizer. */
 export type BackendMode = 'auto' | 'native' | 'reference';
 
 export const BACKEND_MODES: readonly BackendMode[] = ['auto', 'native', 'reference'];
 
-/** The code a native backend throws when its addon cannot be loaded (@quantkit/quant-native's NativeErrorCodes.UNAVAILABLE). */
-export const NATIVE_UNAVAILABLE = 'ERR_QUANT_NATIVE_UNAVAILABLE';
+const NATIVE_UNAVAILABLE = ErrorCodes.NATIVE_UNAVAILABLE;
 
 /** The part of @quantkit/quant-native this package uses (declared here, so the types never require it installed). */
 export interface NativeModule {
-  createNativeBackend(options?: { isa?: 'auto' | 'avx2' | 'scalar'; threads?: number }): Backend & Partial<AsyncBackend>;
+  createNativeBackend(options?: { isa?: KernelSetRequest; threads?: number }): Backend & Partial<AsyncBackend>;
 }
 
 export interface BackendInfo {
@@ -74,4 +96,74 @@ export function debugBackend(info: BackendInfo): void {
   if (printed.has(line)) return;
   printed.add(line);
   process.stderr.write(`${line}\n`);
+}
+
+/** How a quantizer's backend is chosen (QuantizerOptions without the rest). */
+export interface SelectionOptions {
+  readonly backend?: BackendMode | Backend;
+  readonly threads?: number;
+  readonly isa?: KernelSetRequest;
+  readonly native?: NativeModule;
+}
+
+/** A backend and everything bound to it. */
+export interface Selection {
+  readonly backend: Backend;
+  readonly asyncBackend: AsyncBackend;
+  readonly info: BackendInfo;
+  readonly api: QuantApi;
+  readonly asyncApi: AsyncQuantApi;
+  readonly kernels: KernelApi;
+  readonly analyze: Analyze;
+}
+
+function bind(backend: Backend, asyncBackend: AsyncBackend, info: BackendInfo): Selection {
+  const api = createQuantApi(backend);
+  return { backend, asyncBackend, info, api, asyncApi: createAsyncQuantApi(asyncBackend), kernels: createKernelApi(backend), analyze: createAnalysis(api) };
+}
+
+function referenceSelection(reason?: string): Selection {
+  return bind(referenceBackend, slicedAsyncBackend(referenceBackend), referenceInfo(reason));
+}
+
+/** Loads the native backend; throws ERR_QUANT_NATIVE_UNAVAILABLE, or the native backend's configuration errors. */
+function nativeSelection(options: SelectionOptions): Selection {
+  const native = options.native ?? requireNativeModule();
+  const nb = native.createNativeBackend({ ...(options.isa !== undefined ? { isa: options.isa } : {}), ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+  const routed = createRoutedBackend(nb, { thresholds: ROUTING_THRESHOLDS });
+  const asyncBackend = hasAsyncKernels(nb) ? routedAsyncBackend(nb, referenceBackend, ROUTING_THRESHOLDS) : slicedAsyncBackend(routed);
+  return bind(routed, asyncBackend, infoOf(nb));
+}
+
+/**
+ * An error that means "the addon is not there or cannot load" (ERR_QUANT_NATIVE_UNAVAILABLE, or an error without a
+ * quantkit code from loading it), as ERR_QUANT_NATIVE_UNAVAILABLE; undefined for anything else (a configuration
+ * error such as a malformed QUANT_THREADS or QUANT_NATIVE_ISA, which must be loud in every mode).
+ */
+function asUnavailable(error: unknown): QuantError | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === NATIVE_UNAVAILABLE) return error as QuantError;
+  if (typeof code === 'string' && code.startsWith('ERR_QUANT_')) return undefined;
+  return new QuantError(NATIVE_UNAVAILABLE, `the native backend failed to load: ${firstLine(error)}`, { cause: error });
+}
+
+/**
+ * Chooses the backend: an injected Backend as is; 'reference'; 'native' (or throw); 'auto': native, falling back to
+ * the reference (with the reason in info.reason) only when the addon is not there or cannot load.
+ */
+export function select(options: SelectionOptions): Selection {
+  // Loud in every mode, the reference included: a malformed setting is a mistake, whichever backend would serve.
+  parseThreadsSetting(process.env['QUANT_THREADS'], 'QUANT_THREADS', true);
+  parseIsaSetting(process.env['QUANT_NATIVE_ISA'], 'QUANT_NATIVE_ISA', true);
+  const choice = options.backend;
+  if (typeof choice === 'object') return bind(choice, hasAsyncKernels(choice) ? choice : slicedAsyncBackend(choice), infoOf(choice));
+  const mode = choice ?? parseMode(process.env['QUANT_BACKEND']);
+  if (mode === 'reference') return referenceSelection();
+  try {
+    return nativeSelection(options);
+  } catch (error) {
+    const unavailable = asUnavailable(error);
+    if (unavailable === undefined || mode === 'native') throw unavailable ?? error;
+    return referenceSelection(`native backend unavailable: ${firstLine(error)}`);
+  }
 }

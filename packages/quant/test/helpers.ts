@@ -1,20 +1,11 @@
 import { BACKEND_KERNELS, referenceBackend, type Backend } from '@quantkit/quant-core';
+import { recordingBackend } from '@quantkit/quant-conformance/checks';
 
 export const KERNELS = BACKEND_KERNELS;
 
 /** A real backend (the reference by default) that records which kernels it served, under its own name. */
 export function spyBackend(name: string, inner: Backend = referenceBackend, overrides: Partial<Backend> = {}): { backend: Backend; calls: string[] } {
-  const calls: string[] = [];
-  const methods = Object.fromEntries(
-    KERNELS.map((k) => [
-      k,
-      (...args: unknown[]) => {
-        calls.push(k);
-        return (inner[k] as (...a: unknown[]) => unknown).apply(inner, args);
-      },
-    ]),
-  );
-  return { backend: { name, isa: 'spy', version: inner.version, threads: 1, capabilities: inner.capabilities, ...methods, ...overrides } as Backend, calls };
+  return recordingBackend(inner, { name, isa: 'spy', threads: 1, ...overrides });
 }
 
 /** Whether the real native addon can be loaded here (and why not). */

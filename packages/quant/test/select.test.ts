@@ -103,6 +103,32 @@ describe('modes', () => {
     expect(() => q.backendInfo()).toThrow(expect.objectContaining({ code: 'ERR_QUANT_NATIVE_UNAVAILABLE', message: expect.stringContaining('boom') }));
   });
 
+  it('auto does not fall back on a configuration error: only an addon that cannot load does', () => {
+    const misconfigured = () => {
+      throw new QuantError('ERR_QUANT_NATIVE_THREADS', 'QUANT_THREADS must be an integer in 1..256, got "many"');
+    };
+    const q = createQuantizer({ backend: 'auto', native: countingNative(misconfigured) });
+    expect(() => q.quantize(x)).toThrow(expect.objectContaining({ code: 'ERR_QUANT_NATIVE_THREADS' }));
+  });
+
+  it('a malformed QUANT_THREADS or QUANT_NATIVE_ISA is an error in every mode, even where the addon is missing', () => {
+    for (const [name, value, code] of [
+      ['QUANT_THREADS', 'many', 'ERR_QUANT_NATIVE_THREADS'],
+      ['QUANT_THREADS', '0', 'ERR_QUANT_NATIVE_THREADS'],
+      ['QUANT_NATIVE_ISA', 'AVX 2', 'ERR_QUANT_NATIVE_ISA'],
+    ] as const) {
+      vi.stubEnv(name, value);
+      try {
+        for (const backend of ['auto', 'native', 'reference'] as const) {
+          const q = createQuantizer({ backend, native: countingNative(unavailable) });
+          expect(() => q.backendInfo(), `${name}=${value}, ${backend}`).toThrow(expect.objectContaining({ code, message: expect.stringContaining(name) }));
+        }
+      } finally {
+        vi.unstubAllEnvs();
+      }
+    }
+  });
+
   it('passes threads and isa to the native backend', () => {
     const seen: unknown[] = [];
     createQuantizer({ backend: 'native', threads: 3, isa: 'scalar', native: countingNative((o) => (seen.push(o), spyBackend('native').backend)) }).backendInfo();
@@ -122,7 +148,12 @@ describe('modes', () => {
   it('validates its options at creation', () => {
     expect(() => createQuantizer({ threads: 0 })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
     expect(() => createQuantizer({ threads: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
-    expect(() => createQuantizer({ isa: 'sse' as 'auto' })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
+    expect(() => createQuantizer({ isa: 'SSE 4' })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
+    // A well-formed name the addon does not know is the native backend's to refuse, on first use.
+    const unknown = createQuantizer({ backend: 'native', isa: 'sse', native: countingNative(() => {
+      throw new QuantError('ERR_QUANT_NATIVE_ISA', "isa \"sse\": unknown ISA 'sse'");
+    }) });
+    expect(() => unknown.backendInfo()).toThrow(expect.objectContaining({ code: 'ERR_QUANT_NATIVE_ISA' }));
     expect(() => createQuantizer({ backend: 'gpu' as 'auto' })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
     expect(() => createQuantizer({ backend: {} as never })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
   });

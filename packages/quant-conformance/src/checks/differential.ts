@@ -8,6 +8,7 @@ import {
   type BlockLayout,
   type FloatArray,
   type IntArray,
+  type KernelName,
   type KernelSpec,
   type Profile,
   type Scheme,
@@ -26,20 +27,8 @@ import { Tally, type Check, type CheckResult } from '../types.js';
 
 export const DEFAULT_DIFFERENTIAL_ELEMENTS = 10_000_000;
 
-type Op =
-  | 'quantizeTensor'
-  | 'quantizeAxis'
-  | 'quantizeBlocked'
-  | 'dequantizeTensor'
-  | 'dequantizeAxis'
-  | 'dequantizeBlocked'
-  | 'fakeQuantizeTensor'
-  | 'minMax'
-  | 'absMax'
-  | 'minMaxAxis'
-  | 'minMaxBlocked'
-  | 'pack'
-  | 'unpack';
+/** Every kernel of the table; the histograms have a family of their own (checks/histogram.ts). */
+type Op = Exclude<KernelName, 'histogram' | 'absHistogram'>;
 
 /** Share of the element budget per operation (blocked reference kernels are the slowest, so they get less). */
 const SHARES: Readonly<Record<Op, number>> = {

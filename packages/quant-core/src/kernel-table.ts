@@ -1,0 +1,160 @@
+import type { HistogramCounts } from './calibrate/histogram.js';
+import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport } from './types.js';
+
+/*
+ * The kernel table: the one declaration of quantkit's kernels. Backend, KernelApi and AsyncBackend are derived from
+ * KernelSignatures; every wrapper (validation, lazy loading, size routing, async slicing, the native binding,
+ * conformance spies) is derived from KERNEL_TABLE. Adding a kernel is: its signature and entry here, the reference
+ * loop, the C++ loops, a conformance family.
+ */
+
+/** Every kernel's signature. Arguments are validated by the caller; outputs are provided by the caller. */
+export interface KernelSignatures {
+  quantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void;
+  quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void;
+  quantizeBlocked(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void;
+
+  dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, out: FloatArray): void;
+  dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void;
+  dequantizeBlocked(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray): void;
+
+  /**
+   * Quantize then dequantize with one scale, writing the dequantized values to `out` (bit-identical to quantizeTensor
+   * followed by dequantizeTensor), and return the error metrics of out against x.
+   */
+  fakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): QuantizationErrorReport;
+
+  minMax(x: FloatArray): MinMax;
+  absMax(x: FloatArray): number;
+  minMaxAxis(x: FloatArray, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array): void;
+  minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
+
+  pack(q: Int8Array | Uint8Array, bits: 2 | 4, out: Uint8Array): void;
+  unpack(packed: Uint8Array, bits: 2 | 4, signed: boolean, out: Int8Array | Uint8Array): void;
+
+  /**
+   * Adds the histogram of x over [min, max] (finite, min <= max) to `counts`, one bin per element: with n bins and
+   * f = max > min ? n / (max - min) : 0 in float64, every v = x[i] with min <= v <= max adds 1 to
+   * counts[min(((v - min) * f) | 0, n - 1)]; NaN and values outside are skipped (calibrate/histogram.ts).
+   */
+  histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+  /** The same for |x| (0 <= min). */
+  absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+}
+
+export type KernelName = keyof KernelSignatures;
+export type KernelArgs<K extends KernelName> = Parameters<KernelSignatures[K]>;
+export type KernelResult<K extends KernelName> = ReturnType<KernelSignatures[K]>;
+
+/** Typed-array parameters: they cross into native code as arrays, in parameter order. */
+export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'counts';
+/**
+ * Scalar parameters: they cross into native code in one descriptor. `spec` stands for qmin, qmax and profile;
+ * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize.
+ */
+export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max';
+export type KernelParam = ArrayParam | ScalarParam;
+
+/**
+ * Which part of the work a routed call goes by: the element count of one array argument compared with the threshold
+ * of the kernel's operation (packages/quant's ROUTING_THRESHOLDS).
+ */
+export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram';
+
+/** How a kernel's scalar result is returned (native code writes it into the descriptor). */
+export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport';
+
+/**
+ * What a call needs of a backend besides its granularity (backend.ts supports() reads BackendCapabilities for it):
+ * quantize: x's precision, the profile and the spec's width; dequantize: out's precision; floats: x's precision;
+ * fakeQuantize and histogram: that capability and x's precision; packed: the bit width.
+ */
+export type KernelNeed = 'quantize' | 'dequantize' | 'fakeQuantize' | 'floats' | 'histogram' | 'packed';
+
+/** One parameter name per element of an argument tuple. */
+type ParamNames<T extends readonly unknown[]> = { readonly [I in keyof T]: KernelParam };
+
+export interface KernelInfo<K extends KernelName = KernelName> {
+  readonly name: K;
+  readonly operation: KernelOperation;
+  /** Parameter names in order, one per argument of the signature. */
+  readonly params: ParamNames<KernelArgs<K>>;
+  /** Typed arrays read and written (outputs are caller-provided; inputs are never written). */
+  readonly inputs: readonly ArrayParam[];
+  readonly outputs: readonly ArrayParam[];
+  /** The array whose length is the call's element count (routing, async slicing). */
+  readonly count: ArrayParam;
+  /** The granularity a call needs the backend to support ('tensor' needs nothing beyond the basics). */
+  readonly granularity: 'tensor' | 'axis' | 'blocked';
+  /** The capability a call needs besides its granularity. */
+  readonly needs: KernelNeed;
+  readonly returns: KernelReturn;
+}
+
+type Table = { readonly [K in KernelName]: KernelInfo<K> };
+
+const QUANTIZE_INPUTS = ['x', 'scales', 'zeroPoints'] as const;
+const DEQUANTIZE_INPUTS = ['q', 'scales', 'zeroPoints'] as const;
+
+/** The kernels, in the order every list of them is shown. */
+export const KERNEL_TABLE: Table = Object.freeze({
+  quantizeTensor: { name: 'quantizeTensor', operation: 'quantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'quantize', returns: 'none' },
+  quantizeAxis: { name: 'quantizeAxis', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'axis', needs: 'quantize', returns: 'none' },
+  quantizeBlocked: { name: 'quantizeBlocked', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'none' },
+  dequantizeTensor: { name: 'dequantizeTensor', operation: 'dequantize', params: ['q', 'scale', 'zeroPoint', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'dequantize', returns: 'none' },
+  dequantizeAxis: { name: 'dequantizeAxis', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'axis', needs: 'dequantize', returns: 'none' },
+  dequantizeBlocked: { name: 'dequantizeBlocked', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'blocked', needs: 'dequantize', returns: 'none' },
+  fakeQuantizeTensor: { name: 'fakeQuantizeTensor', operation: 'fakeQuantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'fakeQuantize', returns: 'errorReport' },
+  minMax: { name: 'minMax', operation: 'minMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
+  absMax: { name: 'absMax', operation: 'absMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'absMax' },
+  minMaxAxis: { name: 'minMaxAxis', operation: 'minMax', params: ['x', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'axis', needs: 'floats', returns: 'none' },
+  minMaxBlocked: { name: 'minMaxBlocked', operation: 'minMax', params: ['x', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'blocked', needs: 'floats', returns: 'none' },
+  pack: { name: 'pack', operation: 'pack', params: ['q', 'bits', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'packed', returns: 'none' },
+  unpack: { name: 'unpack', operation: 'unpack', params: ['packed', 'bits', 'signed', 'out'], inputs: ['packed'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'packed', returns: 'none' },
+  histogram: { name: 'histogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
+  absHistogram: { name: 'absHistogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
+} satisfies Table);
+
+/** Every kernel name, in table order. */
+export const KERNEL_NAMES: readonly KernelName[] = Object.freeze(Object.keys(KERNEL_TABLE) as KernelName[]);
+
+/** The kernel methods of Backend (KERNEL_NAMES under its historical name). */
+export const BACKEND_KERNELS = KERNEL_NAMES;
+
+/** The arrays a kernel takes, in parameter order (the order they cross into native code). */
+export function arrayParamsOf(name: KernelName): readonly ArrayParam[] {
+  return (KERNEL_TABLE[name].params as readonly KernelParam[]).filter(isArrayParam);
+}
+
+const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'counts']);
+
+export function isArrayParam(p: KernelParam): p is ArrayParam {
+  return ARRAY_PARAMS.has(p);
+}
+
+/** The argument of a call that holds parameter `p` (undefined if the kernel has no such parameter). */
+export function argOf<K extends KernelName>(name: K, p: KernelParam, args: KernelArgs<K>): unknown {
+  const i = (KERNEL_TABLE[name].params as readonly KernelParam[]).indexOf(p);
+  return i < 0 ? undefined : (args as readonly unknown[])[i];
+}
+
+/** The position of the array whose length is the call's element count. */
+export function countIndexOf(name: KernelName): number {
+  const info = KERNEL_TABLE[name];
+  return (info.params as readonly KernelParam[]).indexOf(info.count);
+}
+
+/** An object with every kernel, each made by `make(name)` (how wrappers are derived from the table). */
+export function kernelsOf(make: <K extends KernelName>(name: K) => KernelSignatures[K]): KernelSignatures {
+  const kernels: Partial<Record<KernelName, unknown>> = {};
+  for (const name of KERNEL_NAMES) kernels[name] = make(name);
+  return Object.freeze(kernels) as KernelSignatures;
+}
+
+/** Kernels that forward every call to `get()`'s, calling `get` on each call (so nothing loads before the first one). */
+export function deferredKernels(get: () => KernelSignatures): KernelSignatures {
+  return kernelsOf(
+    (name) =>
+      ((...args: unknown[]) => (get()[name] as (...a: unknown[]) => unknown)(...args)) as KernelSignatures[typeof name],
+  );
+}
