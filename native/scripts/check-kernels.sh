@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Checks the native kernels without Node (native/test/CMakeLists.txt):
-#   1. kernels_test, optimised build (scalar vs AVX2 vs the reference transcription of the TypeScript kernels)
+#   1. kernels_test, optimised build (every kernel set this CPU runs, e.g. scalar and AVX2, vs the reference
+#      transcription of the TypeScript kernels)
 #   2. kernels_test under AddressSanitizer + UndefinedBehaviorSanitizer
-#   3. avx2.cc exports nothing but its kernel table (no weak/inline symbol the linker could share with baseline code)
+#   3. each kernel set's table.cc (src/kernels/<isa>/table.cc, the one file compiled with that ISA's flags) exports
+#      nothing but its kernel table (no weak/inline symbol the linker could share with baseline code)
 #   4. the libFuzzer target for QK_FUZZ_SECONDS (default 30) when clang with libFuzzer is available
 # Any failure, sanitizer report or fuzzer finding fails the script. Runs in a few minutes on 2 cores.
 #
@@ -48,17 +50,20 @@ ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   "$build_dir/asan/kernels_test" || die "kernels_test under sanitizers"
 
-step "symbols of avx2.cc"
-avx2_object=$(find "$build_dir/release" -name 'avx2.cc.o' | head -n 1)
-if [ -n "$avx2_object" ]; then
-  # Everything but the table must have internal linkage: a weak (inline/template) definition compiled with -mavx2
-  # could be picked by the linker for baseline code and crash CPUs without AVX2.
-  unexpected=$(nm -C --defined-only -g "$avx2_object" | grep -v 'quantkit::kAvx2Kernels$' || true)
-  [ -z "$unexpected" ] || { echo "$unexpected"; die "avx2.cc defines external symbols besides kAvx2Kernels"; }
-  echo "only quantkit::kAvx2Kernels is external"
-else
-  echo "no avx2.cc object (not an x86-64 build)"
-fi
+step "symbols of the kernel sets' table.cc objects"
+# Everything but the table must have internal linkage: a weak (inline/template) definition compiled with -mavx2 (or
+# another ISA's flags) could be picked by the linker for baseline code and crash CPUs without that ISA.
+table_objects=$(find "$build_dir/release" -path '*/kernels/*/table.cc.o' | sort)
+[ -n "$table_objects" ] || die "no kernels/<isa>/table.cc object in $build_dir/release"
+for object in $table_objects; do
+  isa=$(basename "$(dirname "$object")")
+  symbols=$(nm -C --defined-only -g "$object")
+  unexpected=$(printf '%s\n' "$symbols" | grep -v -E '^[0-9a-f]+ [A-Z] quantkit::k[A-Za-z0-9]+Kernels$' || true)
+  tables=$(printf '%s\n' "$symbols" | grep -c -E 'quantkit::k[A-Za-z0-9]+Kernels$' || true)
+  [ -z "$unexpected" ] || { echo "$unexpected"; die "kernels/$isa/table.cc defines external symbols besides its kernel table"; }
+  [ "$tables" = "1" ] || { echo "$symbols"; die "kernels/$isa/table.cc should define exactly one kernel table"; }
+  echo "kernels/$isa/table.cc: only $(printf '%s\n' "$symbols" | sed 's/^.* //') is external"
+done
 
 if [ "$fuzz_seconds" = "0" ]; then
   step "fuzzing skipped (QK_FUZZ_SECONDS=0)"

@@ -6,7 +6,7 @@
 #include <cstring>
 #include <vector>
 
-#include "../src/dispatch/dispatch.h"
+#include "../src/dispatch/kernel_sets.h"
 #include "../src/kernels/kernels.h"
 
 using namespace quantkit;
@@ -55,13 +55,12 @@ void bench(const KernelTable& k, size_t n, size_t reps) {
 
 }  // namespace
 
+// Every kernel set this CPU can run (dispatch/kernel_sets.cc), scalar last.
 int main() {
-  std::string error;
-  const KernelTable* avx2 = select_kernels("avx2", &error);
-  for (const KernelTable* k : {&kScalarKernels, avx2}) {
-    if (k == nullptr) continue;
-    bench(*k, 256 * 1024, 200);
-    bench(*k, 16 * 1024 * 1024, 4);
+  for (const KernelSet& s : kernel_sets()) {
+    if (!usable(s)) continue;
+    bench(*s.table, 256 * 1024, 200);
+    bench(*s.table, 16 * 1024 * 1024, 4);
   }
   return 0;
 }

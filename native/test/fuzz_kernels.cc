@@ -1,8 +1,10 @@
-// libFuzzer target: arbitrary bytes become kernel parameters and float data; the scalar and AVX2 kernels must agree
-// with each other and with the reference transcription (reference.h) bit for bit. Any difference aborts.
+// libFuzzer target: arbitrary bytes become kernel parameters and float data; every kernel set this CPU can run (the
+// list of dispatch/kernel_sets.cc: scalar, AVX2, ...) must agree with the reference transcription (reference.h) bit
+// for bit, and so with each other. Any difference aborts.
 //
 // Layout of an input: [op] [flags] [qa qa] [qb qb] [zp zp] [scale: 4 or 8 bytes] [data...]
-//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties, histogram); flags: bits 0-1 IntType, bit 2 profile, bit 3 float64, bits 4-7 pointer offset.
+//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties, histogram)
+//   flags bits 0-1 IntType, bit 2 profile, bit 3 float64, bits 4-7 pointer offset.
 //   The histogram op reads [min: 8 bytes] [max: 8 bytes] before its data, takes bit 2 as abs and qa for the bin count.
 // Parameters are mapped into what kernel-api.ts validation allows (scale finite and > 0 in its precision,
 // qmin <= zp <= qmax inside the code type), since kernels assume validated arguments.
@@ -14,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "../src/dispatch/dispatch.h"
+#include "../src/dispatch/kernel_sets.h"
 #include "../src/kernels/kernels.h"
 #include "reference.h"
 
@@ -34,8 +36,8 @@ struct Reader {
   }
 };
 
-[[noreturn]] void fail(const char* what, size_t i, double a, double b) {
-  std::fprintf(stderr, "fuzz_kernels: %s differs at element %zu: %a vs %a\n", what, i, a, b);
+[[noreturn]] void fail(const KernelTable* k, const char* what, size_t i, double got, double want) {
+  std::fprintf(stderr, "fuzz_kernels: %s %s differs from the reference at element %zu: %a vs %a\n", k->isa, what, i, got, want);
   std::abort();
 }
 
@@ -44,9 +46,16 @@ bool same_bits(double a, double b) {
   return std::memcmp(&a, &b, sizeof a) == 0;
 }
 
-const KernelTable* avx2_table() {
-  static const KernelTable* table = select_kernels("avx2", nullptr);  // nullptr on a CPU without AVX2
-  return table;
+// The tables of the kernel sets this CPU can run.
+const std::vector<const KernelTable*>& tables() {
+  static const std::vector<const KernelTable*> usable_tables = [] {
+    std::vector<const KernelTable*> t;
+    for (const KernelSet& s : kernel_sets()) {
+      if (usable(s)) t.push_back(s.table);
+    }
+    return t;
+  }();
+  return usable_tables;
 }
 
 template <typename F> std::vector<F> floats_from(Reader& r, size_t offset) {
@@ -87,22 +96,16 @@ double valid_scale_f64(uint64_t bits) {
 template <typename F> void fuzz_quantize(const std::vector<F>& xs, size_t off, double scale, int32_t zp, QuantSpec spec, IntType t) {
   const F* x = xs.data() + off;
   const size_t n = xs.size() - off;
-  const size_t w = code_bytes(t);
-  std::vector<uint8_t> a(n * w + 2), b(n * w + 2);  // vector storage is aligned for 16-bit codes
   const bool single = sizeof(F) == 4;
-  const KernelTable* avx2 = avx2_table();
-  if constexpr (sizeof(F) == 4) {
-    kScalarKernels.quantize_f32(x, n, static_cast<float>(scale), zp, spec, t, a.data());
-    if (avx2) avx2->quantize_f32(x, n, static_cast<float>(scale), zp, spec, t, b.data());
-  } else {
-    kScalarKernels.quantize_f64(x, n, scale, zp, spec, t, a.data());
-    if (avx2) avx2->quantize_f64(x, n, scale, zp, spec, t, b.data());
-  }
-  for (size_t i = 0; i < n; i++) {
-    const int32_t want = ref_quantize(x[i], scale, zp, spec, single);
-    const int32_t got_a = read_code(a.data(), t, i);
-    if (got_a != want) fail("scalar quantize vs reference", i, got_a, want);
-    if (avx2 && read_code(b.data(), t, i) != want) fail("avx2 quantize vs reference", i, read_code(b.data(), t, i), want);
+  std::vector<int32_t> want(n);
+  for (size_t i = 0; i < n; i++) want[i] = ref_quantize(x[i], scale, zp, spec, single);
+  for (const KernelTable* k : tables()) {
+    std::vector<uint8_t> out(n * code_bytes(t) + 2);  // vector storage is aligned for 16-bit codes
+    if constexpr (sizeof(F) == 4) k->quantize_f32(x, n, static_cast<float>(scale), zp, spec, t, out.data());
+    else k->quantize_f64(x, n, scale, zp, spec, t, out.data());
+    for (size_t i = 0; i < n; i++) {
+      if (read_code(out.data(), t, i) != want[i]) fail(k, "quantize", i, read_code(out.data(), t, i), want[i]);
+    }
   }
 }
 
@@ -110,31 +113,23 @@ template <typename F> void fuzz_fake(const std::vector<F>& xs, size_t off, doubl
   const F* x = xs.data() + off;
   const size_t n = xs.size() - off;
   const bool single = sizeof(F) == 4;
-  std::vector<F> a(n), b(n);
-  ErrorSums sa, sb, sr;
-  const KernelTable* avx2 = avx2_table();
-  if constexpr (sizeof(F) == 4) {
-    kScalarKernels.fake_quantize_f32(x, n, static_cast<float>(scale), zp, spec, a.data(), &sa);
-    if (avx2) avx2->fake_quantize_f32(x, n, static_cast<float>(scale), zp, spec, b.data(), &sb);
-  } else {
-    kScalarKernels.fake_quantize_f64(x, n, scale, zp, spec, a.data(), &sa);
-    if (avx2) avx2->fake_quantize_f64(x, n, scale, zp, spec, b.data(), &sb);
-  }
-  for (size_t i = 0; i < n; i++) {
-    const double want = ref_fake_quantize(x[i], scale, zp, spec, single, &sr);
-    if (!same_bits(a[i], want)) fail("scalar fake_quantize vs reference", i, a[i], want);
-    if (avx2 && !same_bits(b[i], want)) fail("avx2 fake_quantize vs reference", i, b[i], want);
-  }
-  const ErrorSums* tables[] = {&sa, avx2 ? &sb : nullptr};
-  for (const ErrorSums* got : tables) {
-    if (got == nullptr) continue;
-    const char* who = got == &sa ? "scalar fake_quantize sums" : "avx2 fake_quantize sums";
-    if (!same_bits(got->sum_sq, sr.sum_sq)) fail(who, 0, got->sum_sq, sr.sum_sq);
-    if (!same_bits(got->sum_abs, sr.sum_abs)) fail(who, 1, got->sum_abs, sr.sum_abs);
-    if (!same_bits(got->max_abs, sr.max_abs)) fail(who, 2, got->max_abs, sr.max_abs);
-    if (!same_bits(got->sum_ref2, sr.sum_ref2)) fail(who, 3, got->sum_ref2, sr.sum_ref2);
-    if (!same_bits(got->sum_approx2, sr.sum_approx2)) fail(who, 4, got->sum_approx2, sr.sum_approx2);
-    if (!same_bits(got->dot, sr.dot)) fail(who, 5, got->dot, sr.dot);
+  std::vector<double> want(n);
+  ErrorSums sr;
+  for (size_t i = 0; i < n; i++) want[i] = ref_fake_quantize(x[i], scale, zp, spec, single, &sr);
+  for (const KernelTable* k : tables()) {
+    std::vector<F> out(n);
+    ErrorSums got;
+    if constexpr (sizeof(F) == 4) k->fake_quantize_f32(x, n, static_cast<float>(scale), zp, spec, out.data(), &got);
+    else k->fake_quantize_f64(x, n, scale, zp, spec, out.data(), &got);
+    for (size_t i = 0; i < n; i++) {
+      if (!same_bits(out[i], want[i])) fail(k, "fake_quantize", i, out[i], want[i]);
+    }
+    if (!same_bits(got.sum_sq, sr.sum_sq)) fail(k, "fake_quantize sum_sq", 0, got.sum_sq, sr.sum_sq);
+    if (!same_bits(got.sum_abs, sr.sum_abs)) fail(k, "fake_quantize sum_abs", 0, got.sum_abs, sr.sum_abs);
+    if (!same_bits(got.max_abs, sr.max_abs)) fail(k, "fake_quantize max_abs", 0, got.max_abs, sr.max_abs);
+    if (!same_bits(got.sum_ref2, sr.sum_ref2)) fail(k, "fake_quantize sum_ref2", 0, got.sum_ref2, sr.sum_ref2);
+    if (!same_bits(got.sum_approx2, sr.sum_approx2)) fail(k, "fake_quantize sum_approx2", 0, got.sum_approx2, sr.sum_approx2);
+    if (!same_bits(got.dot, sr.dot)) fail(k, "fake_quantize dot", 0, got.dot, sr.dot);
   }
 }
 
@@ -144,8 +139,7 @@ template <typename F> void fuzz_ranges(const std::vector<F>& xs, size_t off) {
   double emin = __builtin_inf(), emax = -__builtin_inf(), eabs = 0;
   ref_min_max(x, n, &emin, &emax);
   ref_abs_max(x, n, &eabs);
-  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
-    if (k == nullptr) continue;
+  for (const KernelTable* k : tables()) {
     double mn = __builtin_inf(), mx = -__builtin_inf(), am = 0;
     if constexpr (sizeof(F) == 4) {
       k->min_max_f32(x, n, &mn, &mx);
@@ -154,9 +148,9 @@ template <typename F> void fuzz_ranges(const std::vector<F>& xs, size_t off) {
       k->min_max_f64(x, n, &mn, &mx);
       k->abs_max_f64(x, n, &am);
     }
-    if (mn != emin) fail(k->isa, 0, mn, emin);
-    if (mx != emax) fail(k->isa, 1, mx, emax);
-    if (am != eabs) fail(k->isa, 2, am, eabs);
+    if (mn != emin) fail(k, "min_max (min)", 0, mn, emin);
+    if (mx != emax) fail(k, "min_max (max)", 0, mx, emax);
+    if (am != eabs) fail(k, "abs_max", 0, am, eabs);
   }
 }
 
@@ -167,19 +161,18 @@ void fuzz_dequantize(Reader& r, IntType t, double scale, int32_t zp, bool f64_ou
   if (n > 0) std::memcpy(codes.data(), r.data + r.pos, n * w);
   std::vector<double> want(n);
   for (size_t i = 0; i < n; i++) want[i] = ref_dequantize(read_code(codes.data(), t, i), zp, scale, !f64_out);
-  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
-    if (k == nullptr) continue;
+  for (const KernelTable* k : tables()) {
     if (f64_out) {
       std::vector<double> out(n);
       k->dequantize_f64(codes.data(), t, n, scale, zp, out.data());
       for (size_t i = 0; i < n; i++) {
-        if (!same_bits(out[i], want[i])) fail(k->isa, i, out[i], want[i]);
+        if (!same_bits(out[i], want[i])) fail(k, "dequantize", i, out[i], want[i]);
       }
     } else {
       std::vector<float> out(n);
       k->dequantize_f32(codes.data(), t, n, scale, zp, out.data());
       for (size_t i = 0; i < n; i++) {
-        if (!same_bits(out[i], want[i])) fail(k->isa, i, out[i], want[i]);
+        if (!same_bits(out[i], want[i])) fail(k, "dequantize", i, out[i], want[i]);
       }
     }
   }
@@ -194,17 +187,16 @@ void fuzz_pack(Reader& r, int bits, bool is_signed) {
   std::vector<int8_t> ref_s(n + 1);
   std::vector<uint8_t> ref_u(n + 1);
   ref_unpack(want.data(), n, bits, is_signed, ref_s.data(), ref_u.data());
-  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
-    if (k == nullptr) continue;
+  for (const KernelTable* k : tables()) {
     std::vector<uint8_t> packed(bytes), unpacked(n);
     k->pack(q, n, bits, packed.data());
     for (size_t i = 0; i < bytes; i++) {
-      if (packed[i] != want[i]) fail(k->isa, i, packed[i], want[i]);
+      if (packed[i] != want[i]) fail(k, "pack", i, packed[i], want[i]);
     }
     k->unpack(packed.data(), n, bits, is_signed, unpacked.data());
     for (size_t i = 0; i < n; i++) {
       const uint8_t expected = is_signed ? static_cast<uint8_t>(ref_s[i]) : ref_u[i];
-      if (unpacked[i] != expected) fail(k->isa, i, unpacked[i], expected);
+      if (unpacked[i] != expected) fail(k, "unpack", i, unpacked[i], expected);
     }
   }
 }
@@ -234,13 +226,12 @@ template <typename F> void fuzz_histogram(const std::vector<F>& xs, size_t off, 
   const size_t n = xs.size() - off;
   std::vector<uint32_t> want(bins);
   ref_histogram(x, n, min, max, abs, want.data(), bins);
-  for (const KernelTable* k : {&kScalarKernels, avx2_table()}) {
-    if (k == nullptr) continue;
+  for (const KernelTable* k : tables()) {
     std::vector<uint32_t> got(bins);
     if constexpr (sizeof(F) == 4) (abs ? k->abs_histogram_f32 : k->histogram_f32)(x, n, min, max, got.data(), bins);
     else (abs ? k->abs_histogram_f64 : k->histogram_f64)(x, n, min, max, got.data(), bins);
     for (size_t b = 0; b < bins; b++) {
-      if (got[b] != want[b]) fail(k->isa, b, got[b], want[b]);
+      if (got[b] != want[b]) fail(k, abs ? "abs_histogram" : "histogram", b, got[b], want[b]);
     }
   }
 }

@@ -1,6 +1,7 @@
-// kernels_test: every kernel of every available table (scalar, and AVX2 when the CPU has it) against the reference
-// transcription of the TypeScript code (reference.h), on random and adversarial inputs, plus known answers worked out
-// by hand, the granularity drivers and dispatch. Prints the base seed; run `kernels_test SEED` to reproduce a failure.
+// kernels_test: every kernel of every kernel set this CPU can run (the list of dispatch/kernel_sets.cc: scalar, and
+// AVX2 when the CPU has it, and any set added there) against the reference transcription of the TypeScript code
+// (reference.h), on random and adversarial inputs, plus known answers worked out by hand, the granularity drivers and
+// dispatch. Prints the base seed; run `kernels_test SEED` to reproduce a failure.
 #include <cfloat>
 #include <cinttypes>
 #include <cmath>
@@ -9,14 +10,14 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
-#include <type_traits>
 #include <vector>
 
 #include "../src/binding/histogram_counts.h"
 #include "../src/dispatch/cpu_features.h"
 #include "../src/dispatch/dispatch.h"
-#include "../src/granularity.h"
+#include "../src/dispatch/kernel_sets.h"
 #include "../src/kernels/kernels.h"
+#include "granularity_test.h"
 #include "reference.h"
 #include "test_support.h"
 
@@ -25,7 +26,7 @@ using namespace quantkit_test;
 
 namespace {
 
-std::vector<const KernelTable*> g_tables;
+std::vector<const KernelTable*> g_tables;  // the kernel sets this CPU can run (main): every test checks each of them
 uint64_t g_seed = 0;
 
 constexpr IntType kTypes[] = {IntType::I8, IntType::U8, IntType::I16, IntType::U16};
@@ -149,7 +150,8 @@ template <typename F> void test_quantize_groups_random() {
 
 // Inputs within 4 ulps of (k + 0.5) * s for every k of the range, over many scales: the inputs where a reciprocal
 // multiply rounds differently from the true division. Also counts how many such inputs exist, so the test proves it
-// exercises the AVX2 ONNX fallback rather than passing vacuously.
+// exercises the ONNX division fallback of the vector sets (Mode::Checked in kernels/avx2/quantize.h) rather than
+// passing vacuously.
 template <typename F> void test_quantize_near_ties(int scales) {
   const bool single = sizeof(F) == 4;
   long multiply_differs = 0;
@@ -584,33 +586,20 @@ template <typename T> std::vector<T> tile(const std::vector<T>& pattern, size_t 
   return v;
 }
 
-void expect_codes_f32(const std::vector<float>& x, float scale, int32_t zp, QuantSpec spec, IntType t,
-                      const std::vector<int32_t>& want, const char* what) {
+// Quantizes x (tiled to several lengths) with every table and compares the codes with want.
+template <typename F>
+void expect_codes(const std::vector<F>& x, std::type_identity_t<F> scale, int32_t zp, QuantSpec spec, IntType t,
+                  const std::vector<int32_t>& want, const char* what) {
   for (size_t n : {x.size(), size_t{37}, size_t{100}}) {
-    const std::vector<float> xs = tile(x, n);
+    const std::vector<F> xs = tile(x, n);
     const std::vector<int32_t> ws = tile(want, n);
     for (const KernelTable* k : g_tables) {
       CodeBuffer out(n, t, 1);
-      k->quantize_f32(xs.data(), n, scale, zp, spec, t, out.data());
+      if constexpr (sizeof(F) == 4) k->quantize_f32(xs.data(), n, scale, zp, spec, t, out.data());
+      else k->quantize_f64(xs.data(), n, scale, zp, spec, t, out.data());
       for (size_t i = 0; i < n; i++) {
-        QK_CHECK(out.at(i) == ws[i], "known answer %s (%s, n %zu): x[%zu] = %a -> %d, expected %d", what, k->isa, n, i,
-                 static_cast<double>(xs[i]), out.at(i), ws[i]);
-      }
-    }
-  }
-}
-
-void expect_codes_f64(const std::vector<double>& x, double scale, int32_t zp, QuantSpec spec, IntType t,
-                      const std::vector<int32_t>& want, const char* what) {
-  for (size_t n : {x.size(), size_t{37}, size_t{100}}) {
-    const std::vector<double> xs = tile(x, n);
-    const std::vector<int32_t> ws = tile(want, n);
-    for (const KernelTable* k : g_tables) {
-      CodeBuffer out(n, t, 1);
-      k->quantize_f64(xs.data(), n, scale, zp, spec, t, out.data());
-      for (size_t i = 0; i < n; i++) {
-        QK_CHECK(out.at(i) == ws[i], "known answer %s (%s, n %zu): x[%zu] = %a -> %d, expected %d", what, k->isa, n, i,
-                 xs[i], out.at(i), ws[i]);
+        QK_CHECK(out.at(i) == ws[i], "known answer %s (%s %s, n %zu): x[%zu] = %a -> %d, expected %d", what, k->isa,
+                 precision_name<F>(), n, i, static_cast<double>(xs[i]), out.at(i), ws[i]);
       }
     }
   }
@@ -631,23 +620,23 @@ void test_known_answers() {
   // scale 0.5, zp 10: t = 2x; ties go to even t BEFORE zp is added; saturation; NaN -> qmin; +-Inf saturate.
   const std::vector<float> x1 = {0.0f, 0.25f, 0.75f, -0.25f, -0.75f, 1.25f, 1.75f, 1000.0f, -1000.0f, nan, inf, -inf, -0.0f, 5e9f};
   const std::vector<int32_t> q1 = {10, 10, 12, 10, 8, 12, 14, 255, 0, 0, 255, 0, 10, 255};
-  expect_codes_f32(x1, 0.5f, 10, u8_onnx, IntType::U8, q1, "u8 zp 10");
-  expect_codes_f32(x1, 0.5f, 10, u8_torch, IntType::U8, q1, "u8 zp 10 pytorch");
+  expect_codes(x1, 0.5f, 10, u8_onnx, IntType::U8, q1, "u8 zp 10");
+  expect_codes(x1, 0.5f, 10, u8_torch, IntType::U8, q1, "u8 zp 10 pytorch");
   // Odd zero point: 0.25 -> t = 0.5 -> 0 -> 11 (rounding t + zp = 11.5 would give 12).
   const std::vector<int32_t> q1odd = {11, 11, 13, 11, 9, 13, 15, 255, 0, 0, 255, 0, 11, 255};
-  expect_codes_f32(x1, 0.5f, 11, u8_onnx, IntType::U8, q1odd, "u8 zp 11");
+  expect_codes(x1, 0.5f, 11, u8_onnx, IntType::U8, q1odd, "u8 zp 11");
 
   // int8 narrow symmetric, scale 0.25: 31.875 -> t = 127.5 -> clamp 127; -40 -> -160 -> -127; 0.125 -> 0.5 -> 0;
   // 0.375 -> 1.5 -> 2; -0.625 -> -2.5 -> -2; 2^31 and beyond saturate.
   const std::vector<float> x2 = {31.875f, -40.0f, 0.125f, 0.375f, -0.625f, 2147483648.0f, -3e9f, nan};
   const std::vector<int32_t> q2 = {127, -127, 0, 2, -2, 127, -127, -127};
-  expect_codes_f32(x2, 0.25f, 0, QuantSpec{-127, 127, Profile::Onnx}, IntType::I8, q2, "i8 narrow");
+  expect_codes(x2, 0.25f, 0, QuantSpec{-127, 127, Profile::Onnx}, IntType::I8, q2, "i8 narrow");
 
   // 16-bit types: scale 1/8 (exact), zp -3 for int16 and 40000 for uint16.
   const std::vector<float> x3 = {0.0625f, -0.0625f, 0.1875f, 4096.0f, -4096.0f, 1e30f};
-  expect_codes_f32(x3, 0.125f, -3, QuantSpec{-32768, 32767, Profile::Onnx}, IntType::I16,
+  expect_codes(x3, 0.125f, -3, QuantSpec{-32768, 32767, Profile::Onnx}, IntType::I16,
                    {-3, -3, -1, 32765, -32768, 32767}, "i16 zp -3");
-  expect_codes_f32(x3, 0.125f, 40000, QuantSpec{0, 65535, Profile::Onnx}, IntType::U16,
+  expect_codes(x3, 0.125f, 40000, QuantSpec{0, 65535, Profile::Onnx}, IntType::U16,
                    {40000, 40000, 40002, 65535, 7232, 65535}, "u16 zp 40000");
 
   // Division versus reciprocal multiply (values checked with exact rational arithmetic):
@@ -656,13 +645,13 @@ void test_known_answers() {
   //   x = 0x40500001 (3.2500002): x / s = 32.5000019 -> fl = 32.5 -> 32 (ONNX, even); x * fl(1/s) = 32.500004 -> 33.
   const float s01 = float_from_bits(0x3dcccccd);
   const std::vector<float> x4 = {float_from_bits(0x3fc66666), float_from_bits(0x40500001)};
-  expect_codes_f32(x4, s01, 0, u8_onnx, IntType::U8, {15, 32}, "onnx divides");
-  expect_codes_f32(x4, s01, 0, u8_torch, IntType::U8, {16, 33}, "pytorch multiplies");
+  expect_codes(x4, s01, 0, u8_onnx, IntType::U8, {15, 32}, "onnx divides");
+  expect_codes(x4, s01, 0, u8_torch, IntType::U8, {16, 33}, "pytorch multiplies");
   // float64: s = 0.1, x = 0.15 -> x / s = 1.4999999999999998 -> 1, x * (1/0.1) = 1.5 -> 2;
   // x = 0.35 -> 3 / 4; x = 0x1.ccccccccccccep-2 -> x / s = 4.5 exactly -> 4, x * (1/s) = 4.500000000000001 -> 5.
   const std::vector<double> x5 = {0.15, 0.35, 0x1.ccccccccccccep-2};
-  expect_codes_f64(x5, 0.1, 0, u8_onnx, IntType::U8, {1, 3, 4}, "f64 onnx divides");
-  expect_codes_f64(x5, 0.1, 0, u8_torch, IntType::U8, {2, 4, 5}, "f64 pytorch multiplies");
+  expect_codes(x5, 0.1, 0, u8_onnx, IntType::U8, {1, 3, 4}, "f64 onnx divides");
+  expect_codes(x5, 0.1, 0, u8_torch, IntType::U8, {2, 4, 5}, "f64 pytorch multiplies");
 
   // Dequantize: int8 codes, zp -3, scale 0.5 -> (q + 3) / 2.
   {
@@ -713,7 +702,7 @@ void test_known_answers() {
                    s.sum_approx2 == 10.0 && s.dot == 9.75,
                "known fake_quantize_f32 (%s) sums: %a %a %a %a %a %a", k->isa, s.sum_sq, s.sum_abs, s.max_abs, s.sum_ref2,
                s.sum_approx2, s.dot);
-      // 16 elements: the same values repeated take the vector body in AVX2; a NaN makes max_abs NaN for good.
+      // 16 elements: the same values repeated take the vector bodies; a NaN makes max_abs NaN for good.
       std::vector<double> xd = tile(std::vector<double>{0.25, 0.75, 3.0}, 15);
       xd.push_back(std::nan(""));
       xd.push_back(0.25);
@@ -821,163 +810,49 @@ void test_known_answers() {
   }
 }
 
-// ---- granularity --------------------------------------------------------------------------------------------------
-
-template <typename F> struct ScaleStore {
-  std::vector<float> f32;
-  std::vector<double> f64;
-  bool use_f64;
-  ScaleArray view() const { return use_f64 ? ScaleArray{f64.data(), true} : ScaleArray{f32.data(), false}; }
-  double at(size_t i) const { return use_f64 ? f64[i] : f32[i]; }
-};
-
-template <typename F> ScaleStore<F> random_scales(Rng& r, size_t groups) {
-  ScaleStore<F> s;
-  s.use_f64 = r.chance(50);
-  for (size_t g = 0; g < groups; g++) {
-    double v = (1.0 + r.uniform()) * std::ldexp(1.0, static_cast<int>(r.range(-12, 2)));
-    if (r.chance(10)) v = std::ldexp(1.0, static_cast<int>(r.range(-8, 0)));
-    s.f32.push_back(static_cast<float>(v));
-    s.f64.push_back(s.use_f64 ? v : static_cast<double>(static_cast<float>(v)));
-  }
-  return s;
-}
-
-// Reference group of element e for each layout (the formulas of types.ts).
-size_t axis_group(const AxisLayout& l, size_t e) { return (e / l.inner) % l.channels; }
-size_t block_group(const BlockLayout& l, size_t e) {
-  const size_t i = e % l.inner;
-  const size_t d = (e / l.inner) % l.dim;
-  const size_t o = e / (l.inner * l.dim);
-  const size_t blocks = (l.dim + l.block_size - 1) / l.block_size;
-  return (o * blocks + d / l.block_size) * l.inner + i;
-}
-
-template <typename F, typename Layout>
-void check_granular(const Layout& layout, size_t n, size_t groups, size_t rows, uint64_t seed,
-                    size_t (*group_of)(const Layout&, size_t)) {
-  const bool single = sizeof(F) == 4;
-  Rng r(seed);
-  const IntType t = kTypes[r.next() % 4];
-  const Profile p = kProfiles[r.next() % 2];
-  const QuantCase base = random_case(r, t, p, single);
-  const ScaleStore<F> scales = random_scales<F>(r, groups);
-  std::vector<int32_t> zps(groups);
-  for (size_t g = 0; g < groups; g++) zps[g] = static_cast<int32_t>(r.range(base.spec.qmin, base.spec.qmax));
-  std::vector<F> x(n);
-  for (size_t e = 0; e < n; e++) {
-    QuantCase c = base;
-    c.zp = zps[group_of(layout, e)];
-    c.scale = scales.at(group_of(layout, e));
-    x[e] = input_value<F>(r, InputKind::Mixed, c);
-  }
-  std::vector<int32_t> want_q(n);
-  for (size_t e = 0; e < n; e++) want_q[e] = ref_quantize(x[e], scales.at(group_of(layout, e)), zps[group_of(layout, e)], base.spec, single);
-  std::vector<double> want_min(groups, __builtin_inf()), want_max(groups, -__builtin_inf());
-  for (size_t e = 0; e < n; e++) ref_min_max(&x[e], 1, &want_min[group_of(layout, e)], &want_max[group_of(layout, e)]);
-
-  for (const KernelTable* k : g_tables) {
-    // quantize, whole and in three row ranges
-    CodeBuffer q(n, t, 0), q_parts(n, t, 0);
-    if constexpr (std::is_same<Layout, AxisLayout>::value) {
-      quantize_axis(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q.data());
-    } else {
-      quantize_blocked(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q.data());
-    }
-    const size_t cut1 = rows == 0 ? 0 : static_cast<size_t>(r.range(0, static_cast<int64_t>(rows)));
-    const size_t cut2 = rows == 0 ? 0 : static_cast<size_t>(r.range(static_cast<int64_t>(cut1), static_cast<int64_t>(rows)));
-    for (RowRange range : {RowRange{0, cut1}, RowRange{cut1, cut2}, RowRange{cut2, SIZE_MAX}}) {
-      if constexpr (std::is_same<Layout, AxisLayout>::value) {
-        quantize_axis(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q_parts.data(), range);
-      } else {
-        quantize_blocked(*k, x.data(), scales.view(), zps.data(), layout, base.spec, t, q_parts.data(), range);
-      }
-    }
-    for (size_t e = 0; e < n; e++) {
-      if (q.at(e) != want_q[e] || q_parts.at(e) != want_q[e]) {
-        QK_FAIL("%s granular quantize_%s %s: element %zu of %zu: %d / %d (row ranges), expected %d (seed %" PRIu64 ")",
-                k->isa, precision_name<F>(), type_name(t), e, n, q.at(e), q_parts.at(e), want_q[e], seed);
-        break;
-      }
-      stats().checks++;
-    }
-    // dequantize the reference codes
-    std::vector<F> dq(n), dq_parts(n);
-    CodeBuffer codes(n, t, 0);
-    for (size_t e = 0; e < n; e++) codes.set(e, want_q[e]);
-    if constexpr (std::is_same<Layout, AxisLayout>::value) {
-      dequantize_axis(*k, codes.data(), t, scales.view(), zps.data(), layout, dq.data());
-      dequantize_axis(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{0, cut1});
-      dequantize_axis(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{cut1, SIZE_MAX});
-    } else {
-      dequantize_blocked(*k, codes.data(), t, scales.view(), zps.data(), layout, dq.data());
-      dequantize_blocked(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{0, cut1});
-      dequantize_blocked(*k, codes.data(), t, scales.view(), zps.data(), layout, dq_parts.data(), RowRange{cut1, SIZE_MAX});
-    }
-    for (size_t e = 0; e < n; e++) {
-      const size_t g = group_of(layout, e);
-      const F want = static_cast<F>(ref_dequantize(want_q[e], zps[g], scales.at(g), single));
-      if (!same(dq[e], want) || !same(dq_parts[e], want)) {
-        QK_FAIL("%s granular dequantize_%s: element %zu: %a / %a, expected %a (seed %" PRIu64 ")", k->isa,
-                precision_name<F>(), e, static_cast<double>(dq[e]), static_cast<double>(dq_parts[e]),
-                static_cast<double>(want), seed);
-        break;
-      }
-      stats().checks++;
-    }
-    // min / max per group
-    std::vector<double> mn(groups, 12345.0), mx(groups, -12345.0);
-    if constexpr (std::is_same<Layout, AxisLayout>::value) {
-      min_max_axis(*k, x.data(), layout, mn.data(), mx.data());
-    } else {
-      min_max_blocked(*k, x.data(), layout, mn.data(), mx.data());
-    }
-    for (size_t g = 0; g < groups; g++) {
-      QK_CHECK(mn[g] == want_min[g] && mx[g] == want_max[g], "%s granular min_max_%s group %zu: [%a, %a], expected [%a, %a] (seed %" PRIu64 ")",
-               k->isa, precision_name<F>(), g, mn[g], mx[g], want_min[g], want_max[g], seed);
-    }
-  }
-}
-
-template <typename F> void test_granularity() {
-  const size_t inners[] = {1, 2, 3, 7, 16, 17, 40};
-  for (int trial = 0; trial < 300; trial++) {
-    const uint64_t seed = mix_seed(g_seed, 0x96a0000 + trial + (sizeof(F) << 40));
-    Rng r(seed);
-    const size_t outer = static_cast<size_t>(r.range(1, 4));
-    const size_t inner = inners[r.next() % 7];
-    const size_t channels = static_cast<size_t>(r.range(r.chance(10) ? 0 : 1, 9));
-    const AxisLayout al{outer, channels, inner};
-    check_granular<F>(al, outer * channels * inner, channels, outer * channels, mix_seed(seed, 1), axis_group);
-
-    const size_t dim = static_cast<size_t>(r.range(r.chance(10) ? 0 : 1, 70));
-    const size_t block_size = static_cast<size_t>(r.range(1, static_cast<int64_t>(dim) + 3));
-    const BlockLayout bl{outer, dim, inner, block_size};
-    check_granular<F>(bl, outer * dim * inner, block_group_count(bl), outer * dim, mix_seed(seed, 2), block_group);
-  }
-}
-
 // ---- dispatch -----------------------------------------------------------------------------------------------------
 
+// The list of kernel sets and select_kernels / available_isas over it, whatever sets this build has.
 void test_dispatch() {
-  std::string error;
-  const bool has_avx2 = cpu_features().avx2;
-  const KernelTable* automatic = select_kernels("auto", &error);
-  QK_CHECK(automatic != nullptr && std::strcmp(automatic->isa, has_avx2 ? "avx2" : "scalar") == 0, "auto picks the best ISA");
-  QK_CHECK(select_kernels(nullptr, &error) == automatic && select_kernels("", nullptr) == automatic, "null/empty = auto");
-  QK_CHECK(select_kernels("scalar", &error) == &kScalarKernels, "scalar is always available");
-  error.clear();
-  const KernelTable* avx2 = select_kernels("avx2", &error);
-  if (has_avx2) {
-    QK_CHECK(avx2 != nullptr && std::strcmp(avx2->isa, "avx2") == 0 && error.empty(), "avx2 selectable on this CPU");
-  } else {
-    QK_CHECK(avx2 == nullptr && !error.empty(), "avx2 refused with an error on a CPU without it");
+  const std::span<const KernelSet> sets = kernel_sets();
+  QK_CHECK(!sets.empty() && std::strcmp(sets.back().name, "scalar") == 0 && sets.back().table == &kScalarKernels &&
+               usable(sets.back()),
+           "the scalar set is the last entry and usable on every CPU");
+  std::string usable_names;
+  std::string accepted = "'auto'";
+  const KernelTable* best = nullptr;
+  for (size_t i = 0; i < sets.size(); i++) {
+    const KernelSet& s = sets[i];
+    QK_CHECK(s.table != nullptr && s.supported != nullptr && s.needs != nullptr && std::strcmp(s.name, s.table->isa) == 0,
+             "kernel set %s: a table whose isa is its name, a CPU requirement", s.name);
+    QK_CHECK(kernel_table_complete(*s.table), "kernel set %s: every slot of its table is set", s.name);
+    for (size_t j = 0; j < i; j++) QK_CHECK(std::strcmp(sets[j].name, s.name) != 0, "kernel set %s listed twice", s.name);
+    accepted += i + 1 == sets.size() ? " or '" : ", '";
+    accepted += std::string(s.name) + "'";
+    std::string error;
+    const KernelTable* chosen = select_kernels(s.name, &error);
+    if (usable(s)) {
+      QK_CHECK(chosen == s.table && error.empty(), "select_kernels(\"%s\") returns its table on this CPU", s.name);
+      if (best == nullptr) best = s.table;
+      usable_names += (usable_names.empty() ? "" : ",") + std::string(s.name);
+    } else {
+      QK_CHECK(chosen == nullptr && error.find(s.name) != std::string::npos && error.find(s.needs) != std::string::npos,
+               "select_kernels(\"%s\") refused with an error naming the set and what it needs on a CPU without it: %s",
+               s.name, error.c_str());
+    }
   }
+#if defined(__x86_64__) || defined(_M_X64)
+  const bool avx2_listed = sets.size() > 1 && std::strcmp(sets.front().name, "avx2") == 0;
+  QK_CHECK(avx2_listed && usable(sets.front()) == cpu_features().avx2, "x86-64 builds list avx2 first, usable iff the CPU has AVX2");
+#endif
+  std::string error;
+  QK_CHECK(select_kernels("auto", &error) == best, "auto picks the first usable set of the list");
+  QK_CHECK(select_kernels(nullptr, &error) == best && select_kernels("", nullptr) == best, "null/empty = auto");
   error.clear();
-  QK_CHECK(select_kernels("avx512", &error) == nullptr && error.find("avx512") != std::string::npos,
-           "unknown ISA refused with an error naming it: %s", error.c_str());
+  QK_CHECK(select_kernels("avx512", &error) == nullptr && error == "unknown ISA 'avx512' (expected " + accepted + ")",
+           "unknown ISA refused with an error naming it and every accepted name: %s", error.c_str());
   QK_CHECK(select_kernels("bogus", nullptr) == nullptr, "unknown ISA without an error string");
-  QK_CHECK(std::strcmp(available_isas(), has_avx2 ? "avx2,scalar" : "scalar") == 0, "available_isas");
+  QK_CHECK(available_isas() == usable_names, "available_isas: %s, expected %s", available_isas(), usable_names.c_str());
 }
 
 }  // namespace
@@ -986,14 +861,19 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress stays visible if a kernel crashes
   g_seed = argc > 1 ? std::strtoull(argv[1], nullptr, 0) : 20240601ULL;
   std::printf("kernels_test: base seed %" PRIu64 " (pass it as the first argument to reproduce)\n", g_seed);
-  g_tables.push_back(&kScalarKernels);
-  std::string error;
-  if (const KernelTable* avx2 = select_kernels("avx2", &error)) {
-    g_tables.push_back(avx2);
-    std::printf("  tables: scalar, avx2\n");
-  } else {
-    std::printf("  tables: scalar only (%s): the AVX2 kernels are NOT tested on this machine\n", error.c_str());
+  // Every set of the list this CPU can run, scalar (the last entry) first: a difference from the reference that every
+  // set shares then shows on the portable code first.
+  std::printf("  kernel sets:");
+  const std::span<const KernelSet> sets = kernel_sets();
+  for (auto s = sets.rbegin(); s != sets.rend(); ++s) {
+    if (usable(*s)) {
+      g_tables.push_back(s->table);
+      std::printf(" %s", s->name);
+    } else {
+      std::printf(" %s (NOT tested: this CPU lacks %s)", s->name, s->needs);
+    }
   }
+  std::printf("\n");
 
   struct Step {
     const char* name;
@@ -1020,8 +900,8 @@ int main(int argc, char** argv) {
       {"histogram edges f32", test_histogram_edges<float>},
       {"histogram edges f64", test_histogram_edges<double>},
       {"histogram counts", test_histogram_counts},
-      {"granularity f32", test_granularity<float>},
-      {"granularity f64", test_granularity<double>},
+      {"granularity f32", [] { test_granularity<float>(g_tables, g_seed); }},
+      {"granularity f64", [] { test_granularity<double>(g_tables, g_seed); }},
   };
   for (const Step& s : steps) {
     const long before = stats().failures;

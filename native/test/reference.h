@@ -1,6 +1,6 @@
 // Test oracle: a literal transcription of the TypeScript reference (packages/quant-core/src/kernels/*.ts and
-// metrics.ts), written independently of kernel_common.h. Like the TS code it computes in double and rounds to float32
-// where TS calls Math.fround, and it rounds with std::nearbyint instead of the kernels' magic-number trick.
+// metrics.ts), written independently of src/kernels/common/. Like the TS code it computes in double and rounds to
+// float32 where TS calls Math.fround, and it rounds with std::nearbyint instead of the kernels' magic-number trick.
 #pragma once
 
 #include <cmath>

@@ -137,7 +137,7 @@ template <> struct Limits<float> {
   static constexpr float max = FLT_MAX;
   static constexpr float min_normal = FLT_MIN;
   static constexpr float denorm_min = std::numeric_limits<float>::denorm_min();
-  static constexpr int min_exp = -125;  // scales below 2^-125 take the division path (see avx2.cc)
+  static constexpr int min_exp = -125;  // scales below 2^-125 take the division path (QuantLimits in kernels/avx2/quantize.h)
   static constexpr int max_exp = 125;
 };
 template <> struct Limits<double> {

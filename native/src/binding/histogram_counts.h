@@ -1,5 +1,5 @@
 // Adding integer bin counts to a caller's counts exactly as the TypeScript kernel's `counts[k] += 1`, run m times,
-// changes them (packages/quant-core/src/calibrate/histogram.ts). Plain C++17, no Node; header-only so that the kernel
+// changes them (packages/quant-core/src/calibrate/histogram.ts). Plain C++, no Node; header-only so that the kernel
 // tests can check it.
 #pragma once
 

@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "../granularity.h"
-#include "../kernels/kernel_common.h"
+#include "../layout/granularity.h"
 #include "histogram_counts.h"
 
 namespace quantkit {
@@ -24,11 +23,6 @@ void merge_sums(ErrorSums& acc, const ErrorSums& s) {
   acc.sum_ref2 += s.sum_ref2;
   acc.sum_approx2 += s.sum_approx2;
   acc.dot += s.dot;
-}
-
-// Rows of `inner` elements, element i of every row in group i; `stride` elements from one row to the next.
-template <typename F> void fold_rows_per_element(const F* x, size_t rows, size_t inner, size_t stride, double* min, double* max) {
-  for (size_t r = 0; r < rows; r++, x += stride) fold_min_max_elementwise(x, inner, min, max);
 }
 
 }  // namespace
@@ -56,9 +50,9 @@ bool execute(Job& job, ThreadPool& pool, unsigned threads, const int32_t* cancel
 
 // ---- quantize / dequantize -----------------------------------------------------------------------------------------
 
-ChunkPlan::ChunkPlan(const GroupLayout& layout, size_t length) {
+ChunkPlan::ChunkPlan(const Layout& layout, size_t length) {
   if (length == 0) return;
-  if (layout.kind == GroupLayout::Kind::Tensor) {
+  if (layout.kind == Layout::Kind::Tensor) {
     per_chunk = kChunkElements;
     chunks = chunks_for(length);
     return;
@@ -68,70 +62,40 @@ ChunkPlan::ChunkPlan(const GroupLayout& layout, size_t length) {
   chunks = (rows + per_chunk - 1) / per_chunk;
 }
 
-namespace {
-
-AxisLayout axis_layout(const GroupLayout& l) { return AxisLayout{l.outer, l.dim, l.inner}; }
-BlockLayout block_layout(const GroupLayout& l) { return BlockLayout{l.outer, l.dim, l.inner, l.block_size}; }
-ScaleArray scale_array(const GroupParams& p) { return ScaleArray{p.scales, p.scales_type == FloatType::F64}; }
-
-}  // namespace
-
 void QuantizeJob::run_chunk(size_t index) {
   const size_t first = index * plan_.per_chunk;
-  if (layout_.kind == GroupLayout::Kind::Tensor) {
+  const bool f32 = x_.type == FloatType::F32;
+  if (layout_.kind == Layout::Kind::Tensor) {
     const size_t n = std::min(plan_.per_chunk, x_.length - first);
     void* out = int_at(out_, first);
-    if (x_.type == FloatType::F32) {
-      table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(params_.scale), params_.zero_point, spec_, out_.type, out);
-    } else {
-      table_->quantize_f64(static_cast<const double*>(x_.data) + first, n, params_.scale, params_.zero_point, spec_, out_.type, out);
-    }
+    if (f32) table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(scale_), zero_point_, spec_, out_.type, out);
+    else table_->quantize_f64(static_cast<const double*>(x_.data) + first, n, scale_, zero_point_, spec_, out_.type, out);
     return;
   }
   const RowRange rows{first, first + plan_.per_chunk};
-  const ScaleArray scales = scale_array(params_);
-  const bool f32 = x_.type == FloatType::F32;
-  if (layout_.kind == GroupLayout::Kind::Axis) {
-    const AxisLayout l = axis_layout(layout_);
-    if (f32) quantize_axis(*table_, static_cast<const float*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
-    else quantize_axis(*table_, static_cast<const double*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
-  } else {
-    const BlockLayout l = block_layout(layout_);
-    if (f32) quantize_blocked(*table_, static_cast<const float*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
-    else quantize_blocked(*table_, static_cast<const double*>(x_.data), scales, params_.zero_points, l, spec_, out_.type, out_.data, rows);
-  }
+  if (f32) quantize_layout(*table_, static_cast<const float*>(x_.data), groups_, layout_, spec_, out_.type, out_.data, rows);
+  else quantize_layout(*table_, static_cast<const double*>(x_.data), groups_, layout_, spec_, out_.type, out_.data, rows);
 }
 
 void DequantizeJob::run_chunk(size_t index) {
   const size_t first = index * plan_.per_chunk;
-  if (layout_.kind == GroupLayout::Kind::Tensor) {
+  const bool f32 = out_.type == FloatType::F32;
+  if (layout_.kind == Layout::Kind::Tensor) {
     const size_t n = std::min(plan_.per_chunk, q_.length - first);
     const void* q = int_at(q_, first);
-    if (out_.type == FloatType::F32) {
-      table_->dequantize_f32(q, q_.type, n, params_.scale, params_.zero_point, static_cast<float*>(out_.data) + first);
-    } else {
-      table_->dequantize_f64(q, q_.type, n, params_.scale, params_.zero_point, static_cast<double*>(out_.data) + first);
-    }
+    if (f32) table_->dequantize_f32(q, q_.type, n, scale_, zero_point_, static_cast<float*>(out_.data) + first);
+    else table_->dequantize_f64(q, q_.type, n, scale_, zero_point_, static_cast<double*>(out_.data) + first);
     return;
   }
   const RowRange rows{first, first + plan_.per_chunk};
-  const ScaleArray scales = scale_array(params_);
-  const bool f32 = out_.type == FloatType::F32;
-  if (layout_.kind == GroupLayout::Kind::Axis) {
-    const AxisLayout l = axis_layout(layout_);
-    if (f32) dequantize_axis(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<float*>(out_.data), rows);
-    else dequantize_axis(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<double*>(out_.data), rows);
-  } else {
-    const BlockLayout l = block_layout(layout_);
-    if (f32) dequantize_blocked(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<float*>(out_.data), rows);
-    else dequantize_blocked(*table_, q_.data, q_.type, scales, params_.zero_points, l, static_cast<double*>(out_.data), rows);
-  }
+  if (f32) dequantize_layout(*table_, q_.data, q_.type, groups_, layout_, static_cast<float*>(out_.data), rows);
+  else dequantize_layout(*table_, q_.data, q_.type, groups_, layout_, static_cast<double*>(out_.data), rows);
 }
 
 // ---- fake quantize -------------------------------------------------------------------------------------------------
 
-FakeQuantizeJob::FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, double scale, int32_t zp, QuantSpec spec, double* result)
-    : table_(table), x_(x), out_(out), scale_(scale), zp_(zp), spec_(spec), result_(result), chunks_(chunks_for(x.length)) {
+FakeQuantizeJob::FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, QuantSpec spec, double scale, int32_t zero_point)
+    : table_(table), x_(x), out_(out), spec_(spec), scale_(scale), zero_point_(zero_point), chunks_(chunks_for(x.length)) {
   if (chunks_ > 1) others_.resize(chunks_ - 1);
 }
 
@@ -141,27 +105,21 @@ void FakeQuantizeJob::run_chunk(size_t index) {
   ErrorSums& sums = index == 0 ? first_ : others_[index - 1];
   sums = ErrorSums{};
   if (x_.type == FloatType::F32) {
-    table_->fake_quantize_f32(static_cast<const float*>(x_.data) + start, n, static_cast<float>(scale_), zp_, spec_, static_cast<float*>(out_.data) + start, &sums);
+    table_->fake_quantize_f32(static_cast<const float*>(x_.data) + start, n, static_cast<float>(scale_), zero_point_, spec_, static_cast<float*>(out_.data) + start, &sums);
   } else {
-    table_->fake_quantize_f64(static_cast<const double*>(x_.data) + start, n, scale_, zp_, spec_, static_cast<double*>(out_.data) + start, &sums);
+    table_->fake_quantize_f64(static_cast<const double*>(x_.data) + start, n, scale_, zero_point_, spec_, static_cast<double*>(out_.data) + start, &sums);
   }
 }
 
 void FakeQuantizeJob::finish() {
-  ErrorSums total = chunks_ > 0 ? first_ : ErrorSums{};
-  for (const ErrorSums& s : others_) merge_sums(total, s);
-  result_[0] = total.sum_sq;
-  result_[1] = total.sum_abs;
-  result_[2] = total.max_abs;
-  result_[3] = total.sum_ref2;
-  result_[4] = total.sum_approx2;
-  result_[5] = total.dot;
+  total_ = chunks_ > 0 ? first_ : ErrorSums{};
+  for (const ErrorSums& s : others_) merge_sums(total_, s);
 }
 
 // ---- whole-tensor reductions ---------------------------------------------------------------------------------------
 
-ReduceJob::ReduceJob(const KernelTable* table, FloatInput x, Kind kind, double* result)
-    : table_(table), x_(x), kind_(kind), result_(result), chunks_(chunks_for(x.length)), first_{kind == Kind::MinMax ? kInf : 0, -kInf} {
+ReduceJob::ReduceJob(const KernelTable* table, FloatInput x, Kind kind)
+    : table_(table), x_(x), kind_(kind), chunks_(chunks_for(x.length)), first_{kind == Kind::MinMax ? kInf : 0, -kInf}, total_(first_) {
   if (chunks_ > 1) others_.resize(chunks_ - 1);
 }
 
@@ -191,87 +149,22 @@ void ReduceJob::finish() {
       acc.a = p.a;
     }
   }
-  result_[0] = acc.a;
-  if (kind_ == Kind::MinMax) result_[1] = acc.b;
+  total_ = acc;
 }
 
 // ---- per-group min/max ---------------------------------------------------------------------------------------------
 
-GroupMinMaxJob::GroupMinMaxJob(const KernelTable* table, FloatInput x, GroupLayout layout, double* out_min, double* out_max)
-    : table_(table), x_(x), layout_(layout), out_min_(out_min), out_max_(out_max) {
-  size_t unit_elements;
-  if (layout.kind == GroupLayout::Kind::Axis) {
-    units_ = layout.dim;
-    unit_elements = layout.outer * layout.inner;
-  } else {
-    units_ = layout.outer * layout.blocks();
-    unit_elements = std::min(layout.block_size, layout.dim) * layout.inner;
-  }
-  units_per_chunk_ = std::max<size_t>(1, kChunkElements / std::max<size_t>(1, unit_elements));
+GroupMinMaxJob::GroupMinMaxJob(const KernelTable* table, FloatInput x, const Layout& layout, double* out_min, double* out_max)
+    : table_(table), x_(x), layout_(layout), out_min_(out_min), out_max_(out_max), units_(layout.min_max_units()) {
+  units_per_chunk_ = std::max<size_t>(1, kChunkElements / std::max<size_t>(1, layout.min_max_unit_elements()));
   chunks_ = (units_ + units_per_chunk_ - 1) / units_per_chunk_;
 }
 
 void GroupMinMaxJob::run_chunk(size_t index) {
   const size_t first = index * units_per_chunk_;
-  const size_t last = std::min(first + units_per_chunk_, units_);
-  if (layout_.kind == GroupLayout::Kind::Axis && layout_.inner == 1) {
-    run_last_axis_channels(first, last);
-    return;
-  }
-  for (size_t u = first; u < last; u++) {
-    if (layout_.kind == GroupLayout::Kind::Axis) run_channel(u);
-    else run_block(u);
-  }
-}
-
-// Channels [c0, c1) of a layout whose channels are the last axis (inner == 1): row by row, each element into its own
-// channel (a column at a time would read one element per row and call a kernel for it).
-void GroupMinMaxJob::run_last_axis_channels(size_t c0, size_t c1) {
-  std::fill(out_min_ + c0, out_min_ + c1, kInf);
-  std::fill(out_max_ + c0, out_max_ + c1, -kInf);
-  const size_t channels = layout_.dim;
-  if (x_.type == FloatType::F32) {
-    fold_rows_per_element(static_cast<const float*>(x_.data) + c0, layout_.outer, c1 - c0, channels, out_min_ + c0, out_max_ + c0);
-  } else {
-    fold_rows_per_element(static_cast<const double*>(x_.data) + c0, layout_.outer, c1 - c0, channels, out_min_ + c0, out_max_ + c0);
-  }
-}
-
-// Channel c: the rows (o, c) for o = 0..outer-1, in order.
-void GroupMinMaxJob::run_channel(size_t c) {
-  double min = kInf;
-  double max = -kInf;
-  const size_t inner = layout_.inner;
-  for (size_t o = 0; o < layout_.outer; o++) {
-    const size_t start = (o * layout_.dim + c) * inner;
-    if (x_.type == FloatType::F32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, inner, &min, &max);
-    else table_->min_max_f64(static_cast<const double*>(x_.data) + start, inner, &min, &max);
-  }
-  out_min_[c] = min;
-  out_max_[c] = max;
-}
-
-// Block pair p = (o, b): rows d in [b * block_size, min(dim, (b + 1) * block_size)) of outer slice o, which own the
-// groups p * inner .. p * inner + inner - 1.
-void GroupMinMaxJob::run_block(size_t pair) {
-  const size_t blocks = layout_.blocks();
-  const size_t o = pair / blocks;
-  const size_t d0 = (pair % blocks) * layout_.block_size;
-  const size_t rows = std::min(layout_.block_size, layout_.dim - d0);
-  const size_t inner = layout_.inner;
-  const size_t start = (o * layout_.dim + d0) * inner;
-  double* min = out_min_ + pair * inner;
-  double* max = out_max_ + pair * inner;
-  std::fill(min, min + inner, kInf);
-  std::fill(max, max + inner, -kInf);
-  if (inner == 1) {
-    if (x_.type == FloatType::F32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, rows, min, max);
-    else table_->min_max_f64(static_cast<const double*>(x_.data) + start, rows, min, max);
-  } else if (x_.type == FloatType::F32) {
-    fold_rows_per_element(static_cast<const float*>(x_.data) + start, rows, inner, inner, min, max);
-  } else {
-    fold_rows_per_element(static_cast<const double*>(x_.data) + start, rows, inner, inner, min, max);
-  }
+  const UnitRange units{first, first + units_per_chunk_};
+  if (x_.type == FloatType::F32) min_max_layout(*table_, static_cast<const float*>(x_.data), layout_, out_min_, out_max_, units);
+  else min_max_layout(*table_, static_cast<const double*>(x_.data), layout_, out_min_, out_max_, units);
 }
 
 // ---- histograms ----------------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// Kernel calls as chunked jobs: what the binding runs, synchronously or on a worker thread. Plain C++17, no Node.
+// Kernel calls as chunked jobs: what the binding runs, synchronously or on a worker thread. Plain C++, no Node.
 //
 // Every job splits its elements into fixed chunks of kChunkElements (never into "one piece per thread"), so the work
 // done per chunk, and therefore every result, is the same whatever the thread count:
@@ -10,16 +10,16 @@
 //     bit-identical to it; above that the float64 sums (sum_sq, sum_abs, sum_ref2, sum_approx2, dot) may differ from
 //     the reference in the last bits (a different association of the same additions), while max_abs and every output
 //     value stay bit-identical. The conformance suite compares these metrics with a relative tolerance of 1e-9.
-// Per-axis and blocked quantize / dequantize go through the granularity drivers (../granularity.h) and are split at
-// row boundaries (a row is `inner` elements sharing one group, or one group per element for blocked layouts with
-// inner > 1): whole rows per chunk, about kChunkElements elements, so a tensor with fewer rows than threads uses
-// fewer threads, and one very long row is one chunk. Per-axis min/max is split by channel and blocked min/max by
-// (outer, block) pair, so each output slot is owned by one chunk and folded in the same element order as the
-// reference (the drivers' min/max cover a whole tensor in one call, which could not run in parallel or be cancelled).
+// Per-axis and blocked jobs run the granularity drivers (../layout/granularity.h) on ranges of their layout:
+// quantize / dequantize on whole rows per chunk (a row is `inner` elements; about kChunkElements elements per chunk,
+// so a tensor with fewer rows than threads uses fewer threads, and one very long row is one chunk); per-group min/max
+// on whole min/max units per chunk (channels, or (outer, block) pairs), so each output slot is written by one chunk
+// and folded in the same element order as the reference.
 //
 // Histograms count chunk by chunk into private per-thread arrays, added up at the end (integers: any order is exact).
 //
 // Inputs are validated by the binding before a job is built (lengths, layout products, group counts); jobs trust them.
+// Scalar results (fake-quantize sums, min/max, abs-max) stay in the job; the binding reads them once it has run.
 #pragma once
 
 #include <cstddef>
@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "../kernels/kernels.h"
+#include "../layout/layout.h"
 #include "thread_pool.h"
 
 namespace quantkit {
@@ -57,29 +58,6 @@ struct IntBuffer {
   size_t length;
 };
 
-// How scale groups map onto the flattened tensor (see packages/quant-core/src/types.ts AxisLayout / BlockLayout).
-struct GroupLayout {
-  enum class Kind { Tensor, Axis, Block } kind = Kind::Tensor;
-  size_t outer = 1;
-  size_t dim = 0;  // channels for Axis, the blocked dimension for Block
-  size_t inner = 1;
-  size_t block_size = 1;
-  size_t blocks() const { return (dim + block_size - 1) / block_size; }
-};
-
-// One scale and zero point (per tensor) or one per group (scales are float32 or float64 arrays).
-struct GroupParams {
-  double scale = 1;
-  int32_t zero_point = 0;
-  FloatType scales_type = FloatType::F64;
-  const void* scales = nullptr;
-  const int32_t* zero_points = nullptr;
-
-  double scale_at(size_t g) const {
-    return scales_type == FloatType::F32 ? static_cast<const float*>(scales)[g] : static_cast<const double*>(scales)[g];
-  }
-};
-
 // A chunked job; finish() runs once, on the thread that ran the job, after every chunk.
 class Job : public ChunkedWork {
  public:
@@ -97,14 +75,17 @@ size_t chunks_for(size_t elements);
 // How an element-wise job over `length` elements is cut: element ranges per tensor, whole rows per axis / blocked.
 struct ChunkPlan {
   size_t chunks = 0;
-  size_t per_chunk = 0;  // elements (tensor) or rows (axis, blocked) per chunk
-  ChunkPlan(const GroupLayout& layout, size_t length);
+  size_t per_chunk = 0;  // elements (Tensor) or rows (Axis, Block) per chunk
+  ChunkPlan(const Layout& layout, size_t length);
 };
 
+// Quantize x into out: with one scale and zero point (a Tensor layout), or per group (an Axis or Block layout).
 class QuantizeJob final : public Job {
  public:
-  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, GroupLayout layout, GroupParams params, QuantSpec spec)
-      : table_(table), x_(x), out_(out), layout_(layout), params_(params), spec_(spec), plan_(layout, x.length) {}
+  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, double scale, int32_t zero_point)
+      : table_(table), x_(x), out_(out), spec_(spec), scale_(scale), zero_point_(zero_point), plan_(layout_, x.length) {}
+  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, const Layout& layout, GroupParams groups)
+      : table_(table), x_(x), out_(out), spec_(spec), layout_(layout), groups_(groups), plan_(layout, x.length) {}
   size_t chunk_count() const override { return plan_.chunks; }
   void run_chunk(size_t index) override;
 
@@ -112,16 +93,21 @@ class QuantizeJob final : public Job {
   const KernelTable* table_;
   FloatInput x_;
   IntBuffer out_;
-  GroupLayout layout_;
-  GroupParams params_;
   QuantSpec spec_;
+  double scale_ = 1;        // Tensor
+  int32_t zero_point_ = 0;  // Tensor
+  Layout layout_;
+  GroupParams groups_;      // Axis, Block
   ChunkPlan plan_;
 };
 
+// Dequantize q into out: with one scale and zero point (a Tensor layout), or per group (an Axis or Block layout).
 class DequantizeJob final : public Job {
  public:
-  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, GroupLayout layout, GroupParams params)
-      : table_(table), q_(q), out_(out), layout_(layout), params_(params), plan_(layout, q.length) {}
+  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, double scale, int32_t zero_point)
+      : table_(table), q_(q), out_(out), scale_(scale), zero_point_(zero_point), plan_(layout_, q.length) {}
+  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, const Layout& layout, GroupParams groups)
+      : table_(table), q_(q), out_(out), layout_(layout), groups_(groups), plan_(layout, q.length) {}
   size_t chunk_count() const override { return plan_.chunks; }
   void run_chunk(size_t index) override;
 
@@ -129,40 +115,48 @@ class DequantizeJob final : public Job {
   const KernelTable* table_;
   IntBuffer q_;
   FloatOutput out_;
-  GroupLayout layout_;
-  GroupParams params_;
+  double scale_ = 1;
+  int32_t zero_point_ = 0;
+  Layout layout_;
+  GroupParams groups_;
   ChunkPlan plan_;
 };
 
-// Per-tensor quantize -> dequantize with error sums; `result` receives the 6 sums in ErrorSums field order.
+// Per-tensor quantize -> dequantize of x into out (same element type), with the error sums of every element.
 class FakeQuantizeJob final : public Job {
  public:
-  FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, double scale, int32_t zp, QuantSpec spec, double* result);
+  FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, QuantSpec spec, double scale, int32_t zero_point);
   size_t chunk_count() const override { return chunks_; }
   void run_chunk(size_t index) override;
   void finish() override;
+  // After a complete run.
+  const ErrorSums& sums() const { return total_; }
 
  private:
   const KernelTable* table_;
   FloatInput x_;
   FloatOutput out_;
-  double scale_;
-  int32_t zp_;
   QuantSpec spec_;
-  double* result_;
+  double scale_;
+  int32_t zero_point_;
   size_t chunks_;
   ErrorSums first_;                // chunk 0 (the only one for small inputs: no allocation)
   std::vector<ErrorSums> others_;  // chunks 1..
+  ErrorSums total_;
 };
 
-// min/max (result[0], result[1]) or abs-max (result[0]) of a whole tensor.
+// min and max, or abs-max, of a whole tensor (NaN ignored; min = +inf, max = -inf, abs-max = 0 without elements).
 class ReduceJob final : public Job {
  public:
   enum class Kind { MinMax, AbsMax };
-  ReduceJob(const KernelTable* table, FloatInput x, Kind kind, double* result);
+  ReduceJob(const KernelTable* table, FloatInput x, Kind kind);
   size_t chunk_count() const override { return chunks_; }
   void run_chunk(size_t index) override;
   void finish() override;
+  // After a complete run: min() and max() for MinMax, abs_max() for AbsMax.
+  double min() const { return total_.a; }
+  double max() const { return total_.b; }
+  double abs_max() const { return total_.a; }
 
  private:
   struct Partial {
@@ -173,29 +167,27 @@ class ReduceJob final : public Job {
   const KernelTable* table_;
   FloatInput x_;
   Kind kind_;
-  double* result_;
   size_t chunks_;
   Partial first_;
   std::vector<Partial> others_;
+  Partial total_;
 };
 
-// Per-axis (layout.kind == Axis) or blocked (Block) min/max into out_min / out_max (one slot per group).
+// Per-group min/max of an Axis or Block layout into out_min / out_max (layout.groups() slots each), by ranges of
+// min/max units (min_max_layout in ../layout/granularity.h).
 class GroupMinMaxJob final : public Job {
  public:
-  GroupMinMaxJob(const KernelTable* table, FloatInput x, GroupLayout layout, double* out_min, double* out_max);
+  GroupMinMaxJob(const KernelTable* table, FloatInput x, const Layout& layout, double* out_min, double* out_max);
   size_t chunk_count() const override { return chunks_; }
   void run_chunk(size_t index) override;
 
  private:
-  void run_channel(size_t c);
-  void run_last_axis_channels(size_t c0, size_t c1);
-  void run_block(size_t pair);
   const KernelTable* table_;
   FloatInput x_;
-  GroupLayout layout_;
+  Layout layout_;
   double* out_min_;
   double* out_max_;
-  size_t units_;           // channels (Axis) or outer * blocks (Block)
+  size_t units_;
   size_t units_per_chunk_;
   size_t chunks_;
 };

@@ -1,13 +1,13 @@
-// A small thread pool for chunked kernels. Plain C++17: no Node here.
+// A small thread pool for chunked kernels. Plain C++: no Node here.
 //
 // One pool per addon instance (each Node environment, e.g. each worker_thread, has its own). The pool starts no
 // thread until a call needs one and grows to the largest helper count asked for. A worker that runs out of work polls
 // for about 100 µs before it sleeps on the condition variable, and the caller polls the same way while helpers finish
 // their last chunks: waking a sleeping thread costs tens of microseconds (on this project's machine, 2 threads on 1M
 // elements ran 1.2x faster than one with a sleeping helper and 1.9x with a polling one), and the calls of a batch job
-// arrive back to back. A call runs on the calling thread
-// plus up to `threads - 1` pool threads, all taking chunk indices from one atomic counter; which thread runs which
-// chunk does not matter, because every chunk writes its own part of the output (see jobs.h).
+// arrive back to back. A call runs on the calling thread plus up to `threads - 1` pool threads, all taking chunk
+// indices from one atomic counter; which thread runs which chunk does not matter, because every chunk writes its own
+// part of the output (see jobs.h).
 #pragma once
 
 #include <atomic>

@@ -1,4 +1,4 @@
-// quantkit kernel interface: plain C++17, no Node, no allocation.
+// quantkit kernel interface: plain C++20, no Node, no allocation.
 //
 // Every kernel mirrors the TypeScript reference in packages/quant-core/src/kernels bit for bit (docs/SPEC.md):
 //
@@ -17,6 +17,15 @@
 // fl() is float32 rounding for float inputs and nothing for double inputs; for float inputs the scale argument is
 // already a float (the caller rounds it). Kernels operate on contiguous runs; per-axis and blocked granularities are
 // driven by granularity.h on top of them. Builds use -ffp-contract=off so no fused multiply-add changes a result.
+//
+// A kernel set is one KernelTable, laid out by ISA and op family:
+//   kernels/common/<family>.h   ISA-neutral element functions and portable loops (the scalar kernels, vector tails)
+//   kernels/<isa>/<family>.h    that ISA's kernels of the family: internal linkage, included by <isa>/table.cc only
+//   kernels/<isa>/table.cc      the one translation unit compiled with the ISA's flags: defines the set's KernelTable
+// with families quantize (with quantize_groups), dequantize, fake_quantize, reduce (min/max, abs-max), pack (and
+// unpack) and histogram. dispatch/kernel_sets.cc lists the sets, best first, with the CPU feature each one needs;
+// select_kernels (dispatch.h) picks from that list. Adding a set: its folder, its entry there, its source line with
+// its flags in native/CMakeLists.txt and native/test/CMakeLists.txt.
 #pragma once
 
 #include <cstddef>
@@ -47,7 +56,7 @@ struct ErrorSums {
 };
 
 struct KernelTable {
-  const char* isa;  // "scalar" or "avx2"
+  const char* isa;  // the set's name in dispatch/kernel_sets.cc ("scalar", "avx2", ...)
 
   // x[0, n) -> out[0, n) of out_type, with one scale and zero point.
   void (*quantize_f32)(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
@@ -80,7 +89,7 @@ struct KernelTable {
   void (*unpack)(const uint8_t* packed, size_t n, int bits, bool is_signed, uint8_t* out);
 
   // Adds the histogram of x[0, n) (of |x| for abs_histogram) over [min, max] to counts[0, bins), modulo 2^32 like a
-  // Uint32Array (histogram_bin in kernel_common.h has the bin rule). min and max are finite with min <= max and a
+  // Uint32Array (histogram_bin in common/histogram.h has the bin rule). min and max are finite with min <= max and a
   // finite max - min (min >= 0 for abs_histogram), 1 <= bins < 2^31. No allocation: at most a fixed stack buffer.
   void (*histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
@@ -88,9 +97,24 @@ struct KernelTable {
   void (*abs_histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
 };
 
+// The portable set (kernels/scalar/table.cc): built everywhere, runs on every CPU, the oracle the other sets are tested
+// against. The tables of the other sets are declared beside their entries in dispatch/kernel_sets.cc.
 extern const KernelTable kScalarKernels;
-#if defined(__x86_64__) || defined(_M_X64)
-extern const KernelTable kAvx2Kernels;
-#endif
+
+namespace {  // internal linkage: this header is also compiled with ISA flags (see common/element.h)
+
+// Whether every slot of t is set; kernels_test checks every registered set with it.
+constexpr bool kernel_table_complete(const KernelTable& t) {
+  return t.isa != nullptr && t.quantize_f32 != nullptr && t.quantize_f64 != nullptr && t.quantize_groups_f32 != nullptr &&
+         t.quantize_groups_f64 != nullptr && t.dequantize_f32 != nullptr && t.dequantize_f64 != nullptr &&
+         t.fake_quantize_f32 != nullptr && t.fake_quantize_f64 != nullptr && t.min_max_f32 != nullptr &&
+         t.min_max_f64 != nullptr && t.abs_max_f32 != nullptr && t.abs_max_f64 != nullptr && t.pack != nullptr &&
+         t.unpack != nullptr && t.histogram_f32 != nullptr && t.histogram_f64 != nullptr &&
+         t.abs_histogram_f32 != nullptr && t.abs_histogram_f64 != nullptr;
+}
+// A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
+static_assert(sizeof(KernelTable) == 19 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+
+}  // namespace
 
 }  // namespace quantkit

@@ -9,7 +9,6 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '@quantkit/quant-core';
 import { backendColumns, loadNative } from './backends.js';
-import type { BandwidthAddon } from './bandwidth/kernels.js';
 import { measureBandwidth } from './bandwidth/measure.js';
 import { measureCrossovers } from './crossover.js';
 import { machineInfo } from './machine.js';
@@ -53,8 +52,7 @@ async function main(): Promise<number> {
   const operations = options.only.length === 0 ? OPERATIONS : OPERATIONS.filter((o) => options.only.some((s) => o.id.includes(s)));
 
   log('memory bandwidth');
-  const addon = native.ok ? (native.native.addon as unknown as BandwidthAddon) : undefined;
-  const bandwidth = await measureBandwidth(addon, native.ok ? undefined : 'the native addon is unavailable', settings.bandwidthFloats, settings.bandwidthRepetitions);
+  const bandwidth = await measureBandwidth(settings.bandwidthFloats, settings.bandwidthRepetitions);
 
   log('per-call overhead at 20 elements');
   const overhead = await measureOverhead(OPERATIONS, columns, ort, settings.overhead);

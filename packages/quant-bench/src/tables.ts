@@ -98,7 +98,7 @@ export function operationTables(r: BenchResults): Table[] {
 export function bandwidthTable(r: BenchResults): Table {
   const b = r.bandwidth;
   const rows: string[][] = [['1', formatBandwidth(b.oneThread.read), formatBandwidth(b.oneThread.copy), formatBandwidth(b.oneThread.readMedian), formatBandwidth(b.oneThread.copyMedian)]];
-  const notes: string[] = [`${b.source === 'addon' ? 'addon probes benchRead / benchCopy (native/src/bench/bandwidth.cc)' : 'JavaScript stand-in'} on ${formatSize(b.floats)} floats (${(b.floats * 4) / 2 ** 20} MiB per buffer), best of ${b.repetitions}; copy counts bytes read + written`];
+  const notes: string[] = [`${b.source === 'addon' ? 'native probes benchRead / benchCopy (native/src/bench/bandwidth.cc, in quant_bench_probes.node)' : 'JavaScript stand-in'} on ${formatSize(b.floats)} floats (${(b.floats * 4) / 2 ** 20} MiB per buffer), best of ${b.repetitions}; copy counts bytes read + written`];
   if (b.note !== undefined) notes.push(b.note);
   if ('read' in b.twoThreads) rows.push(['2', formatBandwidth(b.twoThreads.read), formatBandwidth(b.twoThreads.copy), formatBandwidth(b.twoThreads.readMedian), formatBandwidth(b.twoThreads.copyMedian)]);
   else notes.push(b.twoThreads.unavailable);

@@ -1,10 +1,13 @@
-import { AbortError, QuantError, errorReportOf, throwIfAborted } from '@quantkit/quant-core';
-import type { AbortSignalLike, AsyncBackend, AsyncOptions, Backend, BackendCapabilities, FloatArray, HistogramCounts, KernelSpec, QuantizationErrorReport } from '@quantkit/quant-core';
-import type { NativeEngine, ProfileCode } from './addon.js';
+import { AbortError, MAX_THREADS, parseIsaSetting, parseThreadsSetting, QuantError, throwIfAborted } from '@quantkit/quant-core';
+import type { AbortSignalLike, AsyncBackend, AsyncOptions, Backend, BackendCapabilities } from '@quantkit/quant-core';
+import type { NativeEngine } from './addon.js';
+import { asyncKernels, syncKernels } from './generated/binding.js';
+import { slotIndicesOf } from './marshal.js';
 import { NativeErrorCodes } from './errors.js';
 import { nativeAddon, type LoadedAddon } from './loader.js';
 
-export type NativeIsa = 'auto' | 'avx2' | 'scalar';
+/** 'auto' (the best kernel set this CPU runs) or a kernel set's name ('avx2', 'scalar', ...: addon.availableIsas). */
+export type NativeIsa = 'auto' | 'avx2' | 'scalar' | (string & {});
 
 export interface NativeBackendOptions {
   /** Kernel instruction set. Default: QUANT_NATIVE_ISA, else 'auto' (AVX2 when the CPU has it, else scalar). */
@@ -21,18 +24,12 @@ export interface NativeBackendOptions {
 /** The native Backend, with an async twin of every kernel (AsyncBackend) that runs off the JavaScript thread. */
 export interface NativeBackend extends Backend, AsyncBackend {
   readonly name: 'native';
-  /** 'avx2' or 'scalar': what `isa` resolved to. */
-  readonly isa: 'avx2' | 'scalar';
+  /** The kernel set `isa` resolved to ('avx2', 'scalar', ...). */
+  readonly isa: string;
   readonly abiVersion: number;
   /** The file the addon was loaded from. */
   readonly path: string;
-  /** histogram / absHistogram off the JavaScript thread (counts are complete once the promise resolves). */
-  histogramAsync(x: FloatArray, min: number, max: number, counts: HistogramCounts, options?: AsyncOptions): Promise<void>;
-  absHistogramAsync(x: FloatArray, min: number, max: number, counts: HistogramCounts, options?: AsyncOptions): Promise<void>;
 }
-
-const ISAS: readonly NativeIsa[] = ['auto', 'avx2', 'scalar'];
-const MAX_THREADS = 256;
 
 const CAPABILITIES: BackendCapabilities = Object.freeze({
   float64: true,
@@ -45,45 +42,27 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
   histogram: true,
 });
 
-function resolveIsa(isa: unknown): NativeIsa {
-  const fromEnv = isa === undefined;
-  const value = fromEnv ? process.env['QUANT_NATIVE_ISA'] || 'auto' : isa;
-  if (!ISAS.includes(value as NativeIsa)) {
-    const source = fromEnv ? 'QUANT_NATIVE_ISA' : 'isa';
-    throw new QuantError(NativeErrorCodes.ISA, `${source} must be 'auto', 'avx2' or 'scalar', got ${JSON.stringify(value)}`);
-  }
-  return value as NativeIsa;
+/** `isa` or QUANT_NATIVE_ISA (default 'auto'); which names exist and which this CPU runs is the addon's to say. */
+function resolveIsa(isa: unknown): { value: string; source: string } {
+  if (isa !== undefined) return { value: parseIsaSetting(isa, 'isa') ?? 'auto', source: 'isa' };
+  return { value: parseIsaSetting(process.env['QUANT_NATIVE_ISA'], 'QUANT_NATIVE_ISA', true) ?? 'auto', source: 'QUANT_NATIVE_ISA' };
 }
 
-function resolveThreads(threads: unknown, available: number): number {
-  let value: unknown = threads;
-  let source = 'threads';
-  if (threads === undefined) {
-    const env = process.env['QUANT_THREADS'];
-    if (env === undefined || env === '') return Math.min(Math.max(1, available), MAX_THREADS);
-    value = /^\d+$/.test(env) ? Number(env) : env;
-    source = 'QUANT_THREADS';
-  }
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_THREADS) {
-    throw new QuantError(NativeErrorCodes.THREADS, `${source} must be an integer in 1..${MAX_THREADS}, got ${JSON.stringify(value)}`);
-  }
-  return value;
+/** `threads` or QUANT_THREADS; undefined when neither is set (then: every core the addon reports). */
+function resolveThreads(threads: unknown): number | undefined {
+  return threads !== undefined ? parseThreadsSetting(threads, 'threads') : parseThreadsSetting(process.env['QUANT_THREADS'], 'QUANT_THREADS', true);
 }
 
-function createEngine(loaded: LoadedAddon, isa: NativeIsa, threads: number): NativeEngine {
+function createEngine(loaded: LoadedAddon, isa: { value: string; source: string }, threads: number): NativeEngine {
   try {
-    return loaded.addon.createEngine(isa, threads);
+    return loaded.addon.createEngine(isa.value, threads);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === NativeErrorCodes.ISA || code === NativeErrorCodes.THREADS) throw new QuantError(code, (error as Error).message, { cause: error });
+    const message = (error as Error).message;
+    if (code === NativeErrorCodes.ISA) throw new QuantError(code, `${isa.source} ${JSON.stringify(isa.value)}: ${message}`, { cause: error });
+    if (code === NativeErrorCodes.THREADS) throw new QuantError(code, message, { cause: error });
     throw error;
   }
-}
-
-const profileCode = (spec: KernelSpec): ProfileCode => (spec.profile === 'pytorch' ? 1 : 0);
-
-function reportOf(s: Float64Array, n: number): QuantizationErrorReport {
-  return errorReportOf({ sumSq: s[0]!, sumAbs: s[1]!, maxAbs: s[2]!, sumRef2: s[3]!, sumApprox2: s[4]!, dot: s[5]! }, n);
 }
 
 /**
@@ -113,126 +92,31 @@ async function runAsync(options: AsyncOptions | undefined, start: (cancel: Int32
 
 /**
  * A Backend on quant_native.node. Arguments are validated by @quantkit/quant-core (createQuantApi / createKernelApi)
- * before they get here; the addon checks again, in C++, whatever decides which memory it touches.
+ * before they get here; the addon checks again, in C++, whatever decides which memory it touches. Every kernel, sync
+ * and async, is generated from the kernel table (generated/binding.ts).
  */
 export function createNativeBackend(options: NativeBackendOptions = {}): NativeBackend {
-  const loaded = options.addon ?? nativeAddon();
+  // Configuration first: a malformed QUANT_NATIVE_ISA / QUANT_THREADS is an error even where the addon is missing.
   const isa = resolveIsa(options.isa);
-  const threads = resolveThreads(options.threads, loaded.addon.hardwareConcurrency);
-  const e = createEngine(loaded, isa, threads);
-  // Scratch results of the sync kernels: JavaScript is single-threaded, so one per backend is enough.
-  const pair = new Float64Array(2);
-  const single = new Float64Array(1);
-  const sums = new Float64Array(6);
+  const requestedThreads = resolveThreads(options.threads);
+  const loaded = options.addon ?? nativeAddon();
+  const threads = requestedThreads ?? Math.min(Math.max(1, loaded.addon.hardwareConcurrency), MAX_THREADS);
+  const engine = createEngine(loaded, isa, threads);
+  const slots = slotIndicesOf(loaded.addon);
+  const size = loaded.addon.descriptorSlots.length;
+  // One descriptor for the sync kernels (JavaScript is single-threaded); every async call gets its own.
+  const kernels = syncKernels(engine, new Float64Array(size), slots);
+  const asyncs = asyncKernels(engine, size, slots, runAsync);
 
   return Object.freeze({
     name: 'native',
-    isa: e.isa,
+    isa: engine.isa,
     version: loaded.addon.version,
     abiVersion: loaded.addon.abiVersion,
     path: loaded.path,
-    threads: e.threads,
+    threads: engine.threads,
     capabilities: CAPABILITIES,
-
-    quantizeTensor(x, scale, zeroPoint, spec, out) {
-      e.quantizeTensor(x, scale, zeroPoint, spec.qmin, spec.qmax, profileCode(spec), out);
-    },
-    quantizeAxis(x, scales, zeroPoints, l, spec, out) {
-      e.quantizeAxis(x, scales, zeroPoints, l.outer, l.channels, l.inner, spec.qmin, spec.qmax, profileCode(spec), out);
-    },
-    quantizeBlocked(x, scales, zeroPoints, l, spec, out) {
-      e.quantizeBlocked(x, scales, zeroPoints, l.outer, l.dim, l.inner, l.blockSize, spec.qmin, spec.qmax, profileCode(spec), out);
-    },
-    dequantizeTensor(q, scale, zeroPoint, out) {
-      e.dequantizeTensor(q, scale, zeroPoint, out);
-    },
-    dequantizeAxis(q, scales, zeroPoints, l, out) {
-      e.dequantizeAxis(q, scales, zeroPoints, l.outer, l.channels, l.inner, out);
-    },
-    dequantizeBlocked(q, scales, zeroPoints, l, out) {
-      e.dequantizeBlocked(q, scales, zeroPoints, l.outer, l.dim, l.inner, l.blockSize, out);
-    },
-    fakeQuantizeTensor(x, scale, zeroPoint, spec, out) {
-      e.fakeQuantizeTensor(x, scale, zeroPoint, spec.qmin, spec.qmax, profileCode(spec), out, sums);
-      return reportOf(sums, x.length);
-    },
-    minMax(x) {
-      e.minMax(x, pair);
-      return { min: pair[0]!, max: pair[1]! };
-    },
-    absMax(x) {
-      e.absMax(x, single);
-      return single[0]!;
-    },
-    minMaxAxis(x, l, outMin, outMax) {
-      e.minMaxAxis(x, l.outer, l.channels, l.inner, outMin, outMax);
-    },
-    minMaxBlocked(x, l, outMin, outMax) {
-      e.minMaxBlocked(x, l.outer, l.dim, l.inner, l.blockSize, outMin, outMax);
-    },
-    pack(q, bits, out) {
-      e.pack(q, bits, out);
-    },
-    unpack(packed, bits, signed, out) {
-      e.unpack(packed, bits, signed, out);
-    },
-    histogram(x, min, max, counts) {
-      e.histogram(x, min, max, counts);
-    },
-    absHistogram(x, min, max, counts) {
-      e.absHistogram(x, min, max, counts);
-    },
-
-    quantizeTensorAsync(x, scale, zeroPoint, spec, out, o) {
-      return runAsync(o, (c) => e.quantizeTensorAsync(x, scale, zeroPoint, spec.qmin, spec.qmax, profileCode(spec), out, c));
-    },
-    quantizeAxisAsync(x, scales, zeroPoints, l, spec, out, o) {
-      return runAsync(o, (c) => e.quantizeAxisAsync(x, scales, zeroPoints, l.outer, l.channels, l.inner, spec.qmin, spec.qmax, profileCode(spec), out, c));
-    },
-    quantizeBlockedAsync(x, scales, zeroPoints, l, spec, out, o) {
-      return runAsync(o, (c) => e.quantizeBlockedAsync(x, scales, zeroPoints, l.outer, l.dim, l.inner, l.blockSize, spec.qmin, spec.qmax, profileCode(spec), out, c));
-    },
-    dequantizeTensorAsync(q, scale, zeroPoint, out, o) {
-      return runAsync(o, (c) => e.dequantizeTensorAsync(q, scale, zeroPoint, out, c));
-    },
-    dequantizeAxisAsync(q, scales, zeroPoints, l, out, o) {
-      return runAsync(o, (c) => e.dequantizeAxisAsync(q, scales, zeroPoints, l.outer, l.channels, l.inner, out, c));
-    },
-    dequantizeBlockedAsync(q, scales, zeroPoints, l, out, o) {
-      return runAsync(o, (c) => e.dequantizeBlockedAsync(q, scales, zeroPoints, l.outer, l.dim, l.inner, l.blockSize, out, c));
-    },
-    async fakeQuantizeTensorAsync(x, scale, zeroPoint, spec, out, o) {
-      const s = new Float64Array(6);
-      await runAsync(o, (c) => e.fakeQuantizeTensorAsync(x, scale, zeroPoint, spec.qmin, spec.qmax, profileCode(spec), out, s, c));
-      return reportOf(s, x.length);
-    },
-    async minMaxAsync(x, o) {
-      const r = new Float64Array(2);
-      await runAsync(o, (c) => e.minMaxAsync(x, r, c));
-      return { min: r[0]!, max: r[1]! };
-    },
-    async absMaxAsync(x, o) {
-      const r = new Float64Array(1);
-      await runAsync(o, (c) => e.absMaxAsync(x, r, c));
-      return r[0]!;
-    },
-    minMaxAxisAsync(x, l, outMin, outMax, o) {
-      return runAsync(o, (c) => e.minMaxAxisAsync(x, l.outer, l.channels, l.inner, outMin, outMax, c));
-    },
-    minMaxBlockedAsync(x, l, outMin, outMax, o) {
-      return runAsync(o, (c) => e.minMaxBlockedAsync(x, l.outer, l.dim, l.inner, l.blockSize, outMin, outMax, c));
-    },
-    packAsync(q, bits, out, o) {
-      return runAsync(o, (c) => e.packAsync(q, bits, out, c));
-    },
-    unpackAsync(packed, bits, signed, out, o) {
-      return runAsync(o, (c) => e.unpackAsync(packed, bits, signed, out, c));
-    },
-    histogramAsync(x, min, max, counts, o) {
-      return runAsync(o, (c) => e.histogramAsync(x, min, max, counts, c));
-    },
-    absHistogramAsync(x, min, max, counts, o) {
-      return runAsync(o, (c) => e.absHistogramAsync(x, min, max, counts, c));
-    },
+    ...kernels,
+    ...asyncs,
   } satisfies NativeBackend);
 }

@@ -6,7 +6,7 @@
  * below are core's createQuantApi / createKernelApi / createAsyncQuantApi bound to a default native backend
  * (QUANT_NATIVE_ISA, QUANT_THREADS).
  */
-import { createAsyncQuantApi, createKernelApi, createQuantApi } from '@quantkit/quant-core';
+import { createAsyncQuantApi, createKernelApi, createQuantApi, deferredKernels } from '@quantkit/quant-core';
 import type { AsyncQuantApi, KernelApi, QuantApi } from '@quantkit/quant-core';
 import { createNativeBackend, type NativeBackend } from './backend.js';
 
@@ -16,7 +16,7 @@ export { loadNativeAddon, PACKAGE_VERSION } from './loader.js';
 export type { LoadedAddon, LoadOptions } from './loader.js';
 export { platformPackageName } from './platform.js';
 export { ABI_VERSION } from './addon.js';
-export type { NativeAddon, NativeEngine, NativeKernels } from './addon.js';
+export type { NativeAddon, NativeAsyncKernel, NativeEngine, NativeKernel, NativeKernels } from './addon.js';
 export { NativeErrorCodes } from './errors.js';
 export type { NativeErrorCode } from './errors.js';
 export { quantizationError } from '@quantkit/quant-core';
@@ -38,7 +38,7 @@ const kernels_ = (): KernelApi => (kernelApi ??= createKernelApi(defaultNativeBa
 export interface NativeInfo {
   /** The quant_native.node file in use. */
   readonly path: string;
-  /** The kernels in use: 'avx2' or 'scalar'. */
+  /** The kernel set in use ('avx2', 'scalar', ...). */
   readonly isa: string;
   readonly version: string;
   readonly abiVersion: number;
@@ -62,25 +62,5 @@ export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) 
 export const dequantizeAsync: AsyncQuantApi['dequantizeAsync'] = async (qt, options) => asyncQuantApi().dequantizeAsync(qt, options);
 export const fakeQuantizeAsync: AsyncQuantApi['fakeQuantizeAsync'] = async (x, options) => asyncQuantApi().fakeQuantizeAsync(x, options);
 
-function lazyKernel<K extends keyof KernelApi>(name: K): KernelApi[K] {
-  return ((...args: unknown[]) => (kernels_()[name] as (...a: unknown[]) => unknown)(...args)) as KernelApi[K];
-}
-
 /** The native kernels behind core's validation: explicit parameters, caller-provided outputs. */
-export const kernels: KernelApi = Object.freeze({
-  quantizeTensor: lazyKernel('quantizeTensor'),
-  quantizeAxis: lazyKernel('quantizeAxis'),
-  quantizeBlocked: lazyKernel('quantizeBlocked'),
-  dequantizeTensor: lazyKernel('dequantizeTensor'),
-  dequantizeAxis: lazyKernel('dequantizeAxis'),
-  dequantizeBlocked: lazyKernel('dequantizeBlocked'),
-  fakeQuantizeTensor: lazyKernel('fakeQuantizeTensor'),
-  minMax: lazyKernel('minMax'),
-  absMax: lazyKernel('absMax'),
-  minMaxAxis: lazyKernel('minMaxAxis'),
-  minMaxBlocked: lazyKernel('minMaxBlocked'),
-  pack: lazyKernel('pack'),
-  unpack: lazyKernel('unpack'),
-  histogram: lazyKernel('histogram'),
-  absHistogram: lazyKernel('absHistogram'),
-});
+export const kernels: KernelApi = deferredKernels(kernels_);

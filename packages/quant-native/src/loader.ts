@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { QuantError } from '@quantkit/quant-core';
-import { ABI_VERSION, type NativeAddon } from './addon.js';
+import { ABI_VERSION, kernelMismatch, type NativeAddon } from './addon.js';
 import { NativeErrorCodes } from './errors.js';
+import { missingSlot } from './marshal.js';
 import { platformPackageName } from './platform.js';
 
 const require = createRequire(import.meta.url);
@@ -63,6 +64,11 @@ function tryFile(place: string, file: string): TryResult {
   if (addon.version !== PACKAGE_VERSION) {
     return failure(place, `built for @quantkit/quant-native ${String(addon.version)}, this is ${PACKAGE_VERSION} (rebuild it or install a matching version)`);
   }
+  const mismatch = kernelMismatch(addon) ?? (Array.isArray(addon.descriptorSlots) ? undefined : 'no descriptorSlots');
+  const slot = mismatch === undefined ? missingSlot(addon as NativeAddon) : undefined;
+  if (mismatch !== undefined || slot !== undefined) {
+    return failure(place, `does not match this package's kernel table: ${mismatch ?? `no descriptor slot '${slot}'`} (rebuild it)`);
+  }
   return { addon: addon as NativeAddon, path: file };
 }
 
@@ -91,7 +97,8 @@ function isLoaded(r: TryResult): r is LoadedAddon {
  *   1. QUANT_NATIVE_PATH (or options.path): that exact file, and nothing else;
  *   2. the local build, native/build/Release/quant_native.node (what `pnpm build` writes in this repository);
  *   3. the prebuilt platform package, e.g. @quantkit/quant-native-linux-x64-gnu (an optional dependency).
- * A candidate is used only if its abiVersion and version match this package. If none loads, throws one QuantError
+ * A candidate is used only if its abiVersion and version match this package and it declares every kernel of the
+ * kernel table with the arrays in the table's order. If none loads, throws one QuantError
  * (ERR_QUANT_NATIVE_UNAVAILABLE) that lists every place tried and why it failed, with the errors as `cause`.
  */
 export function loadNativeAddon(options: LoadOptions = {}): LoadedAddon {

@@ -188,14 +188,21 @@ describeNative('native histograms count exactly what the reference counts', () =
     expect(code(() => k.histogram(x, 0, 1, new Int32Array(4) as unknown as Uint32Array))).toBe(ErrorCodes.OUTPUT);
     // The raw addon, without TypeScript validation.
     const raw: NativeEngine = addon.addon.createEngine('auto', 2);
+    const slots = addon.addon.descriptorSlots;
+    const range = (min: number, max: number): Uint8Array => {
+      const d = new Float64Array(slots.length);
+      d[slots.indexOf('min')] = min;
+      d[slots.indexOf('max')] = max;
+      return new Uint8Array(d.buffer);
+    };
     const counts = new Uint32Array(4).fill(7);
     const call = raw.histogram as (...a: unknown[]) => void;
-    expect(code(() => call(x, 1, 0, counts))).toBe(ErrorCodes.RANGE);
-    expect(code(() => call(x, -1e308, 1e308, counts))).toBe(ErrorCodes.RANGE);
-    expect(code(() => (raw.absHistogram as (...a: unknown[]) => void)(x, -1, 0, counts))).toBe(ErrorCodes.RANGE);
-    expect(code(() => call(x, 0, 1, new Uint32Array(0)))).toBe(ErrorCodes.OUTPUT);
-    expect(code(() => call(x, 0, 1, new Float32Array(4)))).toBe(ErrorCodes.OUTPUT);
-    expect(code(() => call([1, 2], 0, 1, counts))).toBe(ErrorCodes.INPUT_TYPE);
+    expect(code(() => call(x, counts, range(1, 0)))).toBe(ErrorCodes.RANGE);
+    expect(code(() => call(x, counts, range(-1e308, 1e308)))).toBe(ErrorCodes.RANGE);
+    expect(code(() => (raw.absHistogram as (...a: unknown[]) => void)(x, counts, range(-1, 0)))).toBe(ErrorCodes.RANGE);
+    expect(code(() => call(x, new Uint32Array(0), range(0, 1)))).toBe(ErrorCodes.OUTPUT);
+    expect(code(() => call(x, new Float32Array(4), range(0, 1)))).toBe(ErrorCodes.OUTPUT);
+    expect(code(() => call([1, 2], counts, range(0, 1)))).toBe(ErrorCodes.INPUT_TYPE);
     expect(Array.from(counts)).toEqual([7, 7, 7, 7]);
   });
 });

@@ -130,7 +130,9 @@ describeNative('the loaded addon', () => {
       vi.stubEnv('QUANT_NATIVE_ISA', 'neon');
       const error = thrown(() => createNativeBackend({ addon })) as QuantError;
       expect(error).toBeInstanceOf(QuantError);
-      expect([error.code, error.message]).toStrictEqual([NativeErrorCodes.ISA, `QUANT_NATIVE_ISA must be 'auto', 'avx2' or 'scalar', got "neon"`]);
+      expect(error.code).toBe(NativeErrorCodes.ISA);
+      // The kernel sets are the addon's list: its message names the source, the value and the valid names.
+      expect(error.message).toMatch(/^QUANT_NATIVE_ISA "neon": .*'scalar'/);
       vi.stubEnv('QUANT_NATIVE_ISA', '');
       vi.stubEnv('QUANT_THREADS', 'many');
       expect(code(() => createNativeBackend({ addon }))).toBe(NativeErrorCodes.THREADS);
@@ -141,7 +143,7 @@ describeNative('the loaded addon', () => {
 
   it('the addon itself refuses an unknown ISA and a bad thread count with codes (no crash)', () => {
     const { addon } = native.loaded!;
-    expect((thrown(() => addon.createEngine('neon' as 'auto', 1)) as { code: string }).code).toBe(NativeErrorCodes.ISA);
+    expect((thrown(() => addon.createEngine('neon', 1)) as { code: string }).code).toBe(NativeErrorCodes.ISA);
     expect((thrown(() => addon.createEngine('auto', 0)) as { code: string }).code).toBe(NativeErrorCodes.THREADS);
     expect((thrown(() => addon.createEngine('auto', 1e9)) as { code: string }).code).toBe(NativeErrorCodes.THREADS);
   });

@@ -1,6 +1,11 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
 /**
- * The two memory-bandwidth probes: native (native/src/bench/bandwidth.cc, exported by the addon as benchRead and
- * benchCopy) when the loaded addon has them, else a clearly labelled JavaScript stand-in.
+ * The two memory-bandwidth probes: native (native/src/bench/bandwidth.cc, built as its own small addon,
+ * native/build/Release/quant_bench_probes.node, beside the production addon and not part of it) when that file loads,
+ * else a clearly labelled JavaScript stand-in.
  */
 export interface BandwidthKernels {
   readonly source: 'addon' | 'js';
@@ -10,11 +15,14 @@ export interface BandwidthKernels {
   copy(src: Float32Array, dst: Float32Array): void;
 }
 
-/** What the addon exports when the bandwidth probes are wired in (native/src/binding/addon.cc). */
-export interface BandwidthAddon {
-  benchRead?(x: Float32Array): number;
-  benchCopy?(src: Float32Array, dst: Float32Array): void;
+/** What quant_bench_probes.node exports (native/src/bench/probes_addon.cc). */
+interface ProbesAddon {
+  benchRead(x: Float32Array): number;
+  benchCopy(src: Float32Array, dst: Float32Array): void;
 }
+
+/** native/build/Release/quant_bench_probes.node of this repository (src/bandwidth/ and dist/bandwidth/ are 4 levels deep). */
+export const PROBES_PATH: string = fileURLToPath(new URL('../../../../native/build/Release/quant_bench_probes.node', import.meta.url));
 
 /** A plain read loop with four accumulators (V8 does not vectorise it: it can understate the read bandwidth). */
 function jsRead(x: Float32Array): number {
@@ -40,10 +48,18 @@ export const JS_KERNELS: BandwidthKernels = {
   copy: (src, dst) => dst.set(src),
 };
 
-/** The addon's probes if it has both, else undefined. */
-export function addonKernels(addon: BandwidthAddon | undefined): BandwidthKernels | undefined {
-  if (typeof addon?.benchRead !== 'function' || typeof addon.benchCopy !== 'function') return undefined;
-  const read = addon.benchRead.bind(addon);
-  const copy = addon.benchCopy.bind(addon);
-  return { source: 'addon', read: (x) => read(x), copy: (src, dst) => copy(src, dst) };
+export type ProbesLoad = { readonly ok: true; readonly kernels: BandwidthKernels } | { readonly ok: false; readonly reason: string };
+
+/** Loads the native probes from `path`, or says why they are unavailable (each thread loads its own). */
+export function loadProbes(path: string = PROBES_PATH): ProbesLoad {
+  if (!existsSync(path)) return { ok: false, reason: `${path} does not exist (build it with \`pnpm build\`, which builds the native addons)` };
+  let addon: Partial<ProbesAddon>;
+  try {
+    addon = createRequire(import.meta.url)(path) as Partial<ProbesAddon>;
+  } catch (error) {
+    return { ok: false, reason: `${path} failed to load (${error instanceof Error ? error.message.split('\n')[0] : String(error)})` };
+  }
+  const { benchRead, benchCopy } = addon;
+  if (typeof benchRead !== 'function' || typeof benchCopy !== 'function') return { ok: false, reason: `${path} has no benchRead/benchCopy` };
+  return { ok: true, kernels: { source: 'addon', read: (x) => benchRead(x), copy: (src, dst) => benchCopy(src, dst) } };
 }

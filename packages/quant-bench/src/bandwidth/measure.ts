@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { addonKernels, JS_KERNELS, type BandwidthAddon, type BandwidthKernels } from './kernels.js';
+import { JS_KERNELS, loadProbes, type BandwidthKernels } from './kernels.js';
 import { CONTROL, CONTROL_SLOTS, MODE_COPY, MODE_READ, STOP } from './protocol.js';
 
 /*
@@ -100,13 +100,13 @@ async function twoThreads(k: BandwidthKernels, floats: number, repetitions: numb
   }
 }
 
-/** Measures with the addon's probes when it has them (and was loaded), else with the JavaScript stand-in. */
-export async function measureBandwidth(addon: BandwidthAddon | undefined, addonMissing: string | undefined, floats: number, repetitions: number): Promise<BandwidthResult> {
-  const native = addonKernels(addon);
-  const k = native ?? JS_KERNELS;
-  const note = native
+/** Measures with the native probes (quant_bench_probes.node) when they load, else with the JavaScript stand-in. */
+export async function measureBandwidth(floats: number, repetitions: number): Promise<BandwidthResult> {
+  const probes = loadProbes();
+  const k = probes.ok ? probes.kernels : JS_KERNELS;
+  const note = probes.ok
     ? undefined
-    : `JavaScript stand-in (copy: dst.set(src); read: a plain loop), because ${addonMissing ?? 'the loaded addon has no benchRead/benchCopy'}: the read figure can understate the machine`;
+    : `JavaScript stand-in (copy: dst.set(src); read: a plain loop), because ${probes.reason}: the read figure can understate the machine`;
   const one = oneThread(k, floats, repetitions);
   let two: Bandwidth | { unavailable: string };
   try {

@@ -1,9 +1,9 @@
 /**
- * The second thread of the two-thread bandwidth measurement (see two-threads.ts): allocates its own half of the data,
+ * The second thread of the two-thread bandwidth measurement (see measure.ts): allocates its own half of the data,
  * then on every go signal reads or copies it with the same probes as the main thread and reports completion.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { addonKernels, JS_KERNELS, type BandwidthAddon, type BandwidthKernels } from './kernels.js';
+import { JS_KERNELS, loadProbes, type BandwidthKernels } from './kernels.js';
 import { CONTROL, MODE_COPY, STOP } from './protocol.js';
 
 interface WorkerInput {
@@ -12,17 +12,16 @@ interface WorkerInput {
   readonly source: 'addon' | 'js';
 }
 
-async function kernels(source: 'addon' | 'js'): Promise<BandwidthKernels> {
+function kernels(source: 'addon' | 'js'): BandwidthKernels {
   if (source === 'js') return JS_KERNELS;
-  const { loadNativeAddon } = await import('@quantkit/quant-native');
-  const k = addonKernels(loadNativeAddon().addon as BandwidthAddon);
-  if (k === undefined) throw new Error('the addon has no benchRead/benchCopy in this thread');
-  return k;
+  const probes = loadProbes();
+  if (!probes.ok) throw new Error(`the native probes did not load in the worker: ${probes.reason}`);
+  return probes.kernels;
 }
 
 const input = workerData as WorkerInput;
 const control = new Int32Array(input.control);
-const k = await kernels(input.source);
+const k = kernels(input.source);
 const src = new Float32Array(input.floats).fill(1);
 const dst = new Float32Array(input.floats).fill(0);
 parentPort!.postMessage('ready');

@@ -79,11 +79,12 @@ options (\`--json FILE\`, \`--only\`, \`--sizes\`).`;
 const MODEL = `## The memory-bound model
 
 Above a few megabytes, the data no longer fits in cache and a kernel can go no faster than memory can deliver its
-bytes. The benchmark measures that limit on the machine it runs on, with two probes in the addon
-(\`native/src/bench/bandwidth.cc\`, exported as \`benchRead\` / \`benchCopy\`): **read bandwidth**, a vectorised sum over
+bytes. The benchmark measures that limit on the machine it runs on, with two native probes
+(\`native/src/bench/bandwidth.cc\`, \`benchRead\` / \`benchCopy\` of \`quant_bench_probes.node\`, a small addon built beside
+the production one and not part of it): **read bandwidth**, a vectorised sum over
 ${'${FLOATS}'} floats (bytes read per second), and **copy bandwidth**, \`memcpy\` between two such buffers (bytes read plus
 bytes written per second). Both are the best of several repetitions, as STREAM reports, because they stand for what the
-memory system can do; every kernel figure is a median. Without the addon probes, a JavaScript stand-in is used and
+memory system can do; every kernel figure is a median. Without the probes addon, a JavaScript stand-in is used and
 labelled as such. The same probes run on two threads at once (the main thread and a worker, each on its own half) for
 the two-thread columns.
 

@@ -1,0 +1,73 @@
+// The typed-array arguments of a kernel call, as the binding hands them to the kernel entries: a view (element type,
+// data, length) and the kind of argument, which says which element types it accepts and which error code a refusal
+// carries. Plain C++, no Node (call.h turns Node-API typed arrays into ArrayViews).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "errors.h"
+
+namespace quantkit {
+
+enum class Elem : uint8_t { I8, U8, I16, U16, I32, U32, F32, F64, Other };
+
+struct ArrayView {
+  Elem elem = Elem::Other;
+  void* data = nullptr;
+  size_t length = 0;  // elements
+};
+
+enum class ArrayKind : uint8_t {
+  FloatIn,       // x: Float32Array | Float64Array
+  FloatOut,      // float output: Float32Array | Float64Array
+  CodesIn,       // q: Int8Array | Uint8Array | Int16Array | Uint16Array
+  CodesOut,      // codes output: the same types
+  ByteCodesIn,   // pack q: Int8Array | Uint8Array
+  ByteCodesOut,  // unpack out: Int8Array | Uint8Array
+  Scales,        // Float32Array | Float64Array
+  ZeroPoints,    // Int32Array
+  Float64Out,    // per-group min / max: Float64Array
+  BytesIn,       // packed bytes: Uint8Array
+  BytesOut,      // packed bytes output: Uint8Array
+  Counts,        // histogram counts: Uint32Array | Float64Array
+};
+
+constexpr uint16_t elem_bit(Elem e) { return static_cast<uint16_t>(1u << static_cast<unsigned>(e)); }
+
+// What an argument of a kind accepts (elem_bit flags), and the error code and wording of a refusal.
+struct ArrayRule {
+  uint16_t accepts;
+  const char* code;
+  const char* types;
+};
+
+constexpr ArrayRule rule_of(ArrayKind kind) {
+  constexpr uint16_t kFloats = elem_bit(Elem::F32) | elem_bit(Elem::F64);
+  constexpr uint16_t kCodes = elem_bit(Elem::I8) | elem_bit(Elem::U8) | elem_bit(Elem::I16) | elem_bit(Elem::U16);
+  constexpr uint16_t kByteCodes = elem_bit(Elem::I8) | elem_bit(Elem::U8);
+  switch (kind) {
+    case ArrayKind::FloatIn: return {kFloats, kErrInputType, "a Float32Array or Float64Array"};
+    case ArrayKind::FloatOut: return {kFloats, kErrOutput, "a Float32Array or Float64Array"};
+    case ArrayKind::CodesIn: return {kCodes, kErrInputType, "an Int8Array, Uint8Array, Int16Array or Uint16Array"};
+    case ArrayKind::CodesOut: return {kCodes, kErrOutput, "an Int8Array, Uint8Array, Int16Array or Uint16Array"};
+    case ArrayKind::ByteCodesIn: return {kByteCodes, kErrInputType, "an Int8Array or Uint8Array"};
+    case ArrayKind::ByteCodesOut: return {kByteCodes, kErrOutput, "an Int8Array or Uint8Array"};
+    case ArrayKind::Scales: return {kFloats, kErrInputType, "a Float32Array or Float64Array"};
+    case ArrayKind::ZeroPoints: return {elem_bit(Elem::I32), kErrZeroPoint, "an Int32Array"};
+    case ArrayKind::Float64Out: return {elem_bit(Elem::F64), kErrOutput, "a Float64Array"};
+    case ArrayKind::BytesIn: return {elem_bit(Elem::U8), kErrInputType, "a Uint8Array"};
+    case ArrayKind::BytesOut: return {elem_bit(Elem::U8), kErrOutput, "a Uint8Array"};
+    case ArrayKind::Counts: return {static_cast<uint16_t>(elem_bit(Elem::U32) | elem_bit(Elem::F64)), kErrOutput, "a Uint32Array or Float64Array"};
+  }
+  return {0, kErrArgument, "a typed array"};
+}
+
+// Whether an argument of `kind` may have element type `elem`.
+constexpr bool accepts(ArrayKind kind, Elem elem) { return (rule_of(kind).accepts & elem_bit(elem)) != 0; }
+
+// Refuses an argument of `kind` (of another type, or not a typed array): "<name> must be a ...", with the error code
+// of that kind of argument.
+bool refuse_array(const char* name, ArrayKind kind, Failure* f);
+
+}  // namespace quantkit

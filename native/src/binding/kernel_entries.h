@@ -1,0 +1,164 @@
+// One entry per kernel of the JavaScript interface (addon.cc describes it). An entry declares
+//   kName     the function name (the async variant is kName + "Async");
+//   kArrays   its typed-array arguments in order: name (for error messages and the exported kernelArrays), kind (the
+//             element types it accepts, arrays.h) and the member that receives the view;
+//   check()   the checks that relate the arrays to each other and to the descriptor slots the kernel reads;
+//   job()     the job that runs it (jobs.h);
+//   publish() the scalar results it writes back into the descriptor after a complete run (static).
+// The binding reads arguments only through these declarations: no argument positions anywhere else. Plain C++, no Node.
+#pragma once
+
+#include <cstddef>
+
+#include "arrays.h"
+#include "descriptor.h"
+#include "errors.h"
+#include "jobs.h"
+
+namespace quantkit {
+
+template <typename Entry> struct ArrayArg {
+  const char* name;
+  ArrayKind kind;
+  ArrayView Entry::*view;
+};
+
+// Kernels whose only results are their output arrays.
+struct NoResults {
+  template <typename JobType> static void publish(const JobType&, void*) {}
+};
+
+// quantizeTensor(x, out, desc): reads scale, zeroPoint, qmin, qmax, profile.
+struct QuantizeTensor : NoResults {
+  static constexpr const char* kName = "quantizeTensor";
+  ArrayView x, out;
+  static constexpr ArrayArg<QuantizeTensor> kArrays[] = {{"x", ArrayKind::FloatIn, &QuantizeTensor::x},
+                                                         {"out", ArrayKind::CodesOut, &QuantizeTensor::out}};
+  QuantSpec spec;
+  double scale;
+  int32_t zero_point;
+  bool check(const Descriptor& d, Failure* f);
+  QuantizeJob job(const KernelTable* t) const;
+};
+
+// quantizeAxis / quantizeBlocked(x, scales, zeroPoints, out, desc): reads outer, dim, inner (blockSize), qmin, qmax,
+// profile.
+template <Layout::Kind K> struct QuantizeGrouped : NoResults {
+  static constexpr const char* kName = K == Layout::Kind::Axis ? "quantizeAxis" : "quantizeBlocked";
+  ArrayView x, scales, zero_points, out;
+  static constexpr ArrayArg<QuantizeGrouped> kArrays[] = {{"x", ArrayKind::FloatIn, &QuantizeGrouped::x},
+                                                          {"scales", ArrayKind::Scales, &QuantizeGrouped::scales},
+                                                          {"zeroPoints", ArrayKind::ZeroPoints, &QuantizeGrouped::zero_points},
+                                                          {"out", ArrayKind::CodesOut, &QuantizeGrouped::out}};
+  QuantSpec spec;
+  Layout layout;
+  bool check(const Descriptor& d, Failure* f);
+  QuantizeJob job(const KernelTable* t) const;
+};
+
+// dequantizeTensor(q, out, desc): reads scale, zeroPoint.
+struct DequantizeTensor : NoResults {
+  static constexpr const char* kName = "dequantizeTensor";
+  ArrayView q, out;
+  static constexpr ArrayArg<DequantizeTensor> kArrays[] = {{"q", ArrayKind::CodesIn, &DequantizeTensor::q},
+                                                           {"out", ArrayKind::FloatOut, &DequantizeTensor::out}};
+  double scale;
+  int32_t zero_point;
+  bool check(const Descriptor& d, Failure* f);
+  DequantizeJob job(const KernelTable* t) const;
+};
+
+// dequantizeAxis / dequantizeBlocked(q, scales, zeroPoints, out, desc): reads outer, dim, inner (blockSize).
+template <Layout::Kind K> struct DequantizeGrouped : NoResults {
+  static constexpr const char* kName = K == Layout::Kind::Axis ? "dequantizeAxis" : "dequantizeBlocked";
+  ArrayView q, scales, zero_points, out;
+  static constexpr ArrayArg<DequantizeGrouped> kArrays[] = {{"q", ArrayKind::CodesIn, &DequantizeGrouped::q},
+                                                            {"scales", ArrayKind::Scales, &DequantizeGrouped::scales},
+                                                            {"zeroPoints", ArrayKind::ZeroPoints, &DequantizeGrouped::zero_points},
+                                                            {"out", ArrayKind::FloatOut, &DequantizeGrouped::out}};
+  Layout layout;
+  bool check(const Descriptor& d, Failure* f);
+  DequantizeJob job(const KernelTable* t) const;
+};
+
+// fakeQuantizeTensor(x, out, desc): reads scale, zeroPoint, qmin, qmax, profile; writes sumSq, sumAbs, maxAbs,
+// sumRef2, sumApprox2, dot.
+struct FakeQuantizeTensor {
+  static constexpr const char* kName = "fakeQuantizeTensor";
+  ArrayView x, out;
+  static constexpr ArrayArg<FakeQuantizeTensor> kArrays[] = {{"x", ArrayKind::FloatIn, &FakeQuantizeTensor::x},
+                                                             {"out", ArrayKind::FloatOut, &FakeQuantizeTensor::out}};
+  QuantSpec spec;
+  double scale;
+  int32_t zero_point;
+  bool check(const Descriptor& d, Failure* f);
+  FakeQuantizeJob job(const KernelTable* t) const;
+  static void publish(const FakeQuantizeJob& job, void* desc);
+};
+
+// minMax(x, desc): writes min, max.   absMax(x, desc): writes absMax.
+template <ReduceJob::Kind K> struct Reduce {
+  static constexpr const char* kName = K == ReduceJob::Kind::MinMax ? "minMax" : "absMax";
+  ArrayView x;
+  static constexpr ArrayArg<Reduce> kArrays[] = {{"x", ArrayKind::FloatIn, &Reduce::x}};
+  bool check(const Descriptor&, Failure*) { return true; }
+  ReduceJob job(const KernelTable* t) const;
+  static void publish(const ReduceJob& job, void* desc);
+};
+
+// minMaxAxis / minMaxBlocked(x, outMin, outMax, desc): reads outer, dim, inner (blockSize).
+template <Layout::Kind K> struct GroupMinMax : NoResults {
+  static constexpr const char* kName = K == Layout::Kind::Axis ? "minMaxAxis" : "minMaxBlocked";
+  ArrayView x, out_min, out_max;
+  static constexpr ArrayArg<GroupMinMax> kArrays[] = {{"x", ArrayKind::FloatIn, &GroupMinMax::x},
+                                                      {"outMin", ArrayKind::Float64Out, &GroupMinMax::out_min},
+                                                      {"outMax", ArrayKind::Float64Out, &GroupMinMax::out_max}};
+  Layout layout;
+  bool check(const Descriptor& d, Failure* f);
+  GroupMinMaxJob job(const KernelTable* t) const;
+};
+
+// pack(q, out, desc): reads bits.
+struct Pack : NoResults {
+  static constexpr const char* kName = "pack";
+  ArrayView q, out;
+  static constexpr ArrayArg<Pack> kArrays[] = {{"q", ArrayKind::ByteCodesIn, &Pack::q}, {"out", ArrayKind::BytesOut, &Pack::out}};
+  int bits;
+  bool check(const Descriptor& d, Failure* f);
+  PackJob job(const KernelTable* t) const;
+};
+
+// unpack(packed, out, desc): reads bits, signed.
+struct Unpack : NoResults {
+  static constexpr const char* kName = "unpack";
+  ArrayView packed, out;
+  static constexpr ArrayArg<Unpack> kArrays[] = {{"packed", ArrayKind::BytesIn, &Unpack::packed},
+                                                 {"out", ArrayKind::ByteCodesOut, &Unpack::out}};
+  int bits;
+  bool is_signed;
+  bool check(const Descriptor& d, Failure* f);
+  PackJob job(const KernelTable* t) const;
+};
+
+// histogram / absHistogram(x, counts, desc): reads min, max; ADDS to counts.
+template <bool Abs> struct Histogram : NoResults {
+  static constexpr const char* kName = Abs ? "absHistogram" : "histogram";
+  ArrayView x, counts;
+  static constexpr ArrayArg<Histogram> kArrays[] = {{"x", ArrayKind::FloatIn, &Histogram::x}, {"counts", ArrayKind::Counts, &Histogram::counts}};
+  double min;
+  double max;
+  bool check(const Descriptor& d, Failure* f);
+  HistogramJob job(const KernelTable* t) const;
+};
+
+using QuantizeAxis = QuantizeGrouped<Layout::Kind::Axis>;
+using QuantizeBlocked = QuantizeGrouped<Layout::Kind::Block>;
+using DequantizeAxis = DequantizeGrouped<Layout::Kind::Axis>;
+using DequantizeBlocked = DequantizeGrouped<Layout::Kind::Block>;
+using MinMax = Reduce<ReduceJob::Kind::MinMax>;
+using AbsMax = Reduce<ReduceJob::Kind::AbsMax>;
+using MinMaxAxis = GroupMinMax<Layout::Kind::Axis>;
+using MinMaxBlocked = GroupMinMax<Layout::Kind::Block>;
+using AbsHistogram = Histogram<true>;
+
+}  // namespace quantkit

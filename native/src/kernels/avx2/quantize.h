@@ -1,0 +1,304 @@
+// AVX2 quantize kernels: one scale and zero point per run (quantize), and one per element (quantize_groups).
+#pragma once
+
+#include "../common/quantize.h"
+#include "vec.h"
+
+namespace quantkit::avx2 {
+namespace {
+
+/*
+ * Quantize.
+ *
+ * Per lane: t = x / s (ONNX) or x * r (PyTorch, r = fl(1 / s)); t = max(t, lo) (_mm256_max_ps returns its SECOND
+ * operand when either is NaN, so NaN -> lo, like `t > lo ? t : lo`); t = min(t, hi); then m = t + 1.5 * 2^23 rounds t
+ * to an integer k with ties to even (|t| <= 2^17, see common/element.h), and the bits of m minus the bits of the magic
+ * number are k as an int32 (m and the magic number lie in the same binade [2^23, 2^24), whose ulp is 1). Adding zp
+ * gives the code, already inside the output type's range, so saturating packs narrow it exactly.
+ *
+ * ONNX at multiply speed (Mode::Checked). A division costs ~3x a multiply, so the ONNX body computes p = fl(x * r)
+ * and proves per lane that rounding p gives the same code as rounding the true quotient q = fl(x / s); lanes where it
+ * cannot (p within a tolerance of a half-integer) send their 32-element block through a true _mm256_div_ps.
+ *
+ * Claim. Let u = 2^-24, s a float in [2^-125, 2^125], r = fl(1/s), lo <= 0 <= hi integers with B = max(-lo, hi)
+ * < 2^17, R(v) = roundHalfEven(clamp(v, lo, hi)) with NaN -> lo, t = clamp(p, lo, hi), k = roundHalfEven(t),
+ * d = |t - k|, tol = B * 4u. If d < 0.5 - tol, then R(q) = R(p) = k.
+ *
+ * Facts used. (1) R is monotone, constant on every interval (j - 1/2, j + 1/2) for an integer j (with value
+ * clamp(j)), and equal to lo below lo and to hi above hi (the bounds are integers). (2) In the normal range a rounding
+ * has relative error below u. 1/s lies in [2^-125, 2^125], so r = (1/s)(1 + e1) with |e1| < u.
+ *
+ * Proof, by cases (x is finite, infinite or NaN; r is finite, positive and normal):
+ * (a) x NaN: p and q are NaN and both give lo. x = +-Inf: p = q = +-Inf, the same bound. Below x is finite,
+ *     Q = x / s exactly and q = fl(Q).
+ * (b) |p| >= 0.25, p finite. The exact product x r = Q (1 + e1) is at least 0.25 (1 - u) in magnitude, so normal:
+ *     p = Q (1 + e1)(1 + e2). If q does not overflow, q = Q (1 + e3) with |e2|, |e3| < u, and
+ *     |p - q| = |Q| |(1 + e1)(1 + e2) - (1 + e3)| < |Q| (3u + u^2) <= |p| (3u + u^2) / (1 - u)^2 < 4u |p|.   (*)
+ *     (b1) lo <= p <= hi: t = p and |p| <= B (so Q < 2^18 and q cannot overflow). |q - k| <= |q - p| + d <
+ *          4u B + d = tol + d < 0.5, so q lies in (k - 1/2, k + 1/2) and R(q) = clamp(k) = k = R(p).
+ *     (b2) p > hi: t = hi, k = hi, d = 0 < 0.5 - tol (tol <= 2^17 * 2^-22 = 1/32): never flagged, R(p) = hi.
+ *          If p <= 2^17, (*) gives q > p - 1/32 > hi - 1/2. If p > 2^17, q overflows (q = +Inf > hi) or (*) gives
+ *          q > p (1 - 4u) > 2^17 - 1 >= B >= hi. Either way R(q) = hi by (1).
+ *     (b3) p < lo: symmetric to (b2).
+ * (c) |p| < 0.25: t = p or t = 0 (a bound is 0), so k = 0 and d = |t| < 0.25 < 0.5 - 1/32: never flagged, R(p) = 0.
+ *     |x r| < 0.25 + 2^-149 (a subnormal result is off by at most 2^-150), so |Q| < (0.25 + 2^-149) / (1 - u) and
+ *     |q| < 0.26: R(q) = 0 by (1), as lo <= 0 <= hi.
+ * (d) p = +-Inf (overflow): |x r| >= (2 - 2^-24) 2^127, so |Q| > 2^127 and q is beyond the same bound as p.
+ * The test evaluates d exactly (t - k is exact: |t| < 2^23 and |t - k| <= 1/2 in the ulp grid of t) and compares it
+ * with 0.5 - tol, which is exact in float (B 2^-22 has no bits below 2^-22, and 0.5 - 1/32 >= 2^-2 keeps them).
+ * So an unflagged lane is provably right; a flagged lane is merely recomputed. For float64 the same proof holds with
+ * u = 2^-53, tol = B * 2^-51 and s in [2^-1021, 2^1021] (d is exact since |t| < 2^52).
+ *
+ * Cost: with tol <= 255 * 2^-22 for 8-bit codes, a lane of smooth data is flagged with probability ~1.2e-4, so the
+ * division runs on well under 1% of the blocks. 16-bit codes have a larger B and flag more blocks (still correct).
+ * Adversarial inputs (exact and near ties) flag every block and simply run at division speed.
+ */
+enum class Mode { Multiply, Checked, Divide };
+
+// Per-run constants of the vector body.
+template <typename F> struct QuantVec {
+  using V = typename Vec<F>::V;
+  V mul;        // r = fl(1 / scale)
+  V div;        // scale
+  V lo;         // qmin - zp
+  V hi;         // qmax - zp
+  V magic;      // 1.5 * 2^23 or 1.5 * 2^52
+  V abs_mask;
+  V threshold;  // 0.5 - tol
+  __m256i bias;  // float32: bits(magic) - zp, subtracted from bits(m) (codes8)
+  __m256i zp;    // float64: 8 x zp, added to the low words of m (codes8)
+};
+
+// Per precision: 4u, the scales the proof above covers (1/s normal and finite with room to spare).
+template <typename F> struct QuantLimits;
+template <> struct QuantLimits<float> {
+  static constexpr double four_u = 0x1p-22;
+  static constexpr float min_scale = 0x1p-125f;
+  static constexpr float max_scale = 0x1p125f;
+};
+template <> struct QuantLimits<double> {
+  static constexpr double four_u = 0x1p-51;
+  static constexpr double min_scale = 0x1p-1021;
+  static constexpr double max_scale = 0x1p1021;
+};
+
+// B = max(-lo, hi), the largest |t| after clamping.
+inline double clamp_bound(QuantSpec spec, int32_t zp) {
+  const int32_t lo = spec.qmin - zp;
+  const int32_t hi = spec.qmax - zp;
+  return static_cast<double>(-lo > hi ? -lo : hi);
+}
+
+template <typename F> inline QuantVec<F> make_quant_vec(F scale, int32_t zp, QuantSpec spec) {
+  using A = Vec<F>;
+  QuantVec<F> c;
+  c.mul = A::set1(F(1) / scale);
+  c.div = A::set1(scale);
+  c.lo = A::set1(static_cast<F>(spec.qmin - zp));
+  c.hi = A::set1(static_cast<F>(spec.qmax - zp));
+  c.magic = A::set1(RoundMagic<F>::value);
+  c.abs_mask = A::abs_mask();
+  c.threshold = A::set1(static_cast<F>(0.5 - clamp_bound(spec, zp) * QuantLimits<F>::four_u));  // exact, see above
+  if constexpr (sizeof(F) == 4) {
+    c.bias = _mm256_set1_epi32(0x4b400000 - zp);  // 0x4b400000 = bits of 1.5 * 2^23
+  } else {
+    c.zp = _mm256_set1_epi32(zp);
+  }
+  return c;
+}
+
+template <typename F> inline Mode quantize_mode(F scale, QuantSpec spec) {
+  if (spec.profile == Profile::PyTorch) return Mode::Multiply;
+  return scale >= QuantLimits<F>::min_scale && scale <= QuantLimits<F>::max_scale ? Mode::Checked : Mode::Divide;
+}
+
+// m = clamp(t) + magic, whose low bits hold the rounded value; Checked mode ORs the unsafe lanes into *flag.
+template <Mode M, typename F>
+inline typename Vec<F>::V shifted(const QuantVec<F>& c, typename Vec<F>::V x, typename Vec<F>::V* flag) {
+  using A = Vec<F>;
+  auto t = M == Mode::Divide ? A::div(x, c.div) : A::mul(x, c.mul);
+  t = A::max(t, c.lo);  // NaN -> lo: the second operand wins on NaN
+  t = A::min(t, c.hi);
+  const auto m = A::add(t, c.magic);
+  if constexpr (M == Mode::Checked) {
+    const auto d = A::bit_and(A::sub(t, A::sub(m, c.magic)), c.abs_mask);
+    *flag = A::bit_or(*flag, A::greater_equal(d, c.threshold));
+  }
+  return m;
+}
+
+// 8 codes (int32) from the 8 floats at x.
+template <Mode M> inline __m256i codes8(const QuantVec<float>& c, const float* x, __m256* flag) {
+  return _mm256_sub_epi32(_mm256_castps_si256(shifted<M>(c, _mm256_loadu_ps(x), flag)), c.bias);
+}
+
+// 8 codes (int32) from the 8 doubles at x. The low 32 bits of bits(m) are k (the magic number's low word is zero).
+template <Mode M> inline __m256i codes8(const QuantVec<double>& c, const double* x, __m256d* flag) {
+  const __m256d m0 = shifted<M>(c, _mm256_loadu_pd(x), flag);
+  const __m256d m1 = shifted<M>(c, _mm256_loadu_pd(x + 4), flag);
+  const __m256 low = _mm256_shuffle_ps(_mm256_castpd_ps(m0), _mm256_castpd_ps(m1), _MM_SHUFFLE(2, 0, 2, 0));
+  const __m256i k = _mm256_permute4x64_epi64(_mm256_castps_si256(low), _MM_SHUFFLE(3, 1, 2, 0));
+  return _mm256_add_epi32(k, c.zp);
+}
+
+// Narrowing stores of codes already inside the output range (the saturating packs are exact there).
+template <IntType T> inline void store_codes8(void* out, size_t i, __m256i v) {
+  const __m128i lo = _mm256_castsi256_si128(v);
+  const __m128i hi = _mm256_extracti128_si256(v, 1);
+  if constexpr (T == IntType::I8) {
+    const __m128i w = _mm_packs_epi32(lo, hi);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(static_cast<int8_t*>(out) + i), _mm_packs_epi16(w, w));
+  } else if constexpr (T == IntType::U8) {
+    const __m128i w = _mm_packs_epi32(lo, hi);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(static_cast<uint8_t*>(out) + i), _mm_packus_epi16(w, w));
+  } else if constexpr (T == IntType::I16) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(static_cast<int16_t*>(out) + i), _mm_packs_epi32(lo, hi));
+  } else {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(static_cast<uint16_t*>(out) + i), _mm_packus_epi32(lo, hi));
+  }
+}
+
+template <IntType T> inline void store_codes32(void* out, size_t i, __m256i a, __m256i b, __m256i c, __m256i d) {
+  if constexpr (T == IntType::I8 || T == IntType::U8) {
+    // packs interleave 128-bit lanes: ab = [a0-3 b0-3 | a4-7 b4-7], bytes = [a0-3 b0-3 c0-3 d0-3 | a4-7 ...].
+    const __m256i ab = _mm256_packs_epi32(a, b);
+    const __m256i cd = _mm256_packs_epi32(c, d);
+    const __m256i bytes = T == IntType::I8 ? _mm256_packs_epi16(ab, cd) : _mm256_packus_epi16(ab, cd);
+    const __m256i ordered = _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(static_cast<uint8_t*>(out) + i), ordered);
+  } else {
+    const bool is_signed = T == IntType::I16;
+    const __m256i ab = is_signed ? _mm256_packs_epi32(a, b) : _mm256_packus_epi32(a, b);
+    const __m256i cd = is_signed ? _mm256_packs_epi32(c, d) : _mm256_packus_epi32(c, d);
+    uint16_t* o = static_cast<uint16_t*>(out) + i;
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o), _mm256_permute4x64_epi64(ab, _MM_SHUFFLE(3, 1, 2, 0)));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(o + 16), _mm256_permute4x64_epi64(cd, _MM_SHUFFLE(3, 1, 2, 0)));
+  }
+}
+
+template <typename F, IntType T, Mode M>
+void quantize_run(const F* x, size_t n, const QuantVec<F>& c, const QuantParams<F>& p, void* out) {
+  using A = Vec<F>;
+  using Code = typename CodeType<T>::type;
+  size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    typename A::V flag = A::zero();
+    __m256i q0 = codes8<M>(c, x + i, &flag);
+    __m256i q1 = codes8<M>(c, x + i + 8, &flag);
+    __m256i q2 = codes8<M>(c, x + i + 16, &flag);
+    __m256i q3 = codes8<M>(c, x + i + 24, &flag);
+    if (M == Mode::Checked && A::any(flag)) {
+      q0 = codes8<Mode::Divide>(c, x + i, &flag);
+      q1 = codes8<Mode::Divide>(c, x + i + 8, &flag);
+      q2 = codes8<Mode::Divide>(c, x + i + 16, &flag);
+      q3 = codes8<Mode::Divide>(c, x + i + 24, &flag);
+    }
+    store_codes32<T>(out, i, q0, q1, q2, q3);
+  }
+  for (; i + 8 <= n; i += 8) {
+    typename A::V flag = A::zero();
+    __m256i q0 = codes8<M>(c, x + i, &flag);
+    if (M == Mode::Checked && A::any(flag)) q0 = codes8<Mode::Divide>(c, x + i, &flag);
+    store_codes8<T>(out, i, q0);
+  }
+  quantize_loop(x + i, n - i, p, static_cast<Code*>(out) + i);
+}
+
+template <typename F, IntType T>
+void quantize_typed(const F* x, size_t n, const QuantVec<F>& c, const QuantParams<F>& p, Mode mode, void* out) {
+  switch (mode) {
+    case Mode::Multiply: quantize_run<F, T, Mode::Multiply>(x, n, c, p, out); return;
+    case Mode::Checked: quantize_run<F, T, Mode::Checked>(x, n, c, p, out); return;
+    case Mode::Divide: quantize_run<F, T, Mode::Divide>(x, n, c, p, out); return;
+  }
+}
+
+template <typename F> void quantize(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, IntType out_type, void* out) {
+  const QuantParams<F> p = make_quant_params(scale, zp, spec);
+  const QuantVec<F> c = make_quant_vec(scale, zp, spec);
+  const Mode mode = quantize_mode(scale, spec);
+  switch (out_type) {
+    case IntType::I8: quantize_typed<F, IntType::I8>(x, n, c, p, mode, out); return;
+    case IntType::U8: quantize_typed<F, IntType::U8>(x, n, c, p, mode, out); return;
+    case IntType::I16: quantize_typed<F, IntType::I16>(x, n, c, p, mode, out); return;
+    case IntType::U16: quantize_typed<F, IntType::U16>(x, n, c, p, mode, out); return;
+  }
+}
+
+/*
+ * Quantize with a scale and zero point per element (quantize_groups: per-channel rows along the last axis, blocked
+ * rows with inner > 1), the vector form of quantize_groups_loop. Each lane divides by its own scale (ONNX: a true
+ * _mm256_div_ps, so no tie check; PyTorch: r = fl(1 / s) by _mm256_div_ps, then a multiply), clamps to bounds made
+ * from its own zero point (qmin - zp and qmax - zp are exact in float), and rounds with the magic number as above.
+ */
+template <IntType T, bool Divide>
+void quantize_groups_run(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
+  using Code = typename CodeType<T>::type;
+  const __m256i qmin = _mm256_set1_epi32(spec.qmin);
+  const __m256i qmax = _mm256_set1_epi32(spec.qmax);
+  const __m256 magic = _mm256_set1_ps(RoundMagic<float>::value);
+  const __m256i magic_bits = _mm256_set1_epi32(0x4b400000);  // bits of 1.5 * 2^23
+  const __m256 one = _mm256_set1_ps(1.0f);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 s = _mm256_loadu_ps(scales + i);
+    const __m256i zp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(zps + i));
+    const __m256 lo = _mm256_cvtepi32_ps(_mm256_sub_epi32(qmin, zp));
+    const __m256 hi = _mm256_cvtepi32_ps(_mm256_sub_epi32(qmax, zp));
+    const __m256 v = _mm256_loadu_ps(x + i);
+    __m256 t = Divide ? _mm256_div_ps(v, s) : _mm256_mul_ps(v, _mm256_div_ps(one, s));
+    t = _mm256_max_ps(t, lo);  // NaN -> lo
+    t = _mm256_min_ps(t, hi);
+    const __m256i k = _mm256_sub_epi32(_mm256_castps_si256(_mm256_add_ps(t, magic)), magic_bits);
+    store_codes8<T>(out, i, _mm256_add_epi32(k, zp));
+  }
+  quantize_groups_loop<float, float, Code, Divide>(x + i, n - i, scales + i, zps + i, spec, static_cast<Code*>(out) + i);
+}
+
+template <IntType T, bool Divide>
+void quantize_groups_run(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, void* out) {
+  using Code = typename CodeType<T>::type;
+  const __m128i qmin = _mm_set1_epi32(spec.qmin);
+  const __m128i qmax = _mm_set1_epi32(spec.qmax);
+  const __m256d magic = _mm256_set1_pd(RoundMagic<double>::value);
+  const __m256d one = _mm256_set1_pd(1.0);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m256d m[2];
+    for (size_t h = 0; h < 2; h++) {
+      const __m128i zp = _mm_loadu_si128(reinterpret_cast<const __m128i*>(zps + i + 4 * h));
+      const __m256d lo = _mm256_cvtepi32_pd(_mm_sub_epi32(qmin, zp));
+      const __m256d hi = _mm256_cvtepi32_pd(_mm_sub_epi32(qmax, zp));
+      const __m256d s = _mm256_loadu_pd(scales + i + 4 * h);
+      const __m256d v = _mm256_loadu_pd(x + i + 4 * h);
+      __m256d t = Divide ? _mm256_div_pd(v, s) : _mm256_mul_pd(v, _mm256_div_pd(one, s));
+      t = _mm256_max_pd(t, lo);
+      t = _mm256_min_pd(t, hi);
+      m[h] = _mm256_add_pd(t, magic);
+    }
+    // The low 32 bits of bits(m) are k, gathered in element order as in codes8.
+    const __m256 low = _mm256_shuffle_ps(_mm256_castpd_ps(m[0]), _mm256_castpd_ps(m[1]), _MM_SHUFFLE(2, 0, 2, 0));
+    const __m256i k = _mm256_permute4x64_epi64(_mm256_castps_si256(low), _MM_SHUFFLE(3, 1, 2, 0));
+    store_codes8<T>(out, i, _mm256_add_epi32(k, _mm256_loadu_si256(reinterpret_cast<const __m256i*>(zps + i))));
+  }
+  quantize_groups_loop<double, double, Code, Divide>(x + i, n - i, scales + i, zps + i, spec, static_cast<Code*>(out) + i);
+}
+
+template <typename F, bool Divide>
+void quantize_groups_typed(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
+  switch (t) {
+    case IntType::I8: quantize_groups_run<IntType::I8, Divide>(x, n, scales, zps, spec, out); return;
+    case IntType::U8: quantize_groups_run<IntType::U8, Divide>(x, n, scales, zps, spec, out); return;
+    case IntType::I16: quantize_groups_run<IntType::I16, Divide>(x, n, scales, zps, spec, out); return;
+    case IntType::U16: quantize_groups_run<IntType::U16, Divide>(x, n, scales, zps, spec, out); return;
+  }
+}
+
+template <typename F>
+void quantize_groups(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  if (spec.profile == Profile::Onnx) quantize_groups_typed<F, true>(x, n, scales, zps, spec, out_type, out);
+  else quantize_groups_typed<F, false>(x, n, scales, zps, spec, out_type, out);
+}
+
+}  // namespace
+}  // namespace quantkit::avx2

@@ -1,0 +1,77 @@
+// AVX2 range reductions: min/max and abs-max, one template for float32 (8 lanes) and float64 (4 lanes).
+#pragma once
+
+#include "../common/reduce.h"
+#include "vec.h"
+
+namespace quantkit::avx2 {
+namespace {
+
+/*
+ * Range reductions. _mm256_min_ps(x, acc) returns acc when x is NaN (the second operand wins), so NaN is ignored and
+ * the accumulators never become NaN. Min and max are order independent apart from the sign of a zero result, which the
+ * contract leaves unspecified. Four accumulators of each kind over blocks of 4 vectors, then single vectors, then the
+ * lanes and the tail through the folds of common/reduce.h.
+ */
+// Lanes of the min accumulators fold into *min only (an unused lane still holds +inf), and likewise for max.
+template <typename F> inline void fold_lanes(const F* lanes_min, const F* lanes_max, size_t lanes, double* min, double* max) {
+  for (size_t j = 0; j < lanes; j++) {
+    if (lanes_min[j] < *min) *min = lanes_min[j];
+    if (lanes_max[j] > *max) *max = lanes_max[j];
+  }
+}
+
+template <typename F> void min_max(const F* x, size_t n, double* min, double* max) {
+  using A = Vec<F>;
+  constexpr size_t L = A::lanes;
+  typename A::V mn0 = A::set1(static_cast<F>(__builtin_inf())), mn1 = mn0, mn2 = mn0, mn3 = mn0;
+  typename A::V mx0 = A::set1(static_cast<F>(-__builtin_inf())), mx1 = mx0, mx2 = mx0, mx3 = mx0;
+  size_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) {
+    const typename A::V v0 = A::load(x + i);
+    const typename A::V v1 = A::load(x + i + L);
+    const typename A::V v2 = A::load(x + i + 2 * L);
+    const typename A::V v3 = A::load(x + i + 3 * L);
+    mn0 = A::min(v0, mn0);
+    mn1 = A::min(v1, mn1);
+    mn2 = A::min(v2, mn2);
+    mn3 = A::min(v3, mn3);
+    mx0 = A::max(v0, mx0);
+    mx1 = A::max(v1, mx1);
+    mx2 = A::max(v2, mx2);
+    mx3 = A::max(v3, mx3);
+  }
+  for (; i + L <= n; i += L) {
+    const typename A::V v = A::load(x + i);
+    mn0 = A::min(v, mn0);
+    mx0 = A::max(v, mx0);
+  }
+  alignas(32) F lanes_min[L];
+  alignas(32) F lanes_max[L];
+  A::store_aligned(lanes_min, A::min(A::min(mn0, mn1), A::min(mn2, mn3)));
+  A::store_aligned(lanes_max, A::max(A::max(mx0, mx1), A::max(mx2, mx3)));
+  fold_lanes(lanes_min, lanes_max, L, min, max);
+  fold_min_max(x + i, n - i, min, max);
+}
+
+template <typename F> void abs_max(const F* x, size_t n, double* abs_max) {
+  using A = Vec<F>;
+  constexpr size_t L = A::lanes;
+  const typename A::V mask = A::abs_mask();
+  typename A::V m0 = A::zero(), m1 = m0, m2 = m0, m3 = m0;
+  size_t i = 0;
+  for (; i + 4 * L <= n; i += 4 * L) {
+    m0 = A::max(A::bit_and(A::load(x + i), mask), m0);
+    m1 = A::max(A::bit_and(A::load(x + i + L), mask), m1);
+    m2 = A::max(A::bit_and(A::load(x + i + 2 * L), mask), m2);
+    m3 = A::max(A::bit_and(A::load(x + i + 3 * L), mask), m3);
+  }
+  for (; i + L <= n; i += L) m0 = A::max(A::bit_and(A::load(x + i), mask), m0);
+  alignas(32) F lanes[L];
+  A::store_aligned(lanes, A::max(A::max(m0, m1), A::max(m2, m3)));
+  fold_abs_max(lanes, L, abs_max);
+  fold_abs_max(x + i, n - i, abs_max);
+}
+
+}  // namespace
+}  // namespace quantkit::avx2

@@ -1,0 +1,56 @@
+// The AVX2 kernel set (x86-64). The one translation unit compiled with -mavx2 and the only one that includes
+// kernels/avx2/*.h; everything in it has internal linkage except kAvx2Kernels (native/scripts/check-kernels.sh checks
+// the symbols of its object), so no AVX2-encoded code can be shared with baseline code by the linker. Dispatch hands
+// the table out only after CPUID/XGETBV say the CPU and OS support AVX2 (dispatch/kernel_sets.cc). Results equal the
+// scalar set bit for bit: unaligned loads and stores, 8 float32 or 4 float64 lanes per vector, tails through the
+// portable loops of kernels/common/.
+#if defined(__x86_64__) || defined(_M_X64)
+
+#if !defined(__AVX2__)
+#error "kernels/avx2/table.cc must be compiled with -mavx2 (and it must be the only file compiled with it)"
+#endif
+
+#define QUANTKIT_AVX2_TABLE_CC 1
+
+#include "../kernels.h"
+#include "dequantize.h"
+#include "fake_quantize.h"
+#include "histogram.h"
+#include "pack.h"
+#include "quantize.h"
+#include "reduce.h"
+
+namespace quantkit {
+
+extern const KernelTable kAvx2Kernels;  // named by dispatch/kernel_sets.cc
+
+// Designated initialisers: a kernel in the wrong slot or a misspelt slot does not compile, nor (with this pragma, in
+// GCC) a slot left out. kernels_test checks every registered table for null slots too (kernel_table_complete).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wmissing-field-initializers"
+constexpr KernelTable kAvx2Kernels = {
+    .isa = "avx2",
+    .quantize_f32 = avx2::quantize<float>,
+    .quantize_f64 = avx2::quantize<double>,
+    .quantize_groups_f32 = avx2::quantize_groups<float>,
+    .quantize_groups_f64 = avx2::quantize_groups<double>,
+    .dequantize_f32 = avx2::dequantize<float>,
+    .dequantize_f64 = avx2::dequantize<double>,
+    .fake_quantize_f32 = avx2::fake_quantize<float>,
+    .fake_quantize_f64 = avx2::fake_quantize<double>,
+    .min_max_f32 = avx2::min_max<float>,
+    .min_max_f64 = avx2::min_max<double>,
+    .abs_max_f32 = avx2::abs_max<float>,
+    .abs_max_f64 = avx2::abs_max<double>,
+    .pack = avx2::pack,
+    .unpack = avx2::unpack,
+    .histogram_f32 = avx2::histogram<false, float>,
+    .histogram_f64 = avx2::histogram<false, double>,
+    .abs_histogram_f32 = avx2::histogram<true, float>,
+    .abs_histogram_f64 = avx2::histogram<true, double>,
+};
+#pragma GCC diagnostic pop
+
+}  // namespace quantkit
+
+#endif  // x86-64

@@ -1,0 +1,17 @@
+// Scalar fake-quantize kernels: the portable loop of common/fake_quantize.h behind the table's signatures.
+#pragma once
+
+#include "../common/fake_quantize.h"
+
+namespace quantkit::scalar {
+namespace {
+
+template <typename F> void fake_quantize(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, F* out, ErrorSums* sums) {
+  const QuantParams<F> p = make_quant_params(scale, zp, spec);
+  ErrorAccumulator acc(*sums);
+  fake_quantize_loop(x, n, scale, p, out, acc);
+  *sums = acc.finish();
+}
+
+}  // namespace
+}  // namespace quantkit::scalar

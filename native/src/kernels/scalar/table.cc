@@ -1,0 +1,41 @@
+// The scalar kernel set: portable loops over the element functions of kernels/common/, compiled for the baseline ISA.
+// It runs on every CPU (the last entry of dispatch/kernel_sets.cc) and is the oracle every other set is tested against.
+// The only translation unit that includes kernels/scalar/*.h.
+#include "../kernels.h"
+#include "dequantize.h"
+#include "fake_quantize.h"
+#include "histogram.h"
+#include "pack.h"
+#include "quantize.h"
+#include "reduce.h"
+
+namespace quantkit {
+
+// Designated initialisers: a kernel in the wrong slot or a misspelt slot does not compile, nor (with this pragma, in
+// GCC) a slot left out. kernels_test checks every registered table for null slots too (kernel_table_complete).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic error "-Wmissing-field-initializers"
+constexpr KernelTable kScalarKernels = {
+    .isa = "scalar",
+    .quantize_f32 = scalar::quantize<float>,
+    .quantize_f64 = scalar::quantize<double>,
+    .quantize_groups_f32 = scalar::quantize_groups<float>,
+    .quantize_groups_f64 = scalar::quantize_groups<double>,
+    .dequantize_f32 = scalar::dequantize<float>,
+    .dequantize_f64 = scalar::dequantize<double>,
+    .fake_quantize_f32 = scalar::fake_quantize<float>,
+    .fake_quantize_f64 = scalar::fake_quantize<double>,
+    .min_max_f32 = scalar::min_max<float>,
+    .min_max_f64 = scalar::min_max<double>,
+    .abs_max_f32 = scalar::abs_max<float>,
+    .abs_max_f64 = scalar::abs_max<double>,
+    .pack = scalar::pack,
+    .unpack = scalar::unpack,
+    .histogram_f32 = scalar::histogram<false, float>,
+    .histogram_f64 = scalar::histogram<false, double>,
+    .abs_histogram_f32 = scalar::histogram<true, float>,
+    .abs_histogram_f64 = scalar::histogram<true, double>,
+};
+#pragma GCC diagnostic pop
+
+}  // namespace quantkit

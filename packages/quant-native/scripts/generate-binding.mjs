@@ -1,0 +1,155 @@
+#!/usr/bin/env node
+/*
+ * Generates src/generated/binding.ts, the TypeScript side of the native boundary, from @quantkit/quant-core's kernel
+ * table: for every kernel, a sync and an async function that write the call's scalars into the descriptor (a
+ * Float64Array whose slot indices the loaded addon declares) and pass the call's arrays, in the table's order, to the
+ * addon's kernel; then read the scalar result back. The argument order is the table's and nothing else: it is never
+ * written by hand. One plain function per kernel (not a closure shared by all of them) keeps every call site
+ * monomorphic, so a 20-element native call costs what a hand-written one did.
+ *
+ *   node scripts/generate-binding.mjs          write the file (needs @quantkit/quant-core built)
+ *   node scripts/generate-binding.mjs --check  exit 1 when the committed file differs from what this script makes
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isArrayParam, KERNEL_NAMES, KERNEL_TABLE } from '@quantkit/quant-core';
+
+const OUT = fileURLToPath(new URL('../src/generated/binding.ts', import.meta.url));
+
+/** The descriptor slots one scalar parameter fills, and the statements that fill them. */
+function writes(param, granularity) {
+  switch (param) {
+    case 'spec':
+      return [['qmin', 'spec.qmin'], ['qmax', 'spec.qmax'], ['profile', "spec.profile === 'pytorch' ? 1 : 0"]];
+    case 'layout':
+      return granularity === 'axis'
+        ? [['outer', 'layout.outer'], ['dim', 'layout.channels'], ['inner', 'layout.inner']]
+        : [['outer', 'layout.outer'], ['dim', 'layout.dim'], ['inner', 'layout.inner'], ['blockSize', 'layout.blockSize']];
+    case 'signed':
+      return [['signed', 'signed ? 1 : 0']];
+    default:
+      return [[param, param]];
+  }
+}
+
+/** The expression of a kernel's result, read from the descriptor `d`. */
+function result(info) {
+  switch (info.returns) {
+    case 'none':
+      return undefined;
+    case 'minMax':
+      return ['{ min: d[S.min]!, max: d[S.max]! }', ['min', 'max']];
+    case 'absMax':
+      return ['d[S.absMax]!', ['absMax']];
+    case 'errorReport': {
+      const sums = ['sumSq', 'sumAbs', 'maxAbs', 'sumRef2', 'sumApprox2', 'dot'];
+      return [`errorReportOf({ ${sums.map((s) => `${s}: d[S.${s}]!`).join(', ')} }, ${info.count}.length)`, sums];
+    }
+  }
+  throw new Error(`unknown result kind ${info.returns}`);
+}
+
+function generate() {
+  const used = new Set();
+  const sync = [];
+  const async = [];
+  const writers = new Map();
+  for (const name of KERNEL_NAMES) {
+    const info = KERNEL_TABLE[name];
+    const params = info.params;
+    const arrays = params.filter(isArrayParam);
+    const scalars = params.filter((p) => !isArrayParam(p));
+    // Each scalar into d: one statement, or one call of a writer shared by every kernel with that parameter (spec and
+    // layout fill several slots), so a kernel's sync and async forms repeat a line or two, not the slot list.
+    const cap = (t) => t[0].toUpperCase() + t.slice(1);
+    const writeCall = [];
+    for (const p of scalars) {
+      const slots = writes(p, info.granularity);
+      slots.forEach(([slot]) => used.add(slot));
+      if (slots.length === 1) {
+        writeCall.push(`d[S.${slots[0][0]}] = ${slots[0][1]};`);
+        continue;
+      }
+      const write = `write${p === 'layout' ? cap(info.granularity) : ''}${cap(p)}`;
+      if (!writers.has(write)) {
+        const body = slots.map(([slot, value]) => `  d[S.${slot}] = ${value};`);
+        writers.set(write, [`function ${write}(d: Float64Array, S: SlotIndices, ${p}: Args<'${name}'>[${params.indexOf(p)}]): void {`, ...body, '}'].join('\n'));
+      }
+      writeCall.push(`${write}(d, S, ${p});`);
+    }
+    const r = result(info);
+    r?.[1].forEach((s) => used.add(s));
+    const args = params.join(', ');
+    sync.push(
+      [
+        `    ${name}(${args}) {`,
+        ...writeCall.map((l) => `      ${l}`),
+        `      e.${name}(${[...arrays, 'bytes'].join(', ')});`,
+        ...(r ? [`      return ${r[0]};`] : []),
+        '    },',
+      ].join('\n'),
+    );
+    async.push(
+      [
+        `    async ${name}Async(${args}, options) {`,
+        '      const d = new Float64Array(size);',
+        ...writeCall.map((l) => `      ${l}`),
+        `      await run(options, (cancel) => e.${name}Async(${[...arrays, 'new Uint8Array(d.buffer)', 'cancel'].join(', ')}));`,
+        ...(r ? [`      return ${r[0]};`] : []),
+        '    },',
+      ].join('\n'),
+    );
+  }
+  const slots = [...used].sort();
+  return `// GENERATED FILE - DO NOT EDIT. Made by scripts/generate-binding.mjs from @quantkit/quant-core's KERNEL_TABLE
+// (run \`pnpm --filter @quantkit/quant-native generate\` after changing the table; a test fails while this is stale).
+// Each kernel writes its scalar parameters into the descriptor d at the slots the addon declares, and passes its
+// arrays in the table's order, then d's bytes (docs: src/marshal.ts).
+import { errorReportOf, type AsyncKernels, type AsyncOptions, type KernelArgs, type KernelSignatures } from '@quantkit/quant-core';
+import type { NativeEngine } from '../addon.js';
+
+type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
+
+/** Every descriptor slot the kernels below write or read. */
+export const USED_SLOTS = [${slots.map((s) => `'${s}'`).join(', ')}] as const;
+
+export type SlotIndices = { readonly [K in (typeof USED_SLOTS)[number]]: number };
+
+${[...writers.values()].join('\n\n')}
+
+/** The sync kernels of engine e; one descriptor d serves them all (JavaScript runs one call at a time). */
+export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): KernelSignatures {
+  const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return {
+${sync.join('\n')}
+  };
+}
+
+/** Runs one async addon call with the cancel flag of options' signal (backend.ts). */
+export type RunAsync = (options: AsyncOptions | undefined, start: (cancel: Int32Array | undefined) => Promise<void>) => Promise<void>;
+
+/** The async kernels of engine e; every call gets its own descriptor of \`size\` slots. */
+export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run: RunAsync): AsyncKernels {
+  return {
+${async.join('\n')}
+  };
+}
+`;
+}
+
+const text = generate();
+if (process.argv.includes('--check')) {
+  let committed = '';
+  try {
+    committed = readFileSync(OUT, 'utf8');
+  } catch {}
+  if (committed !== text) {
+    console.error(`${OUT} is stale: run \`pnpm --filter @quantkit/quant-native generate\``);
+    process.exit(1);
+  }
+} else {
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, text);
+  console.log(`wrote ${OUT}`);
+}

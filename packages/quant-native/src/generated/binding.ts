@@ -1,0 +1,205 @@
+// GENERATED FILE - DO NOT EDIT. Made by scripts/generate-binding.mjs from @quantkit/quant-core's KERNEL_TABLE
+// (run `pnpm --filter @quantkit/quant-native generate` after changing the table; a test fails while this is stale).
+// Each kernel writes its scalar parameters into the descriptor d at the slots the addon declares, and passes its
+// arrays in the table's order, then d's bytes (docs: src/marshal.ts).
+import { errorReportOf, type AsyncKernels, type AsyncOptions, type KernelArgs, type KernelSignatures } from '@quantkit/quant-core';
+import type { NativeEngine } from '../addon.js';
+
+type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
+
+/** Every descriptor slot the kernels below write or read. */
+export const USED_SLOTS = ['absMax', 'bits', 'blockSize', 'dim', 'dot', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
+
+export type SlotIndices = { readonly [K in (typeof USED_SLOTS)[number]]: number };
+
+function writeSpec(d: Float64Array, S: SlotIndices, spec: Args<'quantizeTensor'>[3]): void {
+  d[S.qmin] = spec.qmin;
+  d[S.qmax] = spec.qmax;
+  d[S.profile] = spec.profile === 'pytorch' ? 1 : 0;
+}
+
+function writeAxisLayout(d: Float64Array, S: SlotIndices, layout: Args<'quantizeAxis'>[3]): void {
+  d[S.outer] = layout.outer;
+  d[S.dim] = layout.channels;
+  d[S.inner] = layout.inner;
+}
+
+function writeBlockedLayout(d: Float64Array, S: SlotIndices, layout: Args<'quantizeBlocked'>[3]): void {
+  d[S.outer] = layout.outer;
+  d[S.dim] = layout.dim;
+  d[S.inner] = layout.inner;
+  d[S.blockSize] = layout.blockSize;
+}
+
+/** The sync kernels of engine e; one descriptor d serves them all (JavaScript runs one call at a time). */
+export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): KernelSignatures {
+  const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
+  return {
+    quantizeTensor(x, scale, zeroPoint, spec, out) {
+      d[S.scale] = scale;
+      d[S.zeroPoint] = zeroPoint;
+      writeSpec(d, S, spec);
+      e.quantizeTensor(x, out, bytes);
+    },
+    quantizeAxis(x, scales, zeroPoints, layout, spec, out) {
+      writeAxisLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      e.quantizeAxis(x, scales, zeroPoints, out, bytes);
+    },
+    quantizeBlocked(x, scales, zeroPoints, layout, spec, out) {
+      writeBlockedLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      e.quantizeBlocked(x, scales, zeroPoints, out, bytes);
+    },
+    dequantizeTensor(q, scale, zeroPoint, out) {
+      d[S.scale] = scale;
+      d[S.zeroPoint] = zeroPoint;
+      e.dequantizeTensor(q, out, bytes);
+    },
+    dequantizeAxis(q, scales, zeroPoints, layout, out) {
+      writeAxisLayout(d, S, layout);
+      e.dequantizeAxis(q, scales, zeroPoints, out, bytes);
+    },
+    dequantizeBlocked(q, scales, zeroPoints, layout, out) {
+      writeBlockedLayout(d, S, layout);
+      e.dequantizeBlocked(q, scales, zeroPoints, out, bytes);
+    },
+    fakeQuantizeTensor(x, scale, zeroPoint, spec, out) {
+      d[S.scale] = scale;
+      d[S.zeroPoint] = zeroPoint;
+      writeSpec(d, S, spec);
+      e.fakeQuantizeTensor(x, out, bytes);
+      return errorReportOf({ sumSq: d[S.sumSq]!, sumAbs: d[S.sumAbs]!, maxAbs: d[S.maxAbs]!, sumRef2: d[S.sumRef2]!, sumApprox2: d[S.sumApprox2]!, dot: d[S.dot]! }, x.length);
+    },
+    minMax(x) {
+      e.minMax(x, bytes);
+      return { min: d[S.min]!, max: d[S.max]! };
+    },
+    absMax(x) {
+      e.absMax(x, bytes);
+      return d[S.absMax]!;
+    },
+    minMaxAxis(x, layout, outMin, outMax) {
+      writeAxisLayout(d, S, layout);
+      e.minMaxAxis(x, outMin, outMax, bytes);
+    },
+    minMaxBlocked(x, layout, outMin, outMax) {
+      writeBlockedLayout(d, S, layout);
+      e.minMaxBlocked(x, outMin, outMax, bytes);
+    },
+    pack(q, bits, out) {
+      d[S.bits] = bits;
+      e.pack(q, out, bytes);
+    },
+    unpack(packed, bits, signed, out) {
+      d[S.bits] = bits;
+      d[S.signed] = signed ? 1 : 0;
+      e.unpack(packed, out, bytes);
+    },
+    histogram(x, min, max, counts) {
+      d[S.min] = min;
+      d[S.max] = max;
+      e.histogram(x, counts, bytes);
+    },
+    absHistogram(x, min, max, counts) {
+      d[S.min] = min;
+      d[S.max] = max;
+      e.absHistogram(x, counts, bytes);
+    },
+  };
+}
+
+/** Runs one async addon call with the cancel flag of options' signal (backend.ts). */
+export type RunAsync = (options: AsyncOptions | undefined, start: (cancel: Int32Array | undefined) => Promise<void>) => Promise<void>;
+
+/** The async kernels of engine e; every call gets its own descriptor of `size` slots. */
+export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run: RunAsync): AsyncKernels {
+  return {
+    async quantizeTensorAsync(x, scale, zeroPoint, spec, out, options) {
+      const d = new Float64Array(size);
+      d[S.scale] = scale;
+      d[S.zeroPoint] = zeroPoint;
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeTensorAsync(x, out, new Uint8Array(d.buffer), cancel));
+    },
+    async quantizeAxisAsync(x, scales, zeroPoints, layout, spec, out, options) {
+      const d = new Float64Array(size);
+      writeAxisLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeAxisAsync(x, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async quantizeBlockedAsync(x, scales, zeroPoints, layout, spec, out, options) {
+      const d = new Float64Array(size);
+      writeBlockedLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeBlockedAsync(x, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dequantizeTensorAsync(q, scale, zeroPoint, out, options) {
+      const d = new Float64Array(size);
+      d[S.scale] = scale;
+      d[S.zeroPoint] = zeroPoint;
+      await run(options, (cancel) => e.dequantizeTensorAsync(q, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dequantizeAxisAsync(q, scales, zeroPoints, layout, out, options) {
+      const d = new Float64Array(size);
+      writeAxisLayout(d, S, layout);
+      await run(options, (cancel) => e.dequantizeAxisAsync(q, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dequantizeBlockedAsync(q, scales, zeroPoints, layout, out, options) {
+      const d = new Float64Array(size);
+      writeBlockedLayout(d, S, layout);
+      await run(options, (cancel) => e.dequantizeBlockedAsync(q, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async fakeQuantizeTensorAsync(x, scale, zeroPoint, spec, out, options) {
+      const d = new Float64Array(size);
+      d[S.scale] = scale;
+      d[S.zeroPoint] = zeroPoint;
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.fakeQuantizeTensorAsync(x, out, new Uint8Array(d.buffer), cancel));
+      return errorReportOf({ sumSq: d[S.sumSq]!, sumAbs: d[S.sumAbs]!, maxAbs: d[S.maxAbs]!, sumRef2: d[S.sumRef2]!, sumApprox2: d[S.sumApprox2]!, dot: d[S.dot]! }, x.length);
+    },
+    async minMaxAsync(x, options) {
+      const d = new Float64Array(size);
+      await run(options, (cancel) => e.minMaxAsync(x, new Uint8Array(d.buffer), cancel));
+      return { min: d[S.min]!, max: d[S.max]! };
+    },
+    async absMaxAsync(x, options) {
+      const d = new Float64Array(size);
+      await run(options, (cancel) => e.absMaxAsync(x, new Uint8Array(d.buffer), cancel));
+      return d[S.absMax]!;
+    },
+    async minMaxAxisAsync(x, layout, outMin, outMax, options) {
+      const d = new Float64Array(size);
+      writeAxisLayout(d, S, layout);
+      await run(options, (cancel) => e.minMaxAxisAsync(x, outMin, outMax, new Uint8Array(d.buffer), cancel));
+    },
+    async minMaxBlockedAsync(x, layout, outMin, outMax, options) {
+      const d = new Float64Array(size);
+      writeBlockedLayout(d, S, layout);
+      await run(options, (cancel) => e.minMaxBlockedAsync(x, outMin, outMax, new Uint8Array(d.buffer), cancel));
+    },
+    async packAsync(q, bits, out, options) {
+      const d = new Float64Array(size);
+      d[S.bits] = bits;
+      await run(options, (cancel) => e.packAsync(q, out, new Uint8Array(d.buffer), cancel));
+    },
+    async unpackAsync(packed, bits, signed, out, options) {
+      const d = new Float64Array(size);
+      d[S.bits] = bits;
+      d[S.signed] = signed ? 1 : 0;
+      await run(options, (cancel) => e.unpackAsync(packed, out, new Uint8Array(d.buffer), cancel));
+    },
+    async histogramAsync(x, min, max, counts, options) {
+      const d = new Float64Array(size);
+      d[S.min] = min;
+      d[S.max] = max;
+      await run(options, (cancel) => e.histogramAsync(x, counts, new Uint8Array(d.buffer), cancel));
+    },
+    async absHistogramAsync(x, min, max, counts, options) {
+      const d = new Float64Array(size);
+      d[S.min] = min;
+      d[S.max] = max;
+      await run(options, (cancel) => e.absHistogramAsync(x, counts, new Uint8Array(d.buffer), cancel));
+    },
+  };
+}
