@@ -204,7 +204,7 @@ template <typename F> void check_jobs(const std::vector<const KernelTable*>& tab
       std::snprintf(what, sizeof what, "job, %u threads", threads);
 
       CodeBuffer q(c.n, c.type, 0);
-      QuantizeJob quantize(k, float_input(c.x.data(), c.n), IntBuffer{c.type, q.data(), c.n}, c.spec, l, c.params());
+      QuantizeJob quantize(k, float_input(c.x.data(), c.n), IntBuffer{c.type, q.data(), c.n}, c.spec, QuantParams::grouped(l, c.params()));
       QK_CHECK(quantize.chunk_count() > 1 || c.n <= kChunkElements, "%s quantize job: %zu chunks", kind_name(l), quantize.chunk_count());
       QK_CHECK(execute(quantize, pool, threads, nullptr), "quantize job completes");
       check_codes(c, q, what, k->isa, seed);
@@ -212,7 +212,7 @@ template <typename F> void check_jobs(const std::vector<const KernelTable*>& tab
       CodeBuffer codes(c.n, c.type, 0);
       for (size_t e = 0; e < c.n; e++) codes.set(e, c.want_q[e]);
       std::vector<F> dq(c.n);
-      DequantizeJob dequantize(k, IntBuffer{c.type, codes.data(), c.n}, float_output(dq.data(), c.n), l, c.params());
+      DequantizeJob dequantize(k, IntBuffer{c.type, codes.data(), c.n}, float_output(dq.data(), c.n), QuantParams::grouped(l, c.params()));
       QK_CHECK(execute(dequantize, pool, threads, nullptr), "dequantize job completes");
       check_values(c, dq, what, k->isa, seed);
 

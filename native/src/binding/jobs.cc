@@ -65,31 +65,33 @@ ChunkPlan::ChunkPlan(const Layout& layout, size_t length) {
 void QuantizeJob::run_chunk(size_t index) {
   const size_t first = index * plan_.per_chunk;
   const bool f32 = x_.type == FloatType::F32;
-  if (layout_.kind == Layout::Kind::Tensor) {
+  const QuantParams& p = params_;
+  if (p.layout.kind == Layout::Kind::Tensor) {
     const size_t n = std::min(plan_.per_chunk, x_.length - first);
     void* out = int_at(out_, first);
-    if (f32) table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(scale_), zero_point_, spec_, out_.type, out);
-    else table_->quantize_f64(static_cast<const double*>(x_.data) + first, n, scale_, zero_point_, spec_, out_.type, out);
+    if (f32) table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(p.scale), p.zero_point, spec_, out_.type, out);
+    else table_->quantize_f64(static_cast<const double*>(x_.data) + first, n, p.scale, p.zero_point, spec_, out_.type, out);
     return;
   }
   const RowRange rows{first, first + plan_.per_chunk};
-  if (f32) quantize_layout(*table_, static_cast<const float*>(x_.data), groups_, layout_, spec_, out_.type, out_.data, rows);
-  else quantize_layout(*table_, static_cast<const double*>(x_.data), groups_, layout_, spec_, out_.type, out_.data, rows);
+  if (f32) quantize_layout(*table_, static_cast<const float*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
+  else quantize_layout(*table_, static_cast<const double*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
 }
 
 void DequantizeJob::run_chunk(size_t index) {
   const size_t first = index * plan_.per_chunk;
   const bool f32 = out_.type == FloatType::F32;
-  if (layout_.kind == Layout::Kind::Tensor) {
+  const QuantParams& p = params_;
+  if (p.layout.kind == Layout::Kind::Tensor) {
     const size_t n = std::min(plan_.per_chunk, q_.length - first);
     const void* q = int_at(q_, first);
-    if (f32) table_->dequantize_f32(q, q_.type, n, scale_, zero_point_, static_cast<float*>(out_.data) + first);
-    else table_->dequantize_f64(q, q_.type, n, scale_, zero_point_, static_cast<double*>(out_.data) + first);
+    if (f32) table_->dequantize_f32(q, q_.type, n, p.scale, p.zero_point, static_cast<float*>(out_.data) + first);
+    else table_->dequantize_f64(q, q_.type, n, p.scale, p.zero_point, static_cast<double*>(out_.data) + first);
     return;
   }
   const RowRange rows{first, first + plan_.per_chunk};
-  if (f32) dequantize_layout(*table_, q_.data, q_.type, groups_, layout_, static_cast<float*>(out_.data), rows);
-  else dequantize_layout(*table_, q_.data, q_.type, groups_, layout_, static_cast<double*>(out_.data), rows);
+  if (f32) dequantize_layout(*table_, q_.data, q_.type, p.groups, p.layout, static_cast<float*>(out_.data), rows);
+  else dequantize_layout(*table_, q_.data, q_.type, p.groups, p.layout, static_cast<double*>(out_.data), rows);
 }
 
 // ---- fake quantize -------------------------------------------------------------------------------------------------

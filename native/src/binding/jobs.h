@@ -82,10 +82,8 @@ struct ChunkPlan {
 // Quantize x into out: with one scale and zero point (a Tensor layout), or per group (an Axis or Block layout).
 class QuantizeJob final : public Job {
  public:
-  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, double scale, int32_t zero_point)
-      : table_(table), x_(x), out_(out), spec_(spec), scale_(scale), zero_point_(zero_point), plan_(layout_, x.length) {}
-  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, const Layout& layout, GroupParams groups)
-      : table_(table), x_(x), out_(out), spec_(spec), layout_(layout), groups_(groups), plan_(layout, x.length) {}
+  QuantizeJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, const QuantParams& params)
+      : table_(table), x_(x), out_(out), spec_(spec), params_(params), plan_(params.layout, x.length) {}
   size_t chunk_count() const override { return plan_.chunks; }
   void run_chunk(size_t index) override;
 
@@ -94,20 +92,15 @@ class QuantizeJob final : public Job {
   FloatInput x_;
   IntBuffer out_;
   QuantSpec spec_;
-  double scale_ = 1;        // Tensor
-  int32_t zero_point_ = 0;  // Tensor
-  Layout layout_;
-  GroupParams groups_;      // Axis, Block
+  QuantParams params_;
   ChunkPlan plan_;
 };
 
 // Dequantize q into out: with one scale and zero point (a Tensor layout), or per group (an Axis or Block layout).
 class DequantizeJob final : public Job {
  public:
-  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, double scale, int32_t zero_point)
-      : table_(table), q_(q), out_(out), scale_(scale), zero_point_(zero_point), plan_(layout_, q.length) {}
-  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, const Layout& layout, GroupParams groups)
-      : table_(table), q_(q), out_(out), layout_(layout), groups_(groups), plan_(layout, q.length) {}
+  DequantizeJob(const KernelTable* table, IntBuffer q, FloatOutput out, const QuantParams& params)
+      : table_(table), q_(q), out_(out), params_(params), plan_(params.layout, q.length) {}
   size_t chunk_count() const override { return plan_.chunks; }
   void run_chunk(size_t index) override;
 
@@ -115,10 +108,7 @@ class DequantizeJob final : public Job {
   const KernelTable* table_;
   IntBuffer q_;
   FloatOutput out_;
-  double scale_ = 1;
-  int32_t zero_point_ = 0;
-  Layout layout_;
-  GroupParams groups_;
+  QuantParams params_;
   ChunkPlan plan_;
 };
 

@@ -61,7 +61,7 @@ bool QuantizeTensor::check(const Descriptor& d, Failure* f) {
          d.zero_point(IntRange{spec.qmin, spec.qmax}, &zero_point, f);
 }
 
-QuantizeJob QuantizeTensor::job(const KernelTable* t) const { return QuantizeJob(t, float_input(x), codes(out), spec, scale, zero_point); }
+QuantizeJob QuantizeTensor::job(const KernelTable* t) const { return QuantizeJob(t, float_input(x), codes(out), spec, QuantParams::tensor(scale, zero_point)); }
 
 template <Layout::Kind K> bool QuantizeGrouped<K>::check(const Descriptor& d, Failure* f) {
   return has_length("out", out, x.length, kErrOutput, f) && d.spec(range_of(int_type(out)), &spec, f) &&
@@ -69,7 +69,7 @@ template <Layout::Kind K> bool QuantizeGrouped<K>::check(const Descriptor& d, Fa
 }
 
 template <Layout::Kind K> QuantizeJob QuantizeGrouped<K>::job(const KernelTable* t) const {
-  return QuantizeJob(t, float_input(x), codes(out), spec, layout, group_params(scales, zero_points));
+  return QuantizeJob(t, float_input(x), codes(out), spec, QuantParams::grouped(layout, group_params(scales, zero_points)));
 }
 
 // ---- dequantize ----------------------------------------------------------------------------------------------------
@@ -79,7 +79,7 @@ bool DequantizeTensor::check(const Descriptor& d, Failure* f) {
   return has_length("out", out, q.length, kErrOutput, f) && d.zero_point(range_of(int_type(q)), &zero_point, f);
 }
 
-DequantizeJob DequantizeTensor::job(const KernelTable* t) const { return DequantizeJob(t, codes(q), float_output(out), scale, zero_point); }
+DequantizeJob DequantizeTensor::job(const KernelTable* t) const { return DequantizeJob(t, codes(q), float_output(out), QuantParams::tensor(scale, zero_point)); }
 
 template <Layout::Kind K> bool DequantizeGrouped<K>::check(const Descriptor& d, Failure* f) {
   return has_length("out", out, q.length, kErrOutput, f) && d.layout(K, q.length, &layout, f) &&
@@ -87,7 +87,7 @@ template <Layout::Kind K> bool DequantizeGrouped<K>::check(const Descriptor& d, 
 }
 
 template <Layout::Kind K> DequantizeJob DequantizeGrouped<K>::job(const KernelTable* t) const {
-  return DequantizeJob(t, codes(q), float_output(out), layout, group_params(scales, zero_points));
+  return DequantizeJob(t, codes(q), float_output(out), QuantParams::grouped(layout, group_params(scales, zero_points)));
 }
 
 // ---- fake quantize -------------------------------------------------------------------------------------------------

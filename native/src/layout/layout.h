@@ -68,6 +68,18 @@ struct GroupParams {
   const int32_t* zero_points = nullptr;
 };
 
+// The quantization parameters of a quantize or dequantize call: one scale and zero point for a Tensor layout, one per
+// group (groups) for an Axis or Block layout.
+struct QuantParams {
+  Layout layout;
+  double scale = 1;        // Tensor
+  int32_t zero_point = 0;  // Tensor
+  GroupParams groups;      // Axis, Block
+
+  static QuantParams tensor(double scale, int32_t zero_point) { return QuantParams{Layout{}, scale, zero_point, GroupParams{}}; }
+  static QuantParams grouped(const Layout& layout, GroupParams groups) { return QuantParams{layout, 1, 0, groups}; }
+};
+
 // Rows [begin, end) of a layout; end is clipped to rows(), so the default covers everything.
 struct RowRange {
   size_t begin = 0;

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import * as generated from '../src/kernels/generated/loops.js';
 import { dequantizeGroupsLoop, dequantizeRunLoop, histogramLoop, quantizeGroupsLoop, quantizeRunLoop } from '../src/kernels/loops.js';
 import type { FloatArray, IntArray, Profile } from '../src/index.js';
+import { Rng } from './helpers/rng.js';
 
 /*
  * src/kernels/generated/loops.ts is made by scripts/generate-kernels.mjs from the hand-written loops of
@@ -21,11 +22,8 @@ const INTS: Ctor<IntArray>[] = [Int8Array, Uint8Array, Int16Array, Uint16Array];
 const PROFILES: Profile[] = ['onnx', 'pytorch'];
 const RANGE: Record<string, [number, number]> = { Int8Array: [-128, 127], Uint8Array: [0, 255], Int16Array: [-32768, 32767], Uint16Array: [0, 65535], Int32Array: [-32768, 65535] };
 
-let seed = 7;
-function random(): number {
-  seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-  return seed / 2 ** 32;
-}
+const rng = new Rng(7);
+const random = (): number => rng.next();
 
 /** Values with ties, NaN, ±Infinity, ±0 and out-of-range magnitudes. */
 function input<T extends FloatArray>(C: Ctor<T>, n: number, s: number): T {

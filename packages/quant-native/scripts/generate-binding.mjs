@@ -60,23 +60,32 @@ function generate() {
     const params = info.params;
     const arrays = params.filter(isArrayParam);
     const scalars = params.filter((p) => !isArrayParam(p));
-    // Each scalar into d: one statement, or one call of a writer shared by every kernel with that parameter (spec and
-    // layout fill several slots), so a kernel's sync and async forms repeat a line or two, not the slot list.
+    // The scalars into d: spec and layout (several slots each) and runs of two or more one-slot parameters (scale and
+    // zeroPoint, min and max, bits and signed) go through a writer shared by every kernel that has them; a lone
+    // one-slot parameter is one statement. So a kernel's sync and async forms repeat a line or two, not a slot list.
     const cap = (t) => t[0].toUpperCase() + t.slice(1);
-    const writeCall = [];
+    const groups = [];
     for (const p of scalars) {
-      const slots = writes(p, info.granularity);
+      const single = writes(p, info.granularity).length === 1;
+      const last = groups[groups.length - 1];
+      if (single && last?.single) last.params.push(p);
+      else groups.push({ single, params: [p] });
+    }
+    const writeCall = [];
+    for (const { params: ps } of groups) {
+      const slots = ps.flatMap((p) => writes(p, info.granularity));
       slots.forEach(([slot]) => used.add(slot));
       if (slots.length === 1) {
         writeCall.push(`d[S.${slots[0][0]}] = ${slots[0][1]};`);
         continue;
       }
-      const write = `write${p === 'layout' ? cap(info.granularity) : ''}${cap(p)}`;
+      const write = `write${ps.map((p) => (p === 'layout' ? `${cap(info.granularity)}${cap(p)}` : cap(p))).join('')}`;
       if (!writers.has(write)) {
+        const types = ps.map((p) => `${p}: Args<'${name}'>[${params.indexOf(p)}]`).join(', ');
         const body = slots.map(([slot, value]) => `  d[S.${slot}] = ${value};`);
-        writers.set(write, [`function ${write}(d: Float64Array, S: SlotIndices, ${p}: Args<'${name}'>[${params.indexOf(p)}]): void {`, ...body, '}'].join('\n'));
+        writers.set(write, [`function ${write}(d: Float64Array, S: SlotIndices, ${types}): void {`, ...body, '}'].join('\n'));
       }
-      writeCall.push(`${write}(d, S, ${p});`);
+      writeCall.push(`${write}(d, S, ${ps.join(', ')});`);
     }
     const r = result(info);
     r?.[1].forEach((s) => used.add(s));
@@ -114,7 +123,18 @@ type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 /** Every descriptor slot the kernels below write or read. */
 export const USED_SLOTS = [${slots.map((s) => `'${s}'`).join(', ')}] as const;
 
-export type SlotIndices = { readonly [K in (typeof USED_SLOTS)[number]]: number };
+/**
+ * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
+ * V8 keeps the object's properties fast (a plain object filled key by key turns into a dictionary past a dozen keys,
+ * and every S.slot load on the hot path would then go through a dictionary lookup).
+ */
+export class SlotIndices {
+${slots.map((s) => `  readonly ${s}: number;`).join('\n')}
+
+  constructor(indexOf: (slot: (typeof USED_SLOTS)[number]) => number) {
+${slots.map((s) => `    this.${s} = indexOf('${s}');`).join('\n')}
+  }
+}
 
 ${[...writers.values()].join('\n\n')}
 

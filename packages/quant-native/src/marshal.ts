@@ -1,5 +1,5 @@
 import type { NativeAddon } from './addon.js';
-import { USED_SLOTS, type SlotIndices } from './generated/binding.js';
+import { SlotIndices, USED_SLOTS } from './generated/binding.js';
 
 /*
  * The TypeScript side of the native boundary. A kernel call crosses as its typed arrays, in the order of the kernel
@@ -10,13 +10,11 @@ import { USED_SLOTS, type SlotIndices } from './generated/binding.js';
  * names to the loaded addon's indices.
  */
 
-export type { SlotIndices };
+export { SlotIndices };
 
 /** The index of every slot the generated kernels use, in the addon's descriptor. */
 export function slotIndicesOf(addon: Pick<NativeAddon, 'descriptorSlots'>): SlotIndices {
-  const at: Record<string, number> = {};
-  for (const name of USED_SLOTS) at[name] = addon.descriptorSlots.indexOf(name);
-  return at as SlotIndices;
+  return new SlotIndices((slot) => addon.descriptorSlots.indexOf(slot));
 }
 
 /** The first slot the generated kernels use that the addon does not declare (the loader refuses such an addon). */

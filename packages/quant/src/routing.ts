@@ -22,22 +22,23 @@ import {
  * AVX2 on one thread against the reference, per kernel the smallest size from which native wins at every larger size;
  * the largest of an operation's kernels is used). docs/BENCHMARKS.md shows the sweep; rerun it and paste its output
  * here when the kernels change. Counts are elements of the input (codes for dequantize / pack, outputs for unpack).
+ * The eval-free reference loops (quant-core kernels/loops.ts) are several times faster on tiny calls than the old
+ * compiled-from-string ones, which moved the quantize and dequantize break-evens from 8 up to 128-256 elements.
  */
 export const ROUTING_THRESHOLDS: RoutingThresholds = Object.freeze({
-  /** quantizeTensor, quantizeAxis, quantizeBlocked (measured: 8, 8, 8). */
-  quantize: 8,
-  /** dequantizeTensor, dequantizeAxis, dequantizeBlocked (measured: 8, 8, 8). */
-  dequantize: 8,
-  /** fakeQuantizeTensor (quantize, dequantize and error metrics in one pass; measured: 8). */
-  fakeQuantize: 8,
-  /** minMax, minMaxAxis, minMaxBlocked (measured: 128, 256, 32). */
+  /** quantizeTensor, quantizeAxis, quantizeBlocked (measured over four runs: 64-128, 128, 128). */
+  quantize: 128,
+  /** dequantizeTensor, dequantizeAxis, dequantizeBlocked (measured: 128, 128-256, 64-128). */
+  dequantize: 256,
+  /** fakeQuantizeTensor (quantize, dequantize and error metrics in one pass; measured: 64). */
+  fakeQuantize: 64,
+  /** minMax, minMaxAxis, minMaxBlocked (measured: 128-256, 256, 64-128). */
   minMax: 256,
   absMax: 128,
-  pack: 64,
-  /** Measured 64 to 128 over the last runs: the faster reference unpack moved the break-even up. */
+  pack: 128,
   unpack: 128,
-  /** histogram, absHistogram (calibration; measured: 2048). */
-  histogram: 2048,
+  /** histogram, absHistogram (calibration; measured: 2048-4096). */
+  histogram: 4096,
 });
 
 export type RoutingOperation = KernelOperation;

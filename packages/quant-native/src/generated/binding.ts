@@ -10,7 +10,61 @@ type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 /** Every descriptor slot the kernels below write or read. */
 export const USED_SLOTS = ['absMax', 'bits', 'blockSize', 'dim', 'dot', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
 
-export type SlotIndices = { readonly [K in (typeof USED_SLOTS)[number]]: number };
+/**
+ * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
+ * V8 keeps the object's properties fast (a plain object filled key by key turns into a dictionary past a dozen keys,
+ * and every S.slot load on the hot path would then go through a dictionary lookup).
+ */
+export class SlotIndices {
+  readonly absMax: number;
+  readonly bits: number;
+  readonly blockSize: number;
+  readonly dim: number;
+  readonly dot: number;
+  readonly inner: number;
+  readonly max: number;
+  readonly maxAbs: number;
+  readonly min: number;
+  readonly outer: number;
+  readonly profile: number;
+  readonly qmax: number;
+  readonly qmin: number;
+  readonly scale: number;
+  readonly signed: number;
+  readonly sumAbs: number;
+  readonly sumApprox2: number;
+  readonly sumRef2: number;
+  readonly sumSq: number;
+  readonly zeroPoint: number;
+
+  constructor(indexOf: (slot: (typeof USED_SLOTS)[number]) => number) {
+    this.absMax = indexOf('absMax');
+    this.bits = indexOf('bits');
+    this.blockSize = indexOf('blockSize');
+    this.dim = indexOf('dim');
+    this.dot = indexOf('dot');
+    this.inner = indexOf('inner');
+    this.max = indexOf('max');
+    this.maxAbs = indexOf('maxAbs');
+    this.min = indexOf('min');
+    this.outer = indexOf('outer');
+    this.profile = indexOf('profile');
+    this.qmax = indexOf('qmax');
+    this.qmin = indexOf('qmin');
+    this.scale = indexOf('scale');
+    this.signed = indexOf('signed');
+    this.sumAbs = indexOf('sumAbs');
+    this.sumApprox2 = indexOf('sumApprox2');
+    this.sumRef2 = indexOf('sumRef2');
+    this.sumSq = indexOf('sumSq');
+    this.zeroPoint = indexOf('zeroPoint');
+  }
+}
+
+function writeScaleZeroPoint(d: Float64Array, S: SlotIndices, scale: Args<'quantizeTensor'>[1], zeroPoint: Args<'quantizeTensor'>[2]): void {
+  d[S.scale] = scale;
+  d[S.zeroPoint] = zeroPoint;
+}
 
 function writeSpec(d: Float64Array, S: SlotIndices, spec: Args<'quantizeTensor'>[3]): void {
   d[S.qmin] = spec.qmin;
@@ -31,13 +85,22 @@ function writeBlockedLayout(d: Float64Array, S: SlotIndices, layout: Args<'quant
   d[S.blockSize] = layout.blockSize;
 }
 
+function writeBitsSigned(d: Float64Array, S: SlotIndices, bits: Args<'unpack'>[1], signed: Args<'unpack'>[2]): void {
+  d[S.bits] = bits;
+  d[S.signed] = signed ? 1 : 0;
+}
+
+function writeMinMax(d: Float64Array, S: SlotIndices, min: Args<'histogram'>[1], max: Args<'histogram'>[2]): void {
+  d[S.min] = min;
+  d[S.max] = max;
+}
+
 /** The sync kernels of engine e; one descriptor d serves them all (JavaScript runs one call at a time). */
 export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): KernelSignatures {
   const bytes = new Uint8Array(d.buffer, d.byteOffset, d.byteLength);
   return {
     quantizeTensor(x, scale, zeroPoint, spec, out) {
-      d[S.scale] = scale;
-      d[S.zeroPoint] = zeroPoint;
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
       writeSpec(d, S, spec);
       e.quantizeTensor(x, out, bytes);
     },
@@ -52,8 +115,7 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       e.quantizeBlocked(x, scales, zeroPoints, out, bytes);
     },
     dequantizeTensor(q, scale, zeroPoint, out) {
-      d[S.scale] = scale;
-      d[S.zeroPoint] = zeroPoint;
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
       e.dequantizeTensor(q, out, bytes);
     },
     dequantizeAxis(q, scales, zeroPoints, layout, out) {
@@ -65,8 +127,7 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       e.dequantizeBlocked(q, scales, zeroPoints, out, bytes);
     },
     fakeQuantizeTensor(x, scale, zeroPoint, spec, out) {
-      d[S.scale] = scale;
-      d[S.zeroPoint] = zeroPoint;
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
       writeSpec(d, S, spec);
       e.fakeQuantizeTensor(x, out, bytes);
       return errorReportOf({ sumSq: d[S.sumSq]!, sumAbs: d[S.sumAbs]!, maxAbs: d[S.maxAbs]!, sumRef2: d[S.sumRef2]!, sumApprox2: d[S.sumApprox2]!, dot: d[S.dot]! }, x.length);
@@ -92,18 +153,15 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       e.pack(q, out, bytes);
     },
     unpack(packed, bits, signed, out) {
-      d[S.bits] = bits;
-      d[S.signed] = signed ? 1 : 0;
+      writeBitsSigned(d, S, bits, signed);
       e.unpack(packed, out, bytes);
     },
     histogram(x, min, max, counts) {
-      d[S.min] = min;
-      d[S.max] = max;
+      writeMinMax(d, S, min, max);
       e.histogram(x, counts, bytes);
     },
     absHistogram(x, min, max, counts) {
-      d[S.min] = min;
-      d[S.max] = max;
+      writeMinMax(d, S, min, max);
       e.absHistogram(x, counts, bytes);
     },
   };
@@ -117,8 +175,7 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
   return {
     async quantizeTensorAsync(x, scale, zeroPoint, spec, out, options) {
       const d = new Float64Array(size);
-      d[S.scale] = scale;
-      d[S.zeroPoint] = zeroPoint;
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
       writeSpec(d, S, spec);
       await run(options, (cancel) => e.quantizeTensorAsync(x, out, new Uint8Array(d.buffer), cancel));
     },
@@ -136,8 +193,7 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
     },
     async dequantizeTensorAsync(q, scale, zeroPoint, out, options) {
       const d = new Float64Array(size);
-      d[S.scale] = scale;
-      d[S.zeroPoint] = zeroPoint;
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
       await run(options, (cancel) => e.dequantizeTensorAsync(q, out, new Uint8Array(d.buffer), cancel));
     },
     async dequantizeAxisAsync(q, scales, zeroPoints, layout, out, options) {
@@ -152,8 +208,7 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
     },
     async fakeQuantizeTensorAsync(x, scale, zeroPoint, spec, out, options) {
       const d = new Float64Array(size);
-      d[S.scale] = scale;
-      d[S.zeroPoint] = zeroPoint;
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
       writeSpec(d, S, spec);
       await run(options, (cancel) => e.fakeQuantizeTensorAsync(x, out, new Uint8Array(d.buffer), cancel));
       return errorReportOf({ sumSq: d[S.sumSq]!, sumAbs: d[S.sumAbs]!, maxAbs: d[S.maxAbs]!, sumRef2: d[S.sumRef2]!, sumApprox2: d[S.sumApprox2]!, dot: d[S.dot]! }, x.length);
@@ -185,20 +240,17 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
     },
     async unpackAsync(packed, bits, signed, out, options) {
       const d = new Float64Array(size);
-      d[S.bits] = bits;
-      d[S.signed] = signed ? 1 : 0;
+      writeBitsSigned(d, S, bits, signed);
       await run(options, (cancel) => e.unpackAsync(packed, out, new Uint8Array(d.buffer), cancel));
     },
     async histogramAsync(x, min, max, counts, options) {
       const d = new Float64Array(size);
-      d[S.min] = min;
-      d[S.max] = max;
+      writeMinMax(d, S, min, max);
       await run(options, (cancel) => e.histogramAsync(x, counts, new Uint8Array(d.buffer), cancel));
     },
     async absHistogramAsync(x, min, max, counts, options) {
       const d = new Float64Array(size);
-      d[S.min] = min;
-      d[S.max] = max;
+      writeMinMax(d, S, min, max);
       await run(options, (cancel) => e.absHistogramAsync(x, counts, new Uint8Array(d.buffer), cancel));
     },
   };
