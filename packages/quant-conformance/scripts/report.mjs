@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The conformance report: every case family × every backend, with pass counts, run programmatically (no vitest).
 //   pnpm conformance [--elements N] [--seed N] [--families a,b] [--no-onnxruntime]
-// Backends: the reference; the native backend with ISA auto and forced to scalar; @quantkit/quant in each
+// Backends: the reference; the native backend once per kernel set the addon can run here (availableIsas: a new set
+// appears without a change here); @quantkit/quant in each
 // QUANT_BACKEND mode. Sibling packages are loaded from their built dist (run `pnpm build` first). Exits non-zero when
 // a case fails, or when QUANT_REQUIRE_NATIVE=1 and the native addon is unavailable.
 import { existsSync } from 'node:fs';
@@ -33,10 +34,18 @@ const adapter = async (backend) => {
   return q.backend();
 };
 
+/** The kernel sets of the addon (its availableIsas), or ['auto'] when it cannot load (the column then says why). */
+async function kernelSets() {
+  try {
+    return (await sibling('quant-native')).loadNativeAddon().addon.availableIsas.split(',');
+  } catch {
+    return ['auto'];
+  }
+}
+
 const targets = [
   { name: 'reference', create: () => referenceBackend },
-  { name: 'native auto', create: () => native('auto') },
-  { name: 'native scalar', create: () => native('scalar') },
+  ...(await kernelSets()).map((isa) => ({ name: `native ${isa}`, create: () => native(isa) })),
   { name: 'quant reference', create: () => adapter('reference') },
   { name: 'quant native', create: () => adapter('native') },
   { name: 'quant auto', create: () => adapter('auto') },

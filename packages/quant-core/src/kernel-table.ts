@@ -132,12 +132,6 @@ export function isArrayParam(p: KernelParam): p is ArrayParam {
   return ARRAY_PARAMS.has(p);
 }
 
-/** The argument of a call that holds parameter `p` (undefined if the kernel has no such parameter). */
-export function argOf<K extends KernelName>(name: K, p: KernelParam, args: KernelArgs<K>): unknown {
-  const i = (KERNEL_TABLE[name].params as readonly KernelParam[]).indexOf(p);
-  return i < 0 ? undefined : (args as readonly unknown[])[i];
-}
-
 /** The position of the array whose length is the call's element count. */
 export function countIndexOf(name: KernelName): number {
   const info = KERNEL_TABLE[name];
