@@ -29,11 +29,11 @@
 // x and float outputs are Float32Array or Float64Array; codes Int8/Uint8/Int16/Uint16Array; scales Float32Array or
 // Float64Array, zero points Int32Array. Any byteOffset, SharedArrayBuffer views included. Argument values are
 // validated once in TypeScript (packages/quant-core); the binding re-checks everything that decides which memory is
-// read or written (array types, lengths, layout products, group counts), plus cheap scalar ranges, and throws an
-// Error with a quantkit `code` instead of touching memory out of bounds. Per-group scale and zero point values are
-// not re-checked (that would be an O(groups) pass on the JavaScript thread); a bad one gives wrong codes, never an
-// out-of-bounds access.
-#include <napi.h>
+// read or written (array types, lengths, detached buffers, layout products, group counts), plus cheap scalar ranges,
+// and throws an Error with a quantkit `code` instead of touching memory out of bounds. Per-group scale and zero point
+// values are not re-checked (that would be an O(groups) pass on the JavaScript thread); a bad one gives wrong codes,
+// never an out-of-bounds access.
+#include <node_api.h>
 
 #include <algorithm>
 #include <cmath>
@@ -177,7 +177,7 @@ napi_value CreateEngine(napi_env env, napi_callback_info info) {
   size_t argc = 2;
   napi_value argv[2];
   void* data = nullptr;
-  napi_get_cb_info(env, info, &argc, argv, nullptr, &data);
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, &data) != napi_ok) return nullptr;
   auto* state = static_cast<AddonState*>(data);
   char isa[32];
   size_t isa_length = 0;
@@ -209,25 +209,49 @@ napi_value kernel_arrays(napi_env env) {
   return object;
 }
 
-// The module object (node-addon-api for the setup; the kernels above use the C API directly, it is their hot path).
-Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  auto* state = new AddonState();
-  env.SetInstanceData<AddonState>(state);  // deleted when this environment is torn down
+// The values of the module object: the interface description and createEngine.
+bool define_module_values(napi_env env, napi_value exports, AddonState* state, const KernelTable* auto_table, unsigned cores) {
+  napi_value abi, version, isa, isas, concurrency, create;
+  if (napi_create_int32(env, kAbiVersion, &abi) != napi_ok ||
+      napi_create_string_utf8(env, QUANT_NATIVE_VERSION, NAPI_AUTO_LENGTH, &version) != napi_ok ||
+      napi_create_string_utf8(env, auto_table->isa, NAPI_AUTO_LENGTH, &isa) != napi_ok ||
+      napi_create_string_utf8(env, available_isas(), NAPI_AUTO_LENGTH, &isas) != napi_ok ||
+      napi_create_uint32(env, cores, &concurrency) != napi_ok ||
+      napi_create_function(env, "createEngine", NAPI_AUTO_LENGTH, CreateEngine, state, &create) != napi_ok) {
+    return false;
+  }
+  const napi_value slots = string_array(env, kSlotNames, kSlotCount);
+  const napi_value arrays = kernel_arrays(env);
+  if (slots == nullptr || arrays == nullptr) return false;
+  const napi_property_descriptor props[] = {
+      {"abiVersion", nullptr, nullptr, nullptr, nullptr, abi, napi_default_jsproperty, nullptr},
+      {"version", nullptr, nullptr, nullptr, nullptr, version, napi_default_jsproperty, nullptr},
+      {"isa", nullptr, nullptr, nullptr, nullptr, isa, napi_default_jsproperty, nullptr},
+      {"availableIsas", nullptr, nullptr, nullptr, nullptr, isas, napi_default_jsproperty, nullptr},
+      {"hardwareConcurrency", nullptr, nullptr, nullptr, nullptr, concurrency, napi_default_jsproperty, nullptr},
+      {"descriptorSlots", nullptr, nullptr, nullptr, nullptr, slots, napi_default_jsproperty, nullptr},
+      {"kernelArrays", nullptr, nullptr, nullptr, nullptr, arrays, napi_default_jsproperty, nullptr},
+      {"createEngine", nullptr, nullptr, nullptr, nullptr, create, napi_default_jsproperty, nullptr},
+  };
+  return napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props) == napi_ok;
+}
+
+void delete_state(napi_env, void* data, void*) { delete static_cast<AddonState*>(data); }
+
+// Module registration, once per environment that loads the addon (the main thread, each worker_thread). It uses the
+// C API and never a fatal path: when a worker_thread is terminated while it loads the addon, every Node-API call that
+// needs JavaScript fails (napi_pending_exception with no exception pending), and node-addon-api's
+// Error::ThrowAsJavaScriptException turned that failure into a process abort. Here a failure stops the setup and
+// returns the exports as they are; throw_error is a no-op in an environment that can no longer run JavaScript, and in
+// a healthy one the loader reports the error.
+napi_value Init(napi_env env, napi_value exports) {
+  std::unique_ptr<AddonState> owned(new AddonState());
+  if (napi_set_instance_data(env, owned.get(), delete_state, nullptr) != napi_ok) return exports;
+  AddonState* state = owned.release();  // deleted by delete_state when this environment is torn down
   const unsigned cores = std::min(available_cores(), kMaxThreads);
   const KernelTable* auto_table = select_kernels("auto", nullptr);
-  napi_value create = nullptr;
-  napi_create_function(env, "createEngine", NAPI_AUTO_LENGTH, CreateEngine, state, &create);
-
-  exports.Set("abiVersion", Napi::Number::New(env, kAbiVersion));
-  exports.Set("version", Napi::String::New(env, QUANT_NATIVE_VERSION));
-  exports.Set("isa", Napi::String::New(env, auto_table->isa));
-  exports.Set("availableIsas", Napi::String::New(env, available_isas()));
-  exports.Set("hardwareConcurrency", Napi::Number::New(env, cores));
-  exports.Set("descriptorSlots", Napi::Value(env, string_array(env, kSlotNames, kSlotCount)));
-  exports.Set("kernelArrays", Napi::Value(env, kernel_arrays(env)));
-  exports.Set("createEngine", Napi::Value(env, create));
-  if (!define_engine(env, exports, state->engine(auto_table, cores))) {
-    Napi::Error::New(env, "quantkit: cannot define the default engine").ThrowAsJavaScriptException();
+  if (!define_module_values(env, exports, state, auto_table, cores) || !define_engine(env, exports, state->engine(auto_table, cores))) {
+    throw_error(env, kErrArgument, "quantkit: cannot set up the module object of quant_native.node");
   }
   return exports;
 }
@@ -235,8 +259,4 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
 }  // namespace
 }  // namespace quantkit
 
-namespace {
-Napi::Object InitQuantNative(Napi::Env env, Napi::Object exports) { return quantkit::Init(env, exports); }
-}  // namespace
-
-NODE_API_MODULE(quant_native, InitQuantNative)
+NAPI_MODULE_INIT() { return quantkit::Init(env, exports); }

@@ -3,6 +3,15 @@
 namespace quantkit {
 namespace {
 
+// A buffer detached while the job runs. The references below keep each typed array and its ArrayBuffer object alive,
+// not the memory behind them: JavaScript can still detach a buffer mid-call (a transfer list of structuredClone or
+// postMessage, ArrayBuffer.prototype.transfer), and then the memory belongs to the buffer's new owner while the job
+// goes on reading and writing it through the pointers it took at the start. That is harmless while the new owner
+// lives; if the owner frees the memory before the job ends (it is garbage-collected, or the worker it went to exits),
+// it is a use-after-free. Node-API cannot pin a backing store or make a buffer non-detachable (V8's
+// ArrayBuffer::GetBackingStore is not part of it), so nothing here prevents it: @quantkit/quant-core's async API
+// rejects such a call with ERR_QUANT_DETACHED after the job ends, and callers must not transfer a buffer an async
+// call is using. A view detached before the call is refused by Call::arrays.
 class AsyncCall {
  public:
   AsyncCall(napi_env env, const Engine& engine, std::unique_ptr<Job> job, PublishResults publish, void* desc, const int32_t* cancel)

@@ -2,7 +2,6 @@
 
 #include <string>
 
-
 namespace quantkit {
 
 napi_value throw_error(napi_env env, const char* code, const char* message) {
@@ -23,6 +22,21 @@ bool Call::refuse(const char* name, ArrayKind kind) {
   Failure f;
   refuse_array(name, kind, &f);
   return fail(f);
+}
+
+bool Call::last_is_detached() {
+  napi_value buffer;
+  bool detached = false;
+  if (kept_count_ == 0 || napi_get_typedarray_info(env_, kept_[kept_count_ - 1], nullptr, nullptr, nullptr, &buffer, nullptr) != napi_ok ||
+      napi_is_detached_arraybuffer(env_, buffer, &detached) != napi_ok) {
+    return false;
+  }
+  return detached;
+}
+
+bool Call::refuse_detached(const char* name) {
+  const std::string message = std::string(name) + " is a view on a detached ArrayBuffer (its memory was transferred or released)";
+  return fail(kErrDetached, message.c_str());
 }
 
 bool Call::refuse_descriptor() {

@@ -30,11 +30,15 @@ class Call {
   const napi_value* kept() const { return kept_; }
   size_t kept_count() const { return kept_count_; }
 
-  // The entry's arrays, into the members its kArrays name.
+  // The entry's arrays, into the members its kArrays name. The element type is the one Node-API reports (the typed
+  // array's own, whatever its prototype says), and so is the length. A view on a detached buffer reads as empty (no
+  // data, length 0): it is refused rather than taken for empty data; only empty views are examined, so other calls
+  // pay nothing for it.
   template <typename Entry> bool arrays(Entry* entry) {
     for (const auto& a : Entry::kArrays) {
       ArrayView& view = entry->*a.view;
       if (!next_typed_array(&view) || !accepts(a.kind, view.elem)) return refuse(a.name, a.kind);
+      if (view.length == 0 && last_is_detached()) return refuse_detached(a.name);
     }
     return true;
   }
@@ -81,8 +85,11 @@ class Call {
       default: return Elem::Other;  // Uint8ClampedArray, BigInt64Array, ...
     }
   }
-  // Throw the refusal of an array argument, or of the descriptor; return false.
+  // Whether the typed array read last is a view on a detached ArrayBuffer.
+  bool last_is_detached();
+  // Throw the refusal of an array argument, of a detached one, or of the descriptor; return false.
   bool refuse(const char* name, ArrayKind kind);
+  bool refuse_detached(const char* name);
   bool refuse_descriptor();
 
   napi_env env_;

@@ -17,6 +17,7 @@ constexpr const char* kErrPacked = "ERR_QUANT_PACKED";
 constexpr const char* kErrBlockSize = "ERR_QUANT_BLOCK_SIZE";
 constexpr const char* kErrOption = "ERR_QUANT_OPTION";
 constexpr const char* kErrRange = "ERR_QUANT_RANGE";
+constexpr const char* kErrDetached = "ERR_QUANT_DETACHED";
 constexpr const char* kErrArgument = "ERR_QUANT_NATIVE_ARGUMENT";
 constexpr const char* kErrIsa = "ERR_QUANT_NATIVE_ISA";
 constexpr const char* kErrThreads = "ERR_QUANT_NATIVE_THREADS";

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { QuantError } from '@quantkit/quant-core';
 import { ABI_VERSION, kernelMismatch, type NativeAddon } from './addon.js';
+import { addonFileProblem } from './addon-file.js';
 import { NativeErrorCodes } from './errors.js';
 import { missingSlot } from './marshal.js';
 import { platformPackageName } from './platform.js';
@@ -49,9 +49,10 @@ function describeError(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0]! : String(error);
 }
 
-/** Loads a .node file and checks that it speaks our interface and was built for our version. */
+/** Loads a .node file (a regular file only) and checks that it speaks our interface and was built for our version. */
 function tryFile(place: string, file: string): TryResult {
-  if (!existsSync(file)) return failure(place, 'not found');
+  const problem = addonFileProblem(file);
+  if (problem !== undefined) return failure(place, problem);
   let addon: Partial<NativeAddon>;
   try {
     addon = require(file) as Partial<NativeAddon>;
@@ -97,8 +98,9 @@ function isLoaded(r: TryResult): r is LoadedAddon {
  *   1. QUANT_NATIVE_PATH (or options.path): that exact file, and nothing else;
  *   2. the local build, native/build/Release/quant_native.node (what `pnpm build` writes in this repository);
  *   3. the prebuilt platform package, e.g. @quantkit/quant-native-linux-x64-gnu (an optional dependency).
- * A candidate is used only if its abiVersion and version match this package and it declares every kernel of the
- * kernel table with the arrays in the table's order. If none loads, throws one QuantError
+ * A candidate is used only if it is a regular file (or a link to one: a FIFO or a device such as /dev/zero would block
+ * or never end), its abiVersion and version match this package, and it declares every kernel of the kernel table with
+ * the arrays in the table's order. If none loads, throws one QuantError
  * (ERR_QUANT_NATIVE_UNAVAILABLE) that lists every place tried and why it failed, with the errors as `cause`.
  */
 export function loadNativeAddon(options: LoadOptions = {}): LoadedAddon {

@@ -1,38 +1,17 @@
 import { expect, it } from 'vitest';
 import { QuantError } from '@quantkit/quant-core';
 import { kernels, NativeErrorCodes } from '../src/index.js';
-import { describeNative, native } from './helpers.js';
-
-/** The `code` of what f throws (and that it throws an Error, not crash the process). */
-function codeOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (error) {
-    expect(error).toBeInstanceOf(Error);
-    return (error as { code: string }).code;
-  }
-  throw new Error('expected an error');
-}
+import { codeOf, describeNative, descriptor, descriptorSlots, rawEngine } from './helpers.js';
 
 describeNative('the addon checks, in C++, everything that decides which memory it touches', () => {
-  // Called raw, with arguments TypeScript validation would never let through.
-  type Raw = Record<string, (...args: unknown[]) => unknown>;
-  const raw = (): Raw => native.loaded!.addon.createEngine('auto', 2) as unknown as Raw;
-  const slots = () => native.loaded!.addon.descriptorSlots;
-  /** A descriptor with the given slots set (the rest 0), as the addon takes it: the bytes of a Float64Array. */
-  const d = (fields: Record<string, number>): Uint8Array => {
-    const out = new Float64Array(slots().length);
-    for (const [k, v] of Object.entries(fields)) out[slots().indexOf(k)] = v;
-    return new Uint8Array(out.buffer);
-  };
-  const q = (scale: number, zeroPoint: number, qmin: number, qmax: number, profile = 0) => d({ scale, zeroPoint, qmin, qmax, profile });
-  const axis = (outer: number, dim: number, inner: number, qmin = 0, qmax = 255) => d({ outer, dim, inner, qmin, qmax });
-  const blocked = (outer: number, dim: number, inner: number, blockSize: number, qmin = 0, qmax = 255) => d({ outer, dim, inner, blockSize, qmin, qmax });
+  const q = (scale: number, zeroPoint: number, qmin: number, qmax: number, profile = 0) => descriptor({ scale, zeroPoint, qmin, qmax, profile });
+  const axis = (outer: number, dim: number, inner: number, qmin = 0, qmax = 255) => descriptor({ outer, dim, inner, qmin, qmax });
+  const blocked = (outer: number, dim: number, inner: number, blockSize: number, qmin = 0, qmax = 255) => descriptor({ outer, dim, inner, blockSize, qmin, qmax });
   const x = new Float32Array(100).fill(1);
   const big = new Float32Array(200_000).fill(1);
 
   it('too-short and too-long outputs throw ERR_QUANT_OUTPUT and write nothing', () => {
-    const e = raw();
+    const e = rawEngine();
     for (const out of [new Uint8Array(99), new Uint8Array(101), new Uint8Array(0)]) {
       out.fill(9);
       expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
@@ -41,7 +20,7 @@ describeNative('the addon checks, in C++, everything that decides which memory i
     const short = new Uint8Array(199_999).fill(9);
     expect(codeOf(() => e.quantizeTensor!(big, short, q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
     expect(short.every((v) => v === 9)).toBe(true);
-    expect(codeOf(() => e.dequantizeTensor!(new Int8Array(10), new Float32Array(9), d({ scale: 1 })))).toBe('ERR_QUANT_OUTPUT');
+    expect(codeOf(() => e.dequantizeTensor!(new Int8Array(10), new Float32Array(9), descriptor({ scale: 1 })))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.fakeQuantizeTensor!(x, new Float32Array(99), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.fakeQuantizeTensor!(x, new Float64Array(100), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.minMaxAxis!(x, new Float64Array(9), new Float64Array(10), axis(1, 10, 10)))).toBe('ERR_QUANT_OUTPUT');
@@ -49,18 +28,18 @@ describeNative('the addon checks, in C++, everything that decides which memory i
   });
 
   it('a descriptor of the wrong type or length is refused', () => {
-    const e = raw();
+    const e = rawEngine();
     const out = new Uint8Array(100);
-    expect(codeOf(() => e.quantizeTensor!(x, out, new Uint8Array(slots().length * 8 - 1)))).toBe(NativeErrorCodes.ARGUMENT);
-    expect(codeOf(() => e.quantizeTensor!(x, out, new Uint8Array(slots().length * 8 + 8)))).toBe(NativeErrorCodes.ARGUMENT);
-    expect(codeOf(() => e.quantizeTensor!(x, out, new Float64Array(slots().length)))).toBe(NativeErrorCodes.ARGUMENT);
-    expect(codeOf(() => e.quantizeTensor!(x, out, new Int8Array(slots().length * 8)))).toBe(NativeErrorCodes.ARGUMENT);
+    expect(codeOf(() => e.quantizeTensor!(x, out, new Uint8Array(descriptorSlots().length * 8 - 1)))).toBe(NativeErrorCodes.ARGUMENT);
+    expect(codeOf(() => e.quantizeTensor!(x, out, new Uint8Array(descriptorSlots().length * 8 + 8)))).toBe(NativeErrorCodes.ARGUMENT);
+    expect(codeOf(() => e.quantizeTensor!(x, out, new Float64Array(descriptorSlots().length)))).toBe(NativeErrorCodes.ARGUMENT);
+    expect(codeOf(() => e.quantizeTensor!(x, out, new Int8Array(descriptorSlots().length * 8)))).toBe(NativeErrorCodes.ARGUMENT);
     expect(codeOf(() => e.quantizeTensor!(x, out))).toBe(NativeErrorCodes.ARGUMENT);
     expect(codeOf(() => e.minMax!(x, { min: 0 }))).toBe(NativeErrorCodes.ARGUMENT);
   });
 
   it('wrong array types throw with the input or output code', () => {
-    const e = raw();
+    const e = rawEngine();
     const call = e.quantizeTensor!;
     const spec = q(1, 0, 0, 255);
     expect(codeOf(() => call([1, 2, 3], new Uint8Array(3), spec))).toBe('ERR_QUANT_INPUT_TYPE');
@@ -69,13 +48,13 @@ describeNative('the addon checks, in C++, everything that decides which memory i
     expect(codeOf(() => call(new Float32Array(3), new Uint8ClampedArray(3), spec))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => call(new Float32Array(3), new DataView(new ArrayBuffer(3)), spec))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => call(new Float32Array(3)))).toBe('ERR_QUANT_OUTPUT');
-    expect(codeOf(() => e.pack!(new Int16Array(4), new Uint8Array(2), d({ bits: 4 })))).toBe('ERR_QUANT_INPUT_TYPE');
-    expect(codeOf(() => e.unpack!(new Int8Array(2), new Int8Array(4), d({ bits: 4, signed: 1 })))).toBe('ERR_QUANT_INPUT_TYPE');
-    expect(codeOf(() => e.unpack!(new Uint8Array(2), new Int16Array(4), d({ bits: 4, signed: 1 })))).toBe('ERR_QUANT_OUTPUT');
+    expect(codeOf(() => e.pack!(new Int16Array(4), new Uint8Array(2), descriptor({ bits: 4 })))).toBe('ERR_QUANT_INPUT_TYPE');
+    expect(codeOf(() => e.unpack!(new Int8Array(2), new Int8Array(4), descriptor({ bits: 4, signed: 1 })))).toBe('ERR_QUANT_INPUT_TYPE');
+    expect(codeOf(() => e.unpack!(new Uint8Array(2), new Int16Array(4), descriptor({ bits: 4, signed: 1 })))).toBe('ERR_QUANT_OUTPUT');
   });
 
   it('layouts whose product does not match, overflows, or has no blocks throw', () => {
-    const e = raw();
+    const e = rawEngine();
     const s = new Float32Array(10).fill(1);
     const z = new Int32Array(10);
     const out = new Uint8Array(100);
@@ -90,7 +69,7 @@ describeNative('the addon checks, in C++, everything that decides which memory i
   });
 
   it('scale and zero-point arrays must hold one element per group', () => {
-    const e = raw();
+    const e = rawEngine();
     const out = new Uint8Array(100);
     expect(codeOf(() => e.quantizeAxis!(x, new Float32Array(9), new Int32Array(10), out, axis(1, 10, 10)))).toBe('ERR_QUANT_SCALE');
     expect(codeOf(() => e.quantizeAxis!(x, new Float32Array(10), new Int32Array(9), out, axis(1, 10, 10)))).toBe('ERR_QUANT_ZERO_POINT');
@@ -101,7 +80,7 @@ describeNative('the addon checks, in C++, everything that decides which memory i
   });
 
   it('integer ranges, profiles and packing parameters are checked', () => {
-    const e = raw();
+    const e = rawEngine();
     const out = new Int8Array(100);
     expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 0, -129, 127)))).toBe('ERR_QUANT_BITS');
     expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 0, 0, 255)))).toBe('ERR_QUANT_BITS');
@@ -110,19 +89,19 @@ describeNative('the addon checks, in C++, everything that decides which memory i
     expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 200, -128, 127)))).toBe('ERR_QUANT_ZERO_POINT');
     expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 0.5, -128, 127)))).toBe('ERR_QUANT_ZERO_POINT');
     expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 0, -128, 127, 2)))).toBe('ERR_QUANT_OPTION');
-    expect(codeOf(() => e.dequantizeTensor!(new Int8Array(2), new Float32Array(2), d({ scale: 1, zeroPoint: 2 ** 31 })))).toBe('ERR_QUANT_ZERO_POINT');
+    expect(codeOf(() => e.dequantizeTensor!(new Int8Array(2), new Float32Array(2), descriptor({ scale: 1, zeroPoint: 2 ** 31 })))).toBe('ERR_QUANT_ZERO_POINT');
     expect(codeOf(() => e.fakeQuantizeTensor!(x, new Float32Array(100), q(1, 0, -40000, 0)))).toBe('ERR_QUANT_BITS');
-    expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(2), d({ bits: 3 })))).toBe('ERR_QUANT_PACKED');
-    expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(2), d({ bits: 4 })))).toBe('ERR_QUANT_PACKED');
-    expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(1), d({ bits: 2 })))).toBe('ERR_QUANT_PACKED');
-    expect(codeOf(() => e.unpack!(new Uint8Array(2), new Uint8Array(5), d({ bits: 4 })))).toBe('ERR_QUANT_PACKED');
-    expect(codeOf(() => e.unpack!(new Uint8Array(3), new Uint8Array(5), d({ bits: 4, signed: 0.5 })))).toBe(NativeErrorCodes.ARGUMENT);
-    expect(codeOf(() => e.histogram!(x, new Uint32Array(4), d({ min: 1, max: 0 })))).toBe('ERR_QUANT_RANGE');
-    expect(codeOf(() => e.absHistogram!(x, new Uint32Array(4), d({ min: -1, max: 1 })))).toBe('ERR_QUANT_RANGE');
+    expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(2), descriptor({ bits: 3 })))).toBe('ERR_QUANT_PACKED');
+    expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(2), descriptor({ bits: 4 })))).toBe('ERR_QUANT_PACKED');
+    expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(1), descriptor({ bits: 2 })))).toBe('ERR_QUANT_PACKED');
+    expect(codeOf(() => e.unpack!(new Uint8Array(2), new Uint8Array(5), descriptor({ bits: 4 })))).toBe('ERR_QUANT_PACKED');
+    expect(codeOf(() => e.unpack!(new Uint8Array(3), new Uint8Array(5), descriptor({ bits: 4, signed: 0.5 })))).toBe(NativeErrorCodes.ARGUMENT);
+    expect(codeOf(() => e.histogram!(x, new Uint32Array(4), descriptor({ min: 1, max: 0 })))).toBe('ERR_QUANT_RANGE');
+    expect(codeOf(() => e.absHistogram!(x, new Uint32Array(4), descriptor({ min: -1, max: 1 })))).toBe('ERR_QUANT_RANGE');
   });
 
   it('async calls check the same things synchronously, plus their cancel flag and resizable buffers', () => {
-    const e = raw();
+    const e = rawEngine();
     expect(codeOf(() => e.quantizeTensorAsync!(x, new Uint8Array(99), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.minMaxAxisAsync!(x, new Float64Array(10), new Float64Array(11), axis(1, 10, 10)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.quantizeTensorAsync!(x, new Uint8Array(100), q(1, 0, 0, 255), new Uint32Array(1)))).toBe(NativeErrorCodes.ARGUMENT);
@@ -135,22 +114,22 @@ describeNative('the addon checks, in C++, everything that decides which memory i
   });
 
   it('a descriptor at an odd byte offset is read and written byte-wise (no misaligned access)', () => {
-    const e = raw();
-    const backing = new Uint8Array(slots().length * 8 + 3);
+    const e = rawEngine();
+    const backing = new Uint8Array(descriptorSlots().length * 8 + 3);
     const bytes = backing.subarray(3);
     bytes.set(q(1, 0, 0, 255));
     const out = new Uint8Array(100);
     e.quantizeTensor!(x, out, bytes);
     expect(out.every((v) => v === 1)).toBe(true);
-    const r = d({});
+    const r = descriptor({});
     backing.set(r, 3);
     e.minMax!(Float32Array.of(-2, 5), backing.subarray(3));
     const result = new Float64Array(backing.slice(3).buffer);
-    expect([result[slots().indexOf('min')], result[slots().indexOf('max')]]).toEqual([-2, 5]);
+    expect([result[descriptorSlots().indexOf('min')], result[descriptorSlots().indexOf('max')]]).toEqual([-2, 5]);
   });
 
   it('views on SharedArrayBuffers and at any offset are accepted, and only their own bytes are touched', () => {
-    const e = raw();
+    const e = rawEngine();
     const shared = new SharedArrayBuffer(64);
     const bytes = new Uint8Array(shared).fill(0xee);
     const view = new Float32Array(shared, 4, 3);

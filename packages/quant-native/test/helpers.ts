@@ -1,4 +1,4 @@
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FloatArray, IntArray } from '@quantkit/quant-core';
 import { Rng } from '@quantkit/quant-conformance/random';
 import { loadNativeAddon, type LoadedAddon } from '../src/index.js';
@@ -36,6 +36,32 @@ export function describeNative(name: string, body: () => void): void {
   describe(name, () => {
     it.skip(`needs the native addon, which is not built (${reason})`, () => {});
   });
+}
+
+/** The `code` of what f throws (and that it throws an Error: the process did not crash). */
+export function codeOf(f: () => unknown): string {
+  try {
+    f();
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return (error as { code: string }).code;
+  }
+  throw new Error('expected an error');
+}
+
+/** An engine of the raw addon, to call with arguments TypeScript validation would never let through. */
+export type RawEngine = Record<string, (...args: unknown[]) => unknown>;
+
+export const rawEngine = (): RawEngine => native.loaded!.addon.createEngine('auto', 2) as unknown as RawEngine;
+
+/** The names of the descriptor's float64 slots, in order. */
+export const descriptorSlots = (): readonly string[] => native.loaded!.addon.descriptorSlots;
+
+/** A descriptor with the given slots set (the rest 0), as the addon takes it: the bytes of a Float64Array. */
+export function descriptor(fields: Record<string, number>): Uint8Array {
+  const values = new Float64Array(descriptorSlots().length);
+  for (const [name, v] of Object.entries(fields)) values[descriptorSlots().indexOf(name)] = v;
+  return new Uint8Array(values.buffer);
 }
 
 /** Uniform in [0, 1) from the conformance suite's seeded generator, so every run tests the same data. */
