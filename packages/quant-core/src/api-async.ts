@@ -2,9 +2,16 @@ import { needsDataRange, outputsOf, plan, rejectOutput, planDequantize, quantize
 import type { GroupRanges, Plan, QuantizeOptions, QuantParams } from './api.js';
 import type { BackendCapabilities } from './backend.js';
 import type { ResolvedGranularity } from './layout.js';
+import { allocateOrLimit } from './limits.js';
+import { describeValue } from './describe-value.js';
+import { ErrorCodes, fail } from './errors.js';
+import { calibrateGroupsAsync, calibratesRange } from './calibrate/calibrate-async.js';
+import type { SearchRequest, SearchResult } from './calibrate/search.js';
 import { allocateCodes } from './storage.js';
 import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelResult } from './kernel-table.js';
+import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import type { FloatArray, IntArray, QuantizedTensor } from './types.js';
+import { checkFixedLength, checkStillAttached } from './views.js';
 
 /** The part of the DOM/Node.js AbortSignal that quantkit uses (core has no Node.js or DOM types). */
 export interface AbortSignalLike {
@@ -33,6 +40,19 @@ export function throwIfAborted(signal: AbortSignalLike | undefined): void {
   if (signal?.aborted) throw new AbortError({ cause: signal.reason });
 }
 
+/**
+ * The `signal` option: undefined, or an AbortSignal (anything with a boolean `aborted` and add/removeEventListener;
+ * core has no DOM types). Anything else, null included, is ERR_QUANT_OPTION.
+ */
+export function checkSignal(signal: unknown): AbortSignalLike | undefined {
+  if (signal === undefined) return undefined;
+  const s = signal as Partial<AbortSignalLike> | null;
+  if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') {
+    fail(ErrorCodes.OPTION, `signal must be an AbortSignal, got ${describeValue(signal)}`);
+  }
+  return s as AbortSignalLike;
+}
+
 /** The async twin of a kernel: the same arguments plus options, the same result as a Promise. */
 export type AsyncKernel<K extends KernelName> = (...args: [...KernelArgs<K>, options?: AsyncOptions]) => Promise<KernelResult<K>>;
 
@@ -52,6 +72,13 @@ export type AsyncKernels = { readonly [K in KernelName as AsyncKernelName<K>]: A
 export interface AsyncBackend extends AsyncKernels {
   readonly name: string;
   readonly capabilities: BackendCapabilities;
+  /**
+   * Optional: runs a long calibration search off the JavaScript thread (the adapter's worker thread), resolving with
+   * runSearch(search)'s result, or with undefined when it cannot take the search (no worker); it rejects with
+   * AbortError as soon as the signal aborts. Searches it does not take run on this thread, in chunks between which
+   * the event loop turns.
+   */
+  readonly searchAsync?: (search: SearchRequest, options?: AsyncOptions) => Promise<SearchResult | undefined>;
 }
 
 /** Whether an object implements the async twin of every kernel. */
@@ -76,24 +103,58 @@ export interface AsyncQuantApi {
  * The async twins of quantize, dequantize and fakeQuantize, bound to an AsyncBackend. Validation and parameter choice
  * are the synchronous API's own (api.ts); every pass over the data (the min/max of parameter selection included) is
  * a backend call, so with a backend that runs its kernels on other threads the JavaScript thread only validates and
- * allocates. Results are identical to the synchronous API's on the same backend.
+ * allocates; calibrators (range: { method }) also run some passes here in slices and their long searches on
+ * searchAsync (calibrate/run-async.ts). Results are identical to the synchronous API's on the same backend.
+ *
+ * Memory rules, the same for every backend (SPEC §8): the arrays a call reads and writes while it runs (x or the
+ * tensor's data, and the output) may not be views of resizable or growable buffers (ERR_QUANT_INPUT_TYPE for an
+ * input, ERR_QUANT_OUTPUT for an output), and a call during which one of them is detached rejects with
+ * ERR_QUANT_DETACHED once the backend has finished with it (an abort takes precedence).
  */
 export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
-  async function measureRanges(p: Plan, signal: AbortSignalLike | undefined): Promise<GroupRanges> {
-    const min = new Float64Array(p.granularity.groups);
-    const max = new Float64Array(p.granularity.groups);
+  /**
+   * Awaits one backend call over `arrays`; when one of them was detached meanwhile, the call's outcome (a result
+   * computed over vanished memory, or whatever error the backend met) becomes ERR_QUANT_DETACHED.
+   */
+  async function attached<T>(arrays: readonly (ArrayBufferView | undefined)[], call: string, signal: AbortSignalLike | undefined, run: () => Promise<T>): Promise<T> {
+    let result: T;
+    try {
+      result = await run();
+    } catch (error) {
+      if (!signal?.aborted) checkStillAttached(arrays, call);
+      throw error;
+    }
+    checkStillAttached(arrays, call);
+    return result;
+  }
+
+  async function measureRanges(p: Plan, call: string, signal: AbortSignalLike | undefined): Promise<GroupRanges> {
+    const min = allocateOrLimit(p.granularity.groups, (n) => new Float64Array(n));
+    const max = allocateOrLimit(p.granularity.groups, (n) => new Float64Array(n));
     const g = p.granularity;
-    if (g.kind === 'tensor') {
-      const r = await backend.minMaxAsync(p.x, { signal });
-      min[0] = r.min;
-      max[0] = r.max;
-    } else if (g.kind === 'axis') await backend.minMaxAxisAsync(p.x, g.layout, min, max, { signal });
-    else await backend.minMaxBlockedAsync(p.x, g.layout, min, max, { signal });
+    await attached([p.x], call, signal, async () => {
+      if (g.kind === 'tensor') {
+        const r = await backend.minMaxAsync(p.x, { signal });
+        min[0] = r.min;
+        max[0] = r.max;
+      } else if (g.kind === 'axis') await backend.minMaxAxisAsync(p.x, g.layout, min, max, { signal });
+      else await backend.minMaxBlockedAsync(p.x, g.layout, min, max, { signal });
+    });
     return { min, max };
   }
 
-  async function resolve(p: Plan, options: QuantizeOptions, signal: AbortSignalLike | undefined): Promise<QuantParams> {
-    const measured = needsDataRange(options) ? await measureRanges(p, signal) : undefined;
+  async function resolve(p: Plan, options: QuantizeOptions, call: string, signal: AbortSignalLike | undefined): Promise<QuantParams> {
+    if (calibratesRange(options)) {
+      // Calibrators run in chunks and off-thread searches (calibrate/run-async.ts), stopping at the first checkpoint
+      // after an abort or a detach; the ranges are the synchronous calibrateGroups's, bit for bit.
+      const checkpoint = (): void => {
+        throwIfAborted(signal);
+        checkStillAttached([p.x], call);
+      };
+      const ranges = await calibrateGroupsAsync(p, options.range, { backend, signal, checkpoint }, () => measureRanges(p, call, signal));
+      return resolveParams(p, { ...options, range: undefined }, () => ranges);
+    }
+    const measured = needsDataRange(options) ? await measureRanges(p, call, signal) : undefined;
     return resolveParams(p, options, () => {
       if (measured === undefined) throw new Error('quantkit internal error: needsDataRange disagrees with resolveParams');
       return measured;
@@ -120,36 +181,50 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     return backend.dequantizeBlockedAsync(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out, { signal });
   }
 
-  async function quantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<QuantizedTensor> {
-    const signal = options?.signal;
+  /** The plan of quantizeAsync / fakeQuantizeAsync: the synchronous checks, the signal, and the async memory rule. */
+  function planAsync(x: unknown, options: QuantizeAsyncOptions | undefined, call: string): { p: Plan; signal: AbortSignalLike | undefined } {
+    const o = optionsObject(options, call);
+    const signal = checkSignal(o.signal);
     throwIfAborted(signal);
-    const p = plan(x, options, backend);
-    const q = await resolve(p, options ?? {}, signal);
+    const p = plan(x, options, backend, call, OPTION_SCHEMAS.quantizeAsync);
+    checkFixedLength(p.x, 'x', 'input');
+    if (p.out !== undefined) checkFixedLength(p.out, 'out', 'output');
+    return { p, signal };
+  }
+
+  async function quantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<QuantizedTensor> {
+    const { p, signal } = planAsync(x, options, 'quantizeAsync');
+    const q = await resolve(p, options ?? {}, 'quantizeAsync', signal);
     const { codes, data } = outputsOf(p);
-    await quantizeCodes(p, q, codes, signal);
-    if (data !== undefined) await backend.packAsync(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array, { signal });
+    const arrays = [p.x, codes, data];
+    await attached(arrays, 'quantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
+    if (data !== undefined) await attached(arrays, 'quantizeAsync', signal, () => backend.packAsync(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array, { signal }));
     return quantizedTensorOf(p, q, data ?? codes);
   }
 
   async function dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray> {
-    const signal = options?.signal;
+    const o = optionsObject(options, 'dequantizeAsync');
+    checkOptionKeys(o, OPTION_SCHEMAS.dequantizeAsync);
+    const signal = checkSignal(o.signal);
     throwIfAborted(signal);
-    const d = planDequantize(qt, options?.out);
-    if (d.packed) await backend.unpackAsync(d.packed, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array, { signal });
-    await dequantizeCodes(d.granularity, d.codes, d.scale, d.zeroPoint, d.out, signal);
+    const d = planDequantize(qt, o.out);
+    const input = d.packed ?? d.codes;
+    checkFixedLength(input, 'data', 'input');
+    if (o.out !== undefined) checkFixedLength(d.out, 'out', 'output');
+    const arrays = [input, d.codes, d.out];
+    if (d.packed) await attached(arrays, 'dequantizeAsync', signal, () => backend.unpackAsync(d.packed!, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array, { signal }));
+    await attached(arrays, 'dequantizeAsync', signal, () => dequantizeCodes(d.granularity, d.codes, d.scale, d.zeroPoint, d.out, signal));
     return d.out;
   }
 
   async function fakeQuantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<FloatArray> {
-    const signal = options?.signal;
-    throwIfAborted(signal);
     rejectOutput(options, 'fakeQuantizeAsync');
-    const p = plan(x, options, backend);
-    const q = await resolve(p, options ?? {}, signal);
-    const codes = allocateCodes(p.storage, x.length);
-    await quantizeCodes(p, q, codes, signal);
-    const values = allocateFloat(p.dtype, x.length);
-    await dequantizeCodes(p.granularity, codes, q.scale, q.zeroPoint, values, signal);
+    const { p, signal } = planAsync(x, options, 'fakeQuantizeAsync');
+    const q = await resolve(p, options ?? {}, 'fakeQuantizeAsync', signal);
+    const codes = allocateCodes(p.storage, p.x.length);
+    await attached([p.x], 'fakeQuantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
+    const values = allocateFloat(p.dtype, p.x.length);
+    await attached([p.x], 'fakeQuantizeAsync', signal, () => dequantizeCodes(p.granularity, codes, q.scale, q.zeroPoint, values, signal));
     return values;
   }
 

@@ -3,7 +3,9 @@ import { calibrateGroups } from './calibrate/calibrators.js';
 import { isCalibrationSpec, type CalibrationSpec } from './calibrate/spec.js';
 import { ErrorCodes, fail } from './errors.js';
 import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedGranularity } from './layout.js';
-import { accumulateError, errorReportOf, newErrorSums } from './metrics.js';
+import { allocateOrLimit } from './limits.js';
+import { errorReportSkippingNaN, nanAwareReport } from './metrics.js';
+import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import { qparamsFromRanges } from './params.js';
 import { measureGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
@@ -11,7 +13,7 @@ import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile
 import {
   checkBoolean,
   checkDisjoint,
-  checkFloatArray,
+  checkedView,
   checkOutput,
   checkProfile,
   checkScale,
@@ -20,8 +22,11 @@ import {
   checkZeroPoint,
   checkZeroPoints,
   describe,
+  floatInput,
   isArrayLikeOfNumbers,
+  typedArrayOf,
 } from './validate.js';
+import { typedArrayName } from './views.js';
 
 export interface QuantizeOptions {
   /** 'affine' (default): unsigned codes with a zero point; 'symmetric': signed codes, zero point 0. */
@@ -98,15 +103,24 @@ export interface Plan {
   readonly out: IntArray | undefined;
 }
 
-/** Validates x and the options against what the backend can do (api-async.ts reuses it). */
-export function plan(x: unknown, options: QuantizeOptions | undefined, backend: Pick<Backend, 'name' | 'capabilities'>): Plan {
-  checkFloatArray(x, 'x');
-  const o = options ?? {};
-  if (typeof o !== 'object') fail(ErrorCodes.OPTION, `options must be an object, got ${describe(o)}`);
+/**
+ * Validates x and the options against what the backend can do (api-async.ts reuses it, with the async calls' option
+ * keys). `options` is read once, key by key; `undefined` means "not given" and `null` is a wrong value like any other.
+ */
+export function plan(
+  input: unknown,
+  options: QuantizeOptions | undefined,
+  backend: Pick<Backend, 'name' | 'capabilities'>,
+  call = 'quantize',
+  keys: readonly string[] = OPTION_SCHEMAS.quantize,
+): Plan {
+  const x = floatInput(input, 'x');
+  const o: QuantizeOptions = optionsObject(options, call);
+  checkOptionKeys(o, keys);
   const scheme = checkScheme(o.scheme);
   const narrowRange = checkBoolean(o.narrowRange, 'narrowRange');
   const packed = checkBoolean(o.packed, 'packed');
-  const storage = storageSpec(scheme, o.bits ?? 8, narrowRange, packed);
+  const storage = storageSpec(scheme, o.bits === undefined ? 8 : o.bits, narrowRange, packed);
   const profile = checkProfile(o.profile);
   const shape = resolveShape(o.shape, x.length);
   const granularity = resolveGranularity(o.granularity, shape);
@@ -118,10 +132,9 @@ export function plan(x: unknown, options: QuantizeOptions | undefined, backend: 
 
 function checkQuantizeOutput(out: unknown, x: FloatArray, storage: StorageSpec): IntArray | undefined {
   if (out === undefined) return undefined;
-  if (storage.packed) checkOutput(out, 'Uint8Array', packedByteLength(x.length, storage.bits as 2 | 4));
-  else checkOutput(out, codeArrayName(storage), x.length);
-  checkDisjoint(out as IntArray, x, 'x');
-  return out as IntArray;
+  const view: IntArray = storage.packed ? checkOutput(out, 'Uint8Array', packedByteLength(x.length, storage.bits as 2 | 4)) : checkOutput(out, codeArrayName(storage), x.length);
+  checkDisjoint(view, x, 'x');
+  return view;
 }
 
 /** The codes array and the tensor's data array of a quantize: the caller's `out` where given, else new arrays. */
@@ -133,7 +146,7 @@ export function outputsOf(p: Plan): { codes: IntArray; data: IntArray | undefine
 
 /** fakeQuantize and computeQParams return no codes, so an `out` there is a mistake, not something to ignore. */
 export function rejectOutput(options: QuantizeOptions | undefined, fn: string): void {
-  if (options?.out !== undefined) fail(ErrorCodes.OPTION, `out is an option of quantize, not of ${fn}`);
+  if (typeof options === 'object' && options !== null && options.out !== undefined) fail(ErrorCodes.OPTION, `out is an option of quantize, not of ${fn}`);
 }
 
 function checkCapabilities(backend: Pick<Backend, 'name' | 'capabilities'>, dtype: FloatDType, profile: Profile, storage: StorageSpec, g: ResolvedGranularity): void {
@@ -148,29 +161,31 @@ function checkCapabilities(backend: Pick<Backend, 'name' | 'capabilities'>, dtyp
   if (missing) fail(ErrorCodes.BACKEND, `backend '${backend.name}' does not support ${missing}`);
 }
 
-function rangeBound(v: unknown, name: string): number | ArrayLike<number> {
-  if (typeof v === 'number' || isArrayLikeOfNumbers(v)) return v;
-  return fail(ErrorCodes.RANGE, `range.${name} must be a number or an array of numbers, got ${describe(v)}`);
+function rangeBound(v: unknown, name: string): number | ArrayLike<unknown> {
+  if (typeof v === 'number') return v;
+  if (!isArrayLikeOfNumbers(v)) return fail(ErrorCodes.RANGE, `range.${name} must be a number or an array of numbers, got ${describe(v)}`);
+  return ArrayBuffer.isView(v) ? checkedView(v, `range.${name}`) : v;
 }
 
 export type { GroupRanges } from './ranges.js';
 
 /** Whether resolveParams needs the data's range (no scale, zero point or explicit range given): its one data pass. */
 export function needsDataRange(options: QuantizeOptions): boolean {
-  return options.scale === undefined && options.zeroPoint === undefined && (options.range ?? 'minmax') === 'minmax';
+  return options.scale === undefined && options.zeroPoint === undefined && (options.range === undefined || options.range === 'minmax');
 }
 
 /** Per-group min/max from the data (`measure`, called only when needsDataRange), or from an explicit range option. */
 function groupRanges(p: Plan, options: QuantizeOptions, measure: () => GroupRanges, backend: Backend | undefined): GroupRanges {
   const groups = p.granularity.groups;
-  const range = options.range ?? 'minmax';
+  const range = options.range === undefined ? 'minmax' : options.range;
   if (range === 'minmax') return measure();
-  const min = new Float64Array(groups);
-  const max = new Float64Array(groups);
   if (isCalibrationSpec(range)) return calibrateGroups(p, range, backend);
-  if (typeof range !== 'object' || range === null) fail(ErrorCodes.OPTION, `range must be 'minmax', { min, max } or { method, ... }, got ${JSON.stringify(range)}`);
+  if (typeof range !== 'object' || range === null) fail(ErrorCodes.OPTION, `range must be 'minmax', { min, max } or { method, ... }, got ${describe(range)}`);
+  checkOptionKeys(range, OPTION_SCHEMAS.range, 'range');
   const lo = rangeBound(range.min, 'min');
   const hi = rangeBound(range.max, 'max');
+  const min = allocateOrLimit(groups, (n) => new Float64Array(n));
+  const max = allocateOrLimit(groups, (n) => new Float64Array(n));
   for (const [bound, target, name] of [[lo, min, 'min'], [hi, max, 'max']] as const) {
     if (typeof bound === 'number') {
       if (groups !== 1) fail(ErrorCodes.RANGE, `range.${name} must be an array of ${groups} numbers for this granularity`);
@@ -178,8 +193,9 @@ function groupRanges(p: Plan, options: QuantizeOptions, measure: () => GroupRang
     } else {
       if (bound.length !== groups) fail(ErrorCodes.RANGE, `range.${name} has ${bound.length} elements; this granularity needs ${groups}`);
       for (let i = 0; i < groups; i++) {
-        if (typeof bound[i] !== 'number') fail(ErrorCodes.RANGE, `range.${name}[${i}] must be a number`);
-        target[i] = bound[i]!;
+        const v = bound[i];
+        if (typeof v !== 'number') fail(ErrorCodes.RANGE, `range.${name}[${i}] must be a number, got ${describe(v)}`);
+        target[i] = v;
       }
     }
   }
@@ -197,7 +213,7 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
   let zeroPoint: number | Int32Array;
   if (options.scale !== undefined) {
     if (options.range !== undefined) fail(ErrorCodes.OPTION, 'pass either range or scale/zeroPoint, not both');
-    const zp = options.zeroPoint ?? (p.granularity.kind === 'tensor' ? 0 : new Int32Array(groups));
+    const zp = options.zeroPoint !== undefined ? options.zeroPoint : p.granularity.kind === 'tensor' ? 0 : allocateOrLimit(groups, (n) => new Int32Array(n));
     if (p.granularity.kind === 'tensor') {
       scale = checkScale(options.scale, single);
       zeroPoint = checkZeroPoint(zp, p.storage);
@@ -208,8 +224,8 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
   } else {
     if (options.zeroPoint !== undefined) fail(ErrorCodes.OPTION, 'zeroPoint needs an explicit scale');
     const { min, max } = groupRanges(p, options, measure, backend);
-    const scales = single ? new Float32Array(groups) : new Float64Array(groups);
-    const zps = new Int32Array(groups);
+    const scales = allocateOrLimit(groups, (n) => (single ? new Float32Array(n) : new Float64Array(n)));
+    const zps = allocateOrLimit(groups, (n) => new Int32Array(n));
     qparamsFromRanges(min, max, p.scheme, p.storage, p.dtype, scales, zps);
     scale = p.granularity.kind === 'tensor' ? scales[0]! : scales;
     zeroPoint = p.granularity.kind === 'tensor' ? zps[0]! : zps;
@@ -271,40 +287,66 @@ export interface DequantizePlan {
   readonly out: FloatArray;
 }
 
-/** Validates a QuantizedTensor and an optional output (api-async.ts reuses it). */
-export function planDequantize(qt: QuantizedTensor, out: FloatArray | undefined): DequantizePlan {
+/** A QuantizedTensor's fields, validated (nothing allocated but the parameter copies). */
+export interface CheckedTensor {
+  readonly granularity: ResolvedGranularity;
+  readonly scale: number | FloatArray;
+  readonly zeroPoint: number | Int32Array;
+  readonly storage: StorageSpec;
+  readonly dtype: FloatDType;
+  /** Element count (the product of the shape). */
+  readonly length: number;
+  /** The tensor's data: codes, or packed bytes when storage.packed. */
+  readonly data: IntArray;
+}
+
+/** Validates every field of a QuantizedTensor except the values of its codes (checkQuantizedTensor does those). */
+export function checkTensor(qt: QuantizedTensor): CheckedTensor {
   if (typeof qt !== 'object' || qt === null) fail(ErrorCodes.INPUT_TYPE, `dequantize needs a QuantizedTensor, got ${describe(qt)}`);
   const scheme = checkScheme(qt.scheme);
   const packed = checkBoolean(qt.packed, 'packed');
   const storage = storageSpec(scheme, qt.bits, checkBoolean(qt.narrowRange, 'narrowRange'), packed);
   const dtype = qt.dtype === undefined ? 'float32' : qt.dtype;
-  if (dtype !== 'float32' && dtype !== 'float64') fail(ErrorCodes.OPTION, `dtype must be 'float32' or 'float64', got ${JSON.stringify(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64') fail(ErrorCodes.OPTION, `dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
   const shape = checkShape(qt.shape);
   const length = shapeSize(shape);
   const g = resolveGranularity(granularityOf(qt), shape);
   const single = dtype === 'float32';
   const scale = g.kind === 'tensor' ? checkScale(qt.scale, single) : checkScales(qt.scale, g.groups, single);
   const zeroPoint = g.kind === 'tensor' ? checkZeroPoint(qt.zeroPoint, storage) : checkZeroPoints(qt.zeroPoint, g.groups, storage);
-  let codes: IntArray;
+  let data: IntArray;
   if (packed) {
     const bits = storage.bits as 2 | 4;
     const bytes = packedByteLength(length, bits);
-    if (!(qt.data instanceof Uint8Array) || qt.data.length !== bytes) {
-      fail(ErrorCodes.PACKED, `packed ${bits}-bit data for ${length} elements must be a Uint8Array of ${bytes} bytes, got ${describe(qt.data)} of ${(qt.data as ArrayLike<number> | undefined)?.length} elements`);
-    }
-    codes = allocateCodes(storage, length);
+    const expected = `a Uint8Array of ${bytes} bytes (packed ${bits}-bit data for ${length} elements)`;
+    data = typedArrayOf(qt.data, PACKED_DATA, ErrorCodes.PACKED, 'data', expected);
+    if (data.length !== bytes) fail(ErrorCodes.PACKED, `data must be ${expected}, got ${describe(data)}`);
   } else {
-    checkOutputLike(qt.data, codeArrayName(storage), length, 'data');
-    codes = qt.data;
+    data = typedArrayOf(qt.data, new Set([codeArrayName(storage)]), ErrorCodes.INPUT_TYPE, 'data', `a ${codeArrayName(storage)} for this scheme and bit width`);
+    if (data.length !== length) fail(ErrorCodes.SHAPE, `data has ${data.length} elements but the shape holds ${length}`);
   }
-  const target = out ?? allocateFloat(dtype, length);
-  if (out !== undefined) {
-    checkFloatArray(out, 'out');
-    if (out.length !== length) fail(ErrorCodes.OUTPUT, `out must have ${length} elements, got ${out.length}`);
-    checkDisjoint(out, qt.data, 'the tensor data');
-  }
-  return { granularity: g, scale, zeroPoint, storage, packed: packed ? (qt.data as Uint8Array) : undefined, codes, out: target };
+  return { granularity: g, scale, zeroPoint, storage, dtype, length, data };
 }
+
+/**
+ * Validates a QuantizedTensor and an optional output (api-async.ts reuses it). The codes themselves are not read:
+ * a code outside the tensor's [qmin, qmax] dequantizes by the same formula (checkQuantizedTensor finds such codes).
+ */
+export function planDequantize(qt: QuantizedTensor, out: unknown): DequantizePlan {
+  const t = checkTensor(qt);
+  const packed = t.storage.packed ? (t.data as Uint8Array) : undefined;
+  const codes = packed ? allocateCodes(t.storage, t.length) : t.data;
+  let target: FloatArray;
+  if (out === undefined) target = allocateFloat(t.dtype, t.length);
+  else {
+    target = floatInput(out, 'out');
+    if (target.length !== t.length) fail(ErrorCodes.OUTPUT, `out must have ${t.length} elements, got ${target.length}`);
+    checkDisjoint(target, t.data, 'the tensor data');
+  }
+  return { granularity: t.granularity, scale: t.scale, zeroPoint: t.zeroPoint, storage: t.storage, packed, codes, out: target };
+}
+
+const PACKED_DATA: ReadonlySet<string> = new Set(['Uint8Array']);
 
 function granularityOf(qt: QuantizedTensor): Granularity {
   if (qt.axis === undefined) return 'tensor';
@@ -323,7 +365,7 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
     rejectOutput(options, 'computeQParams');
-    const p = plan(x, options, backend);
+    const p = plan(x, options, backend, 'computeQParams');
     return paramsOf(p, options);
   }
 
@@ -345,26 +387,26 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
     rejectOutput(options, 'fakeQuantizeWithError');
-    const p = plan(x, options, backend);
+    const p = plan(x, options, backend, 'fakeQuantizeWithError');
     const q = paramsOf(p, options);
-    const values = allocateFloat(p.dtype, x.length);
+    const values = allocateFloat(p.dtype, p.x.length);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
-      const error = backend.fakeQuantizeTensor(x, q.scale as number, q.zeroPoint as number, p.kernel, values);
-      return { values, error, params: q };
+      const error = backend.fakeQuantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
+      return { values, error: nanAwareReport(error, p.x, values), params: q };
     }
-    const codes = allocateCodes(p.storage, x.length);
+    const codes = allocateCodes(p.storage, p.x.length);
     runQuantize(backend, p, q, codes);
     runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, values);
-    return { values, error: quantizationError(x, values), params: q };
+    return { values, error: errorReportSkippingNaN(p.x, values), params: q };
   }
 
   function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
     rejectOutput(options, 'fakeQuantize');
-    const p = plan(x, options, backend);
+    const p = plan(x, options, backend, 'fakeQuantize');
     const q = paramsOf(p, options);
-    const codes = allocateCodes(p.storage, x.length);
+    const codes = allocateCodes(p.storage, p.x.length);
     runQuantize(backend, p, q, codes);
-    const values = allocateFloat(p.dtype, x.length);
+    const values = allocateFloat(p.dtype, p.x.length);
     runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, values);
     return values;
   }
@@ -372,20 +414,22 @@ export function createQuantApi(backend: Backend): QuantApi {
   return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError };
 }
 
-function checkOutputLike(data: unknown, expectedName: string, length: number, name: string): void {
-  if (describe(data) !== expectedName) fail(ErrorCodes.INPUT_TYPE, `${name} must be a ${expectedName} for this scheme and bit width, got ${describe(data)}`);
-  const len = (data as ArrayLike<number>).length;
-  if (len !== length) fail(ErrorCodes.SHAPE, `${name} has ${len} elements but the shape holds ${length}`);
+/**
+ * Error metrics of `approx` against `reference`, in float64 (SPEC §6; metrics.ts for empty, all-zero and NaN inputs).
+ * Plain arrays must hold numbers only (checked element by element; typed arrays of numbers need no check).
+ */
+export function quantizationError(reference: ArrayLike<number>, approx: ArrayLike<number>): QuantizationErrorReport {
+  const r = numbersInput(reference, 'reference');
+  const a = numbersInput(approx, 'approx');
+  if (r.length !== a.length) fail(ErrorCodes.SHAPE, `reference has ${r.length} elements but approx has ${a.length}`);
+  return errorReportSkippingNaN(r, a);
 }
 
-/** Error metrics of `approx` against `reference`, in float64 (see metrics.ts for empty and all-zero inputs). */
-export function quantizationError(reference: ArrayLike<number>, approx: ArrayLike<number>): QuantizationErrorReport {
-  if (!isArrayLikeOfNumbers(reference)) fail(ErrorCodes.INPUT_TYPE, `reference must be an array of numbers, got ${describe(reference)}`);
-  if (!isArrayLikeOfNumbers(approx)) fail(ErrorCodes.INPUT_TYPE, `approx must be an array of numbers, got ${describe(approx)}`);
-  if (reference.length !== approx.length) {
-    fail(ErrorCodes.SHAPE, `reference has ${reference.length} elements but approx has ${approx.length}`);
+function numbersInput(a: unknown, name: string): ArrayLike<number> {
+  if (!isArrayLikeOfNumbers(a)) fail(ErrorCodes.INPUT_TYPE, `${name} must be an array of numbers, got ${describe(a)}`);
+  if (typedArrayName(a) !== undefined) return checkedView(a as ArrayLike<number> & ArrayBufferView, name);
+  for (let i = 0; i < a.length; i++) {
+    if (typeof a[i] !== 'number') fail(ErrorCodes.INPUT_TYPE, `${name}[${i}] must be a number, got ${describe(a[i])}`);
   }
-  const sums = newErrorSums();
-  for (let i = 0; i < reference.length; i++) accumulateError(sums, reference[i]!, approx[i]!);
-  return errorReportOf(sums, reference.length);
+  return a;
 }

@@ -1,4 +1,8 @@
+import { describeValue } from './describe-value.js';
 import { ErrorCodes, QuantError } from './errors.js';
+
+/** A setting as messages show it: strings quoted as written (they come from environment variables), anything else by type. */
+const shown = (value: unknown): string => (typeof value === 'string' ? JSON.stringify(value) : describeValue(value));
 
 /*
  * Backend settings (the `threads` / `isa` options and the QUANT_THREADS / QUANT_NATIVE_ISA environment variables),
@@ -17,7 +21,7 @@ export function parseThreadsSetting(value: unknown, source: string, fromEnv = fa
   if (value === undefined || (fromEnv && value === '')) return undefined;
   const n = fromEnv && typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
-    throw new QuantError(ErrorCodes.NATIVE_THREADS, `${source} must be an integer in 1..${MAX_THREADS}, got ${JSON.stringify(value)}`);
+    throw new QuantError(ErrorCodes.NATIVE_THREADS, `${source} must be an integer in 1..${MAX_THREADS}, got ${shown(value)}`);
   }
   return n;
 }
@@ -30,7 +34,7 @@ export function parseThreadsSetting(value: unknown, source: string, fromEnv = fa
 export function parseIsaSetting(value: unknown, source: string, fromEnv = false): string | undefined {
   if (value === undefined || (fromEnv && value === '')) return undefined;
   if (typeof value !== 'string' || !/^[a-z][a-z0-9_]*$/.test(value)) {
-    throw new QuantError(ErrorCodes.NATIVE_ISA, `${source} must be 'auto' or a kernel set name such as 'avx2' or 'scalar', got ${JSON.stringify(value)}`);
+    throw new QuantError(ErrorCodes.NATIVE_ISA, `${source} must be 'auto' or a kernel set name such as 'avx2' or 'scalar', got ${shown(value)}`);
   }
   return value;
 }

@@ -39,6 +39,12 @@ export const ErrorCodes = {
   NATIVE_THREADS: 'ERR_QUANT_NATIVE_THREADS',
   /** The raw addon was called with arguments its own C++ checks refuse (not reachable through the validated API). */
   NATIVE_ARGUMENT: 'ERR_QUANT_NATIVE_ARGUMENT',
+  /** An input or output buffer is detached: before the call, or while an async call was running. */
+  DETACHED: 'ERR_QUANT_DETACHED',
+  /** A size quantkit refuses to serve: more parameter groups than can be allocated, `bins` above its cap, ... */
+  LIMIT: 'ERR_QUANT_LIMIT',
+  /** An options object has a key the call does not know (the message names the closest valid one). */
+  UNKNOWN_OPTION: 'ERR_QUANT_UNKNOWN_OPTION',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];

@@ -8,8 +8,14 @@ import { createKernelApi } from './kernel-api.js';
 
 export { createQuantApi, quantizationError } from './api.js';
 export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
-export { createAsyncQuantApi, AbortError, throwIfAborted, asyncNameOf, hasAsyncKernels, type AsyncBackend, type AsyncKernel, type AsyncKernelName, type AsyncKernels, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
-export { errorReportOf, type ErrorSums } from './metrics.js';
+export { createAsyncQuantApi, AbortError, throwIfAborted, checkSignal, asyncNameOf, hasAsyncKernels, type AsyncBackend, type AsyncKernel, type AsyncKernelName, type AsyncKernels, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
+export { accumulateError, errorReportOf, kernelErrorReport, nanAwareReport, newErrorSums, type ErrorSums } from './metrics.js';
+export { checkQuantizedTensor } from './check-codes.js';
+export { rangeOverflows, type OverflowOutput, type RangeOverflowOptions } from './overflow.js';
+export { checkOptionKeys, closestKey, OPTION_SCHEMAS, type OptionSchemaName } from './options.js';
+export { describeValue } from './describe-value.js';
+export { MAX_GROUPS } from './limits.js';
+export { checkFixedLength, isDetached, isResizable, typedArrayName } from './views.js';
 export { referenceBackend, specBits, supportTestOf } from './backend.js';
 export type { Backend, BackendCapabilities, SupportTest } from './backend.js';
 export { arrayParamsOf, BACKEND_KERNELS, countIndexOf, deferredKernels, isArrayParam, KERNEL_NAMES, KERNEL_TABLE, kernelsOf } from './kernel-table.js';

@@ -2,20 +2,23 @@ import type { Backend } from './backend.js';
 import { checkHistogramArgs } from './calibrate/histogram.js';
 import { ErrorCodes, fail } from './errors.js';
 import { arrayRange, packedByteLength } from './storage.js';
-import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelSignatures } from './kernel-table.js';
+import { KERNEL_NAMES, KERNEL_TABLE, isArrayParam, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
 import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec } from './types.js';
-import { checkFloatArray, checkIntArray, checkProfile, checkScale, describe, isFloatArray } from './validate.js';
+import { checkFloatArray, checkIntArray, checkedView, checkProfile, checkScale, describe, isFloatArray } from './validate.js';
+import { typedArrayName } from './views.js';
 
 /**
  * Kernel-level functions with explicit parameters and caller-provided outputs (no allocation), validated before they
  * reach the backend: the kernel table's signatures (kernel-table.ts), made safe to call with untrusted arguments.
  * Errors: RANGE for histogram bounds that are not finite or min > max (or min < 0 for absHistogram), OUTPUT for bad
- * outputs, and the codes of validate.ts for everything else.
+ * outputs, DETACHED for a detached array, and the codes of validate.ts for everything else. Typed arrays are taken by
+ * brand (a view whose prototype was tampered with is replaced by a plain view of the same memory, views.ts). Results
+ * are the backend's own: fakeQuantizeTensor's report sums every pair, NaN included (the kernel contract, SPEC §6).
  */
 export interface KernelApi extends KernelSignatures {}
 
 function checkCount(v: unknown, name: string, min = 0): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) fail(ErrorCodes.SHAPE, `${name} must be an integer >= ${min}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) fail(ErrorCodes.SHAPE, `${name} must be a safe integer >= ${min}, got ${describe(v)}`);
   return v;
 }
 
@@ -28,23 +31,30 @@ function checkAxisLayout(l: AxisLayout, length: number): number {
 function checkBlockLayout(l: BlockLayout, length: number): number {
   const n = checkCount(l?.outer, 'layout.outer') * checkCount(l?.dim, 'layout.dim') * checkCount(l?.inner, 'layout.inner');
   if (typeof l.blockSize !== 'number' || !Number.isInteger(l.blockSize) || l.blockSize < 1) {
-    fail(ErrorCodes.BLOCK_SIZE, `blockSize must be an integer >= 1, got ${String(l.blockSize)}`);
+    fail(ErrorCodes.BLOCK_SIZE, `blockSize must be an integer >= 1, got ${describe(l.blockSize)}`);
   }
   if (n !== length) fail(ErrorCodes.SHAPE, `layout ${l.outer}x${l.dim}x${l.inner} holds ${n} elements but the data has ${length}`);
   return l.outer * Math.ceil(l.dim / l.blockSize) * l.inner;
 }
 
+/** A kernel spec is { qmin, qmax, profile }, all given (no default profile at this level). */
+function checkSpecShape(spec: KernelSpec): void {
+  if (typeof spec !== 'object' || spec === null) fail(ErrorCodes.OPTION, `spec must be an object { qmin, qmax, profile }, got ${describe(spec)}`);
+  if (spec.profile === undefined) fail(ErrorCodes.OPTION, "spec.profile must be 'onnx' or 'pytorch', got undefined");
+  checkProfile(spec.profile);
+}
+
 /** The spec must describe an interval the output array can hold. */
 function checkSpec(spec: KernelSpec, out: IntArray): void {
-  checkProfile(spec?.profile);
+  checkSpecShape(spec);
   const r = arrayRange(out);
   if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < r.min || spec.qmax > r.max) {
-    fail(ErrorCodes.BITS, `[qmin, qmax] = [${spec.qmin}, ${spec.qmax}] must be an integer interval inside ${describe(out)}'s range`);
+    fail(ErrorCodes.BITS, `[qmin, qmax] = [${describe(spec.qmin)}, ${describe(spec.qmax)}] must be an integer interval inside the range of ${describe(out)}`);
   }
 }
 
 function checkZp(zp: unknown, lo: number, hi: number, name = 'zeroPoint'): void {
-  if (typeof zp !== 'number' || !Number.isInteger(zp) || zp < lo || zp > hi) fail(ErrorCodes.ZERO_POINT, `${name} must be an integer in [${lo}, ${hi}], got ${String(zp)}`);
+  if (typeof zp !== 'number' || !Number.isInteger(zp) || zp < lo || zp > hi) fail(ErrorCodes.ZERO_POINT, `${name} must be an integer in [${lo}, ${hi}], got ${describe(zp)}`);
 }
 
 function checkGroupParams(scales: unknown, zeroPoints: unknown, groups: number, single: boolean, lo: number, hi: number): void {
@@ -74,12 +84,12 @@ function checkFloatOut(out: unknown, length: number): asserts out is FloatArray 
 }
 
 function checkBitsArg(bits: unknown): asserts bits is 2 | 4 {
-  if (bits !== 2 && bits !== 4) fail(ErrorCodes.PACKED, `packing works on 2 or 4 bits, got ${String(bits)}`);
+  if (bits !== 2 && bits !== 4) fail(ErrorCodes.PACKED, `packing works on 2 or 4 bits, got ${describe(bits)}`);
 }
 
 function checkMinMaxOut(outMin: unknown, outMax: unknown, groups: number): void {
-  if (!(outMin instanceof Float64Array) || outMin.length !== groups) fail(ErrorCodes.OUTPUT, `outMin must be a Float64Array of ${groups} elements`);
-  if (!(outMax instanceof Float64Array) || outMax.length !== groups) fail(ErrorCodes.OUTPUT, `outMax must be a Float64Array of ${groups} elements`);
+  if (!(outMin instanceof Float64Array) || outMin.length !== groups) fail(ErrorCodes.OUTPUT, `outMin must be a Float64Array of ${groups} elements, got ${describe(outMin)}`);
+  if (!(outMax instanceof Float64Array) || outMax.length !== groups) fail(ErrorCodes.OUTPUT, `outMax must be a Float64Array of ${groups} elements, got ${describe(outMax)}`);
 }
 
 /** quantizeAxis / quantizeBlocked: `groupsOf` checks the layout against the element count and counts its groups. */
@@ -128,9 +138,9 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
     checkFloatArray(x, 'x');
     checkFloatOut(out, x.length);
     if (out.constructor !== x.constructor) fail(ErrorCodes.OUTPUT, `out must be a ${describe(x)} like x, got ${describe(out)}`);
-    checkProfile(spec?.profile);
+    checkSpecShape(spec);
     if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < -32768 || spec.qmax > 65535) {
-      fail(ErrorCodes.BITS, `[qmin, qmax] = [${spec.qmin}, ${spec.qmax}] must be an integer interval of at most 16 bits`);
+      fail(ErrorCodes.BITS, `[qmin, qmax] = [${describe(spec.qmin)}, ${describe(spec.qmax)}] must be an integer interval of at most 16 bits`);
     }
     checkScale(scale, x instanceof Float32Array);
     checkZp(zeroPoint, spec.qmin, spec.qmax);
@@ -171,13 +181,35 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   },
 };
 
+/** The positions of a kernel's typed-array parameters. */
+function arrayPositions(name: KernelName): number[] {
+  const params = KERNEL_TABLE[name].params as readonly KernelParam[];
+  return params.flatMap((p, i) => (isArrayParam(p) ? [i] : []));
+}
+
+/**
+ * The arguments as the checks and the backend see them: every typed array among the array parameters attached
+ * (ERR_QUANT_DETACHED otherwise) and with a prototype that agrees with its brand. Anything else is left for the checks.
+ */
+function viewsOf(args: unknown[], positions: readonly number[], name: KernelName): unknown[] {
+  const params = KERNEL_TABLE[name].params as readonly KernelParam[];
+  const out = args.slice();
+  for (const i of positions) {
+    const a = out[i];
+    if (typedArrayName(a) !== undefined) out[i] = checkedView(a as ArrayBufferView, params[i]!);
+  }
+  return out;
+}
+
 /** The kernels of `backend`, each behind its checks. */
 export function createKernelApi(backend: Backend): KernelApi {
   const api: Record<string, unknown> = {};
   for (const name of KERNEL_NAMES) {
     const check = KERNEL_CHECKS[name] as (...args: unknown[]) => void;
     const kernel = (backend[name] as (...args: unknown[]) => unknown).bind(backend);
-    api[name] = (...args: unknown[]) => {
+    const positions = arrayPositions(name);
+    api[name] = (...given: unknown[]) => {
+      const args = viewsOf(given, positions, name);
       check(...args);
       return kernel(...args);
     };

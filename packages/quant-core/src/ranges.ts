@@ -1,4 +1,5 @@
 import type { Backend } from './backend.js';
+import { allocateOrLimit } from './limits.js';
 import type { ResolvedGranularity } from './layout.js';
 import type { FloatArray } from './types.js';
 
@@ -10,8 +11,8 @@ export interface GroupRanges {
 
 /** The 'minmax' range: per-group min/max of the data (NaN ignored), measured by the backend's reduction kernels. */
 export function measureGroupRanges(x: FloatArray, g: ResolvedGranularity, backend: Backend): GroupRanges {
-  const min = new Float64Array(g.groups);
-  const max = new Float64Array(g.groups);
+  const min = allocateOrLimit(g.groups, (n) => new Float64Array(n));
+  const max = allocateOrLimit(g.groups, (n) => new Float64Array(n));
   if (g.kind === 'tensor') {
     const r = backend.minMax(x);
     min[0] = r.min;

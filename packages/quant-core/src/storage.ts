@@ -1,3 +1,4 @@
+import { describeValue } from './describe-value.js';
 import { ErrorCodes, fail } from './errors.js';
 import type { IntArray, Scheme } from './types.js';
 
@@ -13,7 +14,7 @@ export interface StorageSpec {
 
 export function checkBits(bits: unknown): asserts bits is number {
   if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < 2 || bits > 16) {
-    fail(ErrorCodes.BITS, `bits must be an integer in 2..16, got ${String(bits)}`);
+    fail(ErrorCodes.BITS, `bits must be an integer in 2..16, got ${describeValue(bits)}`);
   }
 }
 
@@ -50,11 +51,7 @@ export function codeArrayName(spec: StorageSpec): string {
   return spec.signed ? 'Int16Array' : 'Uint16Array';
 }
 
-export function isIntArray(a: unknown): a is IntArray {
-  return a instanceof Int8Array || a instanceof Uint8Array || a instanceof Int16Array || a instanceof Uint16Array;
-}
-
-/** The integer range an unpacked array type can hold. */
+/** The integer range an unpacked array type can hold (`a` has passed validation, so its prototype agrees with its brand). */
 export function arrayRange(a: IntArray): { min: number; max: number } {
   if (a instanceof Int8Array) return { min: -128, max: 127 };
   if (a instanceof Uint8Array) return { min: 0, max: 255 };

@@ -47,6 +47,10 @@ export interface MinMax {
   readonly max: number;
 }
 
+/**
+ * Error metrics of an approximation against a reference (SPEC §6). Pairs where either value is NaN are left out of
+ * every metric and counted in `nanCount`; the metrics describe the remaining pairs, and are all NaN when none remain.
+ */
 export interface QuantizationErrorReport {
   /** mean((reference - approx)^2) */
   readonly mse: number;
@@ -59,6 +63,8 @@ export interface QuantizationErrorReport {
   readonly sqnrDb: number;
   /** dot(reference, approx) / (|reference| |approx|); 1 when both are all zero. */
   readonly cosine: number;
+  /** Pairs left out because the reference or the approximation is NaN. */
+  readonly nanCount: number;
 }
 
 export interface QuantizedTensor {

@@ -3,7 +3,9 @@ import {
   asyncNameOf,
   KERNEL_NAMES,
   KERNEL_TABLE,
-  quantizationError,
+  accumulateError,
+  errorReportOf,
+  newErrorSums,
   throwIfAborted,
   type AbortSignalLike,
   type AsyncBackend,
@@ -20,6 +22,7 @@ import {
   type MinMax,
 } from '@quantkit/quant-core';
 import { routeOf, ROUTING_THRESHOLDS, type RoutingThresholds } from './routing.js';
+import { searchOnWorker } from './search-worker.js';
 
 /**
  * Async kernels for backends that have none (the reference, or an injected Backend without *Async methods).
@@ -28,8 +31,8 @@ import { routeOf, ROUTING_THRESHOLDS, type RoutingThresholds } from './routing.j
  * ASYNC_SLICE elements with one turn of the event loop (setImmediate) between slices, and the signal is checked at
  * every slice, so a large call neither blocks other work for its whole duration nor ignores an abort. Per-axis and
  * blocked kernels run whole, after one turn. Results are the synchronous kernels' own, bit for bit: the per-tensor
- * kernels are element-wise, min / max / |max| combine exactly, and fake-quantize's metrics are recomputed over the
- * whole tensor in element order (quantizationError), as the reference computes them.
+ * kernels are element-wise, min / max / |max| combine exactly, and fake-quantize's metrics are accumulated over the
+ * whole tensor in element order, slice after slice (kernelErrorReport's sums), as the reference computes them.
  */
 export const ASYNC_SLICE = 1 << 16;
 
@@ -71,8 +74,14 @@ function slicedKernels(b: Backend): SlicedKernels {
     quantizeTensorAsync: (x, scale, zp, spec, out, o) => sliced(x.length, o, (s, e) => b.quantizeTensor(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as IntArray)),
     dequantizeTensorAsync: (q, scale, zp, out, o) => sliced(q.length, o, (s, e) => b.dequantizeTensor(q.subarray(s, e) as IntArray, scale, zp, out.subarray(s, e) as FloatArray)),
     async fakeQuantizeTensorAsync(x, scale, zp, spec, out, o) {
-      await sliced(x.length, o, (s, e) => b.fakeQuantizeTensor(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as FloatArray));
-      return quantizationError(x, out);
+      // The metrics are accumulated slice by slice, in element order: kernelErrorReport(x, out), without a pass over
+      // the whole tensor at the end that would hold the thread.
+      const sums = newErrorSums();
+      await sliced(x.length, o, (s, e) => {
+        b.fakeQuantizeTensor(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as FloatArray);
+        for (let i = s; i < e; i++) accumulateError(sums, x[i]!, out[i]!);
+      });
+      return errorReportOf(sums, x.length);
     },
     async minMaxAsync(x, o): Promise<MinMax> {
       let min = Infinity;
@@ -106,7 +115,7 @@ function asyncKernelsOf(make: <K extends KernelName>(name: K) => AsyncKernel<K>)
   return Object.fromEntries(KERNEL_NAMES.map((name) => [asyncNameOf(name), make(name)])) as unknown as AsyncKernels;
 }
 
-/** An AsyncBackend running a synchronous Backend's kernels as described above. */
+/** An AsyncBackend running a synchronous Backend's kernels as described above, and long calibration searches on a worker thread. */
 export function slicedAsyncBackend(b: Backend): AsyncBackend {
   const slicedOnes = slicedKernels(b) as Record<string, unknown>;
   const kernels = asyncKernelsOf(<K extends KernelName>(name: K): AsyncKernel<K> => {
@@ -116,7 +125,7 @@ export function slicedAsyncBackend(b: Backend): AsyncBackend {
     const arity = KERNEL_TABLE[name].params.length;
     return ((...args: unknown[]) => whole(args[arity] as AsyncOptions | undefined, () => kernel.apply(b, args.slice(0, arity) as KernelArgs<K>))) as AsyncKernel<K>;
   });
-  return Object.freeze({ name: b.name, capabilities: b.capabilities, ...kernels });
+  return Object.freeze({ name: b.name, capabilities: b.capabilities, ...kernels, searchAsync: searchOnWorker });
 }
 
 /** A synchronous kernel run as a settled Promise (for calls too small to be worth a thread hop). */
@@ -127,7 +136,8 @@ async function now<T>(o: AsyncOptions | undefined, run: () => T): Promise<T> {
 
 /**
  * Async routing, with the same thresholds as the synchronous routing: small calls run on `small` at once, larger
- * ones go to `fast` (the native backend's async kernels, which run off the JavaScript thread).
+ * ones go to `fast` (the native backend's async kernels, which run off the JavaScript thread). Long calibration
+ * searches run on a worker thread (search-worker.ts).
  */
 export function routedAsyncBackend(fast: AsyncBackend, small: Backend, thresholds: RoutingThresholds = ROUTING_THRESHOLDS): AsyncBackend {
   const kernels = asyncKernelsOf(<K extends KernelName>(name: K): AsyncKernel<K> => {
@@ -140,5 +150,5 @@ export function routedAsyncBackend(fast: AsyncBackend, small: Backend, threshold
       return toFast(own) ? f.apply(fast, args) : now(args[arity] as AsyncOptions | undefined, () => s.apply(small, own));
     }) as AsyncKernel<K>;
   });
-  return Object.freeze({ name: fast.name, capabilities: small.capabilities, ...kernels });
+  return Object.freeze({ name: fast.name, capabilities: small.capabilities, ...kernels, searchAsync: fast.searchAsync ?? searchOnWorker });
 }

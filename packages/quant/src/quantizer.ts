@@ -1,4 +1,4 @@
-import { deferredKernels, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type QuantApi } from '@quantkit/quant-core';
+import { checkOptionKeys, deferredKernels, describeValue, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type QuantApi } from '@quantkit/quant-core';
 import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, type KernelSetRequest, type NativeModule, type Selection } from './select.js';
 
 export interface QuantizerOptions {
@@ -33,20 +33,27 @@ function looksLikeBackend(b: object): b is Backend {
   return typeof r['capabilities'] === 'object' && typeof r['quantizeTensor'] === 'function' && typeof r['name'] === 'string';
 }
 
+/** The options of createQuantizer (a typo is ERR_QUANT_UNKNOWN_OPTION naming the closest one). */
+const QUANTIZER_OPTIONS = ['backend', 'threads', 'isa', 'native'] as const;
+
 function checkOptions(options: QuantizerOptions): void {
-  if (typeof options !== 'object' || options === null) throw new QuantError(ErrorCodes.OPTION, 'createQuantizer options must be an object');
-  const { backend, threads, isa } = options;
+  if (typeof options !== 'object' || options === null) throw new QuantError(ErrorCodes.OPTION, `createQuantizer options must be an object, got ${describeValue(options)}`);
+  checkOptionKeys(options, QUANTIZER_OPTIONS);
+  const { backend, threads, isa, native } = options;
   if (typeof backend === 'object' && (backend === null || !looksLikeBackend(backend))) {
     throw new QuantError(ErrorCodes.BACKEND, 'backend must be \'auto\', \'native\', \'reference\' or a Backend object');
   }
   if (typeof backend !== 'object' && backend !== undefined) parseMode(backend, 'backend');
   if (threads !== undefined && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256)) {
-    throw new QuantError(ErrorCodes.OPTION, `threads must be an integer in 1..256, got ${String(threads)}`);
+    throw new QuantError(ErrorCodes.OPTION, `threads must be an integer in 1..256, got ${describeValue(threads)}`);
   }
   // Which kernel sets exist is the addon's to say (an unknown one is ERR_QUANT_NATIVE_ISA on first use); here only the
   // form of the name.
   if (isa !== undefined && (typeof isa !== 'string' || !/^[a-z][a-z0-9_]*$/.test(isa))) {
-    throw new QuantError(ErrorCodes.OPTION, `isa must be 'auto' or a kernel set name such as 'avx2' or 'scalar', got ${JSON.stringify(isa)}`);
+    throw new QuantError(ErrorCodes.OPTION, `isa must be 'auto' or a kernel set name such as 'avx2' or 'scalar', got ${describeValue(isa)}`);
+  }
+  if (native !== undefined && (typeof native !== 'object' || native === null || typeof native.createNativeBackend !== 'function')) {
+    throw new QuantError(ErrorCodes.OPTION, `native must be the @quantkit/quant-native module, got ${describeValue(native)}`);
   }
 }
 

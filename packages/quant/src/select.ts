@@ -4,6 +4,7 @@ import {
   createAsyncQuantApi,
   createKernelApi,
   createQuantApi,
+  describeValue,
   ErrorCodes,
   hasAsyncKernels,
   parseIsaSetting,
@@ -51,7 +52,8 @@ export interface BackendInfo {
 export function parseMode(value: unknown, source = 'QUANT_BACKEND'): BackendMode {
   if (value === undefined || value === '') return 'auto';
   if (typeof value === 'string' && (BACKEND_MODES as readonly string[]).includes(value)) return value as BackendMode;
-  throw new QuantError(ErrorCodes.BACKEND, `${source} must be 'auto', 'native' or 'reference', got ${JSON.stringify(value)}`);
+  const shown = typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
+  throw new QuantError(ErrorCodes.BACKEND, `${source} must be 'auto', 'native' or 'reference', got ${shown}`);
 }
 
 /**

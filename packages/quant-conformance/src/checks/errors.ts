@@ -13,6 +13,7 @@ import {
 } from '@quantkit/quant-core';
 import { recordingBackend } from '../recording.js';
 import { describeError, Tally, type Check } from '../types.js';
+import { memoryChecks } from './memory.js';
 
 /*
  * Every error code, through createQuantApi(backend) and createKernelApi(backend): each scenario must throw a
@@ -59,6 +60,17 @@ const qt = (over: Partial<QuantizedTensor>): QuantizedTensor => ({
 
 const C = ErrorCodes;
 
+/** A view whose buffer was transferred away (detached), as postMessage with a transfer list leaves it. */
+function detached<T extends ArrayBufferView>(view: T): T {
+  structuredClone(view.buffer as ArrayBuffer, { transfer: [view.buffer as ArrayBuffer] });
+  return view;
+}
+
+/** A Uint8Array whose prototype claims it is a Float32Array: identity is the brand, so it is a Uint8Array. */
+function disguisedUint8(n: number): Float32Array {
+  return Object.setPrototypeOf(new Uint8Array(n), Float32Array.prototype) as Float32Array;
+}
+
 export const ERROR_SCENARIOS: readonly Scenario[] = [
   // ERR_QUANT_INPUT_TYPE
   { code: C.INPUT_TYPE, name: 'quantize of a plain array', call: (a) => a.quantize(bad([1, 2, 3])) },
@@ -72,11 +84,16 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.INPUT_TYPE, name: 'kernel minMax of an Int16Array', call: (_, k) => k.minMax(bad(new Int16Array(3))) },
   { code: C.INPUT_TYPE, name: 'kernel pack of an Int16Array', call: (_, k) => k.pack(bad(new Int16Array(2)), 4, new Uint8Array(1)) },
   { code: C.INPUT_TYPE, name: 'kernel unpack of an Int8Array', call: (_, k) => k.unpack(bad(new Int8Array(1)), 4, false, new Uint8Array(2)) },
+  { code: C.INPUT_TYPE, name: 'quantize of a Uint8Array with a Float32Array prototype', call: (a) => a.quantize(disguisedUint8(6)) },
+  { code: C.INPUT_TYPE, name: 'kernel minMax of a Uint8Array with a Float32Array prototype', call: (_, k) => k.minMax(disguisedUint8(6)) },
+  { code: C.INPUT_TYPE, name: 'quantizationError of a BigInt64Array', call: (a) => a.quantizationError(bad(BigInt64Array.of(1n)), [1]) },
   // ERR_QUANT_BITS
   { code: C.BITS, name: 'bits 1', call: (a) => a.quantize(f32(), { bits: 1 }) },
   { code: C.BITS, name: 'bits 17', call: (a) => a.quantize(f32(), { bits: 17 }) },
   { code: C.BITS, name: 'bits 8.5', call: (a) => a.quantize(f32(), { bits: 8.5 }) },
   { code: C.BITS, name: "bits '8'", call: (a) => a.quantize(f32(), { bits: bad('8') }) },
+  { code: C.BITS, name: 'bits null (null is not the default)', call: (a) => a.quantize(f32(), { bits: bad(null) }) },
+  { code: C.BITS, name: 'bits 8n', call: (a) => a.quantize(f32(), { bits: bad(8n) }) },
   { code: C.BITS, name: 'dequantize of a 20-bit tensor', call: (a) => a.dequantize(qt({ bits: 20 })) },
   { code: C.BITS, name: 'kernel spec wider than the output array', call: (_, k) => k.quantizeTensor(f32(3), 1, 0, { qmin: -200, qmax: 127, profile: 'onnx' }, new Int8Array(3)) },
   { code: C.BITS, name: 'kernel spec with qmin > qmax', call: (_, k) => k.quantizeTensor(f32(3), 1, 0, { qmin: 5, qmax: 4, profile: 'onnx' }, new Int8Array(3)) },
@@ -91,6 +108,9 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.SHAPE, name: 'shape holding fewer elements', call: (a) => a.quantize(f32(), { shape: [4] }) },
   { code: C.SHAPE, name: 'negative dimension', call: (a) => a.quantize(f32(), { shape: [-2, -3] }) },
   { code: C.SHAPE, name: 'shape that is not an array', call: (a) => a.quantize(f32(), { shape: bad('2x3') }) },
+  { code: C.SHAPE, name: 'a BigInt in a shape', call: (a) => a.quantize(f32(), { shape: bad([2n, 3]) }) },
+  { code: C.SHAPE, name: 'a dimension beyond 2^53 beside a zero', call: (a) => a.quantize(new Float32Array(0), { shape: [2 ** 53, 0] }) },
+  { code: C.SHAPE, name: 'kernel layout beyond 2^53', call: (_, k) => k.minMaxAxis(new Float32Array(0), { outer: 2 ** 60, channels: 0, inner: 1 }, new Float64Array(0), new Float64Array(0)) },
   { code: C.SHAPE, name: 'quantizationError of different lengths', call: (a) => a.quantizationError([1, 2], [1]) },
   { code: C.SHAPE, name: 'dequantize with data shorter than the shape', call: (a) => a.dequantize(qt({ shape: [5] })) },
   { code: C.SHAPE, name: 'kernel axis layout of the wrong size', call: (_, k) => k.quantizeAxis(f32(), Float32Array.of(1, 1), new Int32Array(2), { outer: 1, channels: 2, inner: 2 }, i8spec, new Int8Array(6)) },
@@ -110,6 +130,7 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.SCALE, name: 'dequantize with scale 0', call: (a) => a.dequantize(qt({ scale: 0 })) },
   { code: C.SCALE, name: 'kernel quantizeTensor with scale 0', call: (_, k) => k.quantizeTensor(f32(3), 0, 0, i8spec, new Int8Array(3)) },
   { code: C.SCALE, name: 'kernel scales in an Int32Array', call: (_, k) => k.quantizeAxis(f32(), bad(Int32Array.of(1, 1)), new Int32Array(2), { outer: 1, channels: 2, inner: 3 }, i8spec, new Int8Array(6)) },
+  { code: C.SCALE, name: 'per-axis scales in a BigInt64Array', call: (a) => a.quantize(f32(), { shape: [2, 3], granularity: { axis: 0 }, scale: bad(BigInt64Array.of(1n, 1n)) }) },
   { code: C.SCALE, name: 'kernel dequantize scales with a NaN', call: (_, k) => k.dequantizeAxis(new Int8Array(4), Float32Array.of(1, NaN), new Int32Array(2), { outer: 1, channels: 2, inner: 2 }, new Float32Array(4)) },
   // ERR_QUANT_ZERO_POINT
   { code: C.ZERO_POINT, name: 'uint8 zero point 256', call: (a) => a.quantize(f32(), { scale: 1, zeroPoint: 256 }) },
@@ -150,6 +171,7 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.OPTION, name: 'range and scale together', call: (a) => a.quantize(f32(), { range: { min: 0, max: 1 }, scale: 1 }) },
   { code: C.OPTION, name: 'zeroPoint without scale', call: (a) => a.quantize(f32(), { zeroPoint: 3 }) },
   { code: C.OPTION, name: "dequantize with dtype 'float16'", call: (a) => a.dequantize(qt({ dtype: bad('float16') })) },
+  { code: C.OPTION, name: 'kernel spec that is null', call: (_, k) => k.quantizeTensor(f32(3), 1, 0, bad(null), new Int8Array(3)) },
   { code: C.OPTION, name: "kernel spec with profile 'fast'", call: (_, k) => k.quantizeTensor(f32(3), 1, 0, { qmin: -128, qmax: 127, profile: bad('fast') }, new Int8Array(3)) },
   // ERR_QUANT_RANGE
   { code: C.RANGE, name: 'range with min > max', call: (a) => a.quantize(f32(), { range: { min: 2, max: 1 } }) },
@@ -158,6 +180,20 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.RANGE, name: 'range bound of the wrong type', call: (a) => a.quantize(f32(), { range: { min: bad('0'), max: 1 } }) },
   { code: C.RANGE, name: 'per-axis range of the wrong length', call: (a) => a.quantize(f32(), { shape: [2, 3], granularity: { axis: 0 }, range: { min: [0], max: [1] } }) },
   { code: C.RANGE, name: 'range too wide for a float32 scale', call: (a) => a.quantize(f32(), { range: { min: -1e300, max: 1e300 } }) },
+  // ERR_QUANT_DETACHED (a view whose buffer was transferred away before the call)
+  { code: C.DETACHED, name: 'quantize of a detached view', call: (a) => a.quantize(detached(f32()), { shape: [2, 3] }) },
+  { code: C.DETACHED, name: 'quantize into a detached out', call: (a) => a.quantize(f32(), { out: detached(new Uint8Array(6)) }) },
+  { code: C.DETACHED, name: 'dequantize of detached data', call: (a) => a.dequantize(qt({ data: detached(new Uint8Array(4)) })) },
+  { code: C.DETACHED, name: 'dequantize into a detached out', call: (a) => a.dequantize(qt({}), detached(new Float32Array(4))) },
+  { code: C.DETACHED, name: 'kernel quantizeTensor of a detached view', call: (_, k) => k.quantizeTensor(detached(f32(3)), 1, 0, i8spec, new Int8Array(3)) },
+  { code: C.DETACHED, name: 'kernel dequantizeTensor into a detached out', call: (_, k) => k.dequantizeTensor(new Int8Array(3), 1, 0, detached(new Float32Array(3))) },
+  // ERR_QUANT_LIMIT (more groups than can be allocated: only an empty tensor can ask for them)
+  { code: C.LIMIT, name: '2^31 channels of an empty tensor', call: (a) => a.quantize(new Float32Array(0), { shape: [2 ** 31, 0], granularity: { axis: 0 } }) },
+  { code: C.LIMIT, name: '2^52 channels of an empty tensor to dequantize', call: (a) => a.dequantize(qt({ data: new Uint8Array(0), shape: [0, 2 ** 52], axis: 1, scale: bad(new Float32Array(0)), zeroPoint: bad(new Int32Array(0)) })) },
+  // ERR_QUANT_UNKNOWN_OPTION
+  { code: C.UNKNOWN_OPTION, name: 'option bitz', call: (a) => a.quantize(f32(), bad({ bitz: 4 })) },
+  { code: C.UNKNOWN_OPTION, name: 'granularity.blocksize', call: (a) => a.fakeQuantize(f32(), bad({ shape: [6], granularity: { axis: 0, blocksize: 2 } })) },
+  { code: C.UNKNOWN_OPTION, name: 'range.mx', call: (a) => a.computeQParams(f32(), bad({ range: { min: 0, mx: 1 } })) },
   // ERR_QUANT_BACKEND (a capability switched off)
   { code: C.BACKEND, name: 'Float64Array input without float64', without: { float64: false }, call: (a) => a.quantize(new Float64Array(3)) },
   { code: C.BACKEND, name: 'pytorch profile without it', without: { profiles: ['onnx'] }, call: (a) => a.quantize(f32(), { profile: 'pytorch' }) },
@@ -185,7 +221,7 @@ export function runErrorScenario(inner: Backend, s: Scenario): string[] {
 
 export function errorChecks(): Check[] {
   const codes = [...new Set(ERROR_SCENARIOS.map((s) => s.code))];
-  return codes.map((code) => ({
+  const byCode = codes.map((code) => ({
     family: 'errors',
     name: code,
     run(backend: Backend) {
@@ -194,6 +230,7 @@ export function errorChecks(): Check[] {
       return tally.result();
     },
   }));
+  return [...byCode, ...memoryChecks()];
 }
 
 /** Every code in ErrorCodes has at least one scenario (checked by this package's tests). */

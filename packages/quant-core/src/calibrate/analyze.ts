@@ -1,5 +1,6 @@
 import type { QuantApi, QuantizeOptions, QuantParams } from '../api.js';
 import { ErrorCodes, fail } from '../errors.js';
+import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from '../options.js';
 import type { FloatArray, Granularity, Profile, Scheme } from '../types.js';
 import { describe } from '../validate.js';
 import { formatCalibration, isCalibrationSpec, parseCalibration, type CalibrationSpec } from './spec.js';
@@ -49,7 +50,9 @@ export interface AnalysisRow {
   readonly maxAbs: number;
   readonly meanAbs: number;
   readonly cosine: number;
-  /** True on the row with the lowest MSE (the first of equals). */
+  /** Values left out of the metrics because they are NaN (QuantizationErrorReport.nanCount). */
+  readonly nanCount: number;
+  /** True on the row with the lowest MSE (the first of equals); on no row when every MSE is NaN (all-NaN data). */
   readonly best: boolean;
 }
 
@@ -67,12 +70,19 @@ function granularityLabel(g: Granularity): string {
   return 'blockSize' in g ? `axis ${g.axis} block ${g.blockSize}` : `axis ${g.axis}`;
 }
 
+/** A list of a grid: undefined takes the default; anything but an array (null included) is ERR_QUANT_OPTION. */
+function listOf<T>(values: readonly T[] | undefined, name: string, fallback: readonly T[]): readonly T[] {
+  if (values === undefined) return fallback;
+  if (!Array.isArray(values)) fail(ErrorCodes.OPTION, `grid.${name} must be an array, got ${describe(values)}`);
+  return values;
+}
+
 function expand(grid: AnalysisGrid): AnalysisCandidate[] {
   const out: AnalysisCandidate[] = [];
-  for (const scheme of grid.schemes ?? ['affine']) {
-    for (const bits of grid.bits ?? [8]) {
-      for (const granularity of grid.granularities ?? ['tensor']) {
-        for (const calibrator of grid.calibrators ?? ['minmax']) {
+  for (const scheme of listOf<Scheme>(grid.schemes, 'schemes', ['affine'])) {
+    for (const bits of listOf(grid.bits, 'bits', [8])) {
+      for (const granularity of listOf(grid.granularities, 'granularities', ['tensor'])) {
+        for (const calibrator of listOf(grid.calibrators, 'calibrators', ['minmax'])) {
           out.push({ scheme, bits, granularity, calibrator, narrowRange: grid.narrowRange, profile: grid.profile });
         }
       }
@@ -88,15 +98,19 @@ function expand(grid: AnalysisGrid): AnalysisCandidate[] {
 export function createAnalysis(api: QuantApi): Analyze {
   return function analyze(x, candidates, options) {
     if (typeof candidates !== 'object' || candidates === null) fail(ErrorCodes.OPTION, `candidates must be an array or a grid object, got ${describe(candidates)}`);
+    if (!Array.isArray(candidates)) checkOptionKeys(candidates, OPTION_SCHEMAS.analyzeGrid, 'grid');
     const list = Array.isArray(candidates) ? (candidates as readonly AnalysisCandidate[]) : expand(candidates as AnalysisGrid);
     if (list.length === 0) fail(ErrorCodes.OPTION, 'analyze needs at least one candidate');
+    checkOptionKeys(optionsObject(options, 'analyze'), OPTION_SCHEMAS.analyze);
     const shape = options?.shape;
     const rows = list.map((c) => {
       if (typeof c !== 'object' || c === null) fail(ErrorCodes.OPTION, `a candidate must be an object, got ${describe(c)}`);
+      checkOptionKeys(c, OPTION_SCHEMAS.analyzeCandidate, 'candidate');
       const spec = toSpec(c.calibrator);
-      const scheme = c.scheme ?? 'affine';
-      const bits = c.bits ?? 8;
-      const granularity = c.granularity ?? 'tensor';
+      // undefined takes quantize's default; null goes on to be refused by quantize's validation.
+      const scheme = c.scheme === undefined ? 'affine' : c.scheme;
+      const bits = c.bits === undefined ? 8 : c.bits;
+      const granularity = c.granularity === undefined ? 'tensor' : c.granularity;
       const quantizeOptions: QuantizeOptions = {
         scheme,
         bits,
@@ -126,7 +140,7 @@ export function createAnalysis(api: QuantApi): Analyze {
       // NaN (non-finite data) never wins over a number.
       if (rows[i]!.mse < rows[best]!.mse || (Number.isNaN(rows[best]!.mse) && !Number.isNaN(rows[i]!.mse))) best = i;
     }
-    rows[best] = { ...rows[best]!, best: true };
+    if (!Number.isNaN(rows[best]!.mse)) rows[best] = { ...rows[best]!, best: true };
     return rows;
   };
 }

@@ -1,18 +1,19 @@
 import { referenceBackend, type Backend } from '../backend.js';
 import { ErrorCodes, fail } from '../errors.js';
 import { resolveGranularity, resolveShape, type ResolvedGranularity } from '../layout.js';
+import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from '../options.js';
+import { allocateOrLimit } from '../limits.js';
 import { qparamsFromRange } from '../params.js';
 import { measureGroupRanges } from '../ranges.js';
-import { allocateCodes, storageSpec, type StorageSpec } from '../storage.js';
+import { storageSpec, type StorageSpec } from '../storage.js';
 import type { FloatArray, FloatDType, Granularity, KernelSpec, MinMax, Profile, Scheme } from '../types.js';
 import { checkBoolean, checkFloatArray, checkProfile, checkScheme } from '../validate.js';
-import { entropyThresholdBin } from './entropy.js';
-import { forEachGroup } from './groups.js';
-import { finiteStats, tailMoments, type FiniteStats } from './histogram.js';
-import { l2SearchBins } from './l2-search.js';
-import { modelHistogram, mseModelSearch } from './mse.js';
-import { finiteCopy, histogramQuantile, quantileSelect, type HistogramKernels } from './percentile.js';
+import { groupsOf } from './groups.js';
+import type { FiniteStats } from './histogram.js';
+import { histogramQuantileSteps } from './percentile.js';
+import { runCalibration } from './run-sync.js';
 import { resolveCalibration, type CalibrationSpec, type ResolvedCalibration } from './spec.js';
+import { addHistogram, finiteCopyOf, finiteStatsOf, finiteValuesOf, realMseOf, searchFor, tailMomentsOf, type Calibration } from './steps.js';
 
 /** What a range is calibrated for: the tensor, its scheme, storage and grouping (api.ts's plan has these fields). */
 export interface CalibrationTarget {
@@ -25,12 +26,16 @@ export interface CalibrationTarget {
 }
 
 /** A calibration target without the data: how one group will be quantized, and the backend that will do it. */
-export interface GroupContext {
+export interface GroupContext extends GroupPlan {
+  readonly backend: Backend;
+}
+
+/** How one group will be quantized: what a calibrator needs besides the values (the runner has the backend). */
+export interface GroupPlan {
   readonly scheme: Scheme;
   readonly storage: StorageSpec;
   readonly kernel: KernelSpec;
   readonly dtype: FloatDType;
-  readonly backend: Backend;
 }
 
 const EMPTY: MinMax = Object.freeze({ min: Infinity, max: -Infinity });
@@ -53,14 +58,13 @@ export function calibrateGroups(target: CalibrationTarget, spec: unknown, backen
   const r = resolveCalibration(spec);
   const g = target.granularity;
   if (r.method === 'minmax') return measureGroupRanges(target.x, g, backend);
-  const min = new Float64Array(g.groups);
-  const max = new Float64Array(g.groups);
-  const ctx: GroupContext = { scheme: target.scheme, storage: target.storage, kernel: target.kernel, dtype: target.dtype, backend };
-  forEachGroup(target.x, g, (i, values) => {
-    const range = calibrateValues(values, r, ctx);
+  const min = allocateOrLimit(g.groups, (n) => new Float64Array(n));
+  const max = allocateOrLimit(g.groups, (n) => new Float64Array(n));
+  for (const [i, values] of groupsOf(target.x, g)) {
+    const range = runCalibration(rangeOf(values, r, target), backend);
     min[i] = range.min;
     max[i] = range.max;
-  });
+  }
   return { min, max };
 }
 
@@ -85,9 +89,10 @@ export function calibrateRange(
   backend: Backend = referenceBackend,
 ): { min: number; max: number } | { min: Float64Array; max: Float64Array } {
   checkFloatArray(x, 'x');
-  const o = options ?? {};
+  const o = optionsObject(options, 'calibrateRange');
+  checkOptionKeys(o, OPTION_SCHEMAS.calibrateRange);
   const scheme = checkScheme(o.scheme);
-  const storage = storageSpec(scheme, o.bits ?? 8, checkBoolean(o.narrowRange, 'narrowRange'));
+  const storage = storageSpec(scheme, o.bits === undefined ? 8 : o.bits, checkBoolean(o.narrowRange, 'narrowRange'));
   const granularity = resolveGranularity(o.granularity, resolveShape(o.shape, x.length));
   const dtype: FloatDType = x instanceof Float32Array ? 'float32' : 'float64';
   const kernel: KernelSpec = { qmin: storage.qmin, qmax: storage.qmax, profile: checkProfile(o.profile) };
@@ -97,25 +102,27 @@ export function calibrateRange(
 
 /** The range of one group of values under a resolved calibration. */
 export function calibrateValues(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
-  switch (r.method) {
-    case 'minmax':
-      return ctx.backend.minMax(x);
-    case 'percentile':
-      return percentileRange(x, r, ctx);
-    case 'entropy':
-      return entropyRange(x, r, ctx);
-    case 'histogram':
-      return l2SearchRange(x, r, ctx);
-    case 'mse':
-      return mseRange(x, r, ctx);
-  }
+  if (r.method === 'minmax') return ctx.backend.minMax(x);
+  return runCalibration(rangeOf(x, r, ctx), ctx.backend);
 }
 
-/** The histogram kernels of a backend: its own when capabilities.histogram says so, else the reference's. */
-function histogramKernels(backend: Backend): HistogramKernels {
-  // typeof: a Backend object written against an earlier version of the interface may lack the methods.
-  const own = backend.capabilities.histogram && typeof backend.histogram === 'function' && typeof backend.absHistogram === 'function';
-  return own ? backend : referenceBackend;
+/**
+ * The range of one group as a calibration (steps.ts): the calibrator asks for its passes over x and its searches,
+ * and whoever runs it performs them ('minmax' is the backend's own reduction and never comes here).
+ */
+export function rangeOf(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+  switch (r.method) {
+    case 'percentile':
+      return percentileRange(x, r, plan);
+    case 'entropy':
+      return entropyRange(x, r, plan);
+    case 'histogram':
+      return l2SearchRange(x, r, plan);
+    case 'mse':
+      return mseRange(x, r, plan);
+    case 'minmax':
+      throw new Error('quantkit internal error: minmax ranges are measured by the backend, not calibrated');
+  }
 }
 
 function checkHistogramSpan(lo: number, hi: number): void {
@@ -127,20 +134,20 @@ function checkHistogramSpan(lo: number, hi: number): void {
  * of x, so the same share of values is clipped in total. Exact up to exactLimit finite values (numpy.percentile with
  * its default 'linear' method, found by selection on a float64 copy), histogram-based (two passes, no copy) above.
  */
-function percentileRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
-  const abs = ctx.scheme === 'symmetric';
-  const stats = finiteStats(x, abs);
+function* percentileRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+  const abs = plan.scheme === 'symmetric';
+  const stats = yield* finiteStatsOf(x, abs);
   if (stats.count === 0) return EMPTY;
   const tail = (100 - r.percentile) / 2;
   const qs = abs ? [r.percentile / 100] : [tail / 100, (100 - tail) / 100];
   let values: number[];
   if (stats.count <= r.exactLimit) {
-    const copy = finiteCopy(x, abs);
-    values = qs.map((q) => quantileSelect(copy, q));
+    const copy = yield* finiteCopyOf(x, abs);
+    values = yield* searchFor({ kind: 'quantiles', values: copy, qs });
   } else {
     checkHistogramSpan(stats.min, stats.max);
-    const kernels = histogramKernels(ctx.backend);
-    values = qs.map((q) => histogramQuantile(x, abs, stats.min, stats.max, stats.count, q, r.bins, kernels));
+    values = [];
+    for (const q of qs) values.push(yield* histogramQuantileSteps(x, abs, stats.min, stats.max, stats.count, q, r.bins));
   }
   return abs ? { min: -values[0]!, max: values[0]! } : { min: values[0]!, max: values[1]! };
 }
@@ -150,20 +157,20 @@ function percentileRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContex
  * [-t, t] and affine ranges to [max(min, -t), min(max, t)]. Levels on the |x| side: 2^(bits-1), as TensorRT, or
  * 2^bits for affine data of one sign (TensorRT's unsigned case).
  */
-function entropyRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
-  const a = finiteStats(x, true);
+function* entropyRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+  const a = yield* finiteStatsOf(x, true);
   if (a.count === 0) return EMPTY;
-  const s = ctx.scheme === 'symmetric' ? a : finiteStats(x, false);
+  const s = plan.scheme === 'symmetric' ? a : yield* finiteStatsOf(x, false);
   const amax = a.max;
   if (amax === 0) return { min: 0, max: 0 };
   checkHistogramSpan(0, amax);
   const counts = new Float64Array(r.bins);
-  histogramKernels(ctx.backend).absHistogram(x, 0, amax, counts);
-  const oneSigned = ctx.scheme === 'affine' && (s.min >= 0 || s.max <= 0);
-  const levels = 2 ** (ctx.storage.bits - 1 + (oneSigned ? 1 : 0));
-  const i = entropyThresholdBin(counts, levels, r.startBin, r.stride);
+  yield* addHistogram(x, true, 0, amax, counts);
+  const oneSigned = plan.scheme === 'affine' && (s.min >= 0 || s.max <= 0);
+  const levels = 2 ** (plan.storage.bits - 1 + (oneSigned ? 1 : 0));
+  const i = yield* searchFor({ kind: 'entropy', counts, levels, startBin: r.startBin, stride: r.stride });
   const t = i === r.bins ? amax : i * (amax / r.bins);
-  if (ctx.scheme === 'symmetric') return { min: -t, max: t };
+  if (plan.scheme === 'symmetric') return { min: -t, max: t };
   return { min: Math.max(s.min, -t), max: Math.min(s.max, t) };
 }
 
@@ -171,21 +178,21 @@ function entropyRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext):
  * PyTorch HistogramObserver's L2 search on a histogram of x over [min, max] (also for symmetric schemes, as PyTorch:
  * the searched range then gives a = max(-lo, hi) and the range [-a, a]).
  */
-function l2SearchRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
-  const s = finiteStats(x, false);
+function* l2SearchRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+  const s = yield* finiteStatsOf(x, false);
   if (s.count === 0) return EMPTY;
   let lo = s.min;
   let hi = s.max;
   if (lo < hi) {
     checkHistogramSpan(lo, hi);
     const counts = new Float64Array(r.bins);
-    histogramKernels(ctx.backend).histogram(x, lo, hi, counts);
+    yield* addHistogram(x, false, lo, hi, counts);
     const w = (hi - lo) / r.bins;
-    const { start, end } = l2SearchBins(counts, lo, hi, ctx.storage.qmax - ctx.storage.qmin + 1);
+    const { start, end } = yield* searchFor({ kind: 'l2', counts, lo, hi, levels: plan.storage.qmax - plan.storage.qmin + 1 });
     lo = s.min + w * start;
     hi = end + 1 === r.bins ? s.max : Math.min(s.min + w * (end + 1), s.max);
   }
-  if (ctx.scheme === 'symmetric') {
+  if (plan.scheme === 'symmetric') {
     const a = Math.max(-lo, hi, 0);
     return { min: -a, max: a };
   }
@@ -193,8 +200,8 @@ function l2SearchRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext)
 }
 
 /** Quantization steps of a range: symmetric ranges span 2^(bits-1) - 1 steps per side, affine qmax - qmin. */
-function stepsOf(ctx: GroupContext): number {
-  return ctx.scheme === 'symmetric' ? 2 ** (ctx.storage.bits - 1) - 1 : ctx.storage.qmax - ctx.storage.qmin;
+function stepsOf(plan: GroupPlan): number {
+  return plan.scheme === 'symmetric' ? 2 ** (plan.storage.bits - 1) - 1 : plan.storage.qmax - plan.storage.qmin;
 }
 
 /**
@@ -205,9 +212,9 @@ function stepsOf(ctx: GroupContext): number {
  *  3. refine: the real quantize→dequantize MSE of the backend's kernels for the model's range scaled by a few factors
  *     (REFINE_FACTORS) and for the min/max range; the lowest wins (the model's range on ties).
  */
-function mseRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): MinMax {
-  const abs = ctx.scheme === 'symmetric';
-  const stats = finiteStats(x, abs);
+function* mseRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+  const abs = plan.scheme === 'symmetric';
+  const stats = yield* finiteStatsOf(x, abs);
   if (stats.count === 0) return EMPTY;
   const lo = abs ? 0 : stats.min;
   const hi = stats.max;
@@ -215,27 +222,27 @@ function mseRange(x: FloatArray, r: ResolvedCalibration, ctx: GroupContext): Min
   if (lo === hi) return full;
   checkHistogramSpan(lo, hi);
   const bins = Math.min(r.bins, Math.max(16, stats.count));
-  const steps = stepsOf(ctx);
-  const kernels = histogramKernels(ctx.backend);
-  const run = (a: number, b: number, c: Float64Array): void => (abs ? kernels.absHistogram(x, a, b, c) : kernels.histogram(x, a, b, c));
+  const steps = stepsOf(plan);
+  const none = { n: 0, s1: 0, s2: 0 };
+  // Each search gets its own counts: a runner may take the arrays of a search (steps.ts).
   const counts = new Float64Array(bins);
-  run(lo, hi, counts);
-  let best = mseModelSearch(modelHistogram(lo, hi, counts), abs, steps);
+  yield* addHistogram(x, abs, lo, hi, counts);
+  let best = yield* searchFor({ kind: 'mseModel', counts, lo, hi, below: none, above: none, abs, steps });
 
   const zoomLo = abs ? 0 : Math.max(lo, Math.min(2 * best.min, best.min));
   const zoomHi = Math.min(hi, Math.max(2 * best.max, best.max));
   if ((zoomHi - zoomLo) * 4 < hi - lo && zoomHi > zoomLo) {
-    counts.fill(0);
-    run(zoomLo, zoomHi, counts);
-    const tails = tailMoments(x, zoomLo, zoomHi, abs);
-    best = mseModelSearch(modelHistogram(zoomLo, zoomHi, counts, tails.below, tails.above), abs, steps);
+    const zoomed = new Float64Array(bins);
+    yield* addHistogram(x, abs, zoomLo, zoomHi, zoomed);
+    const tails = yield* tailMomentsOf(x, zoomLo, zoomHi, abs);
+    best = yield* searchFor({ kind: 'mseModel', counts: zoomed, lo: zoomLo, hi: zoomHi, below: tails.below, above: tails.above, abs, steps });
   }
   if (!r.refine) return best;
-  return refineOnRealError(x, stats, best, full, ctx);
+  return yield* refineOnRealError(x, stats, best, full, plan);
 }
 
-function refineOnRealError(x: FloatArray, stats: FiniteStats, model: MinMax, full: MinMax, ctx: GroupContext): MinMax {
-  const values = stats.count === x.length ? x : finiteValues(x, stats.count);
+function* refineOnRealError(x: FloatArray, stats: FiniteStats, model: MinMax, full: MinMax, plan: GroupPlan): Calibration<MinMax> {
+  const values = stats.count === x.length ? x : yield* finiteValuesOf(x, stats.count);
   const out = x instanceof Float32Array ? new Float32Array(values.length) : new Float64Array(values.length);
   const candidates: MinMax[] = REFINE_FACTORS.map((f) => ({
     min: Math.max(model.min * f, full.min),
@@ -245,37 +252,12 @@ function refineOnRealError(x: FloatArray, stats: FiniteStats, model: MinMax, ful
   let best = model;
   let bestMse = Infinity;
   for (const c of candidates) {
-    const mse = realMse(values, c, ctx, out);
+    const { scale, zeroPoint } = qparamsFromRange(c.min, c.max, plan.scheme, plan.storage, plan.dtype);
+    const mse = yield* realMseOf(values, scale, zeroPoint, plan.kernel, plan.storage, out);
     if (mse < bestMse) {
       bestMse = mse;
       best = c;
     }
   }
   return best;
-}
-
-function finiteValues(x: FloatArray, count: number): FloatArray {
-  const out = x instanceof Float32Array ? new Float32Array(count) : new Float64Array(count);
-  let n = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v - v === 0) out[n++] = v;
-  }
-  return out;
-}
-
-/** The MSE of quantizing `values` with the parameters of `range`, through the backend's own kernels. */
-export function realMse(values: FloatArray, range: MinMax, ctx: GroupContext, out: FloatArray): number {
-  const { scale, zeroPoint } = qparamsFromRange(range.min, range.max, ctx.scheme, ctx.storage, ctx.dtype);
-  const b = ctx.backend;
-  if (b.capabilities.fakeQuantize) return b.fakeQuantizeTensor(values, scale, zeroPoint, ctx.kernel, out).mse;
-  const codes = allocateCodes(ctx.storage, values.length);
-  b.quantizeTensor(values, scale, zeroPoint, ctx.kernel, codes);
-  b.dequantizeTensor(codes, scale, zeroPoint, out);
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const d = values[i]! - out[i]!;
-    sum += d * d;
-  }
-  return values.length === 0 ? 0 : sum / values.length;
 }

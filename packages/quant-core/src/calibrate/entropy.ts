@@ -1,3 +1,5 @@
+import { finish, SEARCH_CHUNK, type PausingSearch } from './search-pauses.js';
+
 /**
  * TensorRT's KL-divergence ("entropy") threshold: pytorch-quantization `calib/histogram.py` `_compute_amax_entropy`,
  * ported step for step (docs/CALIBRATION.md). Input: a histogram of |x| whose bin j covers [j w, (j + 1) w).
@@ -15,6 +17,11 @@
  * bits; if no candidate exists (startBin > n) the whole histogram is kept (TensorRT would fail on an empty argmin).
  */
 export function entropyThresholdBin(hist: ArrayLike<number>, levels: number, startBin: number, stride: number): number {
+  return finish(entropySearch(hist, levels, startBin, stride));
+}
+
+/** entropyThresholdBin as a search that pauses (yields) after every SEARCH_CHUNK units of work (search-pauses.ts). */
+export function* entropySearch(hist: ArrayLike<number>, levels: number, startBin: number, stride: number): PausingSearch<number> {
   const n = hist.length;
   if (startBin > n) return n;
   const bins = Float64Array.from(hist);
@@ -30,6 +37,7 @@ export function entropyThresholdBin(hist: ArrayLike<number>, levels: number, sta
   let bestKl = Infinity;
   let m = 0; // non-empty bins below the candidate
   let below = 0; // their total, in bin order
+  let work = 0; // (candidate, bin) pairs since the last pause
   for (let i = startBin; i <= n; i += stride) {
     while (m < nonEmpty.length && nonEmpty[m]! < i) below += bins[nonEmpty[m++]!]!;
     // Q: the mean of each level's non-empty bins; levels are runs of equal floor(j levels / i), j ascending.
@@ -58,6 +66,11 @@ export function entropyThresholdBin(hist: ArrayLike<number>, levels: number, sta
     if (kl <= bestKl) {
       bestKl = kl;
       best = i;
+    }
+    work += m + 1;
+    if (work >= SEARCH_CHUNK) {
+      work = 0;
+      yield;
     }
   }
   return best;

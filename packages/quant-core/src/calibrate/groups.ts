@@ -2,20 +2,25 @@ import type { ResolvedGranularity } from '../layout.js';
 import type { FloatArray } from '../types.js';
 
 /**
- * Calls fn once per quantization group with that group's values as one contiguous array: a view when the group is
- * contiguous in x (per-tensor, per-axis on the outermost axis, blocks along the innermost axis), otherwise a gathered
- * copy (in a scratch array reused between groups, so fn must not keep it).
+ * Every quantization group in order, as [group index, the group's values as one contiguous array]: a view when the
+ * group is contiguous in x (per-tensor, per-axis on the outermost axis, blocks along the innermost axis), otherwise a
+ * gathered copy (in a scratch array reused between groups: a group's values are valid until the next one is asked for).
  */
-export function forEachGroup(x: FloatArray, g: ResolvedGranularity, fn: (group: number, values: FloatArray) => void): void {
+export function* groupsOf(x: FloatArray, g: ResolvedGranularity): Generator<[group: number, values: FloatArray], void, void> {
   if (g.kind === 'tensor') {
-    fn(0, x);
+    yield [0, x];
+    return;
+  }
+  if (x.length === 0) {
+    // Every group is empty; the loops below would walk the outer rows of a shape such as [2^52, 0] for nothing.
+    for (let group = 0; group < g.groups; group++) yield [group, x];
     return;
   }
   const make = (n: number): FloatArray => (x instanceof Float32Array ? new Float32Array(n) : new Float64Array(n));
   if (g.kind === 'axis') {
     const { outer, channels, inner } = g.layout;
     if (outer === 1) {
-      for (let c = 0; c < channels; c++) fn(c, x.subarray(c * inner, (c + 1) * inner));
+      for (let c = 0; c < channels; c++) yield [c, x.subarray(c * inner, (c + 1) * inner)];
       return;
     }
     const buf = make(outer * inner);
@@ -24,7 +29,7 @@ export function forEachGroup(x: FloatArray, g: ResolvedGranularity, fn: (group: 
         const start = (o * channels + c) * inner;
         buf.set(x.subarray(start, start + inner), o * inner);
       }
-      fn(c, buf);
+      yield [c, buf];
     }
     return;
   }
@@ -39,12 +44,12 @@ export function forEachGroup(x: FloatArray, g: ResolvedGranularity, fn: (group: 
         const group = (o * blocks + b) * inner + i;
         if (inner === 1) {
           const start = o * dim + d0;
-          fn(group, x.subarray(start, start + len));
+          yield [group, x.subarray(start, start + len)];
           continue;
         }
         const view = buf.subarray(0, len);
         for (let d = 0; d < len; d++) view[d] = x[(o * dim + d0 + d) * inner + i]!;
-        fn(group, view);
+        yield [group, view];
       }
     }
   }

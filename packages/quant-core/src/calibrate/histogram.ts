@@ -73,9 +73,14 @@ export interface FiniteStats {
 }
 
 export function finiteStats(x: FloatArray, abs = false): FiniteStats {
-  let min = Infinity;
-  let max = -Infinity;
-  let count = 0;
+  const stats = { min: Infinity, max: -Infinity, count: 0 };
+  addFiniteStats(stats, x, abs);
+  return stats;
+}
+
+/** Folds the finite elements of x (|x| when abs) into running stats: slice by slice gives finiteStats of the whole. */
+export function addFiniteStats(stats: { min: number; max: number; count: number }, x: FloatArray, abs: boolean): void {
+  let { min, max, count } = stats;
   for (let i = 0; i < x.length; i++) {
     const v = abs ? Math.abs(x[i]!) : x[i]!;
     if (v - v === 0) {
@@ -85,7 +90,21 @@ export function finiteStats(x: FloatArray, abs = false): FiniteStats {
       if (v > max) max = v;
     }
   }
-  return { min, max, count };
+  stats.min = min;
+  stats.max = max;
+  stats.count = count;
+}
+
+/**
+ * Appends the finite elements of x (|x| when abs) to out from index n, in order, and returns the new count (out has
+ * room for them). Slice by slice gives the same array as one call.
+ */
+export function appendFinite(x: FloatArray, abs: boolean, out: FloatArray, n: number): number {
+  for (let i = 0; i < x.length; i++) {
+    const v = abs ? Math.abs(x[i]!) : x[i]!;
+    if (v - v === 0) out[n++] = v;
+  }
+  return n;
 }
 
 /** Count, sum and sum of squares of some values (float64, element order). */
@@ -106,6 +125,12 @@ export function newMoments(): Moments {
 export function tailMoments(x: FloatArray, lo: number, hi: number, abs: boolean): { below: Moments; above: Moments } {
   const below = newMoments();
   const above = newMoments();
+  addTailMoments(x, lo, hi, abs, below, above);
+  return { below, above };
+}
+
+/** Adds the tails of x to running moments, in element order: slice by slice gives tailMoments of the whole, bit for bit. */
+export function addTailMoments(x: FloatArray, lo: number, hi: number, abs: boolean, below: Moments, above: Moments): void {
   for (let i = 0; i < x.length; i++) {
     const v = abs ? Math.abs(x[i]!) : x[i]!;
     if (v < lo) {
@@ -120,5 +145,4 @@ export function tailMoments(x: FloatArray, lo: number, hi: number, abs: boolean)
       above.s2 += v * v;
     }
   }
-  return { below, above };
 }

@@ -1,3 +1,5 @@
+import { finish, SEARCH_CHUNK, type PausingSearch } from './search-pauses.js';
+
 /**
  * PyTorch HistogramObserver's range search (`_non_linear_param_search`, ported from caffe2's NormMinimization),
  * step for step (docs/CALIBRATION.md). Input: a histogram over [lo, hi] and the number of quantization levels.
@@ -7,6 +9,11 @@
  * the real number of levels (qmax - qmin + 1) where PyTorch always uses 2^bits.
  */
 export function l2SearchBins(hist: ArrayLike<number>, lo: number, hi: number, levels: number): { start: number; end: number } {
+  return finish(l2Search(hist, lo, hi, levels));
+}
+
+/** l2SearchBins as a search that pauses after every SEARCH_CHUNK bins of error evaluation (search-pauses.ts). */
+export function* l2Search(hist: ArrayLike<number>, lo: number, hi: number, levels: number): PausingSearch<{ start: number; end: number }> {
   const n = hist.length;
   const binWidth = (hi - lo) / n;
   const cSum = new Float64Array(n);
@@ -21,6 +28,7 @@ export function l2SearchBins(hist: ArrayLike<number>, lo: number, hi: number, le
   let start = 0;
   let end = n - 1;
   let normMin = Infinity;
+  let work = 0; // bins visited since the last pause
   while (alpha < beta) {
     const nextAlpha = alpha + stepSize;
     const nextBeta = beta - stepSize;
@@ -39,6 +47,11 @@ export function l2SearchBins(hist: ArrayLike<number>, lo: number, hi: number, le
     }
     if (nextStart === start && nextEnd === end) continue;
     const norm = l2QuantizationError(hist, binWidth, levels, nextStart, nextEnd);
+    work += n;
+    if (work >= SEARCH_CHUNK) {
+      work = 0;
+      yield;
+    }
     if (norm > normMin) break;
     normMin = norm;
     start = nextStart;

@@ -1,4 +1,5 @@
 import { newMoments, type Moments } from './histogram.js';
+import { finish, SEARCH_CHUNK, type PausingSearch } from './search-pauses.js';
 
 /**
  * The histogram the MSE model search works on: bins over [lo, hi] plus the exact moments of the values left outside
@@ -28,6 +29,11 @@ export function modelHistogram(lo: number, hi: number, counts: ArrayLike<number>
  * Returns the chosen [a, b] (a = -b when abs).
  */
 export function mseModelSearch(h: ModelHistogram, abs: boolean, steps: number): { min: number; max: number } {
+  return finish(mseModel(h, abs, steps));
+}
+
+/** mseModelSearch as a search that pauses between rounds of its coordinate descent (search-pauses.ts). */
+export function* mseModel(h: ModelHistogram, abs: boolean, steps: number): PausingSearch<{ min: number; max: number }> {
   const n = h.counts.length;
   const w = (h.hi - h.lo) / n;
   // Prefix sums of count, count * centre and count * centre^2 over bins [0, j).
@@ -67,6 +73,7 @@ export function mseModelSearch(h: ModelHistogram, abs: boolean, steps: number): 
   const mMin = h.hi <= 0 ? n : Math.max(1, Math.ceil(-h.lo / w));
   let k = 0;
   let m = n;
+  let work = 0; // candidates evaluated since the last pause (at most 2n per round)
   for (let iter = 0; iter < 64; iter++) {
     let bestK = k;
     if (!abs) {
@@ -91,6 +98,11 @@ export function mseModelSearch(h: ModelHistogram, abs: boolean, steps: number): 
     if (bestK === k && bestM === m) break;
     k = bestK;
     m = bestM;
+    work += n;
+    if (work >= SEARCH_CHUNK) {
+      work = 0;
+      yield;
+    }
   }
   const b = edge(m);
   return abs ? { min: -b, max: b } : { min: edge(k), max: b };

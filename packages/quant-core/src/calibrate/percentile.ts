@@ -1,6 +1,8 @@
 import type { FloatArray } from '../types.js';
 import type { Backend } from '../backend.js';
-import { absHistogramRun, histogramRun } from './histogram.js';
+import { absHistogramRun, appendFinite, histogramRun } from './histogram.js';
+import { finish, SEARCH_CHUNK, type PausingSearch } from './search-pauses.js';
+import { addHistogram, type Calibration, type Step } from './steps.js';
 
 /*
  * Quantiles as numpy.percentile / numpy.quantile compute them with the default 'linear' method: for n values sorted
@@ -27,12 +29,7 @@ export function quantileSorted(s: ArrayLike<number>, q: number): number {
 /** The finite values of x (or |x|) as float64, in input order. */
 export function finiteCopy(x: FloatArray, abs: boolean): Float64Array {
   const out = new Float64Array(x.length);
-  let n = 0;
-  for (let i = 0; i < x.length; i++) {
-    const v = abs ? Math.abs(x[i]!) : x[i]!;
-    if (v - v === 0) out[n++] = v;
-  }
-  return out.subarray(0, n);
+  return out.subarray(0, appendFinite(x, abs, out, 0));
 }
 
 /**
@@ -40,6 +37,11 @@ export function finiteCopy(x: FloatArray, abs: boolean): Float64Array {
  * everything after it is >= a[k] (quickselect, Hoare partition around a median of three: O(n) on average).
  */
 export function selectInPlace(a: Float64Array, k: number): void {
+  finish(select(a, k));
+}
+
+/** selectInPlace as a search that pauses after every SEARCH_CHUNK elements partitioned (search-pauses.ts). */
+function* select(a: Float64Array, k: number): PausingSearch<void> {
   let left = 0;
   let right = a.length - 1;
   while (right > left) {
@@ -47,22 +49,42 @@ export function selectInPlace(a: Float64Array, k: number): void {
     if (a[mid]! < a[left]!) swap(a, mid, left);
     if (a[right]! < a[left]!) swap(a, right, left);
     if (a[right]! < a[mid]!) swap(a, right, mid);
-    const pivot = a[mid]!;
-    let i = left;
-    let j = right;
-    while (i <= j) {
-      while (a[i]! < pivot) i++;
-      while (a[j]! > pivot) j--;
-      if (i <= j) {
-        swap(a, i, j);
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) right = j;
-    else if (k >= i) left = i;
+    const round: Round = { i: left, j: right, pivot: a[mid]! };
+    while (!partition(a, round, SEARCH_CHUNK)) yield;
+    if (k <= round.j) right = round.j;
+    else if (k >= round.i) left = round.i;
     else return;
   }
+}
+
+/** A Hoare partition around `pivot` in progress: everything before i is <= pivot, everything after j is >= pivot. */
+interface Round {
+  i: number;
+  j: number;
+  readonly pivot: number;
+}
+
+/**
+ * Continues a partition until it is done (returns true) or about `budget` elements were passed. A plain function, so
+ * the hot loop is optimised as such; the pausing generator above only calls it again.
+ */
+function partition(a: Float64Array, round: Round, budget: number): boolean {
+  const pivot = round.pivot;
+  const limit = round.i - round.j + budget; // (i - i0) + (j0 - j) >= budget  <=>  i - j >= limit
+  let { i, j } = round;
+  while (i <= j) {
+    while (a[i]! < pivot) i++;
+    while (a[j]! > pivot) j--;
+    if (i <= j) {
+      swap(a, i, j);
+      i++;
+      j--;
+    }
+    if (i - j >= limit) break;
+  }
+  round.i = i;
+  round.j = j;
+  return i > j;
 }
 
 function swap(a: Float64Array, i: number, j: number): void {
@@ -76,15 +98,27 @@ function swap(a: Float64Array, i: number, j: number): void {
  * calling quantileSorted, found by selection instead of a full sort.
  */
 export function quantileSelect(a: Float64Array, q: number): number {
+  return finish(quantileSearch(a, q));
+}
+
+/** quantileSelect as a search that pauses (search-pauses.ts). */
+function* quantileSearch(a: Float64Array, q: number): PausingSearch<number> {
   const n = a.length;
   if (n === 0) return NaN;
   const h = (n - 1) * q;
   const i = Math.min(Math.floor(h), n - 1);
-  selectInPlace(a, i);
+  yield* select(a, i);
   if (i + 1 >= n) return a[i]!;
   let next = Infinity;
   for (let j = i + 1; j < n; j++) if (a[j]! < next) next = a[j]!;
   return lerp(a[i]!, next, h - i);
+}
+
+/** The exact quantiles qs of the values in `a` (rearranged), one quantileSelect after the other, pausing. */
+export function* quantilesSearch(a: Float64Array, qs: readonly number[]): PausingSearch<number[]> {
+  const values: number[] = [];
+  for (const q of qs) values.push(yield* quantileSearch(a, q));
+  return values;
 }
 
 /** Where the element of integer rank k sits in a histogram over [lo, hi]: its bin, the count before, and a position. */
@@ -136,14 +170,24 @@ export function histogramQuantile(
   bins: number,
   kernels: HistogramKernels = REFERENCE_HISTOGRAMS,
 ): number {
+  const passes = histogramQuantileSteps(x, abs, lo, hi, count, q, bins);
+  for (let next = passes.next(); ; next = passes.next()) {
+    if (next.done) return next.value;
+    const h = next.value as Extract<Step, { kind: 'histogram' }>; // its only kind of step
+    if (h.abs) kernels.absHistogram(h.x, h.min, h.max, h.counts);
+    else kernels.histogram(h.x, h.min, h.max, h.counts);
+  }
+}
+
+/** histogramQuantile as calibration steps (steps.ts): its two histogram passes are asked of the runner. */
+export function* histogramQuantileSteps(x: FloatArray, abs: boolean, lo: number, hi: number, count: number, q: number, bins: number): Calibration<number> {
   if (count === 0) return NaN;
   if (lo === hi) return lo;
-  const run = (values: FloatArray, a: number, b: number, c: Float64Array): void => (abs ? kernels.absHistogram(values, a, b, c) : kernels.histogram(values, a, b, c));
   const h = (count - 1) * q;
   const i = Math.min(Math.floor(h), count - 1);
   const k1 = Math.min(i + 1, count - 1);
   const counts = new Float64Array(bins);
-  run(x, lo, hi, counts);
+  yield* addHistogram(x, abs, lo, hi, counts);
   const first = locateRank(counts, lo, hi, i);
   const second = locateRank(counts, lo, hi, k1);
   const w = (hi - lo) / bins;
@@ -151,7 +195,7 @@ export function histogramQuantile(
   const spanHi = second.bin === bins - 1 ? hi : lo + w * (second.bin + 1);
   if (!(spanHi > spanLo)) return lerp(first.value, second.value, h - i);
   counts.fill(0);
-  run(x, spanLo, spanHi, counts);
+  yield* addHistogram(x, abs, spanLo, spanHi, counts);
   const v0 = locateRank(counts, spanLo, spanHi, Math.max(i - first.before, 0)).value;
   const v1 = locateRank(counts, spanLo, spanHi, Math.max(k1 - first.before, 0)).value;
   return lerp(v0, v1, h - i);

@@ -1,4 +1,5 @@
 import { ErrorCodes, fail } from '../errors.js';
+import { checkOptionKeys } from '../options.js';
 import { describe } from '../validate.js';
 
 /**
@@ -58,9 +59,26 @@ export const DEFAULT_PERCENTILE = 99.99;
 export const DEFAULT_BINS = 2048;
 /** 2^20 finite values: sorting a Float64Array copy of this size takes well under 0.1 s. */
 export const DEFAULT_EXACT_LIMIT = 1 << 20;
-export const MAX_BINS = 1 << 24;
+/** The largest startBin and stride (they only shorten the entropy search; past `bins` they change nothing). */
+export const MAX_BIN_OPTION = 1 << 20;
 
-/** Options each method accepts (besides `method`). */
+/**
+ * The most histogram bins each method accepts (more is ERR_QUANT_LIMIT). `bins` multiplies the work of a search that
+ * runs per group, synchronously: the caps keep the worst case to about a second per group (docs/CALIBRATION.md has
+ * the measurements), 4 to 512 times the usual 2048 bins of TensorRT, PyTorch and onnxruntime.
+ *  - percentile: two O(n + bins) passes; 2^20 bins (8 MB of counts) resolve a quantile to 1/2^40 of the range.
+ *  - mse: O(bins) per coordinate-descent round of the model search (about 0.2 s at 2^20).
+ *  - histogram: PyTorch's L2 search costs O(bins) per step and can take up to `bins` steps: O(bins²).
+ *  - entropy: TensorRT's KL search tries up to `bins` thresholds at O(bins) each: O(bins²).
+ */
+export const BIN_LIMITS: Readonly<Record<Exclude<CalibrationMethod, 'minmax'>, number>> = Object.freeze({
+  percentile: 1 << 20,
+  mse: 1 << 20,
+  histogram: 1 << 14,
+  entropy: 1 << 13,
+});
+
+/** Options each method accepts (besides `method`): the calibrators' option schema (SPEC §8). */
 const KEYS: Record<CalibrationMethod, readonly string[]> = {
   minmax: [],
   percentile: ['percentile', 'bins', 'exactLimit'],
@@ -69,9 +87,23 @@ const KEYS: Record<CalibrationMethod, readonly string[]> = {
   histogram: ['bins'],
 };
 
+const ALL_KEYS: readonly string[] = [...new Set(Object.values(KEYS).flat())];
+
+/** `bins` for a method: an integer >= 2 (else OPTION) and at most the method's cap (else LIMIT). */
+function checkBins(value: unknown, method: CalibrationMethod): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 2) fail(ErrorCodes.OPTION, `range.bins must be an integer >= 2, got ${describe(value)}`);
+  const bins = value;
+  const limit = method === 'minmax' ? Infinity : BIN_LIMITS[method];
+  if (bins > limit) {
+    const why = method === 'entropy' || method === 'histogram' ? 'its search time grows with the square of bins' : 'its time and memory grow with bins';
+    fail(ErrorCodes.LIMIT, `range.bins of method '${method}' is limited to ${limit} (${why}), got ${bins}`);
+  }
+  return bins;
+}
+
 function checkInteger(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(ErrorCodes.OPTION, `range.${name} must be an integer in [${min}, ${max}], got ${String(value)}`);
+    fail(ErrorCodes.OPTION, `range.${name} must be an integer in [${min}, ${max}], got ${describe(value)}`);
   }
   return value;
 }
@@ -86,28 +118,32 @@ export function resolveCalibration(spec: unknown): ResolvedCalibration {
   const s = spec as Record<string, unknown>;
   const method = s['method'];
   if (!isCalibrationMethod(method)) {
-    fail(ErrorCodes.OPTION, `range.method must be one of ${CALIBRATION_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`);
+    fail(ErrorCodes.OPTION, `range.method must be one of ${CALIBRATION_METHODS.map((m) => `'${m}'`).join(', ')}, got ${describe(method)}`);
   }
   for (const key of Object.keys(s)) {
-    if (key !== 'method' && s[key] !== undefined && !KEYS[method].includes(key)) {
+    // An option of another method is a misplaced option (OPTION); a key no method has is a typo (UNKNOWN_OPTION).
+    if (key !== 'method' && s[key] !== undefined && !KEYS[method].includes(key) && ALL_KEYS.includes(key)) {
       const allowed = KEYS[method].length ? KEYS[method].join(', ') : 'no options';
       fail(ErrorCodes.OPTION, `range.${key} is not an option of method '${method}' (it takes ${allowed})`);
     }
   }
-  const percentile = s['percentile'] ?? DEFAULT_PERCENTILE;
+  checkOptionKeys(s, ['method', ...KEYS[method]], 'range');
+  // undefined takes the default; null is a wrong value like any other (SPEC §8).
+  const given = (key: string, fallback: unknown): unknown => (s[key] === undefined ? fallback : s[key]);
+  const percentile = given('percentile', DEFAULT_PERCENTILE);
   if (typeof percentile !== 'number' || !(percentile > 0 && percentile <= 100)) {
-    fail(ErrorCodes.OPTION, `range.percentile must be a number in (0, 100], got ${String(percentile)}`);
+    fail(ErrorCodes.OPTION, `range.percentile must be a number in (0, 100], got ${describe(percentile)}`);
   }
-  const refine = s['refine'] ?? true;
-  if (typeof refine !== 'boolean') fail(ErrorCodes.OPTION, `range.refine must be a boolean, got ${String(refine)}`);
+  const refine = given('refine', true);
+  if (typeof refine !== 'boolean') fail(ErrorCodes.OPTION, `range.refine must be a boolean, got ${describe(refine)}`);
   return {
     method,
     percentile,
-    bins: checkInteger(s['bins'] ?? DEFAULT_BINS, 'bins', 2, MAX_BINS),
-    exactLimit: checkInteger(s['exactLimit'] ?? DEFAULT_EXACT_LIMIT, 'exactLimit', 0, Number.MAX_SAFE_INTEGER),
+    bins: checkBins(given('bins', DEFAULT_BINS), method),
+    exactLimit: checkInteger(given('exactLimit', DEFAULT_EXACT_LIMIT), 'exactLimit', 0, Number.MAX_SAFE_INTEGER),
     refine,
-    startBin: checkInteger(s['startBin'] ?? 128, 'startBin', 1, MAX_BINS),
-    stride: checkInteger(s['stride'] ?? 1, 'stride', 1, MAX_BINS),
+    startBin: checkInteger(given('startBin', 128), 'startBin', 1, MAX_BIN_OPTION),
+    stride: checkInteger(given('stride', 1), 'stride', 1, MAX_BIN_OPTION),
   };
 }
 

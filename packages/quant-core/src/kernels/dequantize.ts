@@ -20,6 +20,8 @@ export function dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, 
 }
 
 export function dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void {
+  // An empty tensor has nothing to walk; its layout may still multiply a huge dimension by 0 (work is bounded by the data).
+  if (q.length === 0) return;
   const { outer, channels, inner } = layout;
   if (inner === 1) {
     const loop = dequantizeGroupsLoopFor(q, out, scales);
@@ -34,6 +36,7 @@ export function dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int3
 }
 
 export function dequantizeBlocked(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray): void {
+  if (q.length === 0) return;
   const { outer, dim, inner, blockSize } = layout;
   const blocks = Math.ceil(dim / blockSize);
   if (inner === 1) {

@@ -27,6 +27,8 @@ export function quantizeTensor(x: FloatArray, scale: number, zeroPoint: number, 
 }
 
 export function quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void {
+  // An empty tensor has nothing to walk; its layout may still multiply a huge dimension by 0 (work is bounded by the data).
+  if (x.length === 0) return;
   const { outer, channels, inner } = layout;
   const { qmin, qmax } = spec;
   if (inner === 1) {
@@ -43,6 +45,7 @@ export function quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int3
 }
 
 export function quantizeBlocked(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void {
+  if (x.length === 0) return;
   const { outer, dim, inner, blockSize } = layout;
   const { qmin, qmax } = spec;
   const blocks = Math.ceil(dim / blockSize);

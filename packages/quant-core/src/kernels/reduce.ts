@@ -36,6 +36,8 @@ export function minMaxAxis(x: FloatArray, layout: AxisLayout, outMin: Float64Arr
   const { outer, channels, inner } = layout;
   outMin.fill(Infinity, 0, channels);
   outMax.fill(-Infinity, 0, channels);
+  // An empty tensor has nothing to walk; its layout may still multiply a huge dimension by 0 (work is bounded by the data).
+  if (x.length === 0) return;
   let start = 0;
   for (let o = 0; o < outer; o++) {
     for (let c = 0; c < channels; c++, start += inner) {
@@ -53,6 +55,7 @@ export function minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float6
   const groups = outer * blocks * inner;
   outMin.fill(Infinity, 0, groups);
   outMax.fill(-Infinity, 0, groups);
+  if (x.length === 0) return;
   let start = 0;
   for (let o = 0; o < outer; o++) {
     for (let d = 0; d < dim; d++, start += inner) {

@@ -22,7 +22,7 @@ describe('analyze', () => {
     const rows = analyze(x, [{ bits: 4 }, { bits: 4, calibrator: 'mse' }, { bits: 4, calibrator: 'entropy' }, { bits: 4, scheme: 'symmetric', calibrator: 'percentile:99.9' }]);
     for (const row of rows) {
       const { error, params } = fakeQuantizeWithError(x, row.options);
-      expect({ mse: row.mse, rmse: row.rmse, sqnrDb: row.sqnrDb, maxAbs: row.maxAbs, meanAbs: row.meanAbs, cosine: row.cosine }).toEqual(error);
+      expect({ mse: row.mse, rmse: row.rmse, sqnrDb: row.sqnrDb, maxAbs: row.maxAbs, meanAbs: row.meanAbs, cosine: row.cosine, nanCount: row.nanCount }).toEqual(error);
       expect(row.params).toEqual(params);
     }
     const best = rows.filter((r) => r.best);
