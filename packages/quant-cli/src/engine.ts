@@ -1,8 +1,6 @@
 import {
   dequantize,
   dequantizeAsync,
-  fakeQuantizeAsync,
-  fakeQuantizeWithError,
   quantizationError,
   quantize,
   quantizeAsync,
@@ -30,9 +28,18 @@ export async function dequantizeTensor(qt: QuantizedTensor, out: FloatArray | un
   return dequantize(qt, out);
 }
 
-/** Error metrics of quantizing x with `options` and dequantizing it again. */
-export async function quantizationCost(x: FloatArray, options: QuantizeOptions, signal?: AbortSignal): Promise<QuantizationErrorReport> {
-  signal?.throwIfAborted();
-  if (fakeQuantizeAsync) return quantizationError(x, await fakeQuantizeAsync(x, { ...options, signal }));
-  return fakeQuantizeWithError(x, options).error;
+/** What quantizing x costs: the error metrics of the dequantized values, and the parameters that gave them. */
+export interface QuantizationCost {
+  readonly error: QuantizationErrorReport;
+  readonly quantized: QuantizedTensor;
+}
+
+/**
+ * Quantizes x with `options` and dequantizes it again (bit for bit fakeQuantize), keeping the parameters: inspect
+ * reports the error and checks the parameters' range (range-overflow.ts).
+ */
+export async function quantizationCost(x: FloatArray, options: QuantizeOptions, signal?: AbortSignal): Promise<QuantizationCost> {
+  const quantized = await quantizeTensor(x, options, signal);
+  const values = await dequantizeTensor(quantized, undefined, signal);
+  return { error: quantizationError(x, values), quantized };
 }

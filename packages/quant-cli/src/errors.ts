@@ -20,7 +20,10 @@ export const ExitStatus = {
   QUANTIZATION: 7,
   /** Reading or writing failed at the operating-system level (permissions, disk full...). */
   IO: 8,
+  /** Interrupted (128 + the signal number); temporary outputs were removed. */
+  SIGHUP: 129,
   SIGINT: 130,
+  SIGQUIT: 131,
   SIGTERM: 143,
 } as const;
 
@@ -45,6 +48,16 @@ export const CliErrorCodes = {
   ALREADY_QUANTIZED: ['E_ALREADY_QUANTIZED', ExitStatus.UNSUPPORTED],
   OUTPUT_EXISTS: ['E_OUTPUT_EXISTS', ExitStatus.OUTPUT_EXISTS],
   OUTPUT_IS_INPUT: ['E_OUTPUT_IS_INPUT', ExitStatus.OUTPUT_EXISTS],
+  /** The output path names a device, FIFO, socket, directory or symbolic link: only regular files are ever replaced. */
+  OUTPUT_NOT_REGULAR: ['E_OUTPUT_NOT_REGULAR', ExitStatus.OUTPUT_EXISTS],
+  /** The output's extension does not match what is written (e.g. `-o out.npy` for a safetensors file). */
+  EXTENSION: ['E_EXTENSION', ExitStatus.USAGE],
+  /** A malformed QUANT_BACKEND / QUANT_NATIVE_ISA / QUANT_THREADS setting. */
+  BACKEND: ['E_BACKEND', ExitStatus.USAGE],
+  /** A quantized file of a format version this quant does not read. */
+  FORMAT_VERSION: ['E_FORMAT_VERSION', ExitStatus.UNSUPPORTED],
+  /** A size refused on purpose: parameters far beyond their data (--allow-large-params), bins above the cap... */
+  LIMIT: ['E_LIMIT', ExitStatus.QUANTIZATION],
   QUANTIZATION: ['E_QUANTIZATION', ExitStatus.QUANTIZATION],
   IO: ['E_IO', ExitStatus.IO],
   ABORTED: ['E_ABORTED', ExitStatus.SIGINT],
@@ -94,12 +107,25 @@ export function fail(kind: CliErrorKind, message: string, where: ErrorLocation =
   throw new CliError(kind, message, where);
 }
 
+/**
+ * Library codes that are not about a tensor's data: the backend settings (QUANT_BACKEND, QUANT_NATIVE_ISA, QUANT_THREADS,
+ * and QUANT_BACKEND=native without a loadable addon) and sizes refused on purpose. Every other QuantError is QUANTIZATION.
+ */
+const LIBRARY_CODE_KINDS: Readonly<Record<string, CliErrorKind>> = Object.assign(Object.create(null) as Record<string, CliErrorKind>, {
+  ERR_QUANT_BACKEND: 'BACKEND',
+  ERR_QUANT_NATIVE_ISA: 'BACKEND',
+  ERR_QUANT_NATIVE_THREADS: 'BACKEND',
+  ERR_QUANT_NATIVE_UNAVAILABLE: 'BACKEND',
+  ERR_QUANT_LIMIT: 'LIMIT',
+});
+
 /** Turns anything thrown while handling `where` into a located CliError (QuantError -> QUANTIZATION, errno -> IO). */
 export function toCliError(e: unknown, where: ErrorLocation = {}): CliError {
   if (e instanceof CliError) return e.locate(where);
   if (e instanceof Error && e.name === 'QuantError') {
     const code = (e as Error & { code?: string }).code;
-    return new CliError('QUANTIZATION', `${e.message}${code ? ` (${code})` : ''}`, where, { cause: e });
+    const kind = (code !== undefined && LIBRARY_CODE_KINDS[code]) || 'QUANTIZATION';
+    return new CliError(kind, `${e.message}${code ? ` (${code})` : ''}`, where, { cause: e });
   }
   if (e instanceof Error && e.name === 'AbortError') return new CliError('ABORTED', 'interrupted', where, { cause: e });
   const errno = e as NodeJS.ErrnoException;

@@ -13,6 +13,9 @@ export { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, quantization
 export type { FloatArray, IntArray, QuantizeOptions, QuantizedTensor, QuantizationErrorReport, Scheme, Profile, Granularity } from '@quantkit/quant';
 // Calibration and error analysis (docs/CALIBRATION.md); analyze runs on the selected backend's kernels.
 export { analyze, parseCalibration, formatCalibration, histogram, CALIBRATION_METHODS } from '@quantkit/quant';
+// The integer range of a scheme and width, the O(n) check of stored codes against it (files are untrusted), and the
+// kernels' rounding (range-overflow.ts replays their arithmetic on a tensor's extremes).
+export { storageSpec, checkQuantizedTensor, roundHalfEven } from '@quantkit/quant';
 export type { AnalysisCandidate, AnalysisRow, CalibrationMethod, CalibrationSpec, QuantParams } from '@quantkit/quant';
 
 import type { FloatArray, QuantizeOptions, QuantizedTensor } from '@quantkit/quant';
@@ -51,6 +54,25 @@ export function backendInfo(): BackendDescription {
   const info = optionalFunction<() => BackendDescription>('backendInfo');
   if (info) return info();
   return { name: 'reference', isa: 'js', version: library.VERSION, threads: 1 };
+}
+
+/**
+ * Selects the backend now (the library otherwise does on its first call), so that a malformed QUANT_BACKEND,
+ * QUANT_NATIVE_ISA or QUANT_THREADS fails a command once, before any file is touched, rather than once per tensor.
+ */
+export function requireBackend(): BackendDescription {
+  return backendInfo();
+}
+
+/** The backend for `quant --version`, or why none can be selected: --version must work whatever the settings. */
+export function describeBackend(): string {
+  try {
+    const b = backendInfo();
+    return `backend ${b.name}${b.isa ? ` ${b.isa}` : ''}`;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    return `no backend: ${e instanceof Error ? e.message : String(e)}${typeof code === 'string' ? ` (${code})` : ''}`;
+  }
 }
 
 /** The name of the package lib.ts imports from (reported by `quant --version`). */

@@ -2,7 +2,8 @@ import { reportFailure } from './commands/failures.js';
 import { ExitStatus, fail, toCliError } from './errors.js';
 import { isLittleEndianHost } from './formats/dtypes.js';
 import { installCleanupHandlers } from './io/cleanup.js';
-import { backendInfo, LIBRARY_PACKAGE, VERSION } from './lib.js';
+import { describeBackend, LIBRARY_PACKAGE, VERSION } from './lib.js';
+import { visible } from './safe-text.js';
 import { cliVersion } from './version.js';
 
 export const MAIN_HELP = `Usage: quant <command> [options]
@@ -44,8 +45,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return command === undefined ? ExitStatus.USAGE : ExitStatus.OK;
     }
     if (command === '--version' || command === '-v') {
-      const b = backendInfo();
-      process.stdout.write(`quant ${cliVersion()} (${LIBRARY_PACKAGE} ${VERSION}, backend ${b.name}${b.isa ? ` ${b.isa}` : ''})\n`);
+      // Never fails: a malformed backend setting is reported in the line, not as an error.
+      process.stdout.write(`${visible(`quant ${cliVersion()} (${LIBRARY_PACKAGE} ${VERSION}, ${describeBackend()})`)}\n`);
       return ExitStatus.OK;
     }
     const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;

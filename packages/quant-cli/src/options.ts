@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError, fail } from './errors.js';
 import type { GranularityName, QuantSettings } from './formats/quantized-format.js';
+import { joinNegativeValues } from './negative-values.js';
 import { parseCalibration, type CalibrationSpec } from './lib.js';
 
 type OptionSpecs = NonNullable<ParseArgsConfig['options']>;
@@ -19,6 +20,7 @@ export const QUANT_OPTIONS = {
   calibrate: { type: 'string' },
   include: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
+  'allow-large-params': { type: 'boolean' },
 } as const satisfies OptionSpecs;
 
 export const QUANT_OPTIONS_HELP = `Quantization:
@@ -35,8 +37,11 @@ export const QUANT_OPTIONS_HELP = `Quantization:
   --calibrate SPEC            how the range is chosen (per group): minmax (default), percentile[:P] (default
                               99.99), mse, entropy, histogram; options as key=value, e.g. percentile:99.9,bins=4096
                               or entropy:startBin=64 (docs/CALIBRATION.md)
-  --include GLOB              quantize only tensors whose name matches (repeatable; * ? [..])
-  --exclude GLOB              leave matching tensors in float, e.g. --exclude '*.bias' --exclude '*norm*'`;
+  --include GLOB              quantize only tensors whose name matches (repeatable; * ? [..]; a glob matching no
+                              float tensor is a warning, selecting none at all an error)
+  --exclude GLOB              leave matching tensors in float, e.g. --exclude '*.bias' --exclude '*norm*'
+  --allow-large-params        write scales and zero points larger than max(4 x the tensor's bytes, 1 MiB) (only an
+                              empty tensor with a huge channel axis has them; refused with E_LIMIT otherwise)`;
 
 type HelpOption = { help: { type: 'boolean'; short: 'h' } };
 type CommandConfig<O extends OptionSpecs> = { args: string[]; options: O & HelpOption; allowPositionals: true; strict: true };
@@ -44,7 +49,8 @@ export type ParsedCommand<O extends OptionSpecs> = ReturnType<typeof parseArgs<C
 
 export function parseCommandArgs<O extends OptionSpecs>(args: readonly string[], options: O, command: string): ParsedCommand<O> {
   try {
-    const config: CommandConfig<O> = { args: [...args], options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true };
+    const all = { ...options, help: { type: 'boolean', short: 'h' } } as O & HelpOption;
+    const config: CommandConfig<O> = { args: joinNegativeValues(args, all), options: all, allowPositionals: true, strict: true };
     return parseArgs(config);
   } catch (e) {
     fail('USAGE', `${(e as Error).message.replace(/\. To specify a positional.*$/s, '')}\nRun 'quant ${command} --help' for usage.`);
@@ -77,6 +83,7 @@ export interface QuantOptionValues {
   calibrate?: string;
   include?: string[];
   exclude?: string[];
+  'allow-large-params'?: boolean;
 }
 
 /** True when any option that changes quantization was given (inspect then estimates the cost). */
@@ -106,6 +113,7 @@ export function quantSettings(v: QuantOptionValues): QuantSettings {
     packed,
     narrowRange: v['narrow-range'] === true,
     calibration: v.calibrate === undefined ? { method: 'minmax' } : parseCalibrationOption(v.calibrate, 'calibrate'),
+    ...(v['allow-large-params'] === true ? { allowLargeParams: true } : {}),
   };
 }
 

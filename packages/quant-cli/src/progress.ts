@@ -1,3 +1,5 @@
+import { visibleLines } from './safe-text.js';
+
 /** Human-readable byte counts: 1.5 GiB, 12.0 MiB, 512 B. */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -58,11 +60,11 @@ export class Progress {
     this.draw(true);
   }
 
-  /** Prints a line above the progress display (a per-file message). */
+  /** Prints a line above the progress display (a per-file message; control characters shown escaped). */
   log(line: string): void {
     if (!this.enabled) return;
     this.clear();
-    this.stream.write(`${line}\n`);
+    this.stream.write(`${visibleLines(line)}\n`);
     this.draw(true);
   }
 

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { randomF32 } from './helpers/data.js';
+import { writeRandomLayers } from './helpers/data.js';
 import { BIN, checkBuilt, tempDir } from './helpers/run-cli.js';
-import { bytesOf, writeSafetensorsSpec } from './helpers/spec-files.js';
 
 /*
  * Progress on a real terminal: util-linux `script` runs quant on a pseudo-terminal, so stderr is a TTY exactly as in
@@ -15,11 +14,7 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 beforeAll(checkBuilt);
 
-const input = join(tmp.dir, 'model.safetensors');
-writeSafetensorsSpec(
-  input,
-  Array.from({ length: 6 }, (_, i) => ({ name: `layer${i}`, dtype: 'F32', shape: [64, 64], bytes: bytesOf(randomF32(64 * 64, i + 1)) })),
-);
+const input = writeRandomLayers(join(tmp.dir, 'model.safetensors'), 6, [64, 64]);
 
 const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 

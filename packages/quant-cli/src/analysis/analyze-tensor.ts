@@ -8,7 +8,7 @@ export interface FailedCandidate {
 }
 
 export interface TensorAnalysis {
-  /** The measured rows, in grid order; exactly one is `best` when there is any. */
+  /** The measured rows, in grid order; exactly one is `best` when any has a number for its MSE, else none. */
   readonly rows: readonly AnalysisRow[];
   readonly failed: readonly FailedCandidate[];
 }
@@ -25,14 +25,26 @@ function isQuantError(e: unknown): e is Error {
 }
 
 /**
+ * Marks the row with the lowest MSE as best (the first of equals). A NaN MSE is never best: when every row's MSE is
+ * NaN (data holding nothing but NaN) no row is best, rather than the first of them.
+ */
+function withBest(rows: readonly AnalysisRow[]): AnalysisRow[] {
+  let best = -1;
+  rows.forEach((r, i) => {
+    if (!Number.isNaN(r.mse) && (best < 0 || r.mse < rows[best]!.mse)) best = i;
+  });
+  return rows.map((r, i) => (r.best === (i === best) ? r : { ...r, best: i === best }));
+}
+
+/**
  * analyze() over the candidates. One refused candidate makes analyze throw for all, so then each candidate is measured
- * on its own, the refused ones are reported, and best is the lowest MSE as analyze defines it (first of equals, NaN
- * never wins over a number).
+ * on its own and the refused ones are reported. Either way best is decided here (withBest), the same for every
+ * library version.
  */
 export function analyzeTensor(x: FloatArray, shape: readonly number[], candidates: readonly AnalysisCandidate[]): TensorAnalysis {
   if (candidates.length === 0) return { rows: [], failed: [] };
   try {
-    return { rows: analyze(x, candidates, { shape }), failed: [] };
+    return { rows: withBest(analyze(x, candidates, { shape })), failed: [] };
   } catch (e) {
     if (!isQuantError(e)) throw e;
   }
@@ -46,9 +58,5 @@ export function analyzeTensor(x: FloatArray, shape: readonly number[], candidate
       failed.push({ label: labelOf(c), message: e.message });
     }
   }
-  let best = -1;
-  rows.forEach((r, i) => {
-    if (best < 0 || r.mse < rows[best]!.mse || (Number.isNaN(rows[best]!.mse) && !Number.isNaN(r.mse))) best = i;
-  });
-  return { rows: rows.map((r, i) => ({ ...r, best: i === best })), failed };
+  return { rows: withBest(rows), failed };
 }

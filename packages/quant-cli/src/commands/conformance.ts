@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { exportCorpus } from '@quantkit/quant-conformance/checks';
 import { ExitStatus, fail } from '../errors.js';
 import { parseCommandArgs } from '../options.js';
+import { visible } from '../safe-text.js';
 
 export const CONFORMANCE_HELP = `Usage: quant conformance export <dir>
 
@@ -21,6 +22,6 @@ export async function conformanceCommand(args: readonly string[]): Promise<numbe
   const [action, dir, ...extra] = positionals;
   if (action !== 'export' || dir === undefined || extra.length > 0) fail('USAGE', `expected 'quant conformance export <dir>'\n\n${CONFORMANCE_HELP}`);
   const written = exportCorpus(resolve(dir));
-  process.stdout.write(`wrote ${written.length} corpus files to ${resolve(dir)}\n`);
+  process.stdout.write(`wrote ${written.length} corpus files to ${visible(resolve(dir))}\n`);
   return ExitStatus.OK;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { checkStoredCodes } from '../code-range.js';
 import { ExitStatus, fail, toCliError } from '../errors.js';
 import { dequantizeTensor } from '../engine.js';
 import { DTYPE_SIZES, f32ToBf16, f32ToF16 } from '../formats/dtypes.js';
@@ -10,13 +11,15 @@ import { elementCount, type TensorSource } from '../formats/tensor-source.js';
 import { AtomicOutput } from '../io/atomic-output.js';
 import { BufferPool } from '../io/buffer-pool.js';
 import { interruptSignal } from '../io/cleanup.js';
-import { backendInfo } from '../lib.js';
+import { checkOutputExtension, SAFETENSORS_EXTENSIONS } from '../io/output-checks.js';
+import { backendInfo, requireBackend } from '../lib.js';
 import { parseCommandArgs, threadCount } from '../options.js';
 import { InputHandles } from '../pipeline/file-handles.js';
 import { loadQuantized } from '../pipeline/load-quantized.js';
 import { runOrdered } from '../pipeline/ordered.js';
 import { bytesOf, copyRange, writeAt } from '../pipeline/write.js';
 import { formatBytes, Progress } from '../progress.js';
+import { jsonText, visible } from '../safe-text.js';
 import { failureJson, reportFailure, testDelayMs } from './failures.js';
 
 export const DEQUANTIZE_HELP = `Usage: quant dequantize <file> -o <file> [options]
@@ -57,20 +60,22 @@ export async function dequantizeCommand(args: readonly string[]): Promise<number
     return ExitStatus.OK;
   }
   if (positionals.length !== 1) fail('USAGE', `dequantize takes one input file, got ${positionals.length}\nRun 'quant dequantize --help' for usage.`);
-  if (values.output === undefined) fail('USAGE', "no output given (-o <file>)\nRun 'quant dequantize --help' for usage.");
+  if (!values.output) fail('USAGE', "no output given (-o <file>)\nRun 'quant dequantize --help' for usage.");
   const input = positionals[0]!;
   const output = values.output;
   const threads = threadCount(values.threads);
   const originalDtype = values['original-dtype'] === true;
+  requireBackend();
   const progress = Progress.forStderr(values.quiet === true, 1, 0, 0);
   try {
     if (resolve(output) === resolve(input)) fail('OUTPUT_IS_INPUT', 'is also the input; inputs are never modified', { file: output });
+    checkOutputExtension(output, SAFETENSORS_EXTENSIONS, 'a safetensors file');
     const result = await dequantizeFile(input, output, { threads, originalDtype, force: values.force === true, progress });
     progress.finish();
     if (values.json) {
-      process.stdout.write(`${JSON.stringify({ command: 'dequantize', ok: true, exitStatus: 0, backend: backendInfo(), ...result }, null, 2)}\n`);
+      process.stdout.write(`${jsonText({ command: 'dequantize', ok: true, exitStatus: 0, backend: backendInfo(), ...result })}\n`);
     } else if (!values.quiet) {
-      process.stdout.write(`${input} -> ${output}: ${result.dequantized} dequantized, ${result.copied} copied, ${formatBytes(result.outputBytes)}\n`);
+      process.stdout.write(`${visible(input)} -> ${visible(output)}: ${result.dequantized} dequantized, ${result.copied} copied, ${formatBytes(result.outputBytes)}\n`);
       if (result.widened.length > 0) {
         process.stderr.write(`note: ${result.widened.length} tensor(s) stored as F16/BF16 originally were written as F32 (exact); --original-dtype rounds them back\n`);
       }
@@ -80,7 +85,7 @@ export async function dequantizeCommand(args: readonly string[]): Promise<number
     const error = toCliError(e, { file: input });
     progress.finish();
     reportFailure({ file: input, error });
-    if (values.json) process.stdout.write(`${JSON.stringify({ command: 'dequantize', ok: false, exitStatus: error.exitStatus, failures: [failureJson({ file: input, error })] }, null, 2)}\n`);
+    if (values.json) process.stdout.write(`${jsonText({ command: 'dequantize', ok: false, exitStatus: error.exitStatus, failures: [failureJson({ file: input, error })] })}\n`);
     return error.exitStatus;
   }
 }
@@ -127,6 +132,7 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
         const target = q.record.dtype === 'F64' ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
         let values;
         try {
+          checkStoredCodes(loaded.qt);
           values = await dequantizeTensor(loaded.qt, target, interruptSignal);
         } finally {
           loaded.release();

@@ -1,5 +1,6 @@
 import { ExitStatus, type CliError } from '../errors.js';
 import type { Progress } from '../progress.js';
+import { visible, visibleLines } from '../safe-text.js';
 
 /** A file that could not be processed, and why. */
 export interface Failure {
@@ -7,11 +8,22 @@ export interface Failure {
   readonly error: CliError;
 }
 
-/** Errors always go to stderr (even with --quiet): "quant: <file>: tensor '<name>': <reason> [E_CODE]". */
+/**
+ * Errors always go to stderr (even with --quiet): "quant: <file>: tensor '<name>': <reason> [E_CODE]". File and tensor
+ * names are shown with their control characters escaped (safe-text.ts); a message keeps its line breaks.
+ */
 export function reportFailure(f: Failure, progress?: Progress): void {
   progress?.finish();
-  const [first, ...rest] = f.error.describe().split('\n');
-  process.stderr.write(`quant: ${first} [${f.error.code}]\n${rest.map((l) => `${l}\n`).join('')}`);
+  const { file, tensor, message, code } = f.error;
+  const parts = [...(file !== undefined ? [visible(file)] : []), ...(tensor !== undefined ? [`tensor '${visible(tensor)}'`] : []), visibleLines(message)];
+  const [first, ...rest] = parts.join(': ').split('\n');
+  process.stderr.write(`quant: ${first} [${code}]\n${rest.map((l) => `${l}\n`).join('')}`);
+}
+
+/** A warning on stderr (the run goes on): "quant: warning: <message>", control characters escaped. */
+export function reportWarning(message: string, progress?: Progress): void {
+  progress?.finish();
+  process.stderr.write(`quant: warning: ${visibleLines(message)}\n`);
 }
 
 export function failureJson(f: Failure): Record<string, unknown> {

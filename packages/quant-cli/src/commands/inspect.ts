@@ -1,46 +1,45 @@
 import type { FileHandle } from 'node:fs/promises';
+import { describeOverflow, describeStoredOverflow, groupCount, storedOverflow, tensorOverflow } from '../analysis/range-overflow.js';
+import { checkSelection } from '../analysis/selection-check.js';
+import { checkStoredCodes } from '../code-range.js';
 import { ExitStatus, fail, toCliError } from '../errors.js';
 import { dequantizeTensor, quantizationCost } from '../engine.js';
-import { isFloatDtype } from '../formats/dtypes.js';
+import { isFloatDtype, type FloatDtype } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
-import { isQuantizedFile, readQuantizedFile } from '../formats/quantized-file.js';
-import { recordFor, type QuantizedRecord, type QuantSettings } from '../formats/quantized-format.js';
+import { isQuantizedFile, readQuantizedFile, type QuantizedEntry } from '../formats/quantized-file.js';
+import { recordFor, type QuantSettings } from '../formats/quantized-format.js';
 import { readFloat, readRowMajor } from '../formats/read-tensor.js';
 import type { TensorSource } from '../formats/tensor-source.js';
-import { nameFilter } from '../glob.js';
+import { NameFilter } from '../glob.js';
 import { BufferPool } from '../io/buffer-pool.js';
 import { interruptSignal } from '../io/cleanup.js';
-import type { QuantizationErrorReport } from '../lib.js';
+import { requireBackend, type FloatArray, type QuantizedTensor } from '../lib.js';
 import { hasQuantOptions, parseCommandArgs, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings } from '../options.js';
 import { loadQuantized } from '../pipeline/load-quantized.js';
 import { libraryOptions } from '../pipeline/quantize-job.js';
-import { formatNumber, jsonNumber, tensorStats, type TensorStats } from '../stats.js';
-import { renderTable } from '../table.js';
+import { jsonText, visible } from '../safe-text.js';
+import { tensorStats } from '../stats.js';
 import { exitStatusOf, failureJson, reportFailure, type Failure } from './failures.js';
+import { inspectRowJson, renderInspectTable, type InspectRow } from './inspect-table.js';
+import { Warnings } from './warnings.js';
 
 export const INSPECT_HELP = `Usage: quant inspect <files...> [options]
 
 Prints a table per file: for every tensor its name, dtype, shape, min, max, mean and std (NaN ignored; std is the
-population std). Quantized tensors (files written by 'quant quantize') show their scheme, bits and granularity, and
-their statistics are those of the dequantized values.
+population std; columns nan and inf count NaN and ±Infinity values when a tensor of the file has any). Quantized
+tensors (files written by 'quant quantize') show their scheme, bits and granularity, and their statistics are those
+of the dequantized values (their codes are checked against the recorded bits first).
 
 Given any quantization option, it also estimates what quantizing each float tensor would cost: MSE, SQNR (dB) and
-the largest absolute error of the dequantized values against the originals. --include/--exclude pick the tensors.
+the largest absolute error of the dequantized values against the originals (NaN values left out). --include/--exclude
+pick the tensors. A tensor whose quantization grid reaches beyond its dtype (values near ±3.4e38 in float32, ±65504 in
+float16, which would come back as ±Infinity) is named in a warning on stderr.
 
 ${QUANT_OPTIONS_HELP}
 
 Output:
   --json              machine-readable output on stdout (non-finite numbers as "NaN", "Infinity", "-Infinity")
   -h, --help          show this help`;
-
-interface Row {
-  readonly name: string;
-  readonly dtype: string;
-  readonly shape: readonly number[];
-  readonly stats: TensorStats | undefined;
-  readonly quantized: QuantizedRecord | undefined;
-  readonly cost: QuantizationErrorReport | undefined;
-}
 
 /** Element values of any whole-byte numeric dtype (64-bit integers converted to the nearest double). */
 function numbers(dtype: string, bytes: Uint8Array): ArrayLike<number> | undefined {
@@ -68,56 +67,62 @@ function numbers(dtype: string, bytes: Uint8Array): ArrayLike<number> | undefine
   }
 }
 
-async function plainRow(fh: FileHandle, t: TensorSource, pool: BufferPool, settings: QuantSettings | undefined, selected: boolean): Promise<Row> {
+interface InspectContext {
+  readonly settings: QuantSettings | undefined;
+  readonly select: (name: string) => boolean;
+  readonly pool: BufferPool;
+}
+
+function overflowOf(x: FloatArray, qt: QuantizedTensor, dtype: FloatDtype): string | undefined {
+  const o = tensorOverflow(qt, dtype, x);
+  return o && describeOverflow(o, dtype, groupCount(qt));
+}
+
+async function plainRow(fh: FileHandle, t: TensorSource, c: InspectContext): Promise<InspectRow> {
+  const row = { name: t.name, dtype: t.dtype, shape: t.shape, quantized: undefined };
   if (isFloatDtype(t.dtype)) {
-    const x = await readFloat(fh, t, pool);
+    const x = await readFloat(fh, t, c.pool);
     try {
       const stats = tensorStats(x.data);
-      let cost: QuantizationErrorReport | undefined;
-      if (settings && selected) cost = await quantizationCost(x.data, libraryOptions(recordFor(t.name, t.dtype, t.shape, settings)), interruptSignal);
-      return { name: t.name, dtype: t.dtype, shape: t.shape, stats, quantized: undefined, cost };
+      if (!c.settings || !c.select(t.name)) return { ...row, stats, cost: undefined, overflow: undefined };
+      const { error, quantized } = await quantizationCost(x.data, libraryOptions(recordFor(t.name, t.dtype, t.shape, c.settings)), interruptSignal);
+      return { ...row, stats, cost: error, overflow: overflowOf(x.data, quantized, t.dtype) };
     } finally {
       x.release();
     }
   }
-  const raw = await readRowMajor(fh, t, pool);
+  const raw = await readRowMajor(fh, t, c.pool);
   try {
     const values = numbers(t.dtype, raw.data);
-    return { name: t.name, dtype: t.dtype, shape: t.shape, stats: values && tensorStats(values), quantized: undefined, cost: undefined };
+    return { ...row, stats: values && tensorStats(values), cost: undefined, overflow: undefined };
   } finally {
     raw.release();
   }
 }
 
-async function inspectFile(path: string, settings: QuantSettings | undefined, select: (name: string) => boolean, pool: BufferPool): Promise<Row[]> {
+/** A tensor of a quantized file: its stored codes checked, then the statistics of its dequantized values. */
+async function quantizedRow(fh: FileHandle, t: TensorSource, entry: QuantizedEntry, pool: BufferPool): Promise<InspectRow> {
+  const loaded = await loadQuantized(fh, entry, pool);
+  try {
+    checkStoredCodes(loaded.qt);
+    const values = await dequantizeTensor(loaded.qt, undefined, interruptSignal);
+    const r = entry.record;
+    const overflow = storedOverflow(values, r.dtype);
+    return { name: t.name, dtype: t.dtype, shape: r.shape, stats: tensorStats(values), quantized: r, cost: undefined, overflow: overflow && describeStoredOverflow(overflow, r.dtype) };
+  } finally {
+    loaded.release();
+  }
+}
+
+async function inspectFile(path: string, c: InspectContext): Promise<InspectRow[]> {
   const { fh, input } = await openInput(path);
   try {
-    const rows: Row[] = [];
-    if (isQuantizedFile(input)) {
-      const q = readQuantizedFile(input);
-      for (const t of q.order) {
-        const entry = q.quantized.get(t.name);
-        try {
-          if (entry === undefined) {
-            rows.push(await plainRow(fh, t, pool, undefined, false));
-            continue;
-          }
-          const loaded = await loadQuantized(fh, entry, pool);
-          try {
-            const values = await dequantizeTensor(loaded.qt, undefined, interruptSignal);
-            rows.push({ name: t.name, dtype: t.dtype, shape: entry.record.shape, stats: tensorStats(values), quantized: entry.record, cost: undefined });
-          } finally {
-            loaded.release();
-          }
-        } catch (e) {
-          throw toCliError(e, { file: path, tensor: t.name });
-        }
-      }
-      return rows;
-    }
-    for (const t of input.tensors) {
+    const rows: InspectRow[] = [];
+    const q = isQuantizedFile(input) ? readQuantizedFile(input) : undefined;
+    for (const t of q ? q.order : input.tensors) {
       try {
-        rows.push(await plainRow(fh, t, pool, settings, select(t.name)));
+        const entry = q?.quantized.get(t.name);
+        rows.push(entry ? await quantizedRow(fh, t, entry, c.pool) : await plainRow(fh, t, q ? { ...c, settings: undefined } : c));
       } catch (e) {
         throw toCliError(e, { file: path, tensor: t.name });
       }
@@ -128,36 +133,6 @@ async function inspectFile(path: string, settings: QuantSettings | undefined, se
   }
 }
 
-function describeQuant(r: QuantizedRecord): string {
-  const g = r.granularity === 'tensor' ? 'per-tensor' : r.granularity === 'channel' ? `per-channel(axis ${r.axis})` : `block ${r.block_size}(axis ${r.axis})`;
-  const calibration = r.calibration !== undefined && r.calibration !== 'minmax' ? ` ${r.calibration}` : '';
-  return `${r.scheme} ${r.bits}-bit ${g}${r.packed ? ' packed' : ''}${r.profile === 'pytorch' ? ' pytorch' : ''}${calibration} from ${r.dtype}`;
-}
-
-function renderRows(rows: readonly Row[], withCost: boolean): string {
-  const headers = ['name', 'dtype', 'shape', 'min', 'max', 'mean', 'std', 'quantization'];
-  if (withCost) headers.push('mse', 'sqnr_db', 'max_abs_err');
-  const stat = (s: TensorStats | undefined, k: 'min' | 'max' | 'mean' | 'std'): string => (s === undefined || s.count === 0 ? '' : formatNumber(s[k]));
-  const table = rows.map((r) => {
-    const cells = [r.name, r.dtype, `[${r.shape.join(', ')}]`, stat(r.stats, 'min'), stat(r.stats, 'max'), stat(r.stats, 'mean'), stat(r.stats, 'std'), r.quantized ? describeQuant(r.quantized) : ''];
-    if (withCost) cells.push(r.cost ? formatNumber(r.cost.mse) : '', r.cost ? formatNumber(r.cost.sqnrDb) : '', r.cost ? formatNumber(r.cost.maxAbs) : '');
-    return cells;
-  });
-  return renderTable(headers, table, new Set([3, 4, 5, 6, 8, 9, 10]));
-}
-
-function rowJson(r: Row): Record<string, unknown> {
-  const s = r.stats;
-  return {
-    name: r.name,
-    dtype: r.dtype,
-    shape: r.shape,
-    stats: s && { count: s.count, min: jsonNumber(s.min), max: jsonNumber(s.max), mean: jsonNumber(s.mean), std: jsonNumber(s.std), nanCount: s.nanCount, infCount: s.infCount },
-    quantization: r.quantized ?? null,
-    cost: r.cost ? { mse: jsonNumber(r.cost.mse), sqnrDb: jsonNumber(r.cost.sqnrDb), maxAbs: jsonNumber(r.cost.maxAbs), rmse: jsonNumber(r.cost.rmse), meanAbs: jsonNumber(r.cost.meanAbs) } : null,
-  };
-}
-
 export async function inspectCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...QUANT_OPTIONS, json: { type: 'boolean' } }, 'inspect');
   if (values.help) {
@@ -166,15 +141,22 @@ export async function inspectCommand(args: readonly string[]): Promise<number> {
   }
   if (positionals.length === 0) fail('USAGE', "no file given\nRun 'quant inspect --help' for usage.");
   const settings = hasQuantOptions(values) ? quantSettings(values) : undefined;
-  const select = nameFilter(values.include ?? [], values.exclude ?? []);
-  const pool = new BufferPool(4);
+  const filter = new NameFilter(values.include ?? [], values.exclude ?? []);
+  requireBackend();
+  const warnings = new Warnings(true);
+  await checkSelection(filter, positionals.map((path) => ({ path })), (message) => warnings.add({ kind: 'unmatched-glob', message }));
+  const context: InspectContext = { settings, select: (name) => filter.selects(name), pool: new BufferPool(4) };
   const failures: Failure[] = [];
   const files: Record<string, unknown>[] = [];
   for (const path of positionals) {
     try {
-      const rows = await inspectFile(path, settings, select, pool);
-      if (values.json) files.push({ file: path, tensors: rows.map(rowJson) });
-      else process.stdout.write(`${positionals.length > 1 ? `${path}\n` : ''}${renderRows(rows, settings !== undefined)}\n${positionals.length > 1 ? '\n' : ''}`);
+      const rows = await inspectFile(path, context);
+      for (const r of rows) if (r.overflow !== undefined) warnings.add({ kind: 'range-overflow', file: path, tensor: r.name, message: r.overflow });
+      if (values.json) files.push({ file: path, tensors: rows.map(inspectRowJson) });
+      else {
+        const several = positionals.length > 1;
+        process.stdout.write(`${several ? `${visible(path)}\n` : ''}${renderInspectTable(rows, settings !== undefined)}\n${several ? '\n' : ''}`);
+      }
     } catch (e) {
       const failure = { file: path, error: toCliError(e, { file: path }) };
       failures.push(failure);
@@ -183,7 +165,7 @@ export async function inspectCommand(args: readonly string[]): Promise<number> {
   }
   const exitStatus = exitStatusOf(failures, positionals.length);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ command: 'inspect', ok: failures.length === 0, exitStatus, settings: settings ?? null, files, failures: failures.map(failureJson) }, null, 2)}\n`);
+    process.stdout.write(`${jsonText({ command: 'inspect', ok: failures.length === 0, exitStatus, settings: settings ?? null, files, warnings: warnings.json(), failures: failures.map(failureJson) })}\n`);
   }
   return exitStatus;
 }

@@ -1,16 +1,22 @@
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
+import { describeOverflow, groupCount, tensorOverflow } from '../analysis/range-overflow.js';
+import { checkSelection } from '../analysis/selection-check.js';
 import { CliError, ExitStatus, fail, toCliError } from '../errors.js';
+import type { QuantizedRecord } from '../formats/quantized-format.js';
 import { npyTensorName } from '../formats/open-input.js';
-import { nameFilter } from '../glob.js';
+import { NameFilter } from '../glob.js';
 import { BufferPool } from '../io/buffer-pool.js';
 import { interruptSignal } from '../io/cleanup.js';
 import { collectInputs, type InputRef } from '../io/collect-inputs.js';
-import { backendInfo } from '../lib.js';
+import { checkOutputExtension, SAFETENSORS_EXTENSIONS } from '../io/output-checks.js';
+import { backendInfo, requireBackend, type FloatArray, type QuantizedTensor } from '../lib.js';
 import { parseCommandArgs, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings, threadCount } from '../options.js';
 import { runQuantizeJob, type JobResult, type QuantizeJob } from '../pipeline/quantize-job.js';
 import { formatBytes, Progress } from '../progress.js';
+import { jsonText, visible } from '../safe-text.js';
 import { exitStatusOf, failureJson, reportFailure, testDelayMs, type Failure } from './failures.js';
+import { Warnings } from './warnings.js';
 
 export const QUANTIZE_HELP = `Usage: quant quantize <inputs...> -o <file|dir> [options]
 
@@ -34,7 +40,7 @@ Run:
   -h, --help          show this help
 
 Exit status: 0 ok, 1 some files of a batch failed, 2 usage, 3 not a file, 4 malformed input, 5 unsupported data,
-6 output exists, 7 quantization refused, 8 I/O error, 130/143 interrupted (see README).`;
+6 output exists, 7 quantization refused, 8 I/O error, 129/130/131/143 interrupted (see README).`;
 
 function stripExtension(p: string): string {
   const ext = extname(p);
@@ -91,11 +97,13 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
     return ExitStatus.OK;
   }
   if (positionals.length === 0) fail('USAGE', "no inputs given\nRun 'quant quantize --help' for usage.");
-  if (values.output === undefined) fail('USAGE', "no output given (-o <file|dir>)\nRun 'quant quantize --help' for usage.");
+  if (!values.output) fail('USAGE', "no output given (-o <file|dir>)\nRun 'quant quantize --help' for usage.");
   const settings = quantSettings(values);
   const threads = threadCount(values.threads);
   const quiet = values.quiet === true;
   const json = values.json === true;
+  const filter = new NameFilter(values.include ?? [], values.exclude ?? []);
+  requireBackend();
 
   const collected = await collectInputs(positionals, values.output);
   const failures: Failure[] = collected.problems.map((p) => ({ file: p.path, error: p.error }));
@@ -104,31 +112,40 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
   const inputPaths = new Set(collected.inputs.map((i) => resolve(i.path)));
 
   const progress = Progress.forStderr(quiet, jobs.length, 0, 0);
+  const warnings = new Warnings(!quiet, progress);
+  const onQuantized = (where: { file: string; tensor: string }, x: FloatArray, qt: QuantizedTensor, record: QuantizedRecord): void => {
+    const o = tensorOverflow(qt, record.dtype, x);
+    if (o) warnings.add({ kind: 'range-overflow', ...where, message: describeOverflow(o, record.dtype, groupCount(qt)) });
+  };
   const pool = new BufferPool(Math.max(4, 2 * threads + 2));
   const results: JobResult[] = [];
   const failFast = values['fail-fast'] === true;
   for (const failure of failures) reportFailure(failure, progress);
+  if (!quiet) for (const note of collected.notes) process.stderr.write(`note: ${visible(note)}\n`);
+  await checkSelection(filter, jobs.flatMap((j) => j.inputs.map((i) => ({ path: i.path, npyName: i.npyName }))), (message) => warnings.add({ kind: 'unmatched-glob', message }));
 
   if (!(failFast && failures.length > 0)) {
     for (const job of jobs) {
       try {
         checkNotAnInput(job, inputPaths);
+        checkOutputExtension(job.output, SAFETENSORS_EXTENSIONS, 'a safetensors file');
         const result = await runQuantizeJob(job, {
           settings,
-          select: nameFilter(values.include ?? [], values.exclude ?? []),
+          select: (name) => filter.selects(name),
           threads,
           force: values.force === true,
           pool,
           progress,
           signal: interruptSignal,
           delayMs: testDelayMs(),
+          onQuantized,
         });
         results.push(result);
         if (!quiet && !json) {
           progress.finish();
           const from = result.inputs.length === 1 ? result.inputs[0]! : `${result.inputs.length} files`;
           process.stdout.write(
-            `${from} -> ${result.output}: ${result.quantized} quantized, ${result.copied} copied, ` +
+            `${visible(from)} -> ${visible(result.output)}: ${result.quantized} quantized, ${result.copied} copied, ` +
               `${formatBytes(result.inputBytes)} -> ${formatBytes(result.outputBytes)}\n`,
           );
         }
@@ -146,19 +163,16 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
   const exitStatus = exitStatusOf(failures, jobs.length + collected.problems.length + problems.length, failFast);
   if (json) {
     process.stdout.write(
-      `${JSON.stringify(
-        {
-          command: 'quantize',
-          ok: failures.length === 0,
-          exitStatus,
-          backend: backendInfo(),
-          settings,
-          outputs: results,
-          failures: failures.map(failureJson),
-        },
-        null,
-        2,
-      )}\n`,
+      `${jsonText({
+        command: 'quantize',
+        ok: failures.length === 0,
+        exitStatus,
+        backend: backendInfo(),
+        settings,
+        outputs: results,
+        warnings: warnings.json(),
+        failures: failures.map(failureJson),
+      })}\n`,
     );
   }
   return exitStatus;

@@ -2,18 +2,22 @@ import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve, sep } from 'node:path';
 import { CANDIDATE_OPTIONS, CANDIDATE_OPTIONS_HELP, candidateGrid, type CandidateGrid } from '../analysis/candidates.js';
 import { forEachFloatTensor } from '../analysis/float-tensors.js';
+import { checkSelection } from '../analysis/selection-check.js';
 import { CliError, ExitStatus, fail, toCliError } from '../errors.js';
-import { nameFilter } from '../glob.js';
+import { NameFilter } from '../glob.js';
 import { AtomicOutput } from '../io/atomic-output.js';
+import { checkOutputExtension, HTML_EXTENSIONS } from '../io/output-checks.js';
 import { BufferPool } from '../io/buffer-pool.js';
-import { backendInfo, LIBRARY_PACKAGE, VERSION } from '../lib.js';
+import { backendInfo, LIBRARY_PACKAGE, requireBackend, VERSION } from '../lib.js';
 import { parseCommandArgs, parseInteger } from '../options.js';
 import { writeAt } from '../pipeline/write.js';
 import { formatBytes } from '../progress.js';
+import { jsonText, visible } from '../safe-text.js';
 import { reportPage } from '../report/page.js';
 import { tensorSection, type SectionSummary } from '../report/tensor-section.js';
 import { cliVersion } from '../version.js';
 import { exitStatusOf, failureJson, reportFailure, type Failure } from './failures.js';
+import { Warnings } from './warnings.js';
 
 const DEFAULT_MAX_TENSORS = 64;
 const DEFAULT_MAX_ELEMENTS = 1 << 18;
@@ -90,6 +94,7 @@ async function planJobs(inputs: readonly string[], output: string): Promise<{ jo
 
 async function writeReport(job: ReportJob, s: ReportSettings): Promise<ReportResult> {
   if (resolve(job.output) === resolve(job.input)) fail('OUTPUT_IS_INPUT', 'is also the input; inputs are never modified', { file: job.output });
+  checkOutputExtension(job.output, HTML_EXTENSIONS, 'an HTML page');
   // Created first: an existing output is refused before any work, and nothing is left behind on failure or interrupt.
   const out = await AtomicOutput.create(job.output, s.force);
   try {
@@ -103,8 +108,8 @@ async function writeReport(job: ReportJob, s: ReportSettings): Promise<ReportRes
         accepted++;
         return true;
       },
-      visit: (t, x) => {
-        const { html, summary } = tensorSection(summaries.length, t, x, { grid: s.grid, maxElements: s.maxElements });
+      visit: async (t, x) => {
+        const { html, summary } = await tensorSection(summaries.length, t, x, { grid: s.grid, maxElements: s.maxElements });
         sections.push(html);
         summaries.push(summary);
       },
@@ -158,10 +163,11 @@ export async function reportCommand(args: readonly string[]): Promise<number> {
     return ExitStatus.OK;
   }
   if (positionals.length === 0) fail('USAGE', "no input given\nRun 'quant report --help' for usage.");
-  if (values.output === undefined) fail('USAGE', "no output given (-o report.html)\nRun 'quant report --help' for usage.");
+  if (!values.output) fail('USAGE', "no output given (-o report.html)\nRun 'quant report --help' for usage.");
+  const filter = new NameFilter(values.include ?? [], values.exclude ?? []);
   const settings: ReportSettings = {
     grid: candidateGrid(values),
-    select: nameFilter(values.include ?? [], values.exclude ?? []),
+    select: (name) => filter.selects(name),
     maxTensors: parseInteger(values['max-tensors'], 'max-tensors', 1, 100_000) ?? DEFAULT_MAX_TENSORS,
     maxElements: parseInteger(values['max-elements'], 'max-elements', 16, 1 << 28) ?? DEFAULT_MAX_ELEMENTS,
     force: values.force === true,
@@ -169,6 +175,9 @@ export async function reportCommand(args: readonly string[]): Promise<number> {
   };
   const json = values.json === true;
   const quiet = values.quiet === true;
+  requireBackend();
+  const warnings = new Warnings(!quiet);
+  await checkSelection(filter, positionals.map((path) => ({ path })), (message) => warnings.add({ kind: 'unmatched-glob', message }));
   const { jobs, problems } = await planJobs(positionals, values.output);
   const failures: Failure[] = [...problems];
   for (const p of problems) reportFailure(p);
@@ -178,7 +187,7 @@ export async function reportCommand(args: readonly string[]): Promise<number> {
       const r = await writeReport(job, settings);
       results.push(r);
       if (!json && !quiet) {
-        process.stdout.write(`${r.input} -> ${r.output}: ${r.analysed} tensor${r.analysed === 1 ? '' : 's'} analysed, ${r.skipped} not, ${formatBytes(r.bytes)}\n`);
+        process.stdout.write(`${visible(r.input)} -> ${visible(r.output)}: ${r.analysed} tensor${r.analysed === 1 ? '' : 's'} analysed, ${r.skipped} not, ${formatBytes(r.bytes)}\n`);
       }
     } catch (e) {
       const failure = { file: job.input, error: toCliError(e, { file: job.input }) };
@@ -188,7 +197,7 @@ export async function reportCommand(args: readonly string[]): Promise<number> {
   }
   const exitStatus = exitStatusOf(failures, jobs.length + problems.length);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ command: 'report', ok: failures.length === 0, exitStatus, backend: backendInfo(), outputs: results, failures: failures.map(failureJson) }, null, 2)}\n`);
+    process.stdout.write(`${jsonText({ command: 'report', ok: failures.length === 0, exitStatus, backend: backendInfo(), outputs: results, warnings: warnings.json(), failures: failures.map(failureJson) })}\n`);
   }
   return exitStatus;
 }

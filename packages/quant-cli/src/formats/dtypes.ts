@@ -2,8 +2,11 @@
  * Safetensors dtypes (the names used in the header), their sizes, and the exact float conversions the CLI needs.
  */
 
-/** Bytes per element of every dtype the safetensors format defines that has a whole-byte size. */
-export const DTYPE_SIZES: Readonly<Record<string, number>> = Object.freeze({
+/**
+ * Bytes per element of every dtype the safetensors format defines that has a whole-byte size. Looked up with dtype
+ * names read from files, so it has no prototype: 'constructor' or '__proto__' is an unknown dtype, not a function.
+ */
+export const DTYPE_SIZES: Readonly<Record<string, number>> = lookupTable({
   BOOL: 1,
   U8: 1,
   I8: 1,
@@ -22,6 +25,11 @@ export const DTYPE_SIZES: Readonly<Record<string, number>> = Object.freeze({
   U64: 8,
   C64: 8,
 });
+
+/** A frozen copy of `entries` without a prototype, for look-ups by keys that come from files. */
+export function lookupTable<T>(entries: Readonly<Record<string, T>>): Readonly<Record<string, T>> {
+  return Object.freeze(Object.assign(Object.create(null) as Record<string, T>, entries));
+}
 
 /** Float dtypes quant quantizes; everything else is copied through untouched. */
 export type FloatDtype = 'F16' | 'BF16' | 'F32' | 'F64';

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { fail } from '../errors.js';
 import { readAt } from '../io/read-at.js';
+import { lookupTable } from './dtypes.js';
 import { parsePythonLiteral, PyLiteralError, type PyValue } from './python-literal.js';
 import { elementCount, type InputFile, type TensorSource } from './tensor-source.js';
 
@@ -13,7 +14,7 @@ import { elementCount, type InputFile, type TensorSource } from './tensor-source
 export const NPY_MAGIC = Uint8Array.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]);
 
 /** numpy kind + item size -> safetensors dtype. */
-const NPY_TO_DTYPE: Readonly<Record<string, string>> = Object.freeze({
+const NPY_TO_DTYPE: Readonly<Record<string, string>> = lookupTable({
   f2: 'F16',
   f4: 'F32',
   f8: 'F64',
@@ -67,11 +68,21 @@ function tupleText(shape: readonly number[]): string {
   return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
+/** numpy's NPY_MAXDIMS (32 before numpy 2.0): no numpy array, so no .npy file numpy writes, has more dimensions. */
+export const MAX_NPY_DIMS = 64;
+
 function parseShape(value: PyValue | undefined, file: string, tensor: string): number[] {
   if (!Array.isArray(value) || !value.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)) {
-    fail('HEADER', `the header's 'shape' must be a tuple of non-negative integers, got ${JSON.stringify(value)}`, { file, tensor });
+    fail('HEADER', `the header's 'shape' must be a tuple of non-negative integers, got ${describeShape(value)}`, { file, tensor });
   }
+  if (value.length > MAX_NPY_DIMS) fail('HEADER', `the header's 'shape' has ${value.length} dimensions; numpy arrays have at most ${MAX_NPY_DIMS}`, { file, tensor });
   return value as number[];
+}
+
+/** A shape value for a message, cut short: a hostile header can make it megabytes long. */
+function describeShape(value: PyValue | undefined): string {
+  const text = JSON.stringify(value instanceof Map ? Object.fromEntries(value) : value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /** Parses the header of a .npy file and checks its data length against the file size. */

@@ -6,6 +6,12 @@ export type PyValue = string | number | boolean | null | PyValue[] | Map<string,
 
 export class PyLiteralError extends Error {}
 
+/**
+ * How deeply containers may nest. numpy's own headers nest a few levels (a structured dtype's fields); the limit keeps
+ * the recursive parser far from the call stack's end on a hostile header.
+ */
+export const MAX_NESTING = 64;
+
 export function parsePythonLiteral(text: string): PyValue {
   let i = 0;
 
@@ -35,7 +41,7 @@ export function parsePythonLiteral(text: string): PyValue {
     return out;
   };
 
-  const parseSequence = (close: string): PyValue[] => {
+  const parseSequence = (close: string, depth: number): PyValue[] => {
     const items: PyValue[] = [];
     for (;;) {
       skipSpace();
@@ -43,14 +49,14 @@ export function parsePythonLiteral(text: string): PyValue {
         i++;
         return items;
       }
-      items.push(parseValue());
+      items.push(parseValue(depth));
       skipSpace();
       if (text[i] === ',') i++;
       else if (text[i] !== close) throw new PyLiteralError(`expected ',' or '${close}' at position ${i}`);
     }
   };
 
-  const parseDict = (): Map<string, PyValue> => {
+  const parseDict = (depth: number): Map<string, PyValue> => {
     const map = new Map<string, PyValue>();
     for (;;) {
       skipSpace();
@@ -58,30 +64,24 @@ export function parsePythonLiteral(text: string): PyValue {
         i++;
         return map;
       }
-      const key = parseValue();
+      const key = parseValue(depth);
       if (typeof key !== 'string') throw new PyLiteralError('dict keys must be strings');
       expect(':');
-      map.set(key, parseValue());
+      map.set(key, parseValue(depth));
       skipSpace();
       if (text[i] === ',') i++;
       else if (text[i] !== '}') throw new PyLiteralError(`expected ',' or '}' at position ${i}`);
     }
   };
 
-  function parseValue(): PyValue {
+  /** `depth`: how many containers enclose the value. */
+  function parseValue(depth: number): PyValue {
     skipSpace();
     const c = text[i];
-    if (c === '{') {
+    if (c === '{' || c === '(' || c === '[') {
+      if (depth >= MAX_NESTING) throw new PyLiteralError(`containers nested deeper than ${MAX_NESTING} levels at position ${i}`);
       i++;
-      return parseDict();
-    }
-    if (c === '(') {
-      i++;
-      return parseSequence(')');
-    }
-    if (c === '[') {
-      i++;
-      return parseSequence(']');
+      return c === '{' ? parseDict(depth + 1) : parseSequence(c === '(' ? ')' : ']', depth + 1);
     }
     if (c === "'" || c === '"') return parseString();
     const word = /^(True|False|None|[+-]?\d+L?)/.exec(text.slice(i, i + 40));
@@ -93,7 +93,7 @@ export function parsePythonLiteral(text: string): PyValue {
     return Number(word[0].replace('L', '')); // Python 2 wrote longs as 3L
   }
 
-  const value = parseValue();
+  const value = parseValue(0);
   skipSpace();
   if (i !== text.length) throw new PyLiteralError(`unexpected text after the literal at position ${i}`);
   return value;

@@ -3,6 +3,8 @@ import {
   entriesOf,
   FORMAT_ID,
   FORMAT_KEY,
+  FORMAT_VERSION,
+  FORMAT_VERSION_PATTERN,
   parseRecord,
   TENSOR_KEY_PREFIX,
   type QuantizedRecord,
@@ -27,6 +29,15 @@ export interface QuantizedFile {
   readonly order: readonly TensorSource[];
 }
 
+/** Why a file with another format marker is not read: a newer (or older) version of this format, or something else. */
+function describeOtherFormat(format: string): string {
+  const version = FORMAT_VERSION_PATTERN.exec(format)?.[1];
+  if (version !== undefined) {
+    return `is format version ${version} ('${format}'); this quant reads version ${FORMAT_VERSION} ('${FORMAT_ID}') only (a newer quant may read it)`;
+  }
+  return `has the format marker '${format}'; this quant reads '${FORMAT_ID}' only`;
+}
+
 export function isQuantizedFile(input: InputFile): boolean {
   return input.metadata?.[FORMAT_KEY] !== undefined;
 }
@@ -39,7 +50,7 @@ export function readQuantizedFile(input: InputFile): QuantizedFile {
   const file = input.path;
   const format = input.metadata?.[FORMAT_KEY];
   if (format === undefined) fail('NOT_QUANTIZED', `has no '${FORMAT_KEY}' metadata: it is not a file written by 'quant quantize'`, { file });
-  if (format !== FORMAT_ID) fail('UNSUPPORTED_DTYPE', `has format '${format}'; this quant reads '${FORMAT_ID}'`, { file });
+  if (format !== FORMAT_ID) fail('FORMAT_VERSION', describeOtherFormat(format), { file });
   const byName = new Map(input.tensors.map((t) => [t.name, t]));
   const quantized = new Map<string, QuantizedEntry>();
   const companions = new Set<string>();

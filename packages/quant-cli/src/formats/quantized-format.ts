@@ -1,6 +1,8 @@
 import { fail } from '../errors.js';
 import { formatCalibration, type CalibrationSpec } from '../lib.js';
-import { codeDtypeFor, zeroPointDtypeFor, type CodeDtype, type FloatDtype } from './dtypes.js';
+import { codeDtypeFor, DTYPE_SIZES, zeroPointDtypeFor, type CodeDtype, type FloatDtype } from './dtypes.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
+import { parameterSizeProblem } from './parameter-limit.js';
 import { elementCount } from './tensor-source.js';
 
 /*
@@ -15,7 +17,11 @@ import { elementCount } from './tensor-source.js';
  *                      "quantkit.tensor.<name>" = JSON of QuantizedRecord
  */
 
-export const FORMAT_ID = 'quantkit.safetensors.v1';
+/** The version of the layout this quant writes and reads; FORMAT_ID names it in the metadata. */
+export const FORMAT_VERSION = 1;
+export const FORMAT_ID = `quantkit.safetensors.v${FORMAT_VERSION}`;
+/** Format markers of any version of this layout (the version is the captured number). */
+export const FORMAT_VERSION_PATTERN = /^quantkit\.safetensors\.v(\d+)$/;
 export const FORMAT_KEY = 'quantkit.format';
 export const VERSION_KEY = 'quantkit.version';
 export const TENSOR_KEY_PREFIX = 'quantkit.tensor.';
@@ -62,6 +68,8 @@ export interface QuantSettings {
   readonly narrowRange: boolean;
   /** How ranges are chosen (--calibrate); { method: 'minmax' } by default. */
   readonly calibration: CalibrationSpec;
+  /** Write scales and zero points larger than their data allows (--allow-large-params; see parameter-limit.ts). */
+  readonly allowLargeParams?: boolean;
 }
 
 export interface EntryShape {
@@ -101,10 +109,10 @@ export function codeByteLength(record: Pick<QuantizedRecord, 'scheme' | 'bits' |
   return n * CODE_SIZES[codeDtypeFor(record.scheme, record.bits, false)];
 }
 
-/** The record for a tensor quantized with `settings` (validates the axis against the shape). */
+/** The record for a tensor quantized with `settings` (validates the axis, and the parameter size, against the shape). */
 export function recordFor(name: string, dtype: FloatDtype, shape: readonly number[], settings: QuantSettings): QuantizedRecord {
   const axis = resolveAxis(settings, shape);
-  return {
+  const record: QuantizedRecord = {
     scheme: settings.scheme,
     bits: settings.bits,
     granularity: settings.granularity,
@@ -119,6 +127,16 @@ export function recordFor(name: string, dtype: FloatDtype, shape: readonly numbe
     zero_point: name + ZERO_POINT_SUFFIX,
     calibration: formatCalibration(settings.calibration),
   };
+  if (settings.allowLargeParams !== true) checkParameterSize(record);
+  return record;
+}
+
+/** Refuses scales and zero points far larger than the data they describe (only an empty tensor can have them). */
+function checkParameterSize(r: QuantizedRecord): void {
+  const groups = elementCount(scaleShapeOf(r));
+  const parameterBytes = groups * (DTYPE_SIZES[scaleDtypeFor(r.dtype)]! + CODE_SIZES[zeroPointDtypeFor(r.scheme, r.bits)]);
+  const problem = parameterSizeProblem(groups, parameterBytes, elementCount(r.shape) * DTYPE_SIZES[r.dtype]!);
+  if (problem !== undefined) fail('LIMIT', `${r.granularity} quantization${r.axis === null ? '' : ` along axis ${r.axis}`} would store ${problem}`);
 }
 
 /** The three safetensors entries of a quantized tensor: codes, scale, zero point. */
@@ -153,7 +171,9 @@ export function parseRecord(json: string, file: string, tensor: string): Quantiz
   } catch {
     fail('HEADER', `its quantkit metadata is not valid JSON`, where);
   }
-  if (typeof v !== 'object' || v === null) fail('HEADER', 'its quantkit metadata is not a JSON object', where);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail('HEADER', 'its quantkit metadata is not a JSON object', where);
+  const duplicate = findDuplicateKey(json, 1);
+  if (duplicate !== undefined) fail('DUPLICATE_NAME', `its quantkit metadata has the key '${duplicate.key}' twice`, where);
   const bad = (field: string): never => fail('HEADER', `its quantkit metadata has an invalid '${field}': ${JSON.stringify(v[field])}`, where);
   if (v.scheme !== 'affine' && v.scheme !== 'symmetric') bad('scheme');
   if (!isIntIn(v.bits, 2, 16)) bad('bits');

@@ -1,5 +1,6 @@
 import { fail } from '../errors.js';
 import type { EntryShape } from './quantized-format.js';
+import { METADATA_KEY } from './safetensors.js';
 
 export interface HeaderLayout {
   /** The 8-byte length prefix and the JSON header, padded with spaces so the data starts 8-byte aligned. */
@@ -15,13 +16,20 @@ export interface HeaderLayout {
  * requires). Every size is known up front, so the header is written first and the data streamed after it.
  */
 export function layoutSafetensors(entries: readonly EntryShape[], metadata: Readonly<Record<string, string>>): HeaderLayout {
-  const header: Record<string, unknown> = {};
-  if (Object.keys(metadata).length > 0) header.__metadata__ = metadata;
+  // No prototype: on a plain object, `header['__proto__'] = ...` would set the prototype and drop the tensor.
+  const header = Object.create(null) as Record<string, unknown>;
+  const metadataEntries = Object.entries(metadata);
+  if (metadataEntries.length > 0) {
+    const copy = Object.create(null) as Record<string, string>;
+    for (const [key, value] of metadataEntries) copy[key] = value;
+    header[METADATA_KEY] = copy;
+  }
   const seen = new Set<string>();
   let cursor = 0;
   const relative: number[] = [];
   for (const e of entries) {
-    if (e.name === '__metadata__' || seen.has(e.name)) fail('DUPLICATE_NAME', `two output tensors would be named '${e.name}'`, { tensor: e.name });
+    if (e.name === METADATA_KEY) fail('DUPLICATE_NAME', `'${METADATA_KEY}' is reserved by the safetensors format for the metadata: no tensor can have that name`, { tensor: e.name });
+    if (seen.has(e.name)) fail('DUPLICATE_NAME', `two output tensors would be named '${e.name}'`, { tensor: e.name });
     seen.add(e.name);
     header[e.name] = { dtype: e.dtype, shape: e.shape, data_offsets: [cursor, cursor + e.byteLength] };
     relative.push(cursor);

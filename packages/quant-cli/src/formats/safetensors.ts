@@ -2,6 +2,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { fail } from '../errors.js';
 import { readAt } from '../io/read-at.js';
 import { DTYPE_SIZES } from './dtypes.js';
+import { findDuplicateKey } from './json-duplicate-keys.js';
 import type { InputFile, TensorSource } from './tensor-source.js';
 
 /*
@@ -12,6 +13,9 @@ import type { InputFile, TensorSource } from './tensor-source.js';
 
 /** Headers larger than this are refused (the reference implementation uses the same limit). */
 export const MAX_HEADER_BYTES = 100_000_000;
+
+/** The header key of the metadata; the format reserves it, so no tensor can have this name. */
+export const METADATA_KEY = '__metadata__';
 
 interface RawEntry {
   readonly name: string;
@@ -47,12 +51,28 @@ function checkEntry(name: string, value: unknown, file: string): RawEntry {
   return { name, dtype: v.dtype, shape, begin, end };
 }
 
+/** The metadata as an object without a prototype: its keys come from the file and may be '__proto__'. */
 function checkMetadata(value: unknown, file: string): Record<string, string> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('HEADER', `'__metadata__' must be an object of strings`, { file });
+  const metadata = Object.create(null) as Record<string, string>;
   for (const [k, v] of Object.entries(value)) {
     if (typeof v !== 'string') fail('HEADER', `'__metadata__' values must be strings; '${k}' is ${JSON.stringify(v)}`, { file });
+    metadata[k] = v;
   }
-  return value as Record<string, string>;
+  return metadata;
+}
+
+/** JSON.parse keeps the last of duplicate keys; a header that repeats a name is refused instead, naming it. */
+function checkNoDuplicateKeys(text: string, file: string): void {
+  const dup = findDuplicateKey(text, 2);
+  if (dup === undefined) return;
+  const [owner] = dup.path;
+  if (owner === undefined) {
+    if (dup.key === METADATA_KEY) fail('DUPLICATE_NAME', `the header has '${METADATA_KEY}' twice`, { file });
+    fail('DUPLICATE_NAME', 'the header names this tensor twice (a JSON reader would keep only the last entry)', { file, tensor: dup.key });
+  }
+  if (owner === METADATA_KEY) fail('DUPLICATE_NAME', `'${METADATA_KEY}' has the key '${dup.key}' twice`, { file });
+  fail('DUPLICATE_NAME', `the header entry has '${dup.key}' twice`, { file, tensor: owner });
 }
 
 /** The buffer must be covered exactly: sorted by offset, each tensor starts where the previous one ended. */
@@ -90,17 +110,21 @@ export async function openSafetensors(fh: FileHandle, file: string, size: number
   await readAt(fh, headerBytes, 8, file);
 
   let header: unknown;
+  let text: string;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+    header = JSON.parse(text);
   } catch (e) {
     fail('HEADER_JSON', `the ${headerLength}-byte header is not valid UTF-8 JSON (${(e as Error).message})`, { file });
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('HEADER_JSON', 'the header is not a JSON object', { file });
+  checkNoDuplicateKeys(text, file);
 
   let metadata: Record<string, string> | undefined;
   const entries: RawEntry[] = [];
+  // JSON.parse makes every key an own property, '__proto__' included, so Object.entries sees them all.
   for (const [name, value] of Object.entries(header)) {
-    if (name === '__metadata__') metadata = checkMetadata(value, file);
+    if (name === METADATA_KEY) metadata = checkMetadata(value, file);
     else entries.push(checkEntry(name, value, file));
   }
   const dataStart = 8 + headerLength;

@@ -1,35 +1,18 @@
-import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { access, mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fail, toCliError } from '../errors.js';
 import { trackTemporary, untrackTemporary } from './cleanup.js';
+import { checkWritable } from './output-checks.js';
+import { removeStaleTemporaries } from './stale-temporaries.js';
+import { temporaryPathFor } from './temporary-name.js';
 
 /** Bytes written between background flushes (AtomicOutput.wrote). */
 const FLUSH_BEHIND = 32 << 20;
 
-/** Temporary files are hidden siblings of their target: ".<name>.quant-<pid>-<random>.tmp". */
-export function temporaryPathFor(target: string): string {
-  return join(dirname(target), `.${basename(target)}.quant-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.F_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** Fails unless `target` may be written: it must not exist, or --force must have been given. */
-export async function checkWritable(target: string, force: boolean): Promise<void> {
-  if (!force && (await exists(target))) fail('OUTPUT_EXISTS', 'already exists (use --force to overwrite it)', { file: target });
-}
-
 /**
- * An output written to a temporary file beside its target, fsynced, and renamed over the target only when complete.
- * Until commit() the target is untouched; discard() (or an interrupt, see cleanup.ts) removes the temporary file.
+ * An output written to a temporary file beside its target (named in temporary-name.ts), fsynced, and renamed over the
+ * target only when complete. Until commit() the target is untouched; discard() (or an interrupt, see cleanup.ts)
+ * removes the temporary file. Only a regular file is ever replaced (output-checks.ts).
  */
 export class AtomicOutput {
   private closed = false;
@@ -45,9 +28,11 @@ export class AtomicOutput {
   ) {}
 
   static async create(target: string, force: boolean): Promise<AtomicOutput> {
+    if (target === '') fail('USAGE', "the output path is empty (-o '')");
     await checkWritable(target, force);
     const temporary = temporaryPathFor(target);
     try {
+      await removeStaleTemporaries(target);
       await mkdir(dirname(target), { recursive: true });
       trackTemporary(temporary);
       const fh = await open(temporary, 'wx', 0o644);
@@ -77,7 +62,10 @@ export class AtomicOutput {
       });
   }
 
-  /** fsync, close, then rename over the target (refusing to replace a file that appeared meanwhile without --force). */
+  /**
+   * fsync, close, then rename over the target, checking it again first: a file that appeared meanwhile is not replaced
+   * without --force, and a node that is not a regular file never.
+   */
   async commit(): Promise<void> {
     try {
       await this.flushing;

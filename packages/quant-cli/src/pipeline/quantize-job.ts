@@ -19,7 +19,7 @@ import { layoutSafetensors, type HeaderLayout } from '../formats/safetensors-wri
 import { isRowMajorLittleEndian, type InputFile, type TensorSource } from '../formats/tensor-source.js';
 import { AtomicOutput } from '../io/atomic-output.js';
 import type { BufferPool } from '../io/buffer-pool.js';
-import { parseCalibration, VERSION, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
+import { parseCalibration, VERSION, type FloatArray, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
 import type { Progress } from '../progress.js';
 import { InputHandles } from './file-handles.js';
 import { runOrdered } from './ordered.js';
@@ -47,6 +47,8 @@ export interface JobContext {
   readonly signal: AbortSignal;
   /** Test hook (QUANT_CLI_TEST_DELAY_MS): a pause after each tensor is written, so a test can interrupt mid-file. */
   readonly delayMs: number;
+  /** Called with each quantized tensor (quantize warns when its grid overflows the dtype, range-overflow.ts). */
+  readonly onQuantized?: (where: { readonly file: string; readonly tensor: string }, x: FloatArray, qt: QuantizedTensor, record: QuantizedRecord) => void;
 }
 
 type Item =
@@ -189,6 +191,7 @@ export async function runQuantizeJob(job: QuantizeJob, ctx: JobContext): Promise
         try {
           const out = codeArrayOf(codes.dtype as CodeDtype, new Uint8Array(codesBuffer, 0, codes.byteLength));
           qt = await quantizeTensor(x.data, { ...libraryOptions(item.record), out }, signal);
+          ctx.onQuantized?.(where, x.data, qt, item.record);
         } catch (e) {
           release();
           throw e;

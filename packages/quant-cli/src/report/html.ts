@@ -1,6 +1,11 @@
-/** Text for HTML element content and attribute values. */
+import { visible } from '../safe-text.js';
+
+/**
+ * Text for HTML element content and attribute values. Control and bidi characters are shown as escapes first
+ * (safe-text.ts), as on the terminal: a name holding U+202E must not read as another name on the page either.
+ */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  return visible(text).replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
 }
 
 /** A string usable as an element id (and in a URL fragment): letters, digits, '-', '_'; unique via the index. */

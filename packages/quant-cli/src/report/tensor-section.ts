@@ -1,6 +1,7 @@
-import { analyzeTensor, type TensorAnalysis } from '../analysis/analyze-tensor.js';
+import { analyzeTensorOffThread } from '../analysis/analyze-off-thread.js';
+import type { TensorAnalysis } from '../analysis/analyze-tensor.js';
 import { candidatesFor, type CandidateGrid } from '../analysis/candidates.js';
-import { failedCells, NUMERIC_COLUMNS, ROW_HEADERS, rowCells } from '../analysis/rows.js';
+import { comparisonTable, hasNaN } from '../analysis/rows.js';
 import type { TensorSource } from '../formats/tensor-source.js';
 import { fakeQuantizeWithError, histogram, type AnalysisRow, type FloatArray, type QuantParams } from '../lib.js';
 import { formatNumber, tensorStats } from '../stats.js';
@@ -162,13 +163,19 @@ function errorFigure(id: string, x: FloatArray, best: AnalysisRow, label: string
   return `<figure>\n${chart.svg}\n<figcaption>${escapeHtml(sentences.join(' '))}</figcaption>\n</figure>\n${dataTable('Error histogram data', counts, lo, hi)}`;
 }
 
-function comparisonTable(a: TensorAnalysis, label: string): string {
-  const rows = [...a.rows.map((r) => rowCells(r).map((c, i) => (i === 0 && c === '*' ? 'best' : c))), ...failedCells(a)];
-  return htmlTable(`Candidates for ${label}, in grid order (best: the lowest MSE)`, ROW_HEADERS, rows, NUMERIC_COLUMNS, (i) => (a.rows[i]?.best ? 'best' : undefined));
+function candidatesTable(a: TensorAnalysis, label: string): string {
+  const table = comparisonTable(a);
+  const rows = table.rows.map((cells) => cells.map((c, i) => (i === 0 && c === '*' ? 'best' : c)));
+  return htmlTable(`Candidates for ${label}, in grid order (best: the lowest MSE)`, table.headers, rows, table.numeric, (i) => (a.rows[i]?.best ? 'best' : undefined));
+}
+
+/** Why no candidate is best: all refused, or every MSE NaN (the data holds nothing but NaN). */
+function noBest(a: TensorAnalysis): string {
+  return a.rows.length === 0 ? 'none (every candidate was refused)' : 'none (every candidate\'s MSE is NaN: the tensor holds no number to measure)';
 }
 
 /** The HTML section of one float tensor: facts, value histogram, error histogram, comparison table. */
-export function tensorSection(index: number, t: TensorSource, x: FloatArray, options: SectionOptions): { html: string; summary: SectionSummary } {
+export async function tensorSection(index: number, t: TensorSource, x: FloatArray, options: SectionOptions): Promise<{ html: string; summary: SectionSummary }> {
   const id = idFor('t', index, t.name);
   const stats = tensorStats(x);
   const sample = sampleForReport(x, t.shape, options.maxElements);
@@ -177,8 +184,9 @@ export function tensorSection(index: number, t: TensorSource, x: FloatArray, opt
   const grid = sample.flattened && options.grid.granularities.some((g) => g !== 'tensor') ? { ...options.grid, granularities: ['tensor' as const] } : options.grid;
   const { candidates, notes: skippedGranularities } = candidatesFor(grid, sample.shape);
   notes.push(...skippedGranularities);
-  const analysis = analyzeTensor(sample.x, sample.shape, candidates);
+  const analysis = await analyzeTensorOffThread(sample.x, sample.shape, candidates);
   for (const f of analysis.failed) notes.push(`${f.label} was refused: ${f.message}`);
+  if (hasNaN(analysis)) notes.push("NaN values are left out of every candidate's metrics (column 'nan'); the metrics describe the other values.");
   const best = analysis.rows.find((r) => r.best);
   const facts: [string, string][] = [
     ['dtype', t.dtype],
@@ -186,7 +194,7 @@ export function tensorSection(index: number, t: TensorSource, x: FloatArray, opt
     ['values', `${n0(stats.count)}${stats.nanCount ? `, ${n0(stats.nanCount)} NaN` : ''}${stats.infCount ? `, ${n0(stats.infCount)} ±Infinity` : ''}`],
     ['min / max', `${formatNumber(stats.min)} / ${formatNumber(stats.max)}`],
     ['mean / std', `${formatNumber(stats.mean)} / ${formatNumber(stats.std)}`],
-    ['best candidate', best ? `${best.label}: SQNR ${formatNumber(best.sqnrDb)} dB, MSE ${formatNumber(best.mse)}` : 'none (every candidate was refused)'],
+    ['best candidate', best ? `${best.label}: SQNR ${formatNumber(best.sqnrDb)} dB, MSE ${formatNumber(best.mse)}` : noBest(analysis)],
   ];
   if (best && typeof best.params.scale === 'number') facts.push(['scale / zero point', `${formatNumber(best.params.scale)} / ${String(best.params.zeroPoint)}`]);
   const html = [
@@ -198,7 +206,7 @@ export function tensorSection(index: number, t: TensorSource, x: FloatArray, opt
     valuesFigure(id, x, best, t.name),
     best ? `<h3>Quantization error of the best candidate</h3>\n${errorFigure(id, sample.x, best, t.name)}` : '',
     `<h3>Candidates</h3>`,
-    comparisonTable(analysis, t.name),
+    candidatesTable(analysis, t.name),
     `</section>`,
   ]
     .filter((s) => s !== '')

@@ -1,5 +1,5 @@
 import { Rng } from '@quantkit/quant-conformance/random';
-import { bf16ToNumber, halfToNumber } from './spec-files.js';
+import { bf16ToNumber, bytesOf, halfToNumber, writeSafetensorsSpec } from './spec-files.js';
 
 /** Uniform in [0, 1) from the conformance suite's seeded generator, so every run tests the same data. */
 export function rng(seed: number): () => number {
@@ -10,6 +10,18 @@ export function rng(seed: number): () => number {
 export function randomF32(n: number, seed: number, scale = 4): Float32Array {
   const r = rng(seed);
   return Float32Array.from({ length: n }, () => (r() * 2 - 1) * scale);
+}
+
+/**
+ * Writes a safetensors file of `count` random float32 tensors `layer0`, `layer1`, ... of shape `[rows, cols]` (seeds
+ * 1, 2, ...): an input whose writing takes one step per tensor. Returns `path`.
+ */
+export function writeRandomLayers(path: string, count: number, [rows, cols]: readonly [number, number]): string {
+  writeSafetensorsSpec(
+    path,
+    Array.from({ length: count }, (_, i) => ({ name: `layer${i}`, dtype: 'F32', shape: [rows, cols], bytes: bytesOf(randomF32(rows * cols, i + 1)) })),
+  );
+  return path;
 }
 
 export function randomF64(n: number, seed: number, scale = 4): Float64Array {

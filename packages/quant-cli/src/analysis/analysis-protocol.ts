@@ -1,0 +1,18 @@
+import type { AnalysisCandidate, FloatArray } from '../lib.js';
+import type { TensorAnalysis } from './analyze-tensor.js';
+
+/** What the main thread posts to the analysis worker (x is copied). */
+export interface AnalysisRequest {
+  readonly x: FloatArray;
+  readonly shape: readonly number[];
+  readonly candidates: readonly AnalysisCandidate[];
+}
+
+/** An error thrown in the worker, as plain data (classes do not cross threads). */
+export interface WorkerError {
+  readonly name: string;
+  readonly message: string;
+  readonly code: string | undefined;
+}
+
+export type AnalysisReply = { readonly ok: TensorAnalysis } | { readonly error: WorkerError };
