@@ -330,6 +330,44 @@ template <typename F> F range_value(Rng& r) {
   }
 }
 
+
+// The row fold (min_max_rows): rows of n elements, each x[r * stride + i] into its own min[i] / max[i], rows in order,
+// from arbitrary starting values (zeros of both signs, infinities, numbers). Unlike the whole-array fold the result is
+// specified to the bit: a zero stays the zero it was unless an element compares less (or greater). Row r > 0 is row 0
+// rotated and, on odd rows, negated, so ties of equal values and zeros of both signs meet across rows.
+template <typename F> void check_min_max_rows(const F* x, size_t n, Rng& r, uint64_t seed) {
+  static const double kStarts[] = {0.0, -0.0, 1.5, -2.25, __builtin_inf(), -__builtin_inf()};
+  for (size_t rows : {1, 7, 8, 9, 17}) {
+    const size_t stride = n + r.next() % 3;
+    std::vector<F> m(rows * stride, F(12345));
+    for (size_t row = 0; row < rows; row++) {
+      for (size_t i = 0; i < n; i++) {
+        const F v = x[(i + row * 7) % n];
+        m[row * stride + i] = row % 2 == 1 ? -v : v;
+      }
+    }
+    std::vector<double> start_min(n), start_max(n), want_min(n), want_max(n);
+    for (size_t i = 0; i < n; i++) {
+      want_min[i] = start_min[i] = kStarts[r.next() % 6];
+      want_max[i] = start_max[i] = kStarts[r.next() % 6];
+      for (size_t row = 0; row < rows; row++) {
+        const double v = m[row * stride + i];
+        if (!std::isnan(v) && v < want_min[i]) want_min[i] = v;
+        if (!std::isnan(v) && v > want_max[i]) want_max[i] = v;
+      }
+    }
+    for (const KernelTable* k : g_tables) {
+      std::vector<double> mn = start_min, mx = start_max;
+      if constexpr (sizeof(F) == 4) k->min_max_rows_f32(m.data(), rows, stride, n, mn.data(), mx.data());
+      else k->min_max_rows_f64(m.data(), rows, stride, n, mn.data(), mx.data());
+      QK_CHECK(n == 0 || (std::memcmp(mn.data(), want_min.data(), n * sizeof(double)) == 0 &&
+                          std::memcmp(mx.data(), want_max.data(), n * sizeof(double)) == 0),
+               "%s min_max_rows_%s rows %zu n %zu differs from the element rule (seed %" PRIu64 ")", k->isa,
+               precision_name<F>(), rows, n, seed);
+    }
+  }
+}
+
 template <typename F> void test_ranges_random() {
   const std::vector<size_t> lengths = test_lengths();
   for (size_t n : lengths) {
@@ -364,6 +402,7 @@ template <typename F> void test_ranges_random() {
         QK_CHECK(am == eabs, "%s abs_max_%s n %zu: %a, expected %a (seed %" PRIu64 ")", k->isa, precision_name<F>(), n, am,
                  eabs, seed);
       }
+      check_min_max_rows(x.data(), n, r, seed);
     }
   }
 }

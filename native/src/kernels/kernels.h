@@ -79,6 +79,11 @@ struct KernelTable {
   // Folds x[0, n) into *min / *max (callers initialise them to +inf / -inf).
   void (*min_max_f32)(const float* x, size_t n, double* min, double* max);
   void (*min_max_f64)(const double* x, size_t n, double* min, double* max);
+  // Folds rows r < rows of n elements (row r at x + r * stride) element by element: x[r * stride + i] into min[i] /
+  // max[i], rows in order, exactly `v < min[i] ? v : min[i]` (and `>` for max) per element, NaN leaving them. Rows
+  // whose elements belong to consecutive groups: per-channel along the last axis, blocks along an inner axis.
+  void (*min_max_rows_f32)(const float* x, size_t rows, size_t stride, size_t n, double* min, double* max);
+  void (*min_max_rows_f64)(const double* x, size_t rows, size_t stride, size_t n, double* min, double* max);
   // Folds max |x| into *abs_max (callers initialise it to 0).
   void (*abs_max_f32)(const float* x, size_t n, double* abs_max);
   void (*abs_max_f64)(const double* x, size_t n, double* abs_max);
@@ -108,12 +113,13 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
   return t.isa != nullptr && t.quantize_f32 != nullptr && t.quantize_f64 != nullptr && t.quantize_groups_f32 != nullptr &&
          t.quantize_groups_f64 != nullptr && t.dequantize_f32 != nullptr && t.dequantize_f64 != nullptr &&
          t.fake_quantize_f32 != nullptr && t.fake_quantize_f64 != nullptr && t.min_max_f32 != nullptr &&
-         t.min_max_f64 != nullptr && t.abs_max_f32 != nullptr && t.abs_max_f64 != nullptr && t.pack != nullptr &&
+         t.min_max_f64 != nullptr && t.min_max_rows_f32 != nullptr && t.min_max_rows_f64 != nullptr &&
+         t.abs_max_f32 != nullptr && t.abs_max_f64 != nullptr && t.pack != nullptr &&
          t.unpack != nullptr && t.histogram_f32 != nullptr && t.histogram_f64 != nullptr &&
          t.abs_histogram_f32 != nullptr && t.abs_histogram_f64 != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 19 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 21 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

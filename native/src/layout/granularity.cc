@@ -40,6 +40,12 @@ void dequantize_run(const KernelTable& k, const void* q, IntType t, size_t n, do
 }
 void min_max_run(const KernelTable& k, const float* x, size_t n, double* min, double* max) { k.min_max_f32(x, n, min, max); }
 void min_max_run(const KernelTable& k, const double* x, size_t n, double* min, double* max) { k.min_max_f64(x, n, min, max); }
+void min_max_rows(const KernelTable& k, const float* x, size_t rows, size_t stride, size_t n, double* min, double* max) {
+  k.min_max_rows_f32(x, rows, stride, n, min, max);
+}
+void min_max_rows(const KernelTable& k, const double* x, size_t rows, size_t stride, size_t n, double* min, double* max) {
+  k.min_max_rows_f64(x, rows, stride, n, min, max);
+}
 
 float dequantize_element(int32_t q, int32_t zp, double scale, float*) { return dequantize_value_f32(q, zp, scale); }
 double dequantize_element(int32_t q, int32_t zp, double scale, double*) { return dequantize_value_f64(q, zp, scale); }
@@ -244,7 +250,7 @@ void min_max_axis(const KernelTable& k, const F* x, const Layout& l, double* out
   std::fill(out_max + c0, out_max + c1, -kInf);
   if (l.inner == 0) return;  // no elements (and outer may be anything)
   if (l.inner == 1) {
-    for (size_t o = 0; o < l.outer; o++) fold_min_max_elementwise(x + o * l.dim + c0, c1 - c0, out_min + c0, out_max + c0);
+    min_max_rows(k, x + c0, l.outer, l.dim, c1 - c0, out_min + c0, out_max + c0);
     return;
   }
   for (size_t o = 0; o < l.outer; o++) {
@@ -272,7 +278,7 @@ void min_max_blocked(const KernelTable& k, const F* x, const Layout& l, double* 
     if (inner == 1) {
       min_max_span(k, start, rows, min, max);
     } else {
-      for (size_t r = 0; r < rows; r++) fold_min_max_elementwise(start + r * inner, inner, min, max);
+      min_max_rows(k, start, rows, inner, inner, min, max);
     }
   }
 }

@@ -54,6 +54,46 @@ template <typename F> void min_max(const F* x, size_t n, double* min, double* ma
   fold_min_max(x + i, n - i, min, max);
 }
 
+/*
+ * Rows folded element by element. A_::min(v, acc) is exactly `v < acc ? v : acc` (the second operand wins when either
+ * is NaN and when both are zeros), max likewise, so folding a band of kBand rows into a +inf / -inf accumulator in the
+ * input's precision (exact: min and max only select) and then that accumulator into min[i] / max[i] gives the bits of
+ * the row-by-row fold: the first element reaching the extreme wins either way. The band keeps the float64 arrays'
+ * read-modify-write to one per kBand rows.
+ */
+template <typename F> void min_max_rows(const F* x, size_t rows, size_t stride, size_t n, double* min, double* max) {
+  using A = Vec<F>;
+  constexpr size_t L = A::lanes;
+  constexpr size_t kBand = 8;
+  const typename A::V pos_inf = A::set1(static_cast<F>(__builtin_inf()));
+  const typename A::V neg_inf = A::set1(static_cast<F>(-__builtin_inf()));
+  size_t r = 0;
+  for (; r + kBand <= rows; r += kBand) {
+    const F* band = x + r * stride;
+    size_t i = 0;
+    for (; i + L <= n; i += L) {
+      typename A::V mn = pos_inf, mx = neg_inf;
+      for (size_t b = 0; b < kBand; b++) {
+        const typename A::V v = A::load(band + b * stride + i);
+        mn = A::min(v, mn);
+        mx = A::max(v, mx);
+      }
+      alignas(32) F lanes_min[L];
+      alignas(32) F lanes_max[L];
+      A::store_aligned(lanes_min, mn);
+      A::store_aligned(lanes_max, mx);
+      for (size_t j = 0; j < L; j += 4) {
+        const __m256d lo = Vec<F>::load4_f64(lanes_min + j);
+        const __m256d hi = Vec<F>::load4_f64(lanes_max + j);
+        _mm256_storeu_pd(min + i + j, _mm256_min_pd(lo, _mm256_loadu_pd(min + i + j)));
+        _mm256_storeu_pd(max + i + j, _mm256_max_pd(hi, _mm256_loadu_pd(max + i + j)));
+      }
+    }
+    for (size_t b = 0; b < kBand; b++) fold_min_max_elementwise(band + b * stride + i, n - i, min + i, max + i);
+  }
+  for (; r < rows; r++) fold_min_max_elementwise(x + r * stride, n, min, max);
+}
+
 template <typename F> void abs_max(const F* x, size_t n, double* abs_max) {
   using A = Vec<F>;
   constexpr size_t L = A::lanes;
