@@ -159,6 +159,9 @@ void ReduceJob::finish() {
 GroupMinMaxJob::GroupMinMaxJob(const KernelTable* table, FloatInput x, const Layout& layout, double* out_min, double* out_max)
     : table_(table), x_(x), layout_(layout), out_min_(out_min), out_max_(out_max), units_(layout.min_max_units()) {
   units_per_chunk_ = std::max<size_t>(1, kChunkElements / std::max<size_t>(1, layout.min_max_unit_elements()));
+  // Along the last axis (inner == 1) a channel has one element per row: chunks of channels would each read every row
+  // (a strided, cache-line-wasting pass per chunk). One chunk streams the rows once (min_max_rows), on one thread.
+  if (layout.kind == Layout::Kind::Axis && layout.inner == 1) units_per_chunk_ = std::max<size_t>(1, units_);
   chunks_ = (units_ + units_per_chunk_ - 1) / units_per_chunk_;
 }
 
