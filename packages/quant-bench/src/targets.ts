@@ -2,7 +2,9 @@ import type { CliBenchResult } from './cli-bench/result.js';
 import { formatSize } from './data.js';
 import { formatMB, formatMicroseconds, formatRate, formatRatio } from './format.js';
 import { HISTOGRAM_BINS } from './ops/misc.js';
-import { isMeasured, type BenchResults, type ColumnId, type TargetResult } from './results.js';
+import type { ColumnId, TargetResult } from './results.js';
+import { apiTargets } from './api-targets.js';
+import { cellOf, rateTarget, whyMissing, type TargetInputs } from './target-cells.js';
 
 /*
  * The performance targets from the issues, each evaluated against the run that measured it. Single-thread figures
@@ -14,34 +16,7 @@ const M = 1e6;
 const G = 1e9;
 const MI = 1 << 20;
 
-type Results = Pick<BenchResults, 'rows' | 'overhead' | 'scaling' | 'kind'>;
-
-function cellOf(r: Results, op: string, size: number, column: ColumnId): number | undefined {
-  const c = r.rows.find((row) => row.op === op && row.size === size)?.cells[column];
-  return isMeasured(c) ? c.eps : undefined;
-}
-
-function whyMissing(r: Results, op: string, size: number, column: ColumnId): string {
-  const row = r.rows.find((x) => x.op === op && x.size === size);
-  if (row === undefined) return r.kind === 'quick' ? 'not measured (quick run)' : `not measured (no ${op} row at this size)`;
-  const c = row.cells[column];
-  return c !== undefined && 'skipped' in c ? `not measured: ${c.skipped}` : 'not measured';
-}
-
-function rateTarget(r: Results, id: string, description: string, op: string, size: number, column: ColumnId, min: number, extra?: string): TargetResult {
-  const v = cellOf(r, op, size, column);
-  const target = `≥ ${formatRate(min)}`;
-  if (v === undefined) return { id, description, target, measured: whyMissing(r, op, size, column), status: 'n/a' };
-  const notes: string[] = [];
-  if (column === 'native-avx2') {
-    const two = cellOf(r, op, size, 'native-avx2-2t');
-    if (two !== undefined) notes.push(`2 threads: ${formatRate(two)}`);
-  }
-  const ort = cellOf(r, op, size, 'ort-1t');
-  if (ort !== undefined && column !== 'reference') notes.push(`ONNX Runtime 1 thread: ${formatRate(ort)} (${formatRatio(v / ort)})`);
-  if (extra !== undefined) notes.push(extra);
-  return { id, description, target, measured: formatRate(v), status: v >= min ? 'met' : 'not met', ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
-}
+type Results = TargetInputs;
 
 function overheadTarget(r: Results): TargetResult {
   const row = r.overhead.find((o) => o.op === 'quantize-tensor-u8');
@@ -146,6 +121,7 @@ export function evaluateTargets(r: Results, cli?: CliBenchResult): TargetResult[
     overheadTarget(r),
     ...threadTargets(r),
     histogramTarget(r),
+    ...apiTargets(r),
     ...cliTargets(cli),
   ];
 }

@@ -103,6 +103,10 @@ that limit, in parentheses:
 | dequantize u8 → f32 | read 1, write 4 | copyBW / 5 |
 | fake-quantize f32 → f32 | read 4, write 4 | copyBW / 8 |
 | full quantize (API) | read 4 (min/max), then read 4, write 1 | 1 / (4 / readBW + 5 / copyBW) |
+| per-channel / blocked quantize (API) | read 4 (min/max), then read 4 (+ 0.25 per block), write 1 | 1 / (4 / readBW + 5 / copyBW) (blocked: 5.25) |
+| dequantize (API) u8 → f32 | read 1, write 4 | copyBW / 5 |
+| fakeQuantize (API), range given | read 4, write 1, then read 1, write 4 (the codes in between) | copyBW / 10 |
+| fakeQuantizeWithError (API), range given | read 4, write 4 | copyBW / 8 |
 
 Limits are shown for sizes ≥ ${formatSize(LIMIT_MIN_SIZE)} only; smaller inputs live in cache, where the limit does not apply (and
 figures above 100% of it are normal). A kernel near 100% cannot get faster on this machine without moving fewer bytes.
@@ -113,8 +117,9 @@ const METHOD = () => `## How the numbers are measured
 
 - One process, one run. Inputs are deterministic pseudo-random float32 data (bell-shaped, no NaN); parameters are
   min/max parameters of the data; all outputs are allocated once, before timing, and the kernels are called at the
-  Backend level (\`backend.quantizeTensor(x, scale, zp, spec, out)\`, no validation), except "full quantize", which is
-  the high-level \`quantize(x)\` with its validation, min/max pass and allocation.
+  Backend level (\`backend.quantizeTensor(x, scale, zp, spec, out)\`, no validation), except "full quantize" and the
+  other "(API)" rows, which call the high-level API (\`quantize\`, \`dequantize\`, \`fakeQuantize\`,
+  \`fakeQuantizeWithError\`) with its validation, parameter choice and a fresh output allocated by every call.
 - Every cell: warm-up (which also touches the output pages), then the median of up to ${FULL.kernel.repetitions} timed repetitions (at least 3,
   fewer than ${FULL.kernel.repetitions} only when they would take more than ${FULL.kernel.budgetMs / 1000} s), each running the call enough times to last ≥ ${FULL.kernel.minMs} ms.
   The columns of one row are timed interleaved (repetition r of every column before repetition r + 1 of any), so load
