@@ -79,6 +79,13 @@ export function firstLine(error: unknown): string {
   return text.split('\n', 1)[0]!.trim();
 }
 
+/** The first line, and when it ends by announcing a list ("... Tried:"), the list's first entry: a reason that says why. */
+function headline(error: unknown): string {
+  const lines = (error instanceof Error ? error.message : String(error)).split('\n').map((l) => l.trim());
+  const first = lines[0] ?? '';
+  return first.endsWith(':') && lines[1] ? `${first} ${lines[1].replace(/^- /, '')}` : first;
+}
+
 export function referenceInfo(reason?: string): BackendInfo {
   return { name: referenceBackend.name, isa: referenceBackend.isa, version: VERSION, threads: 1, ...(reason !== undefined ? { reason } : {}) };
 }
@@ -166,6 +173,6 @@ export function select(options: SelectionOptions): Selection {
   } catch (error) {
     const unavailable = asUnavailable(error);
     if (unavailable === undefined || mode === 'native') throw unavailable ?? error;
-    return referenceSelection(`native backend unavailable: ${firstLine(error)}`);
+    return referenceSelection(`native backend unavailable: ${headline(error)}`);
   }
 }
