@@ -17,6 +17,7 @@
 #include "../src/dispatch/dispatch.h"
 #include "../src/dispatch/kernel_sets.h"
 #include "../src/kernels/kernels.h"
+#include "blocks_test.h"
 #include "granularity_test.h"
 #include "reference.h"
 #include "test_support.h"
@@ -232,32 +233,47 @@ template <typename F> void test_fake_quantize_random() {
         }
         Guarded<F> x(n, r.next() % 8);
         for (size_t i = 0; i < n; i++) x[i] = input_value<F>(r, kind, c);
+        // One call's sums are +0 + S(call), its lanes counted from its first element (SPEC §6); two calls over
+        // consecutive parts add up as (+0 + S(part 1)) + S(part 2), each part's lanes from its own first element.
+        const size_t split = n == 0 ? 0 : static_cast<size_t>(r.range(0, static_cast<int64_t>(n)));
         std::vector<F> expected(n);
-        ErrorSums expected_sums;
-        for (size_t i = 0; i < n; i++) expected[i] = static_cast<F>(ref_fake_quantize(x[i], c.scale, c.zp, c.spec, single, &expected_sums));
+        RefErrorBlock whole, part1, part2;
+        for (size_t i = 0; i < n; i++) {
+          expected[i] = static_cast<F>(ref_fake_quantize(x[i], c.scale, c.zp, c.spec, single, i < split ? &part1 : &part2));
+          ref_fake_quantize(x[i], c.scale, c.zp, c.spec, single, &whole);
+        }
+        ErrorSums expected_whole, expected_split;
+        whole.add_to(&expected_whole);
+        part1.add_to(&expected_split);
+        part2.add_to(&expected_split);
         for (const KernelTable* k : g_tables) {
-          Guarded<F> out(n, (seed >> 8) % 8);
-          ErrorSums sums;
-          // Two calls over consecutive chunks must equal one pass (the sums continue in element order).
-          const size_t split = n == 0 ? 0 : static_cast<size_t>(r.range(0, static_cast<int64_t>(n)));
-          run_fake(*k, x.data(), split, c, out.data(), &sums);
-          run_fake(*k, x.data() + split, n - split, c, out.data() + split, &sums);
-          QK_CHECK(out.canaries_intact(), "%s fake_quantize wrote outside its output (seed %" PRIu64 ")", k->isa, seed);
-          for (size_t i = 0; i < n; i++) {
-            if (!same(out[i], expected[i])) {
-              QK_FAIL("%s fake_quantize_%s %s [%d,%d] zp %d scale %a: x[%zu] = %a -> %a, expected %a (seed %" PRIu64 ")",
-                      k->isa, precision_name<F>(), profile_name(p), c.spec.qmin, c.spec.qmax, c.zp, c.scale, i,
-                      static_cast<double>(x[i]), static_cast<double>(out[i]), static_cast<double>(expected[i]), seed);
-              break;
+          for (const bool two_calls : {false, true}) {
+            Guarded<F> out(n, (seed >> 8) % 8);
+            ErrorSums sums;
+            if (two_calls) {
+              run_fake(*k, x.data(), split, c, out.data(), &sums);
+              run_fake(*k, x.data() + split, n - split, c, out.data() + split, &sums);
+            } else {
+              run_fake(*k, x.data(), n, c, out.data(), &sums);
             }
-            stats().checks++;
+            const ErrorSums& want = two_calls ? expected_split : expected_whole;
+            QK_CHECK(out.canaries_intact(), "%s fake_quantize wrote outside its output (seed %" PRIu64 ")", k->isa, seed);
+            for (size_t i = 0; i < n; i++) {
+              if (!same(out[i], expected[i])) {
+                QK_FAIL("%s fake_quantize_%s %s [%d,%d] zp %d scale %a: x[%zu] = %a -> %a, expected %a (seed %" PRIu64 ")",
+                        k->isa, precision_name<F>(), profile_name(p), c.spec.qmin, c.spec.qmax, c.zp, c.scale, i,
+                        static_cast<double>(x[i]), static_cast<double>(out[i]), static_cast<double>(expected[i]), seed);
+                break;
+              }
+              stats().checks++;
+            }
+            QK_CHECK(same_sums(sums, want),
+                     "%s fake_quantize_%s sums differ (%s): sum_sq %a/%a sum_abs %a/%a max_abs %a/%a ref2 %a/%a "
+                     "approx2 %a/%a dot %a/%a (n %zu, split %zu, seed %" PRIu64 ")",
+                     k->isa, precision_name<F>(), two_calls ? "two calls" : "one call", sums.sum_sq, want.sum_sq,
+                     sums.sum_abs, want.sum_abs, sums.max_abs, want.max_abs, sums.sum_ref2, want.sum_ref2,
+                     sums.sum_approx2, want.sum_approx2, sums.dot, want.dot, n, split, seed);
           }
-          QK_CHECK(same_sums(sums, expected_sums),
-                   "%s fake_quantize_%s sums differ: sum_sq %a/%a sum_abs %a/%a max_abs %a/%a ref2 %a/%a approx2 %a/%a "
-                   "dot %a/%a (n %zu, seed %" PRIu64 ")",
-                   k->isa, precision_name<F>(), sums.sum_sq, expected_sums.sum_sq, sums.sum_abs, expected_sums.sum_abs,
-                   sums.max_abs, expected_sums.max_abs, sums.sum_ref2, expected_sums.sum_ref2, sums.sum_approx2,
-                   expected_sums.sum_approx2, sums.dot, expected_sums.dot, n, seed);
         }
       }
     }
@@ -754,6 +770,42 @@ void test_known_answers() {
     }
   }
 
+  // The lane order of the sums (SPEC §6), on a case where it shows: x = {2^27, 1 x 8}, int16, scale 2^20, zp 0, so
+  // out = {2^27, 0 x 8} and ref^2 = {2^54, 1 x 8} (ulp(2^54) = 4). In element order 2^54 + 1 rounds back to 2^54 eight
+  // times: 2^54. In lanes, L0 = 2^54 + 1 -> 2^54 (elements 0 and 8) and L1..L7 = 1, so
+  // ((L0 + L4) + (L1 + L5)) + ((L2 + L6) + (L3 + L7)) = ((2^54 + 1 -> 2^54) + 2 -> 2^54, a tie to even) + 4 = 2^54 + 4.
+  // As two calls split after x[0]: (+0 + 2^54) + 8 = 2^54 + 8. dot and approx2 are 2^54 either way, sum_sq and sum_abs
+  // 8, max_abs 1.
+  {
+    const QuantSpec spec{-32768, 32767, Profile::Onnx};
+    const double big = 0x1p27, big2 = 0x1p54;
+    const std::vector<double> xd{big, 1, 1, 1, 1, 1, 1, 1, 1};
+    const std::vector<float> xf(xd.begin(), xd.end());
+    for (const KernelTable* k : g_tables) {
+      for (int calls = 1; calls <= 2; calls++) {
+        const double want_ref2 = calls == 1 ? big2 + 4 : big2 + 8;
+        std::vector<double> od(xd.size());
+        std::vector<float> of(xf.size());
+        ErrorSums sd, sf;
+        const size_t first = calls == 1 ? xd.size() : 1;
+        k->fake_quantize_f64(xd.data(), first, 0x1p20, 0, spec, od.data(), &sd);
+        k->fake_quantize_f32(xf.data(), first, 0x1p20f, 0, spec, of.data(), &sf);
+        if (calls == 2) {
+          k->fake_quantize_f64(xd.data() + 1, xd.size() - 1, 0x1p20, 0, spec, od.data() + 1, &sd);
+          k->fake_quantize_f32(xf.data() + 1, xf.size() - 1, 0x1p20f, 0, spec, of.data() + 1, &sf);
+        }
+        for (const ErrorSums& e : {sd, sf}) {
+          QK_CHECK(e.sum_ref2 == want_ref2 && e.dot == big2 && e.sum_approx2 == big2 && e.sum_sq == 8 && e.sum_abs == 8 &&
+                       e.max_abs == 1,
+                   "lane order of fake_quantize sums (%s, %d call(s)): ref2 %a (expected %a), dot %a, approx2 %a, sq %a, "
+                   "abs %a, max %a",
+                   k->isa, calls, e.sum_ref2, want_ref2, e.dot, e.sum_approx2, e.sum_sq, e.sum_abs, e.max_abs);
+        }
+        QK_CHECK(od[0] == big && of[0] == static_cast<float>(big) && od[8] == 0 && of[8] == 0, "lane order case outputs (%s)", k->isa);
+      }
+    }
+  }
+
   // Ranges: NaN ignored, infinities count; all-NaN leaves the initial values; abs-max of nothing stays 0.
   for (const KernelTable* k : g_tables) {
     const std::vector<float> v = tile(std::vector<float>{nan, 3.0f, -2.0f, nan, 1.0f}, 45);
@@ -941,6 +993,8 @@ int main(int argc, char** argv) {
       {"histogram counts", test_histogram_counts},
       {"granularity f32", [] { test_granularity<float>(g_tables, g_seed); }},
       {"granularity f64", [] { test_granularity<double>(g_tables, g_seed); }},
+      {"quantize blocks f32", [] { test_quantize_blocks<float>(g_tables, g_seed); }},
+      {"quantize blocks f64", [] { test_quantize_blocks<double>(g_tables, g_seed); }},
   };
   for (const Step& s : steps) {
     const long before = stats().failures;

@@ -1,6 +1,6 @@
 // The Node-API module of quantkit's kernels: module setup, engines and the kernel functions.
 //
-// JavaScript interface (abiVersion 3; packages/quant-native/src/addon.ts declares it for TypeScript):
+// JavaScript interface (abiVersion 4; packages/quant-native/src/addon.ts declares it for TypeScript):
 //
 //   abiVersion, version, isa (what 'auto' picks here), availableIsas ('avx2,scalar'), hardwareConcurrency
 //   descriptorSlots: string[]                   the descriptor's slot names, in order (descriptor.h)
@@ -14,13 +14,15 @@
 //
 //   arrays are the kernel's typed arrays in kernelArrays order:
 //     quantizeTensor: x, out                           quantizeAxis, quantizeBlocked: x, scales, zeroPoints, out
+//     quantizeBlockedMinMax: x, outScales, outZeroPoints, out
 //     dequantizeTensor: q, out                         dequantizeAxis, dequantizeBlocked: q, scales, zeroPoints, out
 //     fakeQuantizeTensor: x, out                       minMax, absMax: x
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
 //     histogram, absHistogram: x, counts (ADDED to, as packages/quant-core/src/calibrate/histogram.ts does)
 //   desc is a Uint8Array over the bytes of descriptorSlots.length float64 numbers (a byte view of a Float64Array,
 //   which Node-API recognises faster: call.h): every scalar argument the kernel reads and every scalar result it
-//   writes (minMax: min, max; absMax: absMax; fakeQuantizeTensor: sumSq .. dot, in ErrorSums order).
+//   writes (minMax: min, max; absMax: absMax; fakeQuantizeTensor: sumSq .. dot, in ErrorSums order;
+//   quantizeBlockedMinMax: badGroup).
 //
 //   Async variants run on the libuv thread pool (plus this addon's pool), keep every array argument and desc
 //   referenced until they settle, write their results into desc before the promise resolves, and stop between chunks
@@ -59,7 +61,7 @@ namespace {
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument, a descriptor slot or a result
 // changes.
-constexpr int32_t kAbiVersion = 3;
+constexpr int32_t kAbiVersion = 4;
 
 // ---- kernel functions ----------------------------------------------------------------------------------------------
 
@@ -126,6 +128,7 @@ template <typename Entry> constexpr KernelFunctions functions() {
 // Every kernel, in the order engines list them.
 const KernelFunctions kKernels[] = {
     functions<QuantizeTensor>(),    functions<QuantizeAxis>(),      functions<QuantizeBlocked>(),
+    functions<QuantizeBlockedMinMax>(),
     functions<DequantizeTensor>(),  functions<DequantizeAxis>(),    functions<DequantizeBlocked>(),
     functions<FakeQuantizeTensor>(), functions<MinMax>(),           functions<AbsMax>(),
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),

@@ -26,7 +26,9 @@ enum class ArrayKind : uint8_t {
   ByteCodesIn,   // pack q: Int8Array | Uint8Array
   ByteCodesOut,  // unpack out: Int8Array | Uint8Array
   Scales,        // Float32Array | Float64Array
+  ScalesOut,     // scales output: Float32Array | Float64Array
   ZeroPoints,    // Int32Array
+  ZeroPointsOut, // zero points output: Int32Array
   Float64Out,    // per-group min / max: Float64Array
   BytesIn,       // packed bytes: Uint8Array
   BytesOut,      // packed bytes output: Uint8Array
@@ -54,7 +56,9 @@ constexpr ArrayRule rule_of(ArrayKind kind) {
     case ArrayKind::ByteCodesIn: return {kByteCodes, kErrInputType, "an Int8Array or Uint8Array"};
     case ArrayKind::ByteCodesOut: return {kByteCodes, kErrOutput, "an Int8Array or Uint8Array"};
     case ArrayKind::Scales: return {kFloats, kErrInputType, "a Float32Array or Float64Array"};
+    case ArrayKind::ScalesOut: return {kFloats, kErrOutput, "a Float32Array or Float64Array"};
     case ArrayKind::ZeroPoints: return {elem_bit(Elem::I32), kErrZeroPoint, "an Int32Array"};
+    case ArrayKind::ZeroPointsOut: return {elem_bit(Elem::I32), kErrOutput, "an Int32Array"};
     case ArrayKind::Float64Out: return {elem_bit(Elem::F64), kErrOutput, "a Float64Array"};
     case ArrayKind::BytesIn: return {elem_bit(Elem::U8), kErrInputType, "a Uint8Array"};
     case ArrayKind::BytesOut: return {elem_bit(Elem::U8), kErrOutput, "a Uint8Array"};

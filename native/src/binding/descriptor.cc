@@ -62,6 +62,15 @@ bool Descriptor::is_signed(bool* out, Failure* f) const {
   return true;
 }
 
+bool Descriptor::scheme(QuantSpec spec, ParamScheme* out, Failure* f) const {
+  const double v = number(Slot::Scheme);
+  if (v != 0 && v != 1) return f->set(kErrOption, "scheme must be 0 (affine) or 1 (symmetric), got " + show(v));
+  if (v == 0 && !(spec.qmin < spec.qmax)) return f->set(kErrBits, "affine parameters need qmin < qmax");
+  if (v == 1 && !(spec.qmax >= 1)) return f->set(kErrBits, "symmetric parameters need qmax >= 1");
+  *out = v == 0 ? ParamScheme::Affine : ParamScheme::Symmetric;
+  return true;
+}
+
 bool Descriptor::histogram_range(bool abs, double* min, double* max, Failure* f) const {
   const double lo = number(Slot::Min);
   const double hi = number(Slot::Max);

@@ -38,7 +38,9 @@ namespace quantkit {
   X(MaxAbs, "maxAbs")                                                                      \
   X(SumRef2, "sumRef2")                                                                    \
   X(SumApprox2, "sumApprox2")                                                              \
-  X(Dot, "dot")
+  X(Dot, "dot")                                                                            \
+  X(Scheme, "scheme")         /* quantizeBlockedMinMax: 0 affine, 1 symmetric */          \
+  X(BadGroup, "badGroup")     /* quantizeBlockedMinMax result: first group without parameters, or -1 */
 
 enum class Slot : size_t {
 #define QUANTKIT_SLOT_ID(id, name) id,
@@ -139,6 +141,8 @@ class Descriptor {
   bool bits(int* out, Failure* f) const;
   // signed: 0 or 1.
   bool is_signed(bool* out, Failure* f) const;
+  // scheme: 0 (affine, which needs qmin < qmax) or 1 (symmetric, which needs qmax >= 1), for the parameters of `spec`.
+  bool scheme(QuantSpec spec, ParamScheme* out, Failure* f) const;
   // min and max of a histogram: finite, min <= max, finite max - min, and min >= 0 for |x| (abs).
   bool histogram_range(bool abs, double* min, double* max, Failure* f) const;
 

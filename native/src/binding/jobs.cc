@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "../kernels/common/params.h"
 #include "../layout/granularity.h"
 #include "histogram_counts.h"
 
@@ -76,6 +77,116 @@ void QuantizeJob::run_chunk(size_t index) {
   const RowRange rows{first, first + plan_.per_chunk};
   if (f32) quantize_layout(*table_, static_cast<const float*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
   else quantize_layout(*table_, static_cast<const double*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
+}
+
+// ---- blocked quantize with parameters from the data ------------------------------------------------------------
+
+QuantizeBlocksJob::QuantizeBlocksJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, ParamScheme scheme,
+                                     const Layout& layout, void* scales, int32_t* zero_points)
+    : table_(table), x_(x), out_(out), spec_(spec), scheme_(scheme), layout_(layout), scales_(scales), zero_points_(zero_points) {
+  const Layout& l = layout_;
+  if (x.length == 0) {
+    mode_ = Mode::Runs;
+    return;
+  }
+  const size_t bs = std::min(l.block_size, l.dim);  // elements of the longest block along dim
+  if (l.inner == 1 && (l.dim % l.block_size == 0 || l.outer == 1)) {
+    mode_ = Mode::Runs;
+    items_ = l.groups();
+    per_chunk_ = std::max<size_t>(1, kChunkElements / bs);
+  } else if (l.inner == 1) {
+    mode_ = Mode::Rows;
+    items_ = l.outer;
+    per_chunk_ = std::max<size_t>(1, kChunkElements / l.dim);
+  } else {
+    mode_ = Mode::Units;
+    items_ = l.outer * l.blocks();
+    per_chunk_ = std::max<size_t>(1, kChunkElements / (bs * l.inner));
+  }
+  chunks_ = (items_ + per_chunk_ - 1) / per_chunk_;
+  bad_.assign(chunks_, kNoBadGroup);
+}
+
+namespace {
+template <typename F> F* typed(void* p) { return static_cast<F*>(p); }
+template <typename F> size_t call_blocks(const KernelTable& t, const F* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec,
+                                         IntType type, F* scales, int32_t* zps, void* out) {
+  if constexpr (sizeof(F) == 4) return t.quantize_blocks_f32(x, n, block, scheme, spec, type, scales, zps, out);
+  else return t.quantize_blocks_f64(x, n, block, scheme, spec, type, scales, zps, out);
+}
+}  // namespace
+
+// Blocks [first, last) of a run; returns the first bad group or kNoBadGroup.
+template <typename F> size_t QuantizeBlocksJob::run_runs(size_t first, size_t last) {
+  const size_t bs = layout_.block_size;
+  const size_t start = first * bs;
+  const size_t end = std::min(last * bs, x_.length);
+  const size_t done = call_blocks(*table_, static_cast<const F*>(x_.data) + start, end - start, bs, scheme_, spec_, out_.type,
+                                  typed<F>(scales_) + first, zero_points_ + first, int_at(out_, start));
+  return done < last - first ? first + done : kNoBadGroup;
+}
+
+// Rows [first, last), each a run of blocks ending in a partial one.
+template <typename F> size_t QuantizeBlocksJob::run_rows(size_t first, size_t last) {
+  const size_t dim = layout_.dim;
+  const size_t nb = layout_.blocks();
+  for (size_t r = first; r < last; r++) {
+    const size_t done = call_blocks(*table_, static_cast<const F*>(x_.data) + r * dim, dim, layout_.block_size, scheme_, spec_, out_.type,
+                                    typed<F>(scales_) + r * nb, zero_points_ + r * nb, int_at(out_, r * dim));
+    if (done < nb) return r * nb + done;
+  }
+  return kNoBadGroup;
+}
+
+// (outer, block) units [first, last): unit u owns groups [u * inner, (u + 1) * inner).
+template <typename F> size_t QuantizeBlocksJob::run_units(size_t first, size_t last) {
+  const Layout& l = layout_;
+  const size_t inner = l.inner;
+  const size_t nb = l.blocks();
+  std::vector<double> lo(inner), hi(inner);
+  F* scales = typed<F>(scales_);
+  for (size_t u = first; u < last; u++) {
+    const size_t o = u / nb;
+    const size_t d0 = (u % nb) * l.block_size;
+    const size_t rows = std::min(l.block_size, l.dim - d0);
+    const size_t base = (o * l.dim + d0) * inner;
+    const F* x = static_cast<const F*>(x_.data) + base;
+    std::fill(lo.begin(), lo.end(), kInf);
+    std::fill(hi.begin(), hi.end(), -kInf);
+    if constexpr (sizeof(F) == 4) table_->min_max_rows_f32(x, rows, inner, inner, lo.data(), hi.data());
+    else table_->min_max_rows_f64(x, rows, inner, inner, lo.data(), hi.data());
+    const size_t g0 = u * inner;
+    for (size_t i = 0; i < inner; i++) {
+      if (!params_from_range<F>(lo[i], hi[i], scheme_, spec_, scales + g0 + i, zero_points_ + g0 + i)) return g0 + i;
+    }
+    for (size_t r = 0; r < rows; r++) {
+      if constexpr (sizeof(F) == 4) table_->quantize_groups_f32(x + r * inner, inner, scales + g0, zero_points_ + g0, spec_, out_.type, int_at(out_, base + r * inner));
+      else table_->quantize_groups_f64(x + r * inner, inner, scales + g0, zero_points_ + g0, spec_, out_.type, int_at(out_, base + r * inner));
+    }
+  }
+  return kNoBadGroup;
+}
+
+void QuantizeBlocksJob::run_chunk(size_t index) {
+  const size_t first = index * per_chunk_;
+  const size_t last = std::min(first + per_chunk_, items_);
+  const bool f32 = x_.type == FloatType::F32;
+  size_t bad;
+  switch (mode_) {
+    case Mode::Runs: bad = f32 ? run_runs<float>(first, last) : run_runs<double>(first, last); break;
+    case Mode::Rows: bad = f32 ? run_rows<float>(first, last) : run_rows<double>(first, last); break;
+    default: bad = f32 ? run_units<float>(first, last) : run_units<double>(first, last); break;
+  }
+  bad_[index] = bad;
+}
+
+void QuantizeBlocksJob::finish() {
+  for (size_t b : bad_) {
+    if (b != kNoBadGroup) {  // chunks own increasing groups: the first chunk with a bad group has the lowest
+      bad_group_ = b;
+      return;
+    }
+  }
 }
 
 void DequantizeJob::run_chunk(size_t index) {

@@ -14,7 +14,8 @@
 // quantize / dequantize on whole rows per chunk (a row is `inner` elements; about kChunkElements elements per chunk,
 // so a tensor with fewer rows than threads uses fewer threads, and one very long row is one chunk); per-group min/max
 // on whole min/max units per chunk (channels, or (outer, block) pairs), so each output slot is written by one chunk
-// and folded in the same element order as the reference.
+// and folded in the same element order as the reference; blocked quantize with parameters from the data on whole
+// blocks per chunk (QuantizeBlocksJob).
 //
 // Histograms count chunk by chunk into private per-thread arrays, added up at the end (integers: any order is exact).
 //
@@ -94,6 +95,48 @@ class QuantizeJob final : public Job {
   QuantSpec spec_;
   QuantParams params_;
   ChunkPlan plan_;
+};
+
+// Blocked quantize with parameters from the data (quantizeBlockedMinMax): every block's min/max (NaN ignored), its
+// scale and zero point (params_from_range, the reference's float64 arithmetic) into scales / zero_points, then its
+// codes. Cut into chunks of whole blocks, each the only writer of its groups:
+//   Runs   inner == 1 with every block whole but possibly the tensor's last (dim % block_size == 0, or one row): the
+//          tensor is one run of blocks, chunks of ~kChunkElements elements through the table's quantize_blocks kernel;
+//   Rows   inner == 1 with a partial block ending every row: chunks of whole rows, quantize_blocks per row;
+//   Units  inner > 1: chunks of (outer, block) units; a unit's rows fold into per-column min/max (min_max_rows), the
+//          parameters of its `inner` groups follow, then quantize_groups writes its rows.
+// A group whose range has no parameters (±Inf in the data, a float64 scale that overflows) stops its chunk; after a
+// complete run bad_group() is the lowest such group (the one the reference reports), or kNoBadGroup.
+class QuantizeBlocksJob final : public Job {
+ public:
+  static constexpr size_t kNoBadGroup = SIZE_MAX;
+  // scales: float* for a float32 x, double* for a float64 x (the tensor's precision); layout.groups() of them.
+  QuantizeBlocksJob(const KernelTable* table, FloatInput x, IntBuffer out, QuantSpec spec, ParamScheme scheme, const Layout& layout,
+                    void* scales, int32_t* zero_points);
+  size_t chunk_count() const override { return chunks_; }
+  void run_chunk(size_t index) override;
+  void finish() override;
+  size_t bad_group() const { return bad_group_; }
+
+ private:
+  enum class Mode { Runs, Rows, Units };
+  template <typename F> size_t run_runs(size_t first, size_t last);
+  template <typename F> size_t run_rows(size_t first, size_t last);
+  template <typename F> size_t run_units(size_t first, size_t last);
+  const KernelTable* table_;
+  FloatInput x_;
+  IntBuffer out_;
+  QuantSpec spec_;
+  ParamScheme scheme_;
+  Layout layout_;
+  void* scales_;
+  int32_t* zero_points_;
+  Mode mode_;
+  size_t items_ = 0;      // blocks (Runs), rows (Rows) or units (Units)
+  size_t per_chunk_ = 1;  // items per chunk
+  size_t chunks_ = 0;
+  std::vector<size_t> bad_;  // per chunk: its first group without parameters, or kNoBadGroup
+  size_t bad_group_ = kNoBadGroup;
 };
 
 // Dequantize q into out: with one scale and zero point (a Tensor layout), or per group (an Axis or Block layout).

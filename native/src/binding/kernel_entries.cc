@@ -72,6 +72,26 @@ template <Layout::Kind K> QuantizeJob QuantizeGrouped<K>::job(const KernelTable*
   return QuantizeJob(t, float_input(x), codes(out), spec, QuantParams::grouped(layout, group_params(scales, zero_points)));
 }
 
+bool QuantizeBlockedMinMax::check(const Descriptor& d, Failure* f) {
+  if (!has_length("out", out, x.length, kErrOutput, f) || !d.spec(range_of(int_type(out)), &spec, f) || !d.scheme(spec, &scheme, f) ||
+      !d.layout(Layout::Kind::Block, x.length, &layout, f)) {
+    return false;
+  }
+  // The scales are written in the tensor's precision (float32 scales for float32 data, as the reference rounds them).
+  if (out_scales.elem != x.elem) return f->set(kErrOutput, "outScales must have the same element type as x");
+  return has_length("outScales", out_scales, layout.groups(), kErrOutput, f) &&
+         has_length("outZeroPoints", out_zero_points, layout.groups(), kErrOutput, f);
+}
+
+QuantizeBlocksJob QuantizeBlockedMinMax::job(const KernelTable* t) const {
+  return QuantizeBlocksJob(t, float_input(x), codes(out), spec, scheme, layout, out_scales.data, static_cast<int32_t*>(out_zero_points.data));
+}
+
+void QuantizeBlockedMinMax::publish(const QuantizeBlocksJob& job, void* desc) {
+  const size_t bad = job.bad_group();
+  store_result(desc, Slot::BadGroup, bad == QuantizeBlocksJob::kNoBadGroup ? -1.0 : static_cast<double>(bad));
+}
+
 // ---- dequantize ----------------------------------------------------------------------------------------------------
 
 bool DequantizeTensor::check(const Descriptor& d, Failure* f) {

@@ -56,6 +56,23 @@ template <Layout::Kind K> struct QuantizeGrouped : NoResults {
   QuantizeJob job(const KernelTable* t) const;
 };
 
+// quantizeBlockedMinMax(x, outScales, outZeroPoints, out, desc): reads outer, dim, inner, blockSize, scheme, qmin,
+// qmax, profile; writes badGroup (-1 when every group got parameters).
+struct QuantizeBlockedMinMax {
+  static constexpr const char* kName = "quantizeBlockedMinMax";
+  ArrayView x, out_scales, out_zero_points, out;
+  static constexpr ArrayArg<QuantizeBlockedMinMax> kArrays[] = {{"x", ArrayKind::FloatIn, &QuantizeBlockedMinMax::x},
+                                                                {"outScales", ArrayKind::ScalesOut, &QuantizeBlockedMinMax::out_scales},
+                                                                {"outZeroPoints", ArrayKind::ZeroPointsOut, &QuantizeBlockedMinMax::out_zero_points},
+                                                                {"out", ArrayKind::CodesOut, &QuantizeBlockedMinMax::out}};
+  QuantSpec spec;
+  ParamScheme scheme;
+  Layout layout;
+  bool check(const Descriptor& d, Failure* f);
+  QuantizeBlocksJob job(const KernelTable* t) const;
+  static void publish(const QuantizeBlocksJob& job, void* desc);
+};
+
 // dequantizeTensor(q, out, desc): reads scale, zeroPoint.
 struct DequantizeTensor : NoResults {
   static constexpr const char* kName = "dequantizeTensor";

@@ -22,7 +22,7 @@
 //   kernels/common/<family>.h   ISA-neutral element functions and portable loops (the scalar kernels, vector tails)
 //   kernels/<isa>/<family>.h    that ISA's kernels of the family: internal linkage, included by <isa>/table.cc only
 //   kernels/<isa>/table.cc      the one translation unit compiled with the ISA's flags: defines the set's KernelTable
-// with families quantize (with quantize_groups), dequantize, fake_quantize, reduce (min/max, abs-max), pack (and
+// with families quantize (with quantize_groups and quantize_blocks), dequantize, fake_quantize, reduce (min/max, abs-max), pack (and
 // unpack) and histogram. dispatch/kernel_sets.cc lists the sets, best first, with the CPU feature each one needs;
 // select_kernels (dispatch.h) picks from that list. Adding a set: its folder, its entry there, its source line with
 // its flags in native/CMakeLists.txt and native/test/CMakeLists.txt.
@@ -43,6 +43,11 @@ struct QuantSpec {
   int32_t qmax;
   Profile profile;
 };
+
+// How parameters are chosen from a range (packages/quant-core/src/params.ts qparamsFromRanges): affine widens the range
+// to include 0 and spreads it over qmax - qmin steps with a zero point; symmetric spreads max |x| over qmax steps
+// (qmax = 2^(bits-1) - 1 for the signed codes of the symmetric scheme) with zero point 0.
+enum class ParamScheme : int32_t { Affine = 0, Symmetric = 1 };
 
 // Running sums of a fused quantize -> dequantize; combined into metrics by the caller (see metrics in
 // packages/quant-core/src/metrics.ts). Accumulated in double.
@@ -66,6 +71,14 @@ struct KernelTable {
   // Per-channel rows along the last axis and blocked rows with inner > 1 (granularity.cc).
   void (*quantize_groups_f32)(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
   void (*quantize_groups_f64)(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
+
+  // Blocks of x[0, n) of `block` >= 1 elements (the last one shorter when block does not divide n), each with parameters
+  // from its own data: block b's min/max (NaN ignored), then its scale and zero point (params_from_range in
+  // common/params.h, the reference's float64 arithmetic) into scales[b] / zps[b], then its codes into out. Returns
+  // the number of blocks done: ceil(n / block), or the index of the first block whose range has no parameters (±Inf
+  // in it, or a float64 scale that overflows), which stops the run with that block's outputs unwritten.
+  size_t (*quantize_blocks_f32)(const float* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, float* scales, int32_t* zps, void* out);
+  size_t (*quantize_blocks_f64)(const double* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, double* scales, int32_t* zps, void* out);
 
   // q[0, n) of q_type -> out[0, n).
   void (*dequantize_f32)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, float* out);
@@ -111,7 +124,8 @@ namespace {  // internal linkage: this header is also compiled with ISA flags (s
 // Whether every slot of t is set; kernels_test checks every registered set with it.
 constexpr bool kernel_table_complete(const KernelTable& t) {
   return t.isa != nullptr && t.quantize_f32 != nullptr && t.quantize_f64 != nullptr && t.quantize_groups_f32 != nullptr &&
-         t.quantize_groups_f64 != nullptr && t.dequantize_f32 != nullptr && t.dequantize_f64 != nullptr &&
+         t.quantize_groups_f64 != nullptr && t.quantize_blocks_f32 != nullptr && t.quantize_blocks_f64 != nullptr &&
+         t.dequantize_f32 != nullptr && t.dequantize_f64 != nullptr &&
          t.fake_quantize_f32 != nullptr && t.fake_quantize_f64 != nullptr && t.min_max_f32 != nullptr &&
          t.min_max_f64 != nullptr && t.min_max_rows_f32 != nullptr && t.min_max_rows_f64 != nullptr &&
          t.abs_max_f32 != nullptr && t.abs_max_f64 != nullptr && t.pack != nullptr &&
@@ -119,7 +133,7 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.abs_histogram_f32 != nullptr && t.abs_histogram_f64 != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 21 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 23 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

@@ -6,7 +6,7 @@ import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedG
 import { allocateOrLimit } from './limits.js';
 import { errorReportSkippingNaN, nanAwareReport } from './metrics.js';
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
-import { qparamsFromRanges } from './params.js';
+import { qparamsFromRanges, rangeError } from './params.js';
 import { measureGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
 import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile, QuantizationErrorReport, QuantizedTensor, Scheme } from './types.js';
@@ -230,6 +230,11 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
     scale = p.granularity.kind === 'tensor' ? scales[0]! : scales;
     zeroPoint = p.granularity.kind === 'tensor' ? zps[0]! : zps;
   }
+  return quantParamsOf(p, scale, zeroPoint);
+}
+
+/** The QuantParams of a plan with these parameters. */
+function quantParamsOf(p: Plan, scale: number | FloatArray, zeroPoint: number | Int32Array): QuantParams {
   const g = p.granularity;
   return {
     scale,
@@ -371,11 +376,32 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
     const p = plan(x, options, backend);
+    if (p.granularity.kind === 'block' && needsDataRange(options ?? {})) return quantizeBlockedFromData(p);
     const q = paramsOf(p, options);
     const { codes, data } = outputsOf(p);
     runQuantize(backend, p, q, codes);
     if (data !== undefined) backend.pack(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array);
     return quantizedTensorOf(p, q, data ?? codes);
+  }
+
+  /**
+   * Blocked quantize with min/max parameters: one kernel call chooses every block's parameters and writes its codes
+   * while the block is in cache (quantizeBlockedMinMax), instead of a min/max pass, parameters in JavaScript and a
+   * quantize pass. A group whose data holds ±Inf throws the error qparamsFromRanges throws for it (after the kernel
+   * may have written part of the codes: of `out` too, when one was given).
+   */
+  function quantizeBlockedFromData(p: Plan): QuantizedTensor {
+    const g = p.granularity as Extract<ResolvedGranularity, { kind: 'block' }>;
+    const scales = allocateOrLimit(g.groups, (n) => (p.dtype === 'float32' ? new Float32Array(n) : new Float64Array(n)));
+    const zeroPoints = allocateOrLimit(g.groups, (n) => new Int32Array(n));
+    const { codes, data } = outputsOf(p);
+    const bad = backend.quantizeBlockedMinMax(p.x, g.layout, p.scheme, p.kernel, scales, zeroPoints, codes);
+    if (bad >= 0) {
+      const r = measureGroupRanges(p.x, g, backend);
+      rangeError(r.min[bad]!, r.max[bad]!, p.dtype);
+    }
+    if (data !== undefined) backend.pack(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array);
+    return quantizedTensorOf(p, quantParamsOf(p, scales, zeroPoints), data ?? codes);
   }
 
   function dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray {

@@ -1,6 +1,7 @@
 import * as dequantizeKernels from './kernels/dequantize.js';
 import * as packKernels from './kernels/pack.js';
 import * as quantizeKernels from './kernels/quantize.js';
+import { quantizeBlockedMinMax } from './kernels/quantize-blocks.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -110,6 +111,7 @@ export const referenceBackend: Backend = Object.freeze({
     histogram: true,
   }),
   ...quantizeKernels,
+  quantizeBlockedMinMax,
   ...dequantizeKernels,
   ...reduceKernels,
   ...packKernels,

@@ -115,6 +115,23 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   quantizeBlocked(x, scales, zeroPoints, layout, spec, out) {
     checkQuantizeGroups(x, scales, zeroPoints, spec, out, (n) => checkBlockLayout(layout, n));
   },
+  quantizeBlockedMinMax(x, layout, scheme, spec, outScales, outZeroPoints, out) {
+    checkFloatArray(x, 'x');
+    checkQuantizeOut(out, x.length);
+    checkSpec(spec, out);
+    // The parameter rule needs the scheme's code range: affine qmin < qmax, symmetric qmax >= 1 (2^(bits-1) - 1).
+    if (scheme !== 'affine' && scheme !== 'symmetric') fail(ErrorCodes.OPTION, `scheme must be 'affine' or 'symmetric', got ${describe(scheme)}`);
+    if (scheme === 'affine' ? !(spec.qmin < spec.qmax) : !(spec.qmax >= 1)) {
+      fail(ErrorCodes.BITS, `[qmin, qmax] = [${spec.qmin}, ${spec.qmax}] has no ${scheme} parameters`);
+    }
+    const groups = checkBlockLayout(layout, x.length);
+    if (!isFloatArray(outScales) || typedArrayName(outScales) !== typedArrayName(x) || outScales.length !== groups) {
+      fail(ErrorCodes.OUTPUT, `outScales must be a ${x instanceof Float32Array ? 'Float32Array' : 'Float64Array'} of ${groups} elements (x's precision), got ${describe(outScales)}`);
+    }
+    if (!(outZeroPoints instanceof Int32Array) || outZeroPoints.length !== groups) {
+      fail(ErrorCodes.OUTPUT, `outZeroPoints must be an Int32Array of ${groups} elements, got ${describe(outZeroPoints)}`);
+    }
+  },
   dequantizeTensor(q, scale, zeroPoint, out) {
     checkIntArray(q, 'q');
     checkFloatOut(out, q.length);

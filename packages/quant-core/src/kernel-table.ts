@@ -1,5 +1,5 @@
 import type { HistogramCounts } from './calibrate/histogram.js';
-import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport } from './types.js';
+import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport, Scheme } from './types.js';
 
 /*
  * The kernel table: the one declaration of quantkit's kernels. Backend, KernelApi and AsyncBackend are derived from
@@ -13,6 +13,13 @@ export interface KernelSignatures {
   quantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void;
   quantizeAxis(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void;
   quantizeBlocked(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void;
+  /**
+   * Blocked quantize with parameters from the data: every group's min/max (NaN ignored), its scale and zero point as
+   * qparamsFromRanges chooses them for `scheme` (into outScales, in x's precision, and outZeroPoints), then the codes:
+   * quantizeBlocked with those parameters, bit for bit. Returns -1, or the first group whose range has no parameters
+   * (±Inf in it, or a float64 scale that overflows), where qparamsFromRanges throws; outputs are then unspecified.
+   */
+  quantizeBlockedMinMax(x: FloatArray, layout: BlockLayout, scheme: Scheme, spec: KernelSpec, outScales: FloatArray, outZeroPoints: Int32Array, out: IntArray): number;
 
   dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, out: FloatArray): void;
   dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void;
@@ -47,12 +54,12 @@ export type KernelArgs<K extends KernelName> = Parameters<KernelSignatures[K]>;
 export type KernelResult<K extends KernelName> = ReturnType<KernelSignatures[K]>;
 
 /** Typed-array parameters: they cross into native code as arrays, in parameter order. */
-export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'counts';
+export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts';
 /**
  * Scalar parameters: they cross into native code in one descriptor. `spec` stands for qmin, qmax and profile;
- * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize.
+ * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize; `scheme` is 0 (affine) or 1 (symmetric).
  */
-export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max';
+export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme';
 export type KernelParam = ArrayParam | ScalarParam;
 
 /**
@@ -62,7 +69,7 @@ export type KernelParam = ArrayParam | ScalarParam;
 export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram';
 
 /** How a kernel's scalar result is returned (native code writes it into the descriptor). */
-export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport';
+export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGroup';
 
 /**
  * What a call needs of a backend besides its granularity (backend.ts supports() reads BackendCapabilities for it):
@@ -101,6 +108,7 @@ export const KERNEL_TABLE: Table = Object.freeze({
   quantizeTensor: { name: 'quantizeTensor', operation: 'quantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'quantize', returns: 'none' },
   quantizeAxis: { name: 'quantizeAxis', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'axis', needs: 'quantize', returns: 'none' },
   quantizeBlocked: { name: 'quantizeBlocked', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'none' },
+  quantizeBlockedMinMax: { name: 'quantizeBlockedMinMax', operation: 'quantize', params: ['x', 'layout', 'scheme', 'spec', 'outScales', 'outZeroPoints', 'out'], inputs: ['x'], outputs: ['outScales', 'outZeroPoints', 'out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'badGroup' },
   dequantizeTensor: { name: 'dequantizeTensor', operation: 'dequantize', params: ['q', 'scale', 'zeroPoint', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'dequantize', returns: 'none' },
   dequantizeAxis: { name: 'dequantizeAxis', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'axis', needs: 'dequantize', returns: 'none' },
   dequantizeBlocked: { name: 'dequantizeBlocked', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'blocked', needs: 'dequantize', returns: 'none' },
@@ -126,7 +134,7 @@ export function arrayParamsOf(name: KernelName): readonly ArrayParam[] {
   return (KERNEL_TABLE[name].params as readonly KernelParam[]).filter(isArrayParam);
 }
 
-const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'counts']);
+const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts']);
 
 export function isArrayParam(p: KernelParam): p is ArrayParam {
   return ARRAY_PARAMS.has(p);

@@ -49,37 +49,63 @@ export function qparamsFromRanges(
   zeroPoints: Int32Array,
 ): void {
   const single = dtype === 'float32';
-  const minNormal = single ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
   const symmetric = scheme === 'symmetric';
-  const levels = symmetric ? 2 ** (spec.bits - 1) - 1 : spec.qmax - spec.qmin;
   for (let i = 0; i < min.length; i++) {
-    let lo = min[i]!;
-    let hi = max[i]!;
-    if (lo === Infinity && hi === -Infinity) {
-      lo = 0;
-      hi = 0;
-    }
-    if (!(lo <= hi)) fail(ErrorCodes.RANGE, `range must satisfy min <= max, got [${lo}, ${hi}]`);
-    if (!(lo > -Infinity && hi < Infinity)) {
-      fail(ErrorCodes.RANGE, `range must be finite, got [${lo}, ${hi}] (the data holds ±Infinity: pass an explicit range)`);
-    }
-    // symmetric: the largest magnitude; affine: the range widened to include 0.
-    const low = symmetric ? 0 : Math.min(lo, 0);
-    const width = symmetric ? Math.max(-lo, hi, 0) : Math.max(hi, 0) - low;
-    let scale = 1;
-    if (width !== 0) {
-      const raw = width / levels;
-      scale = single ? Math.fround(raw) : raw;
-      if (!(scale < Infinity)) fail(ErrorCodes.RANGE, `range [${lo}, ${hi}] is too wide for a ${dtype} scale`);
-      if (scale < minNormal) scale = minNormal;
-    }
-    scales[i] = scale;
-    if (symmetric) {
-      zeroPoints[i] = 0;
-    } else {
-      const quotient = low / scale;
-      const zp = spec.qmin - roundHalfEven(single ? Math.fround(quotient) : quotient);
-      zeroPoints[i] = Math.min(Math.max(zp, spec.qmin), spec.qmax);
-    }
+    if (!paramsOfRange(min[i]!, max[i]!, symmetric, spec.qmin, spec.qmax, single, scales, zeroPoints, i)) rangeError(min[i]!, max[i]!, dtype);
   }
+}
+
+/**
+ * The parameters of one range [lo, hi] into scales[i] and zeroPoints[i] (the arithmetic of qparamsFromRanges, for
+ * kernels that choose parameters group by group: quantizeBlockedMinMax). Symmetric codes are signed with
+ * qmax = 2^(bits-1) - 1, so `levels` is qmax for symmetric and qmax - qmin for affine. Returns false, writing
+ * nothing, for a range qparamsFromRanges refuses (rangeError says why).
+ */
+export function paramsOfRange(
+  lo: number,
+  hi: number,
+  symmetric: boolean,
+  qmin: number,
+  qmax: number,
+  single: boolean,
+  scales: Float32Array | Float64Array,
+  zeroPoints: Int32Array,
+  i: number,
+): boolean {
+  if (lo === Infinity && hi === -Infinity) {
+    lo = 0;
+    hi = 0;
+  }
+  if (!(lo <= hi) || !(lo > -Infinity && hi < Infinity)) return false;
+  const levels = symmetric ? qmax : qmax - qmin;
+  // symmetric: the largest magnitude; affine: the range widened to include 0.
+  const low = symmetric ? 0 : Math.min(lo, 0);
+  const width = symmetric ? Math.max(-lo, hi, 0) : Math.max(hi, 0) - low;
+  let scale = 1;
+  if (width !== 0) {
+    const raw = width / levels;
+    scale = single ? Math.fround(raw) : raw;
+    if (!(scale < Infinity)) return false;
+    const minNormal = single ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
+    if (scale < minNormal) scale = minNormal;
+  }
+  scales[i] = scale;
+  if (symmetric) {
+    zeroPoints[i] = 0;
+  } else {
+    const quotient = low / scale;
+    const zp = qmin - roundHalfEven(single ? Math.fround(quotient) : quotient);
+    zeroPoints[i] = Math.min(Math.max(zp, qmin), qmax);
+  }
+  return true;
+}
+
+/** Throws the ERR_QUANT_RANGE of a range that paramsOfRange refuses. */
+export function rangeError(lo: number, hi: number, dtype: FloatDType): never {
+  if (lo === Infinity && hi === -Infinity) lo = hi = 0;
+  if (!(lo <= hi)) fail(ErrorCodes.RANGE, `range must satisfy min <= max, got [${lo}, ${hi}]`);
+  if (!(lo > -Infinity && hi < Infinity)) {
+    fail(ErrorCodes.RANGE, `range must be finite, got [${lo}, ${hi}] (the data holds ±Infinity: pass an explicit range)`);
+  }
+  return fail(ErrorCodes.RANGE, `range [${lo}, ${hi}] is too wide for a ${dtype} scale`);
 }

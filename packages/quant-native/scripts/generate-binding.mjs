@@ -28,6 +28,8 @@ function writes(param, granularity) {
         : [['outer', 'layout.outer'], ['dim', 'layout.dim'], ['inner', 'layout.inner'], ['blockSize', 'layout.blockSize']];
     case 'signed':
       return [['signed', 'signed ? 1 : 0']];
+    case 'scheme':
+      return [['scheme', "scheme === 'symmetric' ? 1 : 0"]];
     default:
       return [[param, param]];
   }
@@ -42,6 +44,8 @@ function result(info) {
       return ['{ min: d[S.min]!, max: d[S.max]! }', ['min', 'max']];
     case 'absMax':
       return ['d[S.absMax]!', ['absMax']];
+    case 'badGroup':
+      return ['d[S.badGroup]!', ['badGroup']];
     case 'errorReport': {
       const sums = ['sumSq', 'sumAbs', 'maxAbs', 'sumRef2', 'sumApprox2', 'dot'];
       return [`errorReportOf({ ${sums.map((s) => `${s}: d[S.${s}]!`).join(', ')} }, ${info.count}.length)`, sums];

@@ -1,7 +1,9 @@
 // AVX2 quantize kernels: one scale and zero point per run (quantize), and one per element (quantize_groups).
 #pragma once
 
+#include "../common/params.h"
 #include "../common/quantize.h"
+#include "reduce.h"
 #include "vec.h"
 
 namespace quantkit::avx2 {
@@ -298,6 +300,219 @@ template <typename F>
 void quantize_groups(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
   if (spec.profile == Profile::Onnx) quantize_groups_typed<F, true>(x, n, scales, zps, spec, out_type, out);
   else quantize_groups_typed<F, false>(x, n, scales, zps, spec, out_type, out);
+}
+
+/*
+ * Blocks with parameters from their own data (quantize_blocks): per block, min/max by the reduce kernel, parameters in
+ * scalar float64 (common/params.h), then the quantize body above with that block's constants. The block loop is
+ * compiled once per code type, so a block pays no dispatch beyond its quantize mode.
+ */
+template <typename F, IntType T>
+size_t quantize_blocks_typed(const F* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, F* scales, int32_t* zps, void* out) {
+  using Code = typename CodeType<T>::type;
+  return quantize_blocks_loop(x, n, block, scheme, spec, scales, zps, min_max_block<F>, [&](const F* xb, size_t len, F scale, int32_t zp, size_t offset) {
+    const QuantParams<F> p = make_quant_params(scale, zp, spec);
+    const QuantVec<F> c = make_quant_vec(scale, zp, spec);
+    quantize_typed<F, T>(xb, len, c, p, quantize_mode(scale, spec), static_cast<Code*>(out) + offset);
+  });
+}
+
+/*
+ * The float32 path for blocks of a multiple of 8 elements (32 is the common size), in batches of kBlockBatch blocks
+ * that stay in L1: the min/max of every block of the batch, then their parameters and per-block constants (those of
+ * make_quant_vec), then their codes, each 8-lane vector with its block's constants broadcast. The lane arithmetic is
+ * shifted<M> of the per-run body (ONNX: the checked multiply, redone with a true division for a vector that fails the
+ * check; blocks with a scale outside the checked range go through the per-run Divide body), so the codes are the same.
+ */
+constexpr size_t kBlockBatch = 64;
+
+// The per-block constants of a batch (those of make_quant_vec), one array per constant so a block broadcasts each
+// from memory.
+struct BatchConsts {
+  alignas(32) float mul[kBlockBatch];        // fl(1 / scale)
+  alignas(32) float scale[kBlockBatch];
+  alignas(32) float lo[kBlockBatch];         // qmin - zp
+  alignas(32) float hi[kBlockBatch];         // qmax - zp
+  alignas(32) float threshold[kBlockBatch];  // 0.5 - tol (see the Checked-mode proof above)
+  alignas(32) int32_t bias[kBlockBatch];     // bits(1.5 * 2^23) - zp
+  bool divide[kBlockBatch];                  // ONNX with a scale outside [2^-125, 2^125]: the Divide body
+};
+
+inline void set_consts(BatchConsts& c, size_t j, float scale, int32_t zp, QuantSpec spec) {
+  c.mul[j] = 1.0f / scale;
+  c.scale[j] = scale;
+  c.lo[j] = static_cast<float>(spec.qmin - zp);
+  c.hi[j] = static_cast<float>(spec.qmax - zp);
+  c.threshold[j] = static_cast<float>(0.5 - clamp_bound(spec, zp) * QuantLimits<float>::four_u);
+  c.bias[j] = 0x4b400000 - zp;
+  c.divide[j] = quantize_mode(scale, spec) == Mode::Divide;
+}
+
+/*
+ * params_from_range for 4 blocks at once in float64 lanes, then their constants, when none of the 4 ranges is refused
+ * (returns false otherwise, writing nothing; the caller then takes them one by one). Lane by lane the same IEEE
+ * operations as params_from_range: _mm256_round_pd rounds half to even like round_half_even_any (|quotient| is at
+ * most about qmax - qmin here), the zero of `low`'s sign is the only difference (_mm256_min_pd(lo, 0) gives +0 for
+ * lo = -0), and it cannot change a result: low / scale is then ±0, which rounds to ±0 and leaves qmin - 0 = qmin.
+ */
+template <bool Symmetric>
+inline bool params4(const double* lo_in, const double* hi_in, QuantSpec spec, float* scales, int32_t* zps, BatchConsts& c, size_t j) {
+  const __m256d inf = _mm256_set1_pd(__builtin_inf());
+  const __m256d zero = _mm256_setzero_pd();
+  __m256d lo = _mm256_loadu_pd(lo_in);
+  __m256d hi = _mm256_loadu_pd(hi_in);
+  const __m256d empty = _mm256_and_pd(_mm256_cmp_pd(lo, inf, _CMP_EQ_OQ), _mm256_cmp_pd(hi, _mm256_sub_pd(zero, inf), _CMP_EQ_OQ));
+  lo = _mm256_blendv_pd(lo, zero, empty);
+  hi = _mm256_blendv_pd(hi, zero, empty);
+  // Refused: not lo <= hi, or an infinite bound (hi < inf and lo > -inf fail for NaN too).
+  const __m256d fine = _mm256_and_pd(_mm256_cmp_pd(lo, hi, _CMP_LE_OQ),
+                                     _mm256_and_pd(_mm256_cmp_pd(lo, _mm256_sub_pd(zero, inf), _CMP_GT_OQ), _mm256_cmp_pd(hi, inf, _CMP_LT_OQ)));
+  if (_mm256_movemask_pd(fine) != 0xF) return false;
+  const __m256d levels = _mm256_set1_pd(Symmetric ? static_cast<double>(spec.qmax) : static_cast<double>(spec.qmax) - spec.qmin);
+  const __m256d low = Symmetric ? zero : _mm256_min_pd(lo, zero);
+  const __m256d neg_lo = _mm256_sub_pd(zero, lo);
+  const __m256d width = Symmetric ? _mm256_max_pd(_mm256_max_pd(neg_lo, hi), zero) : _mm256_sub_pd(_mm256_max_pd(hi, zero), low);
+  const __m128 scale_raw = _mm256_cvtpd_ps(_mm256_div_pd(width, levels));  // the float64 quotient rounded once
+  __m256d scale = _mm256_cvtps_pd(scale_raw);
+  if (_mm256_movemask_pd(_mm256_cmp_pd(scale, inf, _CMP_EQ_OQ)) != 0) return false;
+  scale = _mm256_blendv_pd(scale, _mm256_set1_pd(1.0), _mm256_cmp_pd(width, zero, _CMP_EQ_OQ));
+  const __m256d min_normal = _mm256_set1_pd(MinNormal<float>::value);
+  scale = _mm256_blendv_pd(scale, min_normal, _mm256_cmp_pd(scale, min_normal, _CMP_LT_OQ));
+  __m128i zp = _mm_setzero_si128();
+  if (!Symmetric) {
+    const __m256d quotient = _mm256_cvtps_pd(_mm256_cvtpd_ps(_mm256_div_pd(low, scale)));  // float32: Math.fround
+    const __m256d rounded = _mm256_round_pd(quotient, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256d z = _mm256_sub_pd(_mm256_set1_pd(spec.qmin), rounded);
+    z = _mm256_min_pd(_mm256_max_pd(z, _mm256_set1_pd(spec.qmin)), _mm256_set1_pd(spec.qmax));
+    zp = _mm256_cvttpd_epi32(z);  // an integer in [qmin, qmax]: exact
+  }
+  const __m128 scale_f = _mm256_cvtpd_ps(scale);  // float values: exact
+  _mm_storeu_ps(scales, scale_f);
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(zps), zp);
+  // The constants of the 4 blocks, as set_consts makes them.
+  _mm_storeu_ps(c.mul + j, _mm_div_ps(_mm_set1_ps(1.0f), scale_f));
+  _mm_storeu_ps(c.scale + j, scale_f);
+  const __m128i lo_i = _mm_sub_epi32(_mm_set1_epi32(spec.qmin), zp);
+  const __m128i hi_i = _mm_sub_epi32(_mm_set1_epi32(spec.qmax), zp);
+  _mm_storeu_ps(c.lo + j, _mm_cvtepi32_ps(lo_i));
+  _mm_storeu_ps(c.hi + j, _mm_cvtepi32_ps(hi_i));
+  const __m256d bound = _mm256_cvtepi32_pd(_mm_max_epi32(_mm_sub_epi32(_mm_setzero_si128(), lo_i), hi_i));  // B = max(-lo, hi)
+  const __m256d tol = _mm256_mul_pd(bound, _mm256_set1_pd(QuantLimits<float>::four_u));
+  _mm_storeu_ps(c.threshold + j, _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_set1_pd(0.5), tol)));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(c.bias + j), _mm_sub_epi32(_mm_set1_epi32(0x4b400000), zp));
+  for (size_t k = 0; k < 4; k++) c.divide[j + k] = quantize_mode(scales[k], spec) == Mode::Divide;
+  return true;
+}
+
+template <IntType T, bool Onnx>
+inline void quantize_block8(const float* x, size_t block, const BatchConsts& k, size_t j, void* out) {
+  const __m256 mul = _mm256_broadcast_ss(k.mul + j);
+  const __m256 lo = _mm256_broadcast_ss(k.lo + j);
+  const __m256 hi = _mm256_broadcast_ss(k.hi + j);
+  const __m256 magic = _mm256_set1_ps(RoundMagic<float>::value);
+  const __m256i bias = _mm256_set1_epi32(k.bias[j]);
+  for (size_t i = 0; i < block; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(v, mul), lo), hi);  // NaN -> lo
+    __m256 m = _mm256_add_ps(t, magic);
+    if constexpr (Onnx) {
+      const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+      const __m256 d = _mm256_and_ps(_mm256_sub_ps(t, _mm256_sub_ps(m, magic)), abs_mask);
+      const __m256 flag = _mm256_cmp_ps(d, _mm256_broadcast_ss(k.threshold + j), _CMP_GE_OQ);
+      if (!_mm256_testz_ps(flag, flag)) {
+        t = _mm256_min_ps(_mm256_max_ps(_mm256_div_ps(v, _mm256_broadcast_ss(k.scale + j)), lo), hi);
+        m = _mm256_add_ps(t, magic);
+      }
+    }
+    store_codes8<T>(out, i, _mm256_sub_epi32(_mm256_castps_si256(m), bias));
+  }
+}
+
+template <IntType T, bool Symmetric>
+size_t quantize_blocks_batched(const float* x, size_t n, size_t block, QuantSpec spec, float* scales, int32_t* zps, void* out) {
+  using Code = typename CodeType<T>::type;
+  constexpr ParamScheme scheme = Symmetric ? ParamScheme::Symmetric : ParamScheme::Affine;
+  const size_t whole = n / block;
+  alignas(32) double lo[kBlockBatch];
+  alignas(32) double hi[kBlockBatch];
+  BatchConsts consts;
+  for (size_t b0 = 0; b0 < whole; b0 += kBlockBatch) {
+    const size_t count = whole - b0 < kBlockBatch ? whole - b0 : kBlockBatch;
+    const float* xb = x + b0 * block;
+    for (size_t j = 0; j < count; j++) {
+      lo[j] = __builtin_inf();
+      hi[j] = -__builtin_inf();
+      min_max_block(xb + j * block, block, &lo[j], &hi[j]);
+    }
+    size_t ok = 0;
+    while (ok < count) {
+      if (count - ok >= 4 && params4<Symmetric>(lo + ok, hi + ok, spec, scales + b0 + ok, zps + b0 + ok, consts, ok)) {
+        ok += 4;
+        continue;
+      }
+      // One at a time: the batch's last blocks, or 4 of which one is refused (the run stops at it).
+      const size_t end = count - ok >= 4 ? ok + 4 : count;
+      for (; ok < end; ok++) {
+        float scale;
+        int32_t zp;
+        if (!params_from_range<float>(lo[ok], hi[ok], scheme, spec, &scale, &zp)) break;
+        scales[b0 + ok] = scale;
+        zps[b0 + ok] = zp;
+        set_consts(consts, ok, scale, zp, spec);
+      }
+      if (ok < end) break;
+    }
+    Code* ob = static_cast<Code*>(out) + b0 * block;
+    // The next batch is read (min/max) right after this one is written: fetching it now overlaps its memory latency
+    // with this batch's arithmetic, which the hardware prefetcher alone does not.
+    const char* next = reinterpret_cast<const char*>(xb + count * block);
+    const size_t next_bytes = b0 + count < whole ? (whole - b0 - count < kBlockBatch ? whole - b0 - count : kBlockBatch) * block * sizeof(float) : 0;
+    const size_t lines_per_block = (next_bytes / 64 + ok - 1) / (ok == 0 ? 1 : ok);
+    size_t line = 0;
+    for (size_t j = 0; j < ok; j++) {
+      for (size_t e = 0; e < lines_per_block && line * 64 < next_bytes; e++, line++) _mm_prefetch(next + line * 64, _MM_HINT_T0);
+      if (consts.divide[j]) {
+        const float s = consts.scale[j];
+        const int32_t zp = zps[b0 + j];
+        quantize_run<float, T, Mode::Divide>(xb + j * block, block, make_quant_vec(s, zp, spec), make_quant_params(s, zp, spec), ob + j * block);
+      } else if (spec.profile == Profile::Onnx) {
+        quantize_block8<T, true>(xb + j * block, block, consts, j, ob + j * block);
+      } else {
+        quantize_block8<T, false>(xb + j * block, block, consts, j, ob + j * block);
+      }
+    }
+    if (ok < count) return b0 + ok;
+  }
+  const size_t start = whole * block;
+  return whole + quantize_blocks_typed<float, T>(x + start, n - start, block, scheme, spec, scales + whole, zps + whole,
+                                                 static_cast<Code*>(out) + start);
+}
+
+template <IntType T>
+size_t quantize_blocks_batched(const float* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, float* scales, int32_t* zps, void* out) {
+  if (scheme == ParamScheme::Symmetric) return quantize_blocks_batched<T, true>(x, n, block, spec, scales, zps, out);
+  return quantize_blocks_batched<T, false>(x, n, block, spec, scales, zps, out);
+}
+
+template <typename F>
+size_t quantize_blocks(const F* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, F* scales, int32_t* zps, void* out) {
+  if constexpr (sizeof(F) == 4) {
+    if (block % 8 == 0) {
+      switch (out_type) {
+        case IntType::I8: return quantize_blocks_batched<IntType::I8>(x, n, block, scheme, spec, scales, zps, out);
+        case IntType::U8: return quantize_blocks_batched<IntType::U8>(x, n, block, scheme, spec, scales, zps, out);
+        case IntType::I16: return quantize_blocks_batched<IntType::I16>(x, n, block, scheme, spec, scales, zps, out);
+        case IntType::U16: return quantize_blocks_batched<IntType::U16>(x, n, block, scheme, spec, scales, zps, out);
+      }
+    }
+  }
+  switch (out_type) {
+    case IntType::I8: return quantize_blocks_typed<F, IntType::I8>(x, n, block, scheme, spec, scales, zps, out);
+    case IntType::U8: return quantize_blocks_typed<F, IntType::U8>(x, n, block, scheme, spec, scales, zps, out);
+    case IntType::I16: return quantize_blocks_typed<F, IntType::I16>(x, n, block, scheme, spec, scales, zps, out);
+    case IntType::U16: return quantize_blocks_typed<F, IntType::U16>(x, n, block, scheme, spec, scales, zps, out);
+  }
+  return 0;
 }
 
 }  // namespace

@@ -94,6 +94,54 @@ template <typename F> void min_max_rows(const F* x, size_t rows, size_t stride, 
   for (; r < rows; r++) fold_min_max_elementwise(x + r * stride, n, min, max);
 }
 
+// The smallest (largest) lane of v, by halving shuffles; v holds no NaN.
+inline double horizontal_min(__m256 v) {
+  v = _mm256_min_ps(v, _mm256_permute2f128_ps(v, v, 1));
+  v = _mm256_min_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  v = _mm256_min_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm256_cvtss_f32(v);
+}
+inline double horizontal_max(__m256 v) {
+  v = _mm256_max_ps(v, _mm256_permute2f128_ps(v, v, 1));
+  v = _mm256_max_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(1, 0, 3, 2)));
+  v = _mm256_max_ps(v, _mm256_shuffle_ps(v, v, _MM_SHUFFLE(2, 3, 0, 1)));
+  return _mm256_cvtss_f32(v);
+}
+inline double horizontal_min(__m256d v) {
+  v = _mm256_min_pd(v, _mm256_permute2f128_pd(v, v, 1));
+  v = _mm256_min_pd(v, _mm256_shuffle_pd(v, v, 0b0101));
+  return _mm256_cvtsd_f64(v);
+}
+inline double horizontal_max(__m256d v) {
+  v = _mm256_max_pd(v, _mm256_permute2f128_pd(v, v, 1));
+  v = _mm256_max_pd(v, _mm256_shuffle_pd(v, v, 0b0101));
+  return _mm256_cvtsd_f64(v);
+}
+
+// min_max for a short run (a block of quantize_blocks): one accumulator pair, the last vector overlapping the one
+// before it (min and max may see an element twice), lanes folded by shuffles. Runs shorter than a vector fold in scalar.
+template <typename F> inline void min_max_block(const F* x, size_t n, double* min, double* max) {
+  using A = Vec<F>;
+  constexpr size_t L = A::lanes;
+  if (n < L) return fold_min_max(x, n, min, max);
+  typename A::V mn = A::set1(static_cast<F>(__builtin_inf()));
+  typename A::V mx = A::set1(static_cast<F>(-__builtin_inf()));
+  for (size_t i = 0; i + L <= n; i += L) {
+    const typename A::V v = A::load(x + i);
+    mn = A::min(v, mn);  // NaN lanes keep the accumulator
+    mx = A::max(v, mx);
+  }
+  if (n % L != 0) {
+    const typename A::V v = A::load(x + n - L);
+    mn = A::min(v, mn);
+    mx = A::max(v, mx);
+  }
+  const double lo = horizontal_min(mn);
+  const double hi = horizontal_max(mx);
+  if (lo < *min) *min = lo;
+  if (hi > *max) *max = hi;
+}
+
 template <typename F> void abs_max(const F* x, size_t n, double* abs_max) {
   using A = Vec<F>;
   constexpr size_t L = A::lanes;

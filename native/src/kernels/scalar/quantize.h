@@ -1,7 +1,9 @@
 // Scalar quantize kernels: the portable loops of common/quantize.h behind the table's signatures.
 #pragma once
 
+#include "../common/params.h"
 #include "../common/quantize.h"
+#include "../common/reduce.h"
 
 namespace quantkit::scalar {
 namespace {
@@ -19,6 +21,14 @@ template <typename F> void quantize(const F* x, size_t n, F scale, int32_t zp, Q
 template <typename F>
 void quantize_groups(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
   quantize_groups_any(x, n, scales, zps, spec, out_type, out);
+}
+
+template <typename F>
+size_t quantize_blocks(const F* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, F* scales, int32_t* zps, void* out) {
+  const size_t code_size = out_type == IntType::I8 || out_type == IntType::U8 ? 1 : 2;
+  return quantize_blocks_loop(x, n, block, scheme, spec, scales, zps, fold_min_max<F>, [&](const F* xb, size_t len, F scale, int32_t zp, size_t offset) {
+    quantize(xb, len, scale, zp, spec, out_type, static_cast<uint8_t*>(out) + offset * code_size);
+  });
 }
 
 }  // namespace

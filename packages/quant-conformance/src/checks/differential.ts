@@ -35,7 +35,8 @@ const SHARES: Readonly<Record<Op, number>> = {
   quantizeTensor: 0.34,
   quantizeAxis: 0.08,
   quantizeBlocked: 0.03,
-  dequantizeTensor: 0.15,
+  quantizeBlockedMinMax: 0.03,
+  dequantizeTensor: 0.12,
   dequantizeAxis: 0.06,
   dequantizeBlocked: 0.03,
   fakeQuantizeTensor: 0.1,
@@ -281,6 +282,45 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
       }
       return { desc: full, elements: n, failure: diffArrays(full, want, out, x) };
     }
+    case 'quantizeBlockedMinMax': {
+      // Expected: the composition the kernel fuses (reference min/max per group, qparamsFromRange, quantizeBlocked),
+      // so the reference's own fused kernel is proven too when it is the backend under test.
+      const dtype = d.dtype();
+      const shape = d.shape(n0);
+      const n = shape.reduce((a, b) => a * b, 1);
+      const x = d.floats(dtype, n);
+      const axis = d.rng.int(0, shape.length - 1);
+      const layout = blockLayoutOf(shape, axis, d.rng.int(1, shape[axis]! + 2));
+      const groups = groupsOf(layout);
+      const { scheme, bits, spec } = d.storage();
+      const desc = `${op} ${dtype} shape=[${shape.join(',')}] axis=${axis} blockSize=${layout.blockSize} ${scheme} ${spec.profile} [${spec.qmin}, ${spec.qmax}]`;
+      const min = new Float64Array(groups);
+      const max = new Float64Array(groups);
+      ref.minMaxBlocked(x, layout, min, max);
+      const storage = { bits, signed: scheme === 'symmetric', qmin: spec.qmin, qmax: spec.qmax, packed: false };
+      const wantScales = floatsLike(dtype, groups);
+      const wantZps = new Int32Array(groups);
+      let wantBad = -1;
+      for (let g = 0; g < groups && wantBad < 0; g++) {
+        try {
+          const p = qparamsFromRange(min[g]!, max[g]!, scheme, storage, dtype);
+          wantScales[g] = p.scale;
+          wantZps[g] = p.zeroPoint;
+        } catch {
+          wantBad = g;
+        }
+      }
+      const scales = floatsLike(dtype, groups);
+      const zps = new Int32Array(groups);
+      const out = d.codes(spec, bits, n);
+      const bad = backend.quantizeBlockedMinMax(x, layout, scheme, spec, scales, zps, out);
+      if (bad !== wantBad) return { desc, elements: n, failure: `${desc}: returned ${bad}, expected ${wantBad} (the first group without parameters, or -1)` };
+      if (wantBad >= 0) return { desc, elements: n };
+      const want = d.codes(spec, bits, n);
+      ref.quantizeBlocked(x, wantScales, wantZps, layout, spec, want);
+      const failure = diffArrays(`${desc} scales`, wantScales, scales) ?? diffArrays(`${desc} zero points`, wantZps, zps) ?? diffArrays(desc, want, out, x);
+      return { desc, elements: n, failure };
+    }
     case 'dequantizeTensor':
     case 'dequantizeAxis':
     case 'dequantizeBlocked': {
@@ -361,7 +401,7 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
 
 function unsupported(op: Op, c: BackendCapabilities): string | undefined {
   if ((op === 'quantizeAxis' || op === 'dequantizeAxis' || op === 'minMaxAxis') && !c.perAxis) return 'no per-axis kernels (capabilities.perAxis)';
-  if ((op === 'quantizeBlocked' || op === 'dequantizeBlocked' || op === 'minMaxBlocked') && !c.blocked) return 'no blocked kernels (capabilities.blocked)';
+  if ((op === 'quantizeBlocked' || op === 'quantizeBlockedMinMax' || op === 'dequantizeBlocked' || op === 'minMaxBlocked') && !c.blocked) return 'no blocked kernels (capabilities.blocked)';
   if (op === 'fakeQuantizeTensor' && !c.fakeQuantize) return 'no fused fake-quantize (capabilities.fakeQuantize)';
   if ((op === 'pack' || op === 'unpack') && c.packedBits.length === 0) return 'no packing (capabilities.packedBits)';
   return undefined;

@@ -8,7 +8,7 @@ import type { NativeEngine } from '../addon.js';
 type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 
 /** Every descriptor slot the kernels below write or read. */
-export const USED_SLOTS = ['absMax', 'bits', 'blockSize', 'dim', 'dot', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
+export const USED_SLOTS = ['absMax', 'badGroup', 'bits', 'blockSize', 'dim', 'dot', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
 
 /**
  * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
@@ -17,6 +17,7 @@ export const USED_SLOTS = ['absMax', 'bits', 'blockSize', 'dim', 'dot', 'inner',
  */
 export class SlotIndices {
   readonly absMax: number;
+  readonly badGroup: number;
   readonly bits: number;
   readonly blockSize: number;
   readonly dim: number;
@@ -30,6 +31,7 @@ export class SlotIndices {
   readonly qmax: number;
   readonly qmin: number;
   readonly scale: number;
+  readonly scheme: number;
   readonly signed: number;
   readonly sumAbs: number;
   readonly sumApprox2: number;
@@ -39,6 +41,7 @@ export class SlotIndices {
 
   constructor(indexOf: (slot: (typeof USED_SLOTS)[number]) => number) {
     this.absMax = indexOf('absMax');
+    this.badGroup = indexOf('badGroup');
     this.bits = indexOf('bits');
     this.blockSize = indexOf('blockSize');
     this.dim = indexOf('dim');
@@ -52,6 +55,7 @@ export class SlotIndices {
     this.qmax = indexOf('qmax');
     this.qmin = indexOf('qmin');
     this.scale = indexOf('scale');
+    this.scheme = indexOf('scheme');
     this.signed = indexOf('signed');
     this.sumAbs = indexOf('sumAbs');
     this.sumApprox2 = indexOf('sumApprox2');
@@ -113,6 +117,13 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       writeBlockedLayout(d, S, layout);
       writeSpec(d, S, spec);
       e.quantizeBlocked(x, scales, zeroPoints, out, bytes);
+    },
+    quantizeBlockedMinMax(x, layout, scheme, spec, outScales, outZeroPoints, out) {
+      writeBlockedLayout(d, S, layout);
+      d[S.scheme] = scheme === 'symmetric' ? 1 : 0;
+      writeSpec(d, S, spec);
+      e.quantizeBlockedMinMax(x, outScales, outZeroPoints, out, bytes);
+      return d[S.badGroup]!;
     },
     dequantizeTensor(q, scale, zeroPoint, out) {
       writeScaleZeroPoint(d, S, scale, zeroPoint);
@@ -190,6 +201,14 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       writeBlockedLayout(d, S, layout);
       writeSpec(d, S, spec);
       await run(options, (cancel) => e.quantizeBlockedAsync(x, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async quantizeBlockedMinMaxAsync(x, layout, scheme, spec, outScales, outZeroPoints, out, options) {
+      const d = new Float64Array(size);
+      writeBlockedLayout(d, S, layout);
+      d[S.scheme] = scheme === 'symmetric' ? 1 : 0;
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeBlockedMinMaxAsync(x, outScales, outZeroPoints, out, new Uint8Array(d.buffer), cancel));
+      return d[S.badGroup]!;
     },
     async dequantizeTensorAsync(q, scale, zeroPoint, out, options) {
       const d = new Float64Array(size);

@@ -31,6 +31,10 @@ describeNative('the raw addon with detached, empty and disguised typed arrays', 
       arrays: [make(Float32Array, n), make(Float32Array, n / 2).fill(1), make(Int32Array, n / 2), make(Uint8Array, n)],
       desc: descriptor({ ...spec, outer: 1, dim: n, inner: 1, blockSize: 2 }),
     }),
+    quantizeBlockedMinMax: (n, make) => ({
+      arrays: [make(Float32Array, n), make(Float32Array, n / 2), make(Int32Array, n / 2), make(Uint8Array, n)],
+      desc: descriptor({ ...spec, outer: 1, dim: n, inner: 1, blockSize: 2, scheme: 0 }),
+    }),
     dequantizeTensor: (n, make) => ({ arrays: [make(Uint8Array, n), make(Float32Array, n)], desc: descriptor({ scale: 1 }) }),
     dequantizeAxis: (n, make) => ({ arrays: [make(Uint8Array, n), ones(2), new Int32Array(2), make(Float32Array, n)], desc: descriptor({ outer: n / 2, dim: 2, inner: 1 }) }),
     dequantizeBlocked: (n, make) => ({
