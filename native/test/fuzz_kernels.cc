@@ -114,8 +114,10 @@ template <typename F> void fuzz_fake(const std::vector<F>& xs, size_t off, doubl
   const size_t n = xs.size() - off;
   const bool single = sizeof(F) == 4;
   std::vector<double> want(n);
+  RefErrorBlock block;  // one call: lanes counted from x[0], sums +0 + S
+  for (size_t i = 0; i < n; i++) want[i] = ref_fake_quantize(x[i], scale, zp, spec, single, &block);
   ErrorSums sr;
-  for (size_t i = 0; i < n; i++) want[i] = ref_fake_quantize(x[i], scale, zp, spec, single, &sr);
+  block.add_to(&sr);
   for (const KernelTable* k : tables()) {
     std::vector<F> out(n);
     ErrorSums got;

@@ -803,6 +803,17 @@ void test_known_answers() {
         }
         QK_CHECK(od[0] == big && of[0] == static_cast<float>(big) && od[8] == 0 && of[8] == 0, "lane order case outputs (%s)", k->isa);
       }
+      // The fixed combination: ref^2 lanes {2^54, 0, 1, 1, 0, 0, 1, 0} give ((2^54 + 0) + (0 + 0)) + ((1 + 1) + (1 + 0))
+      // = 2^54 + 3 -> 2^54 + 4; a left fold or adjacent pairs ((L0 + L1) + (L2 + L3)) + ... would give 2^54.
+      const std::vector<double> cd{big, 0, 1, 1, 0, 0, 1, 0};
+      const std::vector<float> cf(cd.begin(), cd.end());
+      std::vector<double> ocd(cd.size());
+      std::vector<float> ocf(cf.size());
+      ErrorSums ed, ef;
+      k->fake_quantize_f64(cd.data(), cd.size(), 0x1p20, 0, spec, ocd.data(), &ed);
+      k->fake_quantize_f32(cf.data(), cf.size(), 0x1p20f, 0, spec, ocf.data(), &ef);
+      QK_CHECK(ed.sum_ref2 == big2 + 4 && ef.sum_ref2 == big2 + 4 && ed.sum_sq == 3 && ef.sum_sq == 3,
+               "lane combination of fake_quantize sums (%s): ref2 %a / %a, expected %a", k->isa, ed.sum_ref2, ef.sum_ref2, big2 + 4);
     }
   }
 

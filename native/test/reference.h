@@ -37,25 +37,51 @@ inline double ref_dequantize(int32_t q, int32_t zp, double scale, bool single) {
   return single ? fround(v) : v;
 }
 
-// metrics.ts accumulateError.
-inline void ref_accumulate(ErrorSums* s, double reference, double approx) {
-  const double d = reference - approx;
-  const double a = std::fabs(d);
-  s->sum_sq += d * d;
-  s->sum_abs += a;
-  if (a > s->max_abs || a != a) s->max_abs = a;
-  s->sum_ref2 += reference * reference;
-  s->sum_approx2 += approx * approx;
-  s->dot += reference * approx;
-}
+// metrics.ts ErrorAccumulator, written out literally: the error sums of one kernel call (one block of SPEC §6, the
+// binding's chunk). Pair i of the call (counted from the call's first element) goes to lane i mod 8, each lane an
+// ErrorSums of its own adding its terms in element order from +0 (the TS accumulateError of old, per lane); add_to()
+// combines the lanes as ((L0 + L4) + (L1 + L5)) + ((L2 + L6) + (L3 + L7)) and adds the result to *total, with the TS
+// rule for maxAbs (a NaN |d| sticks).
+struct RefErrorBlock {
+  ErrorSums lanes[8];
+  size_t count = 0;
 
-// backend.ts referenceFakeQuantizeTensor, one element.
-inline double ref_fake_quantize(double x, double scale, int32_t zp, QuantSpec spec, bool single, ErrorSums* sums) {
+  void add(double reference, double approx) {
+    ErrorSums* s = &lanes[count++ % 8];
+    const double d = reference - approx;
+    const double a = std::fabs(d);
+    s->sum_sq += d * d;
+    s->sum_abs += a;
+    if (a > s->max_abs || a != a) s->max_abs = a;
+    s->sum_ref2 += reference * reference;
+    s->sum_approx2 += approx * approx;
+    s->dot += reference * approx;
+  }
+
+  static double combine(const ErrorSums* l, double ErrorSums::* f) {
+    return ((l[0].*f + l[4].*f) + (l[1].*f + l[5].*f)) + ((l[2].*f + l[6].*f) + (l[3].*f + l[7].*f));
+  }
+
+  // *total += this block's sums (a zeroed *total gives +0 + S).
+  void add_to(ErrorSums* total) const {
+    total->sum_sq += combine(lanes, &ErrorSums::sum_sq);
+    total->sum_abs += combine(lanes, &ErrorSums::sum_abs);
+    total->sum_ref2 += combine(lanes, &ErrorSums::sum_ref2);
+    total->sum_approx2 += combine(lanes, &ErrorSums::sum_approx2);
+    total->dot += combine(lanes, &ErrorSums::dot);
+    for (const ErrorSums& l : lanes) {
+      if (l.max_abs > total->max_abs || l.max_abs != l.max_abs) total->max_abs = l.max_abs;
+    }
+  }
+};
+
+// backend.ts referenceFakeQuantizeTensor, one element, its error added to the block it belongs to.
+inline double ref_fake_quantize(double x, double scale, int32_t zp, QuantSpec spec, bool single, RefErrorBlock* block) {
   const double s = single ? fround(scale) : scale;
   const int32_t q = ref_quantize(x, scale, zp, spec, single);
   double out = static_cast<double>(q - zp) * s;
   if (single) out = fround(out);
-  ref_accumulate(sums, x, out);
+  block->add(x, out);
   return out;
 }
 

@@ -5,11 +5,9 @@
 //   - quantize, dequantize, pack and unpack are element-wise: each chunk writes its own slice of the output;
 //   - min/max and abs-max keep one partial result per chunk and fold them in chunk order (exact: min, max and max|x|
 //     do not round);
-//   - fake-quantize keeps one ErrorSums per chunk, each summed in element order, and adds them up in chunk order.
-//     The TypeScript reference adds all elements in one sequence, so up to kChunkElements elements the sums are
-//     bit-identical to it; above that the float64 sums (sum_sq, sum_abs, sum_ref2, sum_approx2, dot) may differ from
-//     the reference in the last bits (a different association of the same additions), while max_abs and every output
-//     value stay bit-identical. The conformance suite compares these metrics with a relative tolerance of 1e-9.
+//   - fake-quantize keeps one ErrorSums per chunk (each chunk's kernel call sums its pairs in 8 lanes, combined in a
+//     fixed order) and adds them up in chunk order: the summation order of docs/SPEC.md §6, which the TypeScript
+//     reference follows too, so every sum is bit-identical to it whatever the thread count.
 // Per-axis and blocked jobs run the granularity drivers (../layout/granularity.h) on ranges of their layout:
 // quantize / dequantize on whole rows per chunk (a row is `inner` elements; about kChunkElements elements per chunk,
 // so a tensor with fewer rows than threads uses fewer threads, and one very long row is one chunk); per-group min/max

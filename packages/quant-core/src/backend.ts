@@ -7,7 +7,7 @@ import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
 import type { FloatArray, KernelSpec, Profile, QuantizationErrorReport } from './types.js';
 import { VERSION } from './version.js';
-import { errorReportOf, accumulateError, newErrorSums } from './metrics.js';
+import { errorReportOf, ErrorAccumulator } from './metrics.js';
 
 /** What a backend can do; the conformance suite skips by capability, never by name. */
 export interface BackendCapabilities {
@@ -76,23 +76,25 @@ export function supportTestOf<K extends KernelName>(name: K): SupportTest<K> {
 
 const ALL_BITS = Object.freeze([2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
 
+/** Elements per chunk of the codes scratch: a divisor of ERROR_BLOCK (65536), so chunks never straddle a block. */
 const FAKE_QUANT_CHUNK = 4096;
 const fakeQuantCodes = new Int32Array(FAKE_QUANT_CHUNK);
 
-/** Reference fake-quantize: the two kernels composed chunk by chunk, with metrics accumulated in float64 in order. */
+/**
+ * Reference fake-quantize: the two kernels composed chunk by chunk, the metrics accumulated in float64 in the lane and
+ * block order of SPEC §6 (ErrorAccumulator: blocks of 65536 pairs, 8 lanes each), as the native kernels and binding do.
+ */
 function referenceFakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): QuantizationErrorReport {
   const s = x instanceof Float32Array ? Math.fround(scale) : scale;
-  const sums = newErrorSums();
+  const acc = new ErrorAccumulator();
   for (let start = 0; start < x.length; start += FAKE_QUANT_CHUNK) {
     const end = Math.min(start + FAKE_QUANT_CHUNK, x.length);
     const chunk = x.subarray(start, end);
     quantizeKernels.quantizeRun(chunk, fakeQuantCodes, 0, chunk.length, scale, zeroPoint, spec);
-    for (let i = 0; i < chunk.length; i++) {
-      out[start + i] = (fakeQuantCodes[i]! - zeroPoint) * s;
-      accumulateError(sums, chunk[i]!, out[start + i]!);
-    }
+    for (let i = 0; i < chunk.length; i++) out[start + i] = (fakeQuantCodes[i]! - zeroPoint) * s;
+    acc.addRange(x, out, start, end);
   }
-  return errorReportOf(sums, x.length);
+  return errorReportOf(acc.finish(), x.length);
 }
 
 export const referenceBackend: Backend = Object.freeze({

@@ -9,7 +9,7 @@ import { createKernelApi } from './kernel-api.js';
 export { createQuantApi, quantizationError } from './api.js';
 export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
 export { createAsyncQuantApi, AbortError, throwIfAborted, checkSignal, asyncNameOf, hasAsyncKernels, type AsyncBackend, type AsyncKernel, type AsyncKernelName, type AsyncKernels, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
-export { accumulateError, errorReportOf, kernelErrorReport, nanAwareReport, newErrorSums, type ErrorSums } from './metrics.js';
+export { ERROR_BLOCK, ERROR_LANES, ErrorAccumulator, errorReportOf, kernelErrorReport, nanAwareReport, newErrorSums, type ErrorSums } from './metrics.js';
 export { checkQuantizedTensor } from './check-codes.js';
 export { rangeOverflows, type OverflowOutput, type RangeOverflowOptions } from './overflow.js';
 export { checkOptionKeys, closestKey, OPTION_SCHEMAS, type OptionSchemaName } from './options.js';

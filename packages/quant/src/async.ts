@@ -3,9 +3,8 @@ import {
   asyncNameOf,
   KERNEL_NAMES,
   KERNEL_TABLE,
-  accumulateError,
+  ErrorAccumulator,
   errorReportOf,
-  newErrorSums,
   throwIfAborted,
   type AbortSignalLike,
   type AsyncBackend,
@@ -32,7 +31,8 @@ import { searchOnWorker } from './search-worker.js';
  * every slice, so a large call neither blocks other work for its whole duration nor ignores an abort. Per-axis and
  * blocked kernels run whole, after one turn. Results are the synchronous kernels' own, bit for bit: the per-tensor
  * kernels are element-wise, min / max / |max| combine exactly, and fake-quantize's metrics are accumulated over the
- * whole tensor in element order, slice after slice (kernelErrorReport's sums), as the reference computes them.
+ * whole tensor slice after slice by one ErrorAccumulator (kernelErrorReport's sums, in the order of SPEC §6), as the
+ * reference computes them.
  */
 export const ASYNC_SLICE = 1 << 16;
 
@@ -74,14 +74,15 @@ function slicedKernels(b: Backend): SlicedKernels {
     quantizeTensorAsync: (x, scale, zp, spec, out, o) => sliced(x.length, o, (s, e) => b.quantizeTensor(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as IntArray)),
     dequantizeTensorAsync: (q, scale, zp, out, o) => sliced(q.length, o, (s, e) => b.dequantizeTensor(q.subarray(s, e) as IntArray, scale, zp, out.subarray(s, e) as FloatArray)),
     async fakeQuantizeTensorAsync(x, scale, zp, spec, out, o) {
-      // The metrics are accumulated slice by slice, in element order: kernelErrorReport(x, out), without a pass over
-      // the whole tensor at the end that would hold the thread.
-      const sums = newErrorSums();
+      // The metrics are accumulated slice by slice, pairs in element order into one accumulator (its lanes and blocks
+      // count from x[0]): kernelErrorReport(x, out), without a pass over the whole tensor at the end that would hold
+      // the thread.
+      const acc = new ErrorAccumulator();
       await sliced(x.length, o, (s, e) => {
         b.fakeQuantizeTensor(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as FloatArray);
-        for (let i = s; i < e; i++) accumulateError(sums, x[i]!, out[i]!);
+        acc.addRange(x, out, s, e);
       });
-      return errorReportOf(sums, x.length);
+      return errorReportOf(acc.finish(), x.length);
     },
     async minMaxAsync(x, o): Promise<MinMax> {
       let min = Infinity;
