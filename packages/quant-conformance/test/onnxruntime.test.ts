@@ -1,7 +1,7 @@
 import { referenceBackend } from '@quantkit/quant-core';
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { ORACLE_TYPES, runOnnxRuntimeOracle, type OrtModule } from '../src/index.js';
+import { ORACLE_TYPES, runHalfOnnxRuntimeOracle, runOnnxRuntimeOracle, type OrtModule } from '../src/index.js';
 
 /*
  * ONNX Runtime (onnxruntime-node 1.30, the real CPU binary) as an oracle: models built in code by src/onnx, random
@@ -32,5 +32,12 @@ describe('onnxruntime oracle vs the reference backend', () => {
     const r = await runOnnxRuntimeOracle(oracle, reciprocal, 'QuantizeLinear', { seed: 2024, types: ['int8', 'uint16'] });
     expect(r.failures.length).toBeGreaterThan(0);
     expect(r.failures.join('\n')).toMatch(/first at index \d+: input=.*expected=.*actual=/);
+  }, 120_000);
+
+  it('float16 tensors: codes and float16 dequantized values equal QuantizeLinear / DequantizeLinear on float16 models', async () => {
+    const r = await runHalfOnnxRuntimeOracle(oracle, referenceBackend, { seed: 7 });
+    expect(r.failures.slice(0, 5)).toEqual([]);
+    expect(r.total).toBe(20);
+    expect(r.passed).toBe(r.total);
   }, 120_000);
 });

@@ -10,7 +10,7 @@ import type { SearchRequest, SearchResult } from './calibrate/search.js';
 import { allocateCodes } from './storage.js';
 import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelResult } from './kernel-table.js';
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
-import type { FloatArray, IntArray, QuantizedTensor } from './types.js';
+import type { FloatArray, IntArray, QuantInput, QuantizedTensor } from './types.js';
 import { checkFixedLength, checkStillAttached } from './views.js';
 
 /** The part of the DOM/Node.js AbortSignal that quantkit uses (core has no Node.js or DOM types). */
@@ -94,7 +94,7 @@ export interface DequantizeAsyncOptions extends AsyncOptions {
 }
 
 export interface AsyncQuantApi {
-  quantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<QuantizedTensor>;
+  quantizeAsync(x: QuantInput, options?: QuantizeAsyncOptions): Promise<QuantizedTensor>;
   dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray>;
   fakeQuantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<FloatArray>;
 }
@@ -192,7 +192,7 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     return { p, signal };
   }
 
-  async function quantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<QuantizedTensor> {
+  async function quantizeAsync(x: QuantInput, options?: QuantizeAsyncOptions): Promise<QuantizedTensor> {
     const { p, signal } = planAsync(x, options, 'quantizeAsync');
     const q = await resolve(p, options ?? {}, 'quantizeAsync', signal);
     const { codes, data } = outputsOf(p);
@@ -208,6 +208,7 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     const signal = checkSignal(o.signal);
     throwIfAborted(signal);
     const d = planDequantize(qt, o.out);
+    if (d.half !== undefined) fail(ErrorCodes.OPTION, 'dequantizeAsync writes float32 or float64 values; for float16 / bfloat16 output use dequantize (a later version adds it here)');
     const input = d.packed ?? d.codes;
     checkFixedLength(input, 'data', 'input');
     if (o.out !== undefined) checkFixedLength(d.out, 'out', 'output');
@@ -220,6 +221,7 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
   async function fakeQuantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<FloatArray> {
     rejectOutput(options, 'fakeQuantizeAsync');
     const { p, signal } = planAsync(x, options, 'fakeQuantizeAsync');
+    if (p.half !== undefined) fail(ErrorCodes.OPTION, 'fakeQuantizeAsync takes float32 or float64 input; for float16 / bfloat16 use fakeQuantize (a later version adds it here)');
     const q = await resolve(p, options ?? {}, 'fakeQuantizeAsync', signal);
     const codes = allocateCodes(p.storage, p.x.length);
     await attached([p.x], 'fakeQuantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));

@@ -9,7 +9,9 @@ import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import { qparamsFromRanges, rangeError } from './params.js';
 import { measureGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
-import type { FloatArray, FloatDType, Granularity, IntArray, KernelSpec, Profile, QuantizationErrorReport, QuantizedTensor, Scheme } from './types.js';
+import type { FloatArray, FloatDType, Granularity, HalfDType, IntArray, KernelSpec, Profile, QuantInput, QuantizationErrorReport, QuantizedTensor, Scheme, TensorDType } from './types.js';
+import { narrowToHalf, widenHalf } from './half.js';
+import { checkHalfScaleValue, halfScale, isHalf, resolveInput } from './half-input.js';
 import {
   checkBoolean,
   checkDisjoint,
@@ -58,6 +60,11 @@ export interface QuantizeOptions {
    * across calls saves the allocation and the page faults of a fresh array.
    */
   readonly out?: IntArray;
+  /**
+   * The half-precision type of a Uint16Array input: 'float16' (IEEE binary16) or 'bfloat16' (required for a
+   * Uint16Array, optional for a Float16Array; float inputs need none). Scales of half tensors are values of that type.
+   */
+  readonly dtype?: HalfDType | FloatDType;
 }
 
 /** Resolved quantization parameters; `scale` and `zeroPoint` are numbers per tensor and arrays per group. */
@@ -74,25 +81,44 @@ export interface QuantParams {
   readonly scaleShape?: readonly number[];
 }
 
-export interface FakeQuantizeResult {
-  readonly values: FloatArray;
+export interface FakeQuantizeResult<V extends FloatArray | Uint16Array = FloatArray> {
+  /** The quantized-then-dequantized values, in the input's precision (half-precision bits for a half input). */
+  readonly values: V;
   readonly error: QuantizationErrorReport;
   readonly params: QuantParams;
 }
 
+/**
+ * Where dequantize writes: a Float32Array or Float64Array (that precision), a Uint16Array (half-precision bits of
+ * `dtype`, or of the tensor's own half type), or options naming the output `dtype` (a new array) and/or `out`.
+ */
+export interface DequantizeOptions {
+  readonly out?: FloatArray | Uint16Array;
+  readonly dtype?: TensorDType;
+}
+
 export interface QuantApi {
-  quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor;
+  quantize(x: QuantInput, options?: QuantizeOptions): QuantizedTensor;
+  /** Float32Array for float32 and half tensors, Float64Array for float64 ones, unless `out` says otherwise. */
   dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray;
+  dequantize(qt: QuantizedTensor, target: Uint16Array | (DequantizeOptions & { readonly dtype: HalfDType })): Uint16Array;
+  dequantize(qt: QuantizedTensor, target?: FloatArray | Uint16Array | DequantizeOptions): FloatArray | Uint16Array;
   fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray;
+  fakeQuantize(x: Uint16Array, options: QuantizeOptions): Uint16Array;
   fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult;
-  computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams;
+  fakeQuantizeWithError(x: Uint16Array, options: QuantizeOptions): FakeQuantizeResult<Uint16Array>;
+  computeQParams(x: QuantInput, options?: QuantizeOptions): QuantParams;
   quantizationError(reference: ArrayLike<number>, approx: ArrayLike<number>): QuantizationErrorReport;
 }
 
 /** Everything quantize needs, resolved and validated once. */
 export interface Plan {
+  /** The values the kernels run on: the input, or the exact float32 widening of a half-precision input. */
   readonly x: FloatArray;
+  /** The kernels' precision ('float32' for half inputs). */
   readonly dtype: FloatDType;
+  /** The half type of the input, when it is one: scales are values of that type (SPEC §12). */
+  readonly half: HalfDType | undefined;
   readonly scheme: Scheme;
   readonly storage: StorageSpec;
   readonly kernel: KernelSpec;
@@ -114,9 +140,10 @@ export function plan(
   call = 'quantize',
   keys: readonly string[] = OPTION_SCHEMAS.quantize,
 ): Plan {
-  const x = floatInput(input, 'x');
   const o: QuantizeOptions = optionsObject(options, call);
   checkOptionKeys(o, keys);
+  const input_ = resolveInput(input, o.dtype);
+  const x = input_.x;
   const scheme = checkScheme(o.scheme);
   const narrowRange = checkBoolean(o.narrowRange, 'narrowRange');
   const packed = checkBoolean(o.packed, 'packed');
@@ -124,15 +151,16 @@ export function plan(
   const profile = checkProfile(o.profile);
   const shape = resolveShape(o.shape, x.length);
   const granularity = resolveGranularity(o.granularity, shape);
-  const dtype: FloatDType = x instanceof Float32Array ? 'float32' : 'float64';
+  const dtype = input_.dtype;
   checkCapabilities(backend, dtype, profile, storage, granularity);
-  const out = checkQuantizeOutput(o.out, x, storage);
-  return { x, dtype, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity, out };
+  const out = checkQuantizeOutput(o.out, input_.source, x.length, storage);
+  const half = input_.half;
+  return { x, dtype, half, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity, out };
 }
 
-function checkQuantizeOutput(out: unknown, x: FloatArray, storage: StorageSpec): IntArray | undefined {
+function checkQuantizeOutput(out: unknown, x: ArrayBufferView, length: number, storage: StorageSpec): IntArray | undefined {
   if (out === undefined) return undefined;
-  const view: IntArray = storage.packed ? checkOutput(out, 'Uint8Array', packedByteLength(x.length, storage.bits as 2 | 4)) : checkOutput(out, codeArrayName(storage), x.length);
+  const view: IntArray = storage.packed ? checkOutput(out, 'Uint8Array', packedByteLength(length, storage.bits as 2 | 4)) : checkOutput(out, codeArrayName(storage), length);
   checkDisjoint(view, x, 'x');
   return view;
 }
@@ -216,9 +244,11 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
     const zp = options.zeroPoint !== undefined ? options.zeroPoint : p.granularity.kind === 'tensor' ? 0 : allocateOrLimit(groups, (n) => new Int32Array(n));
     if (p.granularity.kind === 'tensor') {
       scale = checkScale(options.scale, single);
+      if (p.half !== undefined) scale = halfScale(scale, p.half);
       zeroPoint = checkZeroPoint(zp, p.storage);
     } else {
       scale = checkScales(options.scale, groups, single);
+      if (p.half !== undefined) for (let i = 0; i < groups; i++) scale[i] = halfScale(scale[i]!, p.half, `scale[${i}]`);
       zeroPoint = checkZeroPoints(zp, groups, p.storage);
     }
   } else {
@@ -226,7 +256,7 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
     const { min, max } = groupRanges(p, options, measure, backend);
     const scales = allocateOrLimit(groups, (n) => (single ? new Float32Array(n) : new Float64Array(n)));
     const zps = allocateOrLimit(groups, (n) => new Int32Array(n));
-    qparamsFromRanges(min, max, p.scheme, p.storage, p.dtype, scales, zps);
+    qparamsFromRanges(min, max, p.scheme, p.storage, p.half ?? p.dtype, scales, zps);
     scale = p.granularity.kind === 'tensor' ? scales[0]! : scales;
     zeroPoint = p.granularity.kind === 'tensor' ? zps[0]! : zps;
   }
@@ -276,7 +306,7 @@ export function quantizedTensorOf(p: Plan, q: QuantParams, data: IntArray): Quan
     packed: p.storage.packed,
     narrowRange: p.narrowRange,
     profile: p.kernel.profile,
-    dtype: p.dtype,
+    dtype: p.half ?? p.dtype,
   };
 }
 
@@ -289,7 +319,10 @@ export interface DequantizePlan {
   /** The packed bytes to unpack into `codes`, or undefined when `codes` is the tensor's own data. */
   readonly packed: Uint8Array | undefined;
   readonly codes: IntArray;
+  /** What the kernels write: the output itself, or for a half output a float64 scratch of the exact products. */
   readonly out: FloatArray;
+  /** A half-precision output: its type and the array of bits finishDequantize rounds `out` into. */
+  readonly half: { readonly dtype: HalfDType; readonly bits: Uint16Array } | undefined;
 }
 
 /** A QuantizedTensor's fields, validated (nothing allocated but the parameter copies). */
@@ -298,7 +331,7 @@ export interface CheckedTensor {
   readonly scale: number | FloatArray;
   readonly zeroPoint: number | Int32Array;
   readonly storage: StorageSpec;
-  readonly dtype: FloatDType;
+  readonly dtype: TensorDType;
   /** Element count (the product of the shape). */
   readonly length: number;
   /** The tensor's data: codes, or packed bytes when storage.packed. */
@@ -312,12 +345,18 @@ export function checkTensor(qt: QuantizedTensor): CheckedTensor {
   const packed = checkBoolean(qt.packed, 'packed');
   const storage = storageSpec(scheme, qt.bits, checkBoolean(qt.narrowRange, 'narrowRange'), packed);
   const dtype = qt.dtype === undefined ? 'float32' : qt.dtype;
-  if (dtype !== 'float32' && dtype !== 'float64') fail(ErrorCodes.OPTION, `dtype must be 'float32' or 'float64', got ${describe(dtype)}`);
+  if (dtype !== 'float32' && dtype !== 'float64' && !isHalf(dtype)) {
+    fail(ErrorCodes.OPTION, `dtype must be 'float32', 'float64', 'float16' or 'bfloat16', got ${describe(dtype)}`);
+  }
   const shape = checkShape(qt.shape);
   const length = shapeSize(shape);
   const g = resolveGranularity(granularityOf(qt), shape);
-  const single = dtype === 'float32';
+  const single = dtype !== 'float64';
   const scale = g.kind === 'tensor' ? checkScale(qt.scale, single) : checkScales(qt.scale, g.groups, single);
+  if (isHalf(dtype)) {
+    if (typeof scale === 'number') checkHalfScaleValue(scale, dtype, 'scale');
+    else for (let i = 0; i < scale.length; i++) checkHalfScaleValue(scale[i]!, dtype, `scale[${i}]`);
+  }
   const zeroPoint = g.kind === 'tensor' ? checkZeroPoint(qt.zeroPoint, storage) : checkZeroPoints(qt.zeroPoint, g.groups, storage);
   let data: IntArray;
   if (packed) {
@@ -337,18 +376,53 @@ export function checkTensor(qt: QuantizedTensor): CheckedTensor {
  * Validates a QuantizedTensor and an optional output (api-async.ts reuses it). The codes themselves are not read:
  * a code outside the tensor's [qmin, qmax] dequantizes by the same formula (checkQuantizedTensor finds such codes).
  */
-export function planDequantize(qt: QuantizedTensor, out: unknown): DequantizePlan {
+export function planDequantize(qt: QuantizedTensor, target: unknown, dtypeOption?: unknown): DequantizePlan {
   const t = checkTensor(qt);
   const packed = t.storage.packed ? (t.data as Uint8Array) : undefined;
   const codes = packed ? allocateCodes(t.storage, t.length) : t.data;
-  let target: FloatArray;
-  if (out === undefined) target = allocateFloat(t.dtype, t.length);
-  else {
-    target = floatInput(out, 'out');
-    if (target.length !== t.length) fail(ErrorCodes.OUTPUT, `out must have ${t.length} elements, got ${target.length}`);
-    checkDisjoint(target, t.data, 'the tensor data');
+  const plain = { granularity: t.granularity, scale: t.scale, zeroPoint: t.zeroPoint, storage: t.storage, packed, codes };
+  const o = resolveDequantizeOutput(target, dtypeOption, t);
+  if (o.half === undefined) return { ...plain, out: o.out as FloatArray, half: undefined };
+  // Half outputs: the exact float64 product, rounded once to the half type by finishDequantize.
+  return { ...plain, out: allocateOrLimit(t.length, (n) => new Float64Array(n)), half: { dtype: o.half, bits: o.out as Uint16Array } };
+}
+
+/** The output array of a dequantize and its half type when it holds half-precision bits. */
+function resolveDequantizeOutput(target: unknown, dtypeOption: unknown, t: CheckedTensor): { out: FloatArray | Uint16Array; half: HalfDType | undefined } {
+  let out = target;
+  let dtype = dtypeOption;
+  if (typeof target === 'object' && target !== null && !ArrayBuffer.isView(target)) {
+    checkOptionKeys(target, ['out', 'dtype'], 'dequantize options');
+    ({ out, dtype } = target as DequantizeOptions);
   }
-  return { granularity: t.granularity, scale: t.scale, zeroPoint: t.zeroPoint, storage: t.storage, packed, codes, out: target };
+  if (dtype !== undefined && dtype !== 'float32' && dtype !== 'float64' && dtype !== 'float16' && dtype !== 'bfloat16') {
+    fail(ErrorCodes.OPTION, `dtype must be 'float32', 'float64', 'float16' or 'bfloat16', got ${describe(dtype)}`);
+  }
+  if (out === undefined) {
+    const d = (dtype ?? (isHalf(t.dtype) ? 'float32' : t.dtype)) as TensorDType;
+    if (isHalf(d)) return { out: new Uint16Array(t.length), half: d };
+    return { out: allocateFloat(d, t.length), half: undefined };
+  }
+  const kind = typedArrayName(out);
+  let half: HalfDType | undefined;
+  if (kind === 'Uint16Array' || kind === 'Float16Array') {
+    half = kind === 'Float16Array' ? 'float16' : isHalf((dtype ?? t.dtype) as TensorDType) ? ((dtype ?? t.dtype) as HalfDType) : undefined;
+    if (half === undefined) fail(ErrorCodes.OPTION, `out is a Uint16Array: pass { out, dtype: 'float16' | 'bfloat16' } to say which half type to write`);
+    if (kind === 'Float16Array' && dtype !== undefined && dtype !== 'float16') fail(ErrorCodes.OPTION, `dtype must be 'float16' (or left out) for a Float16Array out, got ${describe(dtype)}`);
+  } else if (dtype !== undefined && dtype !== (kind === 'Float32Array' ? 'float32' : kind === 'Float64Array' ? 'float64' : undefined)) {
+    fail(ErrorCodes.OPTION, `dtype ${describe(dtype)} does not describe out, ${describe(out)}`);
+  }
+  const view = half !== undefined ? checkedView(out as Uint16Array, 'out') : floatInput(out, 'out');
+  if (view.length !== t.length) fail(ErrorCodes.OUTPUT, `out must have ${t.length} elements, got ${view.length}`);
+  checkDisjoint(view, t.data, 'the tensor data');
+  return { out: half !== undefined ? new Uint16Array(view.buffer, view.byteOffset, view.length) : view, half };
+}
+
+/** The array a dequantize returns, once its kernels have written `d.out`: half outputs are rounded from it here. */
+export function finishDequantize(d: DequantizePlan): FloatArray | Uint16Array {
+  if (d.half === undefined) return d.out;
+  narrowToHalf(d.out as Float64Array, d.half.dtype, d.half.bits);
+  return d.half.bits;
 }
 
 const PACKED_DATA: ReadonlySet<string> = new Set(['Uint8Array']);
@@ -376,7 +450,8 @@ export function createQuantApi(backend: Backend): QuantApi {
 
   function quantize(x: FloatArray, options?: QuantizeOptions): QuantizedTensor {
     const p = plan(x, options, backend);
-    if (p.granularity.kind === 'block' && needsDataRange(options ?? {})) return quantizeBlockedFromData(p);
+    // (The fused blocked kernel chooses float32 / float64 scales; half tensors take the three steps.)
+    if (p.granularity.kind === 'block' && p.half === undefined && needsDataRange(options ?? {})) return quantizeBlockedFromData(p);
     const q = paramsOf(p, options);
     const { codes, data } = outputsOf(p);
     runQuantize(backend, p, q, codes);
@@ -404,17 +479,34 @@ export function createQuantApi(backend: Backend): QuantApi {
     return quantizedTensorOf(p, quantParamsOf(p, scales, zeroPoints), data ?? codes);
   }
 
-  function dequantize(qt: QuantizedTensor, out?: FloatArray): FloatArray {
-    const d = planDequantize(qt, out);
+  function dequantize(qt: QuantizedTensor, target?: unknown): FloatArray | Uint16Array {
+    const d = planDequantize(qt, target);
     if (d.packed) backend.unpack(d.packed, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array);
     runDequantize(backend, d.granularity, d.codes, d.scale, d.zeroPoint, d.out);
-    return d.out;
+    return finishDequantize(d);
   }
 
-  function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult {
+  /** fakeQuantize of a half input: the values dequantize would give in the half type (one rounding of the product). */
+  function fakeQuantizeHalf(p: Plan, q: QuantParams): Uint16Array {
+    const codes = allocateCodes(p.storage, p.x.length);
+    runQuantize(backend, p, q, codes);
+    const exact = allocateOrLimit(p.x.length, (n) => new Float64Array(n));
+    runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, exact);
+    const bits = new Uint16Array(p.x.length);
+    narrowToHalf(exact, p.half!, bits);
+    return bits;
+  }
+
+  function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult<FloatArray | Uint16Array> {
     rejectOutput(options, 'fakeQuantizeWithError');
     const p = plan(x, options, backend, 'fakeQuantizeWithError');
     const q = paramsOf(p, options);
+    if (p.half !== undefined) {
+      const bits = fakeQuantizeHalf(p, q);
+      const wide = new Float32Array(bits.length);
+      widenHalf(bits, p.half, 0, bits.length, wide);
+      return { values: bits, error: errorReportSkippingNaN(p.x, wide), params: q };
+    }
     const values = allocateFloat(p.dtype, p.x.length);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
       const error = backend.fakeQuantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
@@ -426,10 +518,17 @@ export function createQuantApi(backend: Backend): QuantApi {
     return { values, error: errorReportSkippingNaN(p.x, values), params: q };
   }
 
-  function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray {
+  function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray | Uint16Array {
     rejectOutput(options, 'fakeQuantize');
     const p = plan(x, options, backend, 'fakeQuantize');
     const q = paramsOf(p, options);
+    if (p.half !== undefined) return fakeQuantizeHalf(p, q);
+    if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
+      // The fused kernel: one pass and no codes array (its metrics cost less than allocating and filling one).
+      const values = allocateFloat(p.dtype, p.x.length);
+      backend.fakeQuantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
+      return values;
+    }
     const codes = allocateCodes(p.storage, p.x.length);
     runQuantize(backend, p, q, codes);
     const values = allocateFloat(p.dtype, p.x.length);
@@ -437,7 +536,7 @@ export function createQuantApi(backend: Backend): QuantApi {
     return values;
   }
 
-  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError };
+  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError } as QuantApi;
 }
 
 /**

@@ -7,7 +7,8 @@ import { referenceBackend } from './backend.js';
 import { createKernelApi } from './kernel-api.js';
 
 export { createQuantApi, quantizationError } from './api.js';
-export type { FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
+export type { DequantizeOptions, FakeQuantizeResult, QuantApi, QuantizeOptions, QuantParams } from './api.js';
+export { bfloat16ToNumber, float16ToNumber, narrowToHalf, numberToBfloat16, numberToFloat16, roundToHalf, widenHalf } from './half.js';
 export { createAsyncQuantApi, AbortError, throwIfAborted, checkSignal, asyncNameOf, hasAsyncKernels, type AsyncBackend, type AsyncKernel, type AsyncKernelName, type AsyncKernels, type AsyncOptions, type AsyncQuantApi, type AbortSignalLike, type QuantizeAsyncOptions, type DequantizeAsyncOptions } from './api-async.js';
 export { ERROR_BLOCK, ERROR_LANES, ErrorAccumulator, errorReportOf, kernelErrorReport, nanAwareReport, newErrorSums, type ErrorSums } from './metrics.js';
 export { checkQuantizedTensor } from './check-codes.js';

@@ -11,7 +11,7 @@ import { describeValue, quoteString } from './describe-value.js';
  * like an absent one); `null` is a value like any other, so `bits: null` is ERR_QUANT_BITS, not 8.
  */
 
-const QUANTIZE_KEYS = ['scheme', 'bits', 'granularity', 'shape', 'range', 'narrowRange', 'profile', 'packed', 'scale', 'zeroPoint', 'out'] as const;
+const QUANTIZE_KEYS = ['scheme', 'bits', 'granularity', 'shape', 'range', 'narrowRange', 'profile', 'packed', 'scale', 'zeroPoint', 'out', 'dtype'] as const;
 const ASYNC_KEYS = ['signal'] as const;
 
 export const OPTION_SCHEMAS = Object.freeze({

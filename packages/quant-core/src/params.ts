@@ -1,7 +1,8 @@
 import { ErrorCodes, fail } from './errors.js';
 import { MIN_NORMAL_F32, MIN_NORMAL_F64, roundHalfEven } from './rounding.js';
 import type { StorageSpec } from './storage.js';
-import type { FloatDType, Scheme } from './types.js';
+import { minHalfScale, roundToHalf } from './half.js';
+import type { HalfDType, Scheme, TensorDType } from './types.js';
 
 export interface QParams {
   readonly scale: number;
@@ -21,7 +22,7 @@ export interface QParams {
  * x / scale stays finite. A constant c therefore quantizes to a code that dequantizes back to c whenever c is a
  * multiple of its scale (always for c = 0).
  */
-export function qparamsFromRange(min: number, max: number, scheme: Scheme, spec: StorageSpec, dtype: FloatDType): QParams {
+export function qparamsFromRange(min: number, max: number, scheme: Scheme, spec: StorageSpec, dtype: TensorDType): QParams {
   ONE_MIN[0] = min;
   ONE_MAX[0] = max;
   qparamsFromRanges(ONE_MIN, ONE_MAX, scheme, spec, dtype, ONE_SCALE, ONE_ZERO_POINT);
@@ -44,14 +45,15 @@ export function qparamsFromRanges(
   max: ArrayLike<number>,
   scheme: Scheme,
   spec: StorageSpec,
-  dtype: FloatDType,
+  dtype: TensorDType,
   scales: Float32Array | Float64Array,
   zeroPoints: Int32Array,
 ): void {
-  const single = dtype === 'float32';
+  const half = dtype === 'float16' || dtype === 'bfloat16' ? dtype : undefined;
+  const single = dtype !== 'float64';
   const symmetric = scheme === 'symmetric';
   for (let i = 0; i < min.length; i++) {
-    if (!paramsOfRange(min[i]!, max[i]!, symmetric, spec.qmin, spec.qmax, single, scales, zeroPoints, i)) rangeError(min[i]!, max[i]!, dtype);
+    if (!paramsOfRange(min[i]!, max[i]!, symmetric, spec.qmin, spec.qmax, single, scales, zeroPoints, i, half)) rangeError(min[i]!, max[i]!, dtype);
   }
 }
 
@@ -71,6 +73,7 @@ export function paramsOfRange(
   scales: Float32Array | Float64Array,
   zeroPoints: Int32Array,
   i: number,
+  half?: HalfDType,
 ): boolean {
   if (lo === Infinity && hi === -Infinity) {
     lo = 0;
@@ -84,10 +87,12 @@ export function paramsOfRange(
   let scale = 1;
   if (width !== 0) {
     const raw = width / levels;
-    scale = single ? Math.fround(raw) : raw;
+    // One rounding of the float64 quotient to the scale's type: the tensor's own (a half type for half tensors,
+    // whose scales ONNX types like the input).
+    scale = half !== undefined ? roundToHalf(raw, half) : single ? Math.fround(raw) : raw;
     if (!(scale < Infinity)) return false;
-    const minNormal = single ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
-    if (scale < minNormal) scale = minNormal;
+    const minScale = half !== undefined ? minHalfScale(half) : single ? MIN_NORMAL_F32 : MIN_NORMAL_F64;
+    if (scale < minScale) scale = minScale;
   }
   scales[i] = scale;
   if (symmetric) {
@@ -101,7 +106,7 @@ export function paramsOfRange(
 }
 
 /** Throws the ERR_QUANT_RANGE of a range that paramsOfRange refuses. */
-export function rangeError(lo: number, hi: number, dtype: FloatDType): never {
+export function rangeError(lo: number, hi: number, dtype: TensorDType): never {
   if (lo === Infinity && hi === -Infinity) lo = hi = 0;
   if (!(lo <= hi)) fail(ErrorCodes.RANGE, `range must satisfy min <= max, got [${lo}, ${hi}]`);
   if (!(lo > -Infinity && hi < Infinity)) {

@@ -14,6 +14,18 @@ export type Profile = 'onnx' | 'pytorch';
 
 export type FloatDType = 'float32' | 'float64';
 
+/** Half-precision inputs: IEEE binary16 and bfloat16, held as Uint16Array bit patterns (or a Float16Array). */
+export type HalfDType = 'float16' | 'bfloat16';
+
+/** The precision of a tensor's original values (QuantizedTensor.dtype). */
+export type TensorDType = FloatDType | HalfDType;
+
+/**
+ * What quantize accepts: a Float32Array or Float64Array, or half-precision bit patterns in a Uint16Array (with the
+ * `dtype` option saying which half type), or a Float16Array where the runtime has one.
+ */
+export type QuantInput = FloatArray | Uint16Array;
+
 export type Granularity = 'tensor' | { axis: number } | { axis: number; blockSize: number };
 
 /** The integer interval a kernel saturates to, and how it divides. */
@@ -83,6 +95,9 @@ export interface QuantizedTensor {
   readonly packed: boolean;
   readonly narrowRange: boolean;
   readonly profile: Profile;
-  /** Precision of the original input, and the default precision of `dequantize`. */
-  readonly dtype: FloatDType;
+  /**
+   * Precision of the original input, and the default precision of `dequantize`. Half-precision tensors
+   * ('float16', 'bfloat16') have scales that are values of that type (held as float32 numbers).
+   */
+  readonly dtype: TensorDType;
 }

@@ -52,10 +52,15 @@ export function nativeInfo(): NativeInfo {
   return { path: b.path, isa: b.isa, version: b.version, abiVersion: b.abiVersion, threads: b.threads };
 }
 
-export const quantize: QuantApi['quantize'] = (x, options) => quantApi().quantize(x, options);
-export const dequantize: QuantApi['dequantize'] = (qt, out) => quantApi().dequantize(qt, out);
-export const fakeQuantize: QuantApi['fakeQuantize'] = (x, options) => quantApi().fakeQuantize(x, options);
-export const fakeQuantizeWithError: QuantApi['fakeQuantizeWithError'] = (x, options) => quantApi().fakeQuantizeWithError(x, options);
+/** The function `name` of the default API, called on each use (so the addon loads on the first call). */
+function forward<K extends 'quantize' | 'dequantize' | 'fakeQuantize' | 'fakeQuantizeWithError'>(name: K): QuantApi[K] {
+  return ((...args: unknown[]) => (quantApi()[name] as (...a: unknown[]) => unknown)(...args)) as QuantApi[K];
+}
+
+export const quantize = forward('quantize');
+export const dequantize = forward('dequantize');
+export const fakeQuantize = forward('fakeQuantize');
+export const fakeQuantizeWithError = forward('fakeQuantizeWithError');
 export const computeQParams: QuantApi['computeQParams'] = (x, options) => quantApi().computeQParams(x, options);
 
 export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);

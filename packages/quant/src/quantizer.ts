@@ -1,4 +1,4 @@
-import { checkOptionKeys, deferredKernels, describeValue, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type QuantApi } from '@quantkit/quant-core';
+import { checkOptionKeys, deferredKernels, describeValue, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type FloatArray, type QuantApi, type QuantizeOptions } from '@quantkit/quant-core';
 import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, type KernelSetRequest, type NativeModule, type Selection } from './select.js';
 
 export interface QuantizerOptions {
@@ -76,9 +76,9 @@ export function createQuantizer(options: QuantizerOptions = {}): Quantizer {
 
   return Object.freeze({
     quantize: (x, o) => s().api.quantize(x, o),
-    dequantize: (qt, out) => s().api.dequantize(qt, out),
-    fakeQuantize: (x, o) => s().api.fakeQuantize(x, o),
-    fakeQuantizeWithError: (x, o) => s().api.fakeQuantizeWithError(x, o),
+    dequantize: ((...args: Parameters<QuantApi['dequantize']>) => s().api.dequantize(...args)) as QuantApi['dequantize'],
+    fakeQuantize: ((x: FloatArray, o?: QuantizeOptions) => s().api.fakeQuantize(x, o)) as QuantApi['fakeQuantize'],
+    fakeQuantizeWithError: ((x: FloatArray, o?: QuantizeOptions) => s().api.fakeQuantizeWithError(x, o)) as QuantApi['fakeQuantizeWithError'],
     computeQParams: (x, o) => s().api.computeQParams(x, o),
     quantizationError: (reference, approx) => s().api.quantizationError(reference, approx),
     quantizeAsync: async (x, o) => s().asyncApi.quantizeAsync(x, o),

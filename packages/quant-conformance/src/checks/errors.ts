@@ -170,7 +170,7 @@ export const ERROR_SCENARIOS: readonly Scenario[] = [
   { code: C.OPTION, name: "range 'percentile'", call: (a) => a.quantize(f32(), { range: bad('percentile') }) },
   { code: C.OPTION, name: 'range and scale together', call: (a) => a.quantize(f32(), { range: { min: 0, max: 1 }, scale: 1 }) },
   { code: C.OPTION, name: 'zeroPoint without scale', call: (a) => a.quantize(f32(), { zeroPoint: 3 }) },
-  { code: C.OPTION, name: "dequantize with dtype 'float16'", call: (a) => a.dequantize(qt({ dtype: bad('float16') })) },
+  { code: C.OPTION, name: "dequantize with dtype 'float8'", call: (a) => a.dequantize(qt({ dtype: bad('float8') })) },
   { code: C.OPTION, name: 'kernel spec that is null', call: (_, k) => k.quantizeTensor(f32(3), 1, 0, bad(null), new Int8Array(3)) },
   { code: C.OPTION, name: "kernel spec with profile 'fast'", call: (_, k) => k.quantizeTensor(f32(3), 1, 0, { qmin: -128, qmax: 127, profile: bad('fast') }, new Int8Array(3)) },
   // ERR_QUANT_RANGE

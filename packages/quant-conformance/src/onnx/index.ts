@@ -5,3 +5,5 @@ export { dequantizeLinearModel, ONNX_INT_TYPES, quantizeLinearModel, rawIntData 
 export type { OnnxIntType, OnnxIntTypeInfo, QdqModelSpec } from './models.js';
 export { hasKnownOrtLastAxisBug, onnxRuntimeChecks, ORACLE_TYPES, runOnnxRuntimeOracle } from './oracle.js';
 export type { OracleOptions, OracleResult, OrtModule } from './oracle.js';
+export { runHalfOnnxRuntimeOracle } from './half-oracle.js';
+export type { HalfOracleResult } from './half-oracle.js';

@@ -38,8 +38,13 @@ const IR_FOR_OPSET: Readonly<Record<number, number>> = { 21: 10, 25: 13 };
 export interface QdqModelSpec {
   readonly type: OnnxIntType;
   readonly shape: readonly number[];
-  /** float32 scales, in the layout of `scaleShape` ([] per tensor, [D] per axis, blocked: shape with ceil(D/B) on axis). */
-  readonly scale: Float32Array;
+  /**
+   * Scales in the layout of `scaleShape` ([] per tensor, [D] per axis, blocked: shape with ceil(D/B) on axis): float32
+   * values, or float16 bit patterns when `float` is 'float16'.
+   */
+  readonly scale: Float32Array | Uint16Array;
+  /** The float type of x, the scale and y: 'float32' (default) or 'float16' (opset 21 ties the scale's type to x's). */
+  readonly float?: 'float32' | 'float16';
   readonly scaleShape: readonly number[];
   /** Zero points (same layout as the scale); absent: no zero-point input (zero point 0). */
   readonly zeroPoint?: ArrayLike<number>;
@@ -73,12 +78,16 @@ function qdqAttributes(spec: QdqModelSpec): NodeInit['attributes'] {
 }
 
 function parameterInitializers(spec: QdqModelSpec): TensorInit[] {
-  const inits: TensorInit[] = [{ name: 'scale', dataType: DataType.FLOAT, dims: spec.scaleShape, rawData: new Uint8Array(spec.scale.buffer, spec.scale.byteOffset, spec.scale.byteLength).slice() }];
+  const inits: TensorInit[] = [{ name: 'scale', dataType: floatType(spec), dims: spec.scaleShape, rawData: new Uint8Array(spec.scale.buffer, spec.scale.byteOffset, spec.scale.byteLength).slice() }];
   if (spec.zeroPoint !== undefined) inits.push({ name: 'zero_point', dataType: ONNX_INT_TYPES[spec.type].dataType, dims: spec.scaleShape, rawData: rawIntData(spec.type, spec.zeroPoint) });
   return inits;
 }
 
-/** x (float32) -> QuantizeLinear -> [Cast] -> y (the io type). */
+function floatType(spec: QdqModelSpec): DataTypeCode {
+  return spec.float === 'float16' ? DataType.FLOAT16 : DataType.FLOAT;
+}
+
+/** x (float32 or float16) -> QuantizeLinear -> [Cast] -> y (the io type). */
 export function quantizeLinearModel(spec: QdqModelSpec): Uint8Array {
   const t = ONNX_INT_TYPES[spec.type];
   const cast = t.io !== spec.type;
@@ -93,13 +102,13 @@ export function quantizeLinearModel(spec: QdqModelSpec): Uint8Array {
       name: `quantize_${spec.type}`,
       nodes,
       initializers: parameterInitializers(spec),
-      inputs: [{ name: 'x', elemType: DataType.FLOAT, shape: spec.shape }],
+      inputs: [{ name: 'x', elemType: floatType(spec), shape: spec.shape }],
       outputs: [{ name: 'y', elemType: IO_TYPES[t.io], shape: spec.shape }],
     },
   });
 }
 
-/** q (the io type) -> [Cast] -> DequantizeLinear -> y (float32). */
+/** q (the io type) -> [Cast] -> DequantizeLinear -> y (float32 or float16). */
 export function dequantizeLinearModel(spec: QdqModelSpec): Uint8Array {
   const t = ONNX_INT_TYPES[spec.type];
   const cast = t.io !== spec.type;
@@ -115,7 +124,7 @@ export function dequantizeLinearModel(spec: QdqModelSpec): Uint8Array {
       nodes,
       initializers: parameterInitializers(spec),
       inputs: [{ name: 'q', elemType: IO_TYPES[t.io], shape: spec.shape }],
-      outputs: [{ name: 'y', elemType: DataType.FLOAT, shape: spec.shape }],
+      outputs: [{ name: 'y', elemType: floatType(spec), shape: spec.shape }],
     },
   });
 }
