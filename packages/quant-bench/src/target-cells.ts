@@ -2,7 +2,7 @@ import { formatRate, formatRatio } from './format.js';
 import { isMeasured, type BenchResults, type ColumnId, type TargetResult } from './results.js';
 
 /** What a target is evaluated against: the main table (and the thread and overhead sections) of one run. */
-export type TargetInputs = Pick<BenchResults, 'rows' | 'overhead' | 'scaling' | 'kind'>;
+export type TargetInputs = Pick<BenchResults, 'rows' | 'overhead' | 'scaling' | 'kind' | 'bandwidth'>;
 
 /** The median elements per second of one cell, or undefined when it was not measured. */
 export function cellOf(r: TargetInputs, op: string, size: number, column: ColumnId): number | undefined {

@@ -10,7 +10,7 @@ describeNative('async calls do not block the JavaScript thread', () => {
 
   it('the event loop stays responsive while large async calls run', async () => {
     // Calibrate: a sync call must take long enough that blocking the loop would be unmistakable (fake-quantize is the
-    // slowest kernel per element: its error sums are sequential).
+    // slowest kernel per element: it also sums the error metrics).
     let n = 1 << 20;
     let x: FloatArray;
     let syncMs: number;
