@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fakeQuantize, quantize, type QuantizeOptions } from '@quantkit/quant-core';
+import { dequantize, fakeQuantize, quantize, type QuantizeOptions } from '@quantkit/quant-core';
 import { bf16ToF32, halvesToF32, randomBf16Bits, randomF32, randomF64, randomHalfBits, sameBytes } from './helpers/data.js';
 import { checkBuilt, quant, tempDir } from './helpers/run-cli.js';
 import { bytesOf, halfToNumber, bf16ToNumber, readSafetensorsSpec, writeSafetensorsSpec } from './helpers/spec-files.js';
@@ -157,6 +157,31 @@ function isNearestEven(bits: number, v: number, decode: (b: number) => number): 
   }
   return true;
 }
+
+describe('dequantize --dtype', () => {
+  it('writes every dequantized tensor in the dtype asked for; halves round the exact products once', () => {
+    const qPath = join(tmp.dir, 'dtype.q.safetensors');
+    expect(quant(['quantize', input, '-o', qPath, '--bits', '8']).status).toBe(0);
+    for (const [flag, dtype, decode] of [['bf16', 'BF16', bf16ToNumber], ['f16', 'F16', halfToNumber]] as const) {
+      const dPath = join(tmp.dir, `dtype.${flag}.safetensors`);
+      const r = quant(['dequantize', qPath, '-o', dPath, '--dtype', flag, '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      const out = readSafetensorsSpec(dPath);
+      for (const name of Object.keys(floats)) {
+        const t = out.tensors.get(name)!;
+        expect(t.dtype, name).toBe(dtype);
+        // The exact products (float64 dequantize of what the CLI stored), each rounded once to the half type.
+        const x = floats[name]!.x;
+        const exact = dequantize(quantize(x, { bits: 8, shape: floats[name]!.shape }), new Float64Array(x.length));
+        const got = new Uint16Array(t.bytes.slice().buffer);
+        for (let i = 0; i < got.length; i++) expect(isNearestEven(got[i]!, exact[i]!, decode), `${name}[${i}]`).toBe(true);
+      }
+    }
+    const bad = quant(['dequantize', qPath, '-o', join(tmp.dir, 'bad.safetensors'), '--dtype', 'f8']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--dtype must be f32, f64, f16 or bf16');
+  });
+});
 
 describe('dequantize --original-dtype', () => {
   it('rounds F16 and BF16 originals back to their dtype, to nearest even', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { f16ToF32, f32ToBf16Bits, f32ToF16Bits } from '../src/formats/dtypes.js';
+import { numberToBfloat16, numberToFloat16, widenHalf } from '@quantkit/quant-core';
 import { parsePythonLiteral } from '../src/formats/python-literal.js';
 import { globToRegExp, nameFilter } from '../src/glob.js';
 import { runOrdered } from '../src/pipeline/ordered.js';
@@ -27,11 +27,11 @@ describe('glob patterns on tensor names', () => {
   });
 });
 
-describe('half and bfloat16 conversions', () => {
+describe('half and bfloat16 conversions (quant-core\'s, which the CLI reads and writes with)', () => {
   it('decodes every half exactly', () => {
     const all = Uint16Array.from({ length: 65536 }, (_, i) => i);
     const out = new Float32Array(65536);
-    f16ToF32(all, out);
+    widenHalf(all, 'float16', 0, all.length, out);
     for (let h = 0; h < 65536; h++) {
       const want = halfToNumber(h);
       if (Number.isNaN(want)) expect(Number.isNaN(out[h]!)).toBe(true);
@@ -46,7 +46,7 @@ describe('half and bfloat16 conversions', () => {
     const halves = Array.from({ length: 0x7c01 }, (_, h) => halfToNumber(h)); // non-negative finite halves and +Inf
     for (const v of samples) {
       const f = Math.fround(v);
-      const h = f32ToF16Bits(f);
+      const h = numberToFloat16(f);
       const a = Math.abs(f);
       // nearest by brute force over all non-negative halves, ties to the even pattern
       let best = 0;
@@ -58,15 +58,15 @@ describe('half and bfloat16 conversions', () => {
       const expected = a >= 65520 ? 0x7c00 : best;
       expect(h & 0x7fff, `half of ${f}`).toBe(expected);
       expect(h >> 15, `sign of ${f}`).toBe(f < 0 || Object.is(f, -0) ? 1 : 0);
-      const b = f32ToBf16Bits(f);
+      const b = numberToBfloat16(f);
       const mag = b & 0x7fff;
       const d = Math.abs(bf16ToNumber(mag) - a);
       const neighbours = [mag - 1, mag + 1].filter((m) => m >= 0 && m < 0x7f80).map((m) => Math.abs(bf16ToNumber(m) - a));
       expect(neighbours.every((n) => d < n || (d === n && (mag & 1) === 0)), `bf16 of ${f}`).toBe(true);
       expect(b >> 15, `bf16 sign of ${f}`).toBe(h >> 15);
     }
-    expect(f32ToF16Bits(NaN) & 0x7e00).toBe(0x7e00);
-    expect(Number.isNaN(bf16ToNumber(f32ToBf16Bits(NaN)))).toBe(true);
+    expect(numberToFloat16(NaN) & 0x7e00).toBe(0x7e00);
+    expect(Number.isNaN(bf16ToNumber(numberToBfloat16(NaN)))).toBe(true);
   });
 });
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { checkStoredCodes } from '../code-range.js';
 import { ExitStatus, fail, toCliError } from '../errors.js';
 import { dequantizeTensor } from '../engine.js';
-import { DTYPE_SIZES, f32ToBf16, f32ToF16 } from '../formats/dtypes.js';
+import { narrowToHalf } from '@quantkit/quant-core';
+import { DTYPE_SIZES } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
 import { readQuantizedFile, type QuantizedEntry } from '../formats/quantized-file.js';
 import type { EntryShape } from '../formats/quantized-format.js';
@@ -26,12 +27,14 @@ export const DEQUANTIZE_HELP = `Usage: quant dequantize <file> -o <file> [option
 
 Turns a file written by 'quant quantize' back into float tensors: each quantized tensor becomes (q - zero_point) *
 scale, bit for bit what the library's fakeQuantize gives for the original. Other tensors are copied. F32 and F64
-tensors come back in their dtype; F16 and BF16 tensors come back as F32 (the dequantized values are exact float32
-numbers that F16/BF16 cannot all represent) unless --original-dtype rounds them back.
+tensors come back in their dtype; F16 and BF16 tensors come back as F32 (the dequantized values are float32 numbers
+that F16/BF16 cannot all represent) unless --original-dtype or --dtype asks for a half type, whose values are the exact
+products rounded once to it (round to nearest even).
 
 Options:
   -o, --output FILE   the output safetensors file
-  --original-dtype    write F16/BF16 originals as F16/BF16 (round to nearest even) instead of F32
+  --dtype TYPE        write every dequantized tensor as f32, f64, f16 or bf16
+  --original-dtype    write every dequantized tensor in its original dtype (F16/BF16 included)
   --force             overwrite an existing output
   --threads N         tensors processed at once (default: CPU count, at most 8)
   --json              print a machine-readable summary on stdout
@@ -40,16 +43,29 @@ Options:
 
 type Item = { readonly source: TensorSource; readonly quantized: QuantizedEntry | undefined; readonly entry: EntryShape; readonly index: number };
 
-function outputDtype(q: QuantizedEntry, originalDtype: boolean): string {
+const OUTPUT_DTYPES: Readonly<Record<string, string>> = { f32: 'F32', f64: 'F64', f16: 'F16', bf16: 'BF16' };
+
+function outputDtype(q: QuantizedEntry, originalDtype: boolean, dtype: string | undefined): string {
+  if (dtype !== undefined) return dtype;
   const d = q.record.dtype;
   if (d === 'F64' || d === 'F32') return d;
   return originalDtype ? d : 'F32';
+}
+
+/** --dtype's value as a safetensors dtype, or undefined when not given. */
+function parseDtype(value: string | undefined, originalDtype: boolean): string | undefined {
+  if (value === undefined) return undefined;
+  const d = OUTPUT_DTYPES[value.toLowerCase()];
+  if (d === undefined) fail('USAGE', `--dtype must be f32, f64, f16 or bf16, got '${visible(value)}'`);
+  if (originalDtype) fail('USAGE', '--dtype and --original-dtype cannot be combined');
+  return d;
 }
 
 export async function dequantizeCommand(args: readonly string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
     output: { type: 'string', short: 'o' },
     'original-dtype': { type: 'boolean' },
+    dtype: { type: 'string' },
     force: { type: 'boolean' },
     threads: { type: 'string' },
     json: { type: 'boolean' },
@@ -65,18 +81,19 @@ export async function dequantizeCommand(args: readonly string[]): Promise<number
   const output = values.output;
   const threads = threadCount(values.threads);
   const originalDtype = values['original-dtype'] === true;
+  const dtype = parseDtype(values.dtype, originalDtype);
   requireBackend();
   const progress = Progress.forStderr(values.quiet === true, 1, 0, 0);
   try {
     if (resolve(output) === resolve(input)) fail('OUTPUT_IS_INPUT', 'is also the input; inputs are never modified', { file: output });
     checkOutputExtension(output, SAFETENSORS_EXTENSIONS, 'a safetensors file');
-    const result = await dequantizeFile(input, output, { threads, originalDtype, force: values.force === true, progress });
+    const result = await dequantizeFile(input, output, { threads, originalDtype, dtype, force: values.force === true, progress });
     progress.finish();
     if (values.json) {
       process.stdout.write(`${jsonText({ command: 'dequantize', ok: true, exitStatus: 0, backend: backendInfo(), ...result })}\n`);
     } else if (!values.quiet) {
       process.stdout.write(`${visible(input)} -> ${visible(output)}: ${result.dequantized} dequantized, ${result.copied} copied, ${formatBytes(result.outputBytes)}\n`);
-      if (result.widened.length > 0) {
+      if (result.widened.length > 0 && dtype === undefined) {
         process.stderr.write(`note: ${result.widened.length} tensor(s) stored as F16/BF16 originally were written as F32 (exact); --original-dtype rounds them back\n`);
       }
     }
@@ -93,6 +110,8 @@ export async function dequantizeCommand(args: readonly string[]): Promise<number
 interface DequantizeOptions {
   readonly threads: number;
   readonly originalDtype: boolean;
+  /** --dtype: the safetensors dtype of every dequantized tensor. */
+  readonly dtype: string | undefined;
   readonly force: boolean;
   readonly progress: Progress;
 }
@@ -105,7 +124,7 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
     const q = file.quantized.get(source.name);
     let entry: EntryShape = { name: source.name, dtype: source.dtype, shape: source.shape, byteLength: source.byteLength };
     if (q) {
-      const dtype = outputDtype(q, o.originalDtype);
+      const dtype = outputDtype(q, o.originalDtype, o.dtype);
       entry = { name: q.name, dtype, shape: q.record.shape, byteLength: elementCount(q.record.shape) * DTYPE_SIZES[dtype]! };
     }
     return { source, quantized: q, entry, index };
@@ -128,8 +147,11 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
         if (q === undefined) return { bytes: undefined, release: () => {} };
         const loaded = await loadQuantized(h, q, pool);
         const n = elementCount(q.record.shape);
-        const buffer = pool.acquire(n * (q.record.dtype === 'F64' ? 8 : 4));
-        const target = q.record.dtype === 'F64' ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
+        // Half outputs round the exact float64 products once (no float32 step in between: that would round twice).
+        const half = item.entry.dtype === 'F16' || item.entry.dtype === 'BF16';
+        const wide = half || item.entry.dtype === 'F64';
+        const buffer = pool.acquire(n * (wide ? 8 : 4));
+        const target = wide ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
         let values;
         try {
           checkStoredCodes(loaded.qt);
@@ -137,11 +159,11 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
         } finally {
           loaded.release();
         }
-        if (item.entry.dtype === 'F16' || item.entry.dtype === 'BF16') {
-          const half = new Uint16Array(n);
-          (item.entry.dtype === 'F16' ? f32ToF16 : f32ToBf16)(values as Float32Array, half);
+        if (half) {
+          const bits = new Uint16Array(n);
+          narrowToHalf(values as Float64Array, item.entry.dtype === 'F16' ? 'float16' : 'bfloat16', bits);
           pool.release(buffer);
-          return { bytes: bytesOf(half), release: () => {} };
+          return { bytes: bytesOf(bits), release: () => {} };
         }
         return { bytes: bytesOf(values), release: () => pool.release(buffer) };
       } catch (e) {

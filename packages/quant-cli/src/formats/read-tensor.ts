@@ -2,7 +2,8 @@ import type { FileHandle } from 'node:fs/promises';
 import { fail } from '../errors.js';
 import type { BufferPool } from '../io/buffer-pool.js';
 import { readAt } from '../io/read-at.js';
-import { bf16ToF32, DTYPE_SIZES, f16ToF32, isFloatDtype } from './dtypes.js';
+import { widenHalf } from '@quantkit/quant-core';
+import { DTYPE_SIZES, isFloatDtype } from './dtypes.js';
 import { elementCount, type TensorSource } from './tensor-source.js';
 
 /** Tensor data borrowed from a pool; call release() once it is no longer used. */
@@ -95,8 +96,7 @@ export async function readFloat(fh: FileHandle, src: TensorSource, pool: BufferP
   const halves = new Uint16Array(buffer, byteOffset, n);
   const outBuffer = pool.acquire(n * 4);
   const out = new Float32Array(outBuffer, 0, n);
-  if (src.dtype === 'F16') f16ToF32(halves, out);
-  else bf16ToF32(halves, out);
+  widenHalf(halves, src.dtype === 'F16' ? 'float16' : 'bfloat16', 0, n, out);
   raw.release();
   return { data: out, release: () => pool.release(outBuffer) };
 }
