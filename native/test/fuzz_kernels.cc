@@ -3,9 +3,12 @@
 // for bit, and so with each other. Any difference aborts.
 //
 // Layout of an input: [op] [flags] [qa qa] [qb qb] [zp zp] [scale: 4 or 8 bytes] [data...]
-//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties, histogram)
+//   op    selects the kernel (quantize, fake-quantize, dequantize, ranges, pack, quantize near ties, histogram, half)
 //   flags bits 0-1 IntType, bit 2 profile, bit 3 float64, bits 4-7 pointer offset.
 //   The histogram op reads [min: 8 bytes] [max: 8 bytes] before its data, takes bit 2 as abs and qa for the bin count.
+//   The half op takes bit 3 as bfloat16 (float16 otherwise) and reads [kernel: 1 byte] [min: 8] [max: 8] before its
+//   data: half bit patterns for quantize / ranges / histograms, codes for dequantize (to a half type, with a float64
+//   scale of 8 more bytes).
 // Parameters are mapped into what kernel-api.ts validation allows (scale finite and > 0 in its precision,
 // qmin <= zp <= qmax inside the code type), since kernels assume validated arguments.
 #include <cmath>
@@ -238,11 +241,77 @@ template <typename F> void fuzz_histogram(const std::vector<F>& xs, size_t off, 
   }
 }
 
+// Half inputs widened by the oracle's decoder (reference.h) then the float32 references; half outputs by
+// ref_round_half of the double product.
+void fuzz_half(Reader& r, HalfType ht, IntType t, QuantSpec spec, int32_t zp, float scale, size_t off, unsigned flags) {
+  const unsigned kernel = static_cast<unsigned>(r.bytes(1)) % 4;
+  const uint64_t a_bits = r.bytes(8);
+  const uint64_t b_bits = r.bytes(8);
+  if (kernel == 3) {  // dequantize to the half type, any double scale the validation allows
+    const double dscale = valid_scale_f64(r.bytes(8));
+    const size_t w = code_bytes(t);
+    const size_t n = (r.size - r.pos) / w;
+    std::vector<uint8_t> codes(n * w + 2);
+    if (n > 0) std::memcpy(codes.data(), r.data + r.pos, n * w);
+    for (const KernelTable* k : tables()) {
+      std::vector<uint16_t> out(n);
+      k->dequantize_half(codes.data(), t, n, dscale, zp, ht, out.data());
+      for (size_t i = 0; i < n; i++) {
+        const uint16_t want = ref_round_half(static_cast<double>(read_code(codes.data(), t, i) - zp) * dscale, ht);
+        if (out[i] != want) fail(k, "dequantize_half", i, out[i], want);
+      }
+    }
+    return;
+  }
+  const size_t count = (r.size - r.pos) / 2;
+  std::vector<uint16_t> xs(off + count);
+  if (count > 0) std::memcpy(xs.data() + off, r.data + r.pos, count * 2);
+  const uint16_t* x = xs.data() + off;
+  std::vector<float> wide(count);
+  for (size_t i = 0; i < count; i++) wide[i] = static_cast<float>(ref_half_value(x[i], ht));
+  if (kernel == 0) {
+    for (const KernelTable* k : tables()) {
+      std::vector<uint8_t> out(count * code_bytes(t) + 2);
+      k->quantize_half(x, ht, count, scale, zp, spec, t, out.data());
+      for (size_t i = 0; i < count; i++) {
+        const int32_t want = ref_quantize(wide[i], scale, zp, spec, true);
+        if (read_code(out.data(), t, i) != want) fail(k, "quantize_half", i, read_code(out.data(), t, i), want);
+      }
+    }
+  } else if (kernel == 1) {
+    double emin = __builtin_inf(), emax = -__builtin_inf(), eabs = 0;
+    ref_min_max(wide.data(), count, &emin, &emax);
+    ref_abs_max(wide.data(), count, &eabs);
+    for (const KernelTable* k : tables()) {
+      double mn = __builtin_inf(), mx = -__builtin_inf(), am = 0;
+      k->min_max_half(x, ht, count, &mn, &mx);
+      k->abs_max_half(x, ht, count, &am);
+      if (mn != emin) fail(k, "min_max_half (min)", 0, mn, emin);
+      if (mx != emax) fail(k, "min_max_half (max)", 0, mx, emax);
+      if (am != eabs) fail(k, "abs_max_half", 0, am, eabs);
+    }
+  } else {
+    const bool abs = (flags & 4) != 0;
+    const size_t bins = 1 + static_cast<size_t>(spec.qmax - spec.qmin) % 6000;
+    double min, max;
+    valid_hist_range(a_bits, b_bits, abs, &min, &max);
+    std::vector<uint32_t> want(bins);
+    ref_histogram(wide.data(), count, min, max, abs, want.data(), bins);
+    for (const KernelTable* k : tables()) {
+      std::vector<uint32_t> got(bins);
+      (abs ? k->abs_histogram_half : k->histogram_half)(x, ht, count, min, max, got.data(), bins);
+      for (size_t b = 0; b < bins; b++) {
+        if (got[b] != want[b]) fail(k, abs ? "abs_histogram_half" : "histogram_half", b, got[b], want[b]);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader r{data, size};
-  const unsigned op = static_cast<unsigned>(r.bytes(1)) % 7;
+  const unsigned op = static_cast<unsigned>(r.bytes(1)) % 8;
   const unsigned flags = static_cast<unsigned>(r.bytes(1));
   const IntType t = static_cast<IntType>(flags & 3);
   const Profile profile = (flags & 4) ? Profile::PyTorch : Profile::Onnx;
@@ -281,6 +350,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 4:
       fuzz_pack(r, (flags & 1) ? 2 : 4, (flags & 2) != 0);
       break;
+    case 7: {
+      // Half kernels: bit 3 chooses bfloat16; the scale as a float the validation allows.
+      float half_scale = static_cast<float>(scale);
+      if (!(half_scale > 0) || !std::isfinite(half_scale)) half_scale = 1.0f / 3.0f;
+      fuzz_half(r, f64 ? HalfType::BF16 : HalfType::F16, t, spec, zp, half_scale, off, flags);
+      break;
+    }
     case 6: {
       // Bins: 1..6000 from qa's raw bits (beyond the AVX2 kernel's stack arrays, 4096, too).
       const size_t bins = 1 + static_cast<size_t>(qa - lo) % 6000;

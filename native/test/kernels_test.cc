@@ -19,6 +19,7 @@
 #include "../src/kernels/kernels.h"
 #include "blocks_test.h"
 #include "granularity_test.h"
+#include "half_test.h"
 #include "reference.h"
 #include "test_support.h"
 
@@ -945,7 +946,9 @@ void test_dispatch() {
   }
 #if defined(__x86_64__) || defined(_M_X64)
   const bool avx2_listed = sets.size() > 1 && std::strcmp(sets.front().name, "avx2") == 0;
-  QK_CHECK(avx2_listed && usable(sets.front()) == cpu_features().avx2, "x86-64 builds list avx2 first, usable iff the CPU has AVX2");
+  QK_CHECK(avx2_listed && usable(sets.front()) == (cpu_features().avx2 && cpu_features().f16c) &&
+               std::strcmp(sets.front().needs, "AVX2 and F16C") == 0,
+           "x86-64 builds list avx2 first, usable iff the CPU has AVX2 and F16C (the float16 conversions of the half kernels)");
 #endif
   std::string error;
   QK_CHECK(select_kernels("auto", &error) == best, "auto picks the first usable set of the list");
@@ -1006,6 +1009,8 @@ int main(int argc, char** argv) {
       {"granularity f64", [] { test_granularity<double>(g_tables, g_seed); }},
       {"quantize blocks f32", [] { test_quantize_blocks<float>(g_tables, g_seed); }},
       {"quantize blocks f64", [] { test_quantize_blocks<double>(g_tables, g_seed); }},
+      {"half f16", [] { test_half(g_tables, g_seed, HalfType::F16); }},
+      {"half bf16", [] { test_half(g_tables, g_seed, HalfType::BF16); }},
   };
   for (const Step& s : steps) {
     const long before = stats().failures;

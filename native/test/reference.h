@@ -152,6 +152,58 @@ template <typename F> void ref_histogram(const F* x, size_t length, double min, 
   }
 }
 
+// ---- half precision (half.ts), written out from the IEEE field layouts, independently of src/kernels/common/half.h ----
+
+using quantkit::HalfType;
+
+inline int ref_half_mantissa_bits(HalfType t) { return t == HalfType::F16 ? 10 : 7; }
+inline int ref_half_bias(HalfType t) { return t == HalfType::F16 ? 15 : 127; }
+// +Inf's pattern: the all-ones exponent field.
+inline uint16_t ref_half_inf(HalfType t) {
+  return static_cast<uint16_t>(((1 << (15 - ref_half_mantissa_bits(t))) - 1) << ref_half_mantissa_bits(t));
+}
+
+// The magnitude of the non-negative pattern h <= +Inf's by its fields, as half.ts f16BitsToF32Slow computes it:
+// m * 2^(1 - bias - M) for exponent field 0, (2^M + m) * 2^(e - bias - M) otherwise, the all-ones field included
+// (+Inf's pattern stands for 2^(emax + 1): the patterns 0 .. +Inf are then ordered as these values).
+inline double ref_half_magnitude(uint16_t h, HalfType t) {
+  const int mb = ref_half_mantissa_bits(t);
+  const int e = h >> mb;
+  const int m = h & ((1 << mb) - 1);
+  if (e == 0) return std::ldexp(static_cast<double>(m), 1 - ref_half_bias(t) - mb);
+  return std::ldexp(static_cast<double>((1 << mb) + m), e - ref_half_bias(t) - mb);
+}
+
+// The value of a half bit pattern (exact in float32 and in double); NaN for the NaN patterns.
+inline double ref_half_value(uint16_t h, HalfType t) {
+  const uint16_t mag = h & 0x7fff;
+  const uint16_t inf = ref_half_inf(t);
+  if (mag > inf) return std::nan("");
+  const double a = mag == inf ? HUGE_VAL : ref_half_magnitude(mag, t);
+  return (h & 0x8000) != 0 ? -a : a;
+}
+
+// v rounded once to the half type, to nearest with ties to the even pattern, by search: the largest magnitude pattern
+// lo whose value is <= |v| (bisection over 0 .. +Inf's pattern, ordered as their values) and hi = lo + 1 are the
+// candidates, and |v| against their midpoint (exact: at most 13 significant bits) picks one; from the midpoint of the
+// largest finite value and 2^(emax + 1) on, that is +Inf. The sign is v's (a zero keeps its sign). NaN gives a NaN.
+inline uint16_t ref_round_half(double v, HalfType t) {
+  const uint16_t inf = ref_half_inf(t);
+  const uint16_t sign = std::signbit(v) ? 0x8000 : 0;
+  if (std::isnan(v)) return static_cast<uint16_t>(sign | inf | (1 << (ref_half_mantissa_bits(t) - 1)));
+  const double a = std::fabs(v);
+  if (a >= ref_half_magnitude(inf, t)) return static_cast<uint16_t>(sign | inf);
+  uint32_t lo = 0, hi = inf;  // value(lo) <= a < value(hi)
+  while (hi - lo > 1) {
+    const uint32_t mid = (lo + hi) / 2;
+    if (ref_half_magnitude(static_cast<uint16_t>(mid), t) <= a) lo = mid;
+    else hi = mid;
+  }
+  const double midpoint = (ref_half_magnitude(static_cast<uint16_t>(lo), t) + ref_half_magnitude(static_cast<uint16_t>(hi), t)) / 2;
+  const uint32_t pick = a < midpoint ? lo : a > midpoint ? hi : (lo % 2 == 0 ? lo : hi);
+  return static_cast<uint16_t>(sign | pick);
+}
+
 inline size_t code_bytes(IntType t) { return t == IntType::I8 || t == IntType::U8 ? 1 : 2; }
 
 inline int32_t read_code(const void* q, IntType t, size_t i) {

@@ -31,6 +31,7 @@ CpuFeatures probe() {
   const uint64_t xcr0 = read_xcr0();
   const bool ymm_saved = (xcr0 & 0x6) == 0x6;  // bit 1: SSE (XMM) state, bit 2: AVX (upper YMM) state
   if (!ymm_saved) return f;
+  f.f16c = (ecx & (1u << 29)) != 0;
   if (__get_cpuid_max(0, nullptr) < 7) return f;
   __cpuid_count(7, 0, eax, ebx, ecx, edx);
   f.avx2 = (ebx & (1u << 5)) != 0;

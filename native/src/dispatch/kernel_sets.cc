@@ -7,14 +7,14 @@
 namespace quantkit {
 
 #if defined(__x86_64__) || defined(_M_X64)
-extern const KernelTable kAvx2Kernels;  // kernels/avx2/table.cc, compiled with -mavx2
+extern const KernelTable kAvx2Kernels;  // kernels/avx2/table.cc, compiled with -mavx2 -mf16c
 #endif
 
 namespace {
 
 constexpr KernelSet kKernelSets[] = {
 #if defined(__x86_64__) || defined(_M_X64)
-    {"avx2", "AVX2", [](const CpuFeatures& cpu) { return cpu.avx2; }, &kAvx2Kernels},
+    {"avx2", "AVX2 and F16C", [](const CpuFeatures& cpu) { return cpu.avx2 && cpu.f16c; }, &kAvx2Kernels},
 #endif
     {"scalar", "nothing", [](const CpuFeatures&) { return true; }, &kScalarKernels},
 };

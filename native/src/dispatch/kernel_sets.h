@@ -10,7 +10,7 @@ namespace quantkit {
 
 struct KernelSet {
   const char* name;                           // what select_kernels and QUANT_NATIVE_ISA accept; equals table->isa
-  const char* needs;                          // the CPU requirement in words, for error messages ("AVX2")
+  const char* needs;                          // the CPU requirement in words, for error messages ("AVX2 and F16C")
   bool (*supported)(const CpuFeatures& cpu);  // the CPU requirement: true when this CPU and OS can run the set
   const KernelTable* table;
 };

@@ -6,6 +6,7 @@
 #include "common/dequantize.h"
 #include "common/element.h"
 #include "common/fake_quantize.h"
+#include "common/half.h"
 #include "common/histogram.h"
 #include "common/pack.h"
 #include "common/quantize.h"

@@ -13,6 +13,10 @@
 //   pack:       ONNX order, element 0 in the lowest bits; padding bits zero
 //   histogram:  f = max > min ? bins / (max - min) : 0 (double); every v = (double)x[i] (|x[i]| for abs) with
 //               min <= v <= max adds 1 to counts[min(js_int32((v - min) * f), bins - 1)]; NaN and values outside skip
+//   half:       inputs of uint16_t bit patterns (HalfType) are widened exactly to float32 (float16 as F16C's vcvtph2ps:
+//               subnormals kept, NaN stays NaN; bfloat16: bits << 16), then every operation is exactly the float32
+//               kernel's on the widened values; a half output is round_to_half((double)(q - zp) * scale), rounded
+//               once, to nearest with ties to even (docs/SPEC.md §12)
 //
 // fl() is float32 rounding for float inputs and nothing for double inputs; for float inputs the scale argument is
 // already a float (the caller rounds it). Kernels operate on contiguous runs; per-axis and blocked granularities are
@@ -23,8 +27,9 @@
 //   kernels/<isa>/<family>.h    that ISA's kernels of the family: internal linkage, included by <isa>/table.cc only
 //   kernels/<isa>/table.cc      the one translation unit compiled with the ISA's flags: defines the set's KernelTable
 // with families quantize (with quantize_groups and quantize_blocks), dequantize, fake_quantize, reduce (min/max, abs-max), pack (and
-// unpack) and histogram. dispatch/kernel_sets.cc lists the sets, best first, with the CPU feature each one needs;
-// select_kernels (dispatch.h) picks from that list. Adding a set: its folder, its entry there, its source line with
+// unpack) and histogram; the *_half slots belong to the family of their float32 counterpart, on the exact
+// conversions and portable loops of kernels/common/half.h. dispatch/kernel_sets.cc lists the sets, best first, with
+// the CPU feature each one needs; select_kernels (dispatch.h) picks from that list. Adding a set: its folder, its entry there, its source line with
 // its flags in native/CMakeLists.txt and native/test/CMakeLists.txt.
 #pragma once
 
@@ -37,6 +42,10 @@ enum class Profile : int32_t { Onnx = 0, PyTorch = 1 };
 
 // Integer storage types, in the order the binding passes them.
 enum class IntType : int32_t { I8 = 0, U8 = 1, I16 = 2, U16 = 3 };
+
+// Half-precision storage types, held as uint16_t bit patterns: IEEE binary16 (float16: 1 sign, 5 exponent, 10 mantissa
+// bits) and bfloat16 (the high half of a float32: 1, 8, 7). Every value of both is a float32 value.
+enum class HalfType : int32_t { F16 = 0, BF16 = 1 };
 
 struct QuantSpec {
   int32_t qmin;
@@ -66,11 +75,16 @@ struct KernelTable {
   // x[0, n) -> out[0, n) of out_type, with one scale and zero point.
   void (*quantize_f32)(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
   void (*quantize_f64)(const double* x, size_t n, double scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
+  // quantize_f32 of the float32 widening of the half bit patterns x[0, n) of type t. The scale is a float (for a half
+  // tensor it is a value of the half type, which the kernels do not assume).
+  void (*quantize_half)(const uint16_t* x, HalfType t, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out);
 
   // x[0, n) -> out[0, n) where element i has its own scale and zero point: scales[i] (in x's precision) and zps[i].
   // Per-channel rows along the last axis and blocked rows with inner > 1 (granularity.cc).
   void (*quantize_groups_f32)(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
   void (*quantize_groups_f64)(const double* x, size_t n, const double* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
+  // quantize_groups_f32 of the float32 widening of x[0, n) of type t, with float scales.
+  void (*quantize_groups_half)(const uint16_t* x, HalfType t, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
 
   // Blocks of x[0, n) of `block` >= 1 elements (the last one shorter when block does not divide n), each with parameters
   // from its own data: block b's min/max (NaN ignored), then its scale and zero point (params_from_range in
@@ -83,6 +97,10 @@ struct KernelTable {
   // q[0, n) of q_type -> out[0, n).
   void (*dequantize_f32)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, float* out);
   void (*dequantize_f64)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, double* out);
+  // q[0, n) of q_type -> out[0, n), bit patterns of type t: the double product (double)(q - zp) * scale rounded once to
+  // t, to nearest with ties to even: ±Inf from half an ulp past the largest finite value on, float16 subnormals
+  // produced, a zero with the sign of the product (+0 for q == zp and scale > 0).
+  void (*dequantize_half)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, HalfType t, uint16_t* out);
 
   // Quantize then dequantize x[0, n) into out[0, n) (same precision as x), adding the error of every element to sums
   // (sums are per call; the caller merges the sums of consecutive chunks in order).
@@ -92,14 +110,20 @@ struct KernelTable {
   // Folds x[0, n) into *min / *max (callers initialise them to +inf / -inf).
   void (*min_max_f32)(const float* x, size_t n, double* min, double* max);
   void (*min_max_f64)(const double* x, size_t n, double* min, double* max);
+  // min_max_f32 of the float32 widening of x[0, n) of type t.
+  void (*min_max_half)(const uint16_t* x, HalfType t, size_t n, double* min, double* max);
   // Folds rows r < rows of n elements (row r at x + r * stride) element by element: x[r * stride + i] into min[i] /
   // max[i], rows in order, exactly `v < min[i] ? v : min[i]` (and `>` for max) per element, NaN leaving them. Rows
   // whose elements belong to consecutive groups: per-channel along the last axis, blocks along an inner axis.
   void (*min_max_rows_f32)(const float* x, size_t rows, size_t stride, size_t n, double* min, double* max);
   void (*min_max_rows_f64)(const double* x, size_t rows, size_t stride, size_t n, double* min, double* max);
+  // min_max_rows_f32 of the float32 widening of the rows of type t (stride in elements).
+  void (*min_max_rows_half)(const uint16_t* x, HalfType t, size_t rows, size_t stride, size_t n, double* min, double* max);
   // Folds max |x| into *abs_max (callers initialise it to 0).
   void (*abs_max_f32)(const float* x, size_t n, double* abs_max);
   void (*abs_max_f64)(const double* x, size_t n, double* abs_max);
+  // abs_max_f32 of the float32 widening of x[0, n) of type t.
+  void (*abs_max_half)(const uint16_t* x, HalfType t, size_t n, double* abs_max);
 
   // n codes (int8 or uint8 bytes) -> ceil(n * bits / 8) packed bytes; bits is 2 or 4.
   void (*pack)(const uint8_t* q, size_t n, int bits, uint8_t* out);
@@ -111,8 +135,11 @@ struct KernelTable {
   // finite max - min (min >= 0 for abs_histogram), 1 <= bins < 2^31. No allocation: at most a fixed stack buffer.
   void (*histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
+  // histogram_f32 (abs_histogram_f32 below) of the float32 widening of x[0, n) of type t.
+  void (*histogram_half)(const uint16_t* x, HalfType t, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*abs_histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*abs_histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
+  void (*abs_histogram_half)(const uint16_t* x, HalfType t, size_t n, double min, double max, uint32_t* counts, size_t bins);
 };
 
 // The portable set (kernels/scalar/table.cc): built everywhere, runs on every CPU, the oracle the other sets are tested
@@ -130,10 +157,13 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.min_max_f64 != nullptr && t.min_max_rows_f32 != nullptr && t.min_max_rows_f64 != nullptr &&
          t.abs_max_f32 != nullptr && t.abs_max_f64 != nullptr && t.pack != nullptr &&
          t.unpack != nullptr && t.histogram_f32 != nullptr && t.histogram_f64 != nullptr &&
-         t.abs_histogram_f32 != nullptr && t.abs_histogram_f64 != nullptr;
+         t.abs_histogram_f32 != nullptr && t.abs_histogram_f64 != nullptr && t.quantize_half != nullptr &&
+         t.quantize_groups_half != nullptr && t.dequantize_half != nullptr && t.min_max_half != nullptr &&
+         t.min_max_rows_half != nullptr && t.abs_max_half != nullptr && t.histogram_half != nullptr &&
+         t.abs_histogram_half != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 23 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 31 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

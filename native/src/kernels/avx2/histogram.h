@@ -1,6 +1,8 @@
-// AVX2 histograms (plain and of |x|), float32 inputs widened to double.
+// AVX2 histograms (plain and of |x|), float32 inputs widened to double; half inputs through the float32 body on a
+// HalfRun, whose loads widen to float32 in the register (vec.h).
 #pragma once
 
+#include "../common/half.h"
 #include "../common/histogram.h"
 #include "vec.h"
 
@@ -48,8 +50,9 @@ template <bool Abs> inline __m128i bins4(__m256d v, const HistogramVec& c) {
   return _mm256_cvttpd_epi32(_mm256_blendv_pd(c.trash, t, in));
 }
 
-template <bool Abs> inline __m256i bins8(const float* x, const HistogramVec& c) {
-  const __m256 v = _mm256_loadu_ps(x);
+// x: a const float*, or a HalfRun (Vec<float>::load widens it).
+template <bool Abs, typename X> inline __m256i bins8(X x, const HistogramVec& c) {
+  const __m256 v = Vec<float>::load(x);
   const __m128i lo = bins4<Abs>(_mm256_cvtps_pd(_mm256_castps256_ps128(v)), c);
   const __m128i hi = bins4<Abs>(_mm256_cvtps_pd(_mm256_extractf128_ps(v, 1)), c);
   return _mm256_set_m128i(hi, lo);
@@ -80,7 +83,7 @@ inline void count8(uint32_t* base, __m256i k) {
 }
 
 // Vector body over whole groups of 32 elements into the private arrays; returns how many elements it counted.
-template <bool Abs, typename F> size_t histogram_private(const F* x, size_t n, const HistogramParams& p, uint32_t* priv, size_t stride) {
+template <bool Abs, typename X> size_t histogram_private(X x, size_t n, const HistogramParams& p, uint32_t* priv, size_t stride) {
   const HistogramVec c = make_histogram_vec(p);
   const int32_t s = static_cast<int32_t>(stride);
   const __m256i offsets = _mm256_setr_epi32(0, s, 2 * s, 3 * s, 0, s, 2 * s, 3 * s);  // lane j -> array j % 4
@@ -99,7 +102,7 @@ template <bool Abs, typename F> size_t histogram_private(const F* x, size_t n, c
 }
 
 // Vector body counting straight into counts (bins beyond the stack buffer): out-of-range lanes hit a local sink.
-template <bool Abs, typename F> size_t histogram_direct(const F* x, size_t n, const HistogramParams& p, uint32_t* counts) {
+template <bool Abs, typename X> size_t histogram_direct(X x, size_t n, const HistogramParams& p, uint32_t* counts) {
   const HistogramVec c = make_histogram_vec(p);
   const uint32_t bins = p.last + 1;
   uint32_t sink = 0;
@@ -115,7 +118,8 @@ template <bool Abs, typename F> size_t histogram_direct(const F* x, size_t n, co
   return i;
 }
 
-template <bool Abs, typename F> void histogram(const F* x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+// x: a const F*, or for F = float a HalfRun (its tail counts through common/half.h).
+template <bool Abs, typename F, typename X = const F*> void histogram(X x, size_t n, double min, double max, uint32_t* counts, size_t bins) {
   const HistogramParams p = make_histogram_params(min, max, bins);
   size_t done = 0;  // elements counted by a vector body; the scalar loop takes the rest
   if (!p.finite_factor) {
@@ -133,6 +137,11 @@ template <bool Abs, typename F> void histogram(const F* x, size_t n, double min,
     done = histogram_direct<Abs>(x, n, p, counts);
   }
   histogram_scalar<Abs>(x + done, n - done, p, counts);
+}
+
+// Half inputs: the float32 body above on a HalfRun.
+template <bool Abs> void histogram_half(const uint16_t* x, HalfType t, size_t n, double min, double max, uint32_t* counts, size_t bins) {
+  with_half_type(t, x, [&](auto run) { histogram<Abs, float>(run, n, min, max, counts, bins); });
 }
 
 }  // namespace

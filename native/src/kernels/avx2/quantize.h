@@ -1,6 +1,8 @@
-// AVX2 quantize kernels: one scale and zero point per run (quantize), and one per element (quantize_groups).
+// AVX2 quantize kernels: one scale and zero point per run (quantize), and one per element (quantize_groups), of
+// float32 and float64 inputs, and of half inputs through the float32 bodies (their loads widen in the register).
 #pragma once
 
+#include "../common/half.h"
 #include "../common/params.h"
 #include "../common/quantize.h"
 #include "reduce.h"
@@ -129,9 +131,9 @@ inline typename Vec<F>::V shifted(const QuantVec<F>& c, typename Vec<F>::V x, ty
   return m;
 }
 
-// 8 codes (int32) from the 8 floats at x.
-template <Mode M> inline __m256i codes8(const QuantVec<float>& c, const float* x, __m256* flag) {
-  return _mm256_sub_epi32(_mm256_castps_si256(shifted<M>(c, _mm256_loadu_ps(x), flag)), c.bias);
+// 8 codes (int32) from the 8 floats at x (a const float*, or a HalfRun widened by Vec<float>::load).
+template <Mode M, typename X> inline __m256i codes8(const QuantVec<float>& c, X x, __m256* flag) {
+  return _mm256_sub_epi32(_mm256_castps_si256(shifted<M>(c, Vec<float>::load(x), flag)), c.bias);
 }
 
 // 8 codes (int32) from the 8 doubles at x. The low 32 bits of bits(m) are k (the magic number's low word is zero).
@@ -178,8 +180,9 @@ template <IntType T> inline void store_codes32(void* out, size_t i, __m256i a, _
   }
 }
 
-template <typename F, IntType T, Mode M>
-void quantize_run(const F* x, size_t n, const QuantVec<F>& c, const QuantParams<F>& p, void* out) {
+// x: a const F*, or for F = float a HalfRun (half elements widened by the loads; the tail by common/half.h's loop).
+template <typename F, IntType T, Mode M, typename X>
+void quantize_run(X x, size_t n, const QuantVec<F>& c, const QuantParams<F>& p, void* out) {
   using A = Vec<F>;
   using Code = typename CodeType<T>::type;
   size_t i = 0;
@@ -206,8 +209,8 @@ void quantize_run(const F* x, size_t n, const QuantVec<F>& c, const QuantParams<
   quantize_loop(x + i, n - i, p, static_cast<Code*>(out) + i);
 }
 
-template <typename F, IntType T>
-void quantize_typed(const F* x, size_t n, const QuantVec<F>& c, const QuantParams<F>& p, Mode mode, void* out) {
+template <typename F, IntType T, typename X>
+void quantize_typed(X x, size_t n, const QuantVec<F>& c, const QuantParams<F>& p, Mode mode, void* out) {
   switch (mode) {
     case Mode::Multiply: quantize_run<F, T, Mode::Multiply>(x, n, c, p, out); return;
     case Mode::Checked: quantize_run<F, T, Mode::Checked>(x, n, c, p, out); return;
@@ -215,7 +218,7 @@ void quantize_typed(const F* x, size_t n, const QuantVec<F>& c, const QuantParam
   }
 }
 
-template <typename F> void quantize(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, IntType out_type, void* out) {
+template <typename F, typename X = const F*> void quantize(X x, size_t n, F scale, int32_t zp, QuantSpec spec, IntType out_type, void* out) {
   const QuantParams<F> p = make_quant_params(scale, zp, spec);
   const QuantVec<F> c = make_quant_vec(scale, zp, spec);
   const Mode mode = quantize_mode(scale, spec);
@@ -233,8 +236,8 @@ template <typename F> void quantize(const F* x, size_t n, F scale, int32_t zp, Q
  * _mm256_div_ps, so no tie check; PyTorch: r = fl(1 / s) by _mm256_div_ps, then a multiply), clamps to bounds made
  * from its own zero point (qmin - zp and qmax - zp are exact in float), and rounds with the magic number as above.
  */
-template <IntType T, bool Divide>
-void quantize_groups_run(const float* x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
+template <IntType T, bool Divide, typename X>
+void quantize_groups_run(X x, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
   using Code = typename CodeType<T>::type;
   const __m256i qmin = _mm256_set1_epi32(spec.qmin);
   const __m256i qmax = _mm256_set1_epi32(spec.qmax);
@@ -247,7 +250,7 @@ void quantize_groups_run(const float* x, size_t n, const float* scales, const in
     const __m256i zp = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(zps + i));
     const __m256 lo = _mm256_cvtepi32_ps(_mm256_sub_epi32(qmin, zp));
     const __m256 hi = _mm256_cvtepi32_ps(_mm256_sub_epi32(qmax, zp));
-    const __m256 v = _mm256_loadu_ps(x + i);
+    const __m256 v = Vec<float>::load(x + i);
     __m256 t = Divide ? _mm256_div_ps(v, s) : _mm256_mul_ps(v, _mm256_div_ps(one, s));
     t = _mm256_max_ps(t, lo);  // NaN -> lo
     t = _mm256_min_ps(t, hi);
@@ -286,8 +289,8 @@ void quantize_groups_run(const double* x, size_t n, const double* scales, const 
   quantize_groups_loop<double, double, Code, Divide>(x + i, n - i, scales + i, zps + i, spec, static_cast<Code*>(out) + i);
 }
 
-template <typename F, bool Divide>
-void quantize_groups_typed(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
+template <typename F, bool Divide, typename X>
+void quantize_groups_typed(X x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType t, void* out) {
   switch (t) {
     case IntType::I8: quantize_groups_run<IntType::I8, Divide>(x, n, scales, zps, spec, out); return;
     case IntType::U8: quantize_groups_run<IntType::U8, Divide>(x, n, scales, zps, spec, out); return;
@@ -296,10 +299,25 @@ void quantize_groups_typed(const F* x, size_t n, const F* scales, const int32_t*
   }
 }
 
-template <typename F>
-void quantize_groups(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+template <typename F, typename X = const F*>
+void quantize_groups(X x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
   if (spec.profile == Profile::Onnx) quantize_groups_typed<F, true>(x, n, scales, zps, spec, out_type, out);
   else quantize_groups_typed<F, false>(x, n, scales, zps, spec, out_type, out);
+}
+
+/*
+ * Half inputs: the float32 bodies above with x a HalfRun, whose loads (Vec<float>::load) widen 8 float16 elements by
+ * F16C's vcvtph2ps, or 8 bfloat16 elements by a zero extension and a 16-bit shift, straight into the register the
+ * float32 body would have loaded: the same lanes, so the same codes (the Checked-mode proof included), reading half
+ * the bytes. Tails widen into a small stack buffer for the float32 loops (common/half.h).
+ */
+void quantize_half(const uint16_t* x, HalfType t, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out) {
+  with_half_type(t, x, [&](auto run) { quantize<float>(run, n, scale, zp, spec, out_type, out); });
+}
+
+void quantize_groups_half(const uint16_t* x, HalfType t, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type,
+                          void* out) {
+  with_half_type(t, x, [&](auto run) { quantize_groups<float>(run, n, scales, zps, spec, out_type, out); });
 }
 
 /*

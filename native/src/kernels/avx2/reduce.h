@@ -1,6 +1,8 @@
-// AVX2 range reductions: min/max and abs-max, one template for float32 (8 lanes) and float64 (4 lanes).
+// AVX2 range reductions: min/max and abs-max, one template for float32 (8 lanes) and float64 (4 lanes); half inputs
+// run the float32 template on a HalfRun (x below), whose loads widen in the register (vec.h).
 #pragma once
 
+#include "../common/half.h"
 #include "../common/reduce.h"
 #include "vec.h"
 
@@ -21,7 +23,8 @@ template <typename F> inline void fold_lanes(const F* lanes_min, const F* lanes_
   }
 }
 
-template <typename F> void min_max(const F* x, size_t n, double* min, double* max) {
+// x: a const F*, or for F = float a HalfRun (its tail folds through common/half.h).
+template <typename F, typename X = const F*> void min_max(X x, size_t n, double* min, double* max) {
   using A = Vec<F>;
   constexpr size_t L = A::lanes;
   typename A::V mn0 = A::set1(static_cast<F>(__builtin_inf())), mn1 = mn0, mn2 = mn0, mn3 = mn0;
@@ -61,7 +64,7 @@ template <typename F> void min_max(const F* x, size_t n, double* min, double* ma
  * the row-by-row fold: the first element reaching the extreme wins either way. The band keeps the float64 arrays'
  * read-modify-write to one per kBand rows.
  */
-template <typename F> void min_max_rows(const F* x, size_t rows, size_t stride, size_t n, double* min, double* max) {
+template <typename F, typename X = const F*> void min_max_rows(X x, size_t rows, size_t stride, size_t n, double* min, double* max) {
   using A = Vec<F>;
   constexpr size_t L = A::lanes;
   constexpr size_t kBand = 8;
@@ -69,7 +72,7 @@ template <typename F> void min_max_rows(const F* x, size_t rows, size_t stride, 
   const typename A::V neg_inf = A::set1(static_cast<F>(-__builtin_inf()));
   size_t r = 0;
   for (; r + kBand <= rows; r += kBand) {
-    const F* band = x + r * stride;
+    const X band = x + r * stride;
     size_t i = 0;
     for (; i + L <= n; i += L) {
       typename A::V mn = pos_inf, mx = neg_inf;
@@ -142,7 +145,7 @@ template <typename F> inline void min_max_block(const F* x, size_t n, double* mi
   if (hi > *max) *max = hi;
 }
 
-template <typename F> void abs_max(const F* x, size_t n, double* abs_max) {
+template <typename F, typename X = const F*> void abs_max(X x, size_t n, double* abs_max) {
   using A = Vec<F>;
   constexpr size_t L = A::lanes;
   const typename A::V mask = A::abs_mask();
@@ -159,6 +162,17 @@ template <typename F> void abs_max(const F* x, size_t n, double* abs_max) {
   A::store_aligned(lanes, A::max(A::max(m0, m1), A::max(m2, m3)));
   fold_abs_max(lanes, L, abs_max);
   fold_abs_max(x + i, n - i, abs_max);
+}
+
+// Half inputs: the float32 bodies above on a HalfRun.
+void min_max_half(const uint16_t* x, HalfType t, size_t n, double* min, double* max) {
+  with_half_type(t, x, [&](auto run) { min_max<float>(run, n, min, max); });
+}
+void min_max_rows_half(const uint16_t* x, HalfType t, size_t rows, size_t stride, size_t n, double* min, double* max) {
+  with_half_type(t, x, [&](auto run) { min_max_rows<float>(run, rows, stride, n, min, max); });
+}
+void abs_max_half(const uint16_t* x, HalfType t, size_t n, double* abs_max_out) {
+  with_half_type(t, x, [&](auto run) { abs_max<float>(run, n, abs_max_out); });
 }
 
 }  // namespace

@@ -1,13 +1,14 @@
-// The AVX2 kernel set (x86-64). The one translation unit compiled with -mavx2 and the only one that includes
-// kernels/avx2/*.h; everything in it has internal linkage except kAvx2Kernels (native/scripts/check-kernels.sh checks
-// the symbols of its object), so no AVX2-encoded code can be shared with baseline code by the linker. Dispatch hands
-// the table out only after CPUID/XGETBV say the CPU and OS support AVX2 (dispatch/kernel_sets.cc). Results equal the
+// The AVX2 kernel set (x86-64, AVX2 and F16C). The one translation unit compiled with -mavx2 -mf16c and the only one
+// that includes kernels/avx2/*.h; everything in it has internal linkage except kAvx2Kernels
+// (native/scripts/check-kernels.sh checks the symbols of its object), so no AVX2-encoded code can be shared with
+// baseline code by the linker. Dispatch hands the table out only after CPUID/XGETBV say the CPU and OS support AVX2 and
+// F16C (dispatch/kernel_sets.cc; F16C's vcvtph2ps / vcvtps2ph convert the float16 elements of the *_half kernels). Results equal the
 // scalar set bit for bit: unaligned loads and stores, 8 float32 or 4 float64 lanes per vector, tails through the
 // portable loops of kernels/common/.
 #if defined(__x86_64__) || defined(_M_X64)
 
 #if !defined(__AVX2__)
-#error "kernels/avx2/table.cc must be compiled with -mavx2 (and it must be the only file compiled with it)"
+#error "kernels/avx2/table.cc must be compiled with -mavx2 -mf16c (and it must be the only file compiled with them)"
 #endif
 
 #define QUANTKIT_AVX2_TABLE_CC 1
@@ -32,26 +33,34 @@ constexpr KernelTable kAvx2Kernels = {
     .isa = "avx2",
     .quantize_f32 = avx2::quantize<float>,
     .quantize_f64 = avx2::quantize<double>,
+    .quantize_half = avx2::quantize_half,
     .quantize_groups_f32 = avx2::quantize_groups<float>,
     .quantize_groups_f64 = avx2::quantize_groups<double>,
+    .quantize_groups_half = avx2::quantize_groups_half,
     .quantize_blocks_f32 = avx2::quantize_blocks<float>,
     .quantize_blocks_f64 = avx2::quantize_blocks<double>,
     .dequantize_f32 = avx2::dequantize<float>,
     .dequantize_f64 = avx2::dequantize<double>,
+    .dequantize_half = avx2::dequantize_half,
     .fake_quantize_f32 = avx2::fake_quantize<float>,
     .fake_quantize_f64 = avx2::fake_quantize<double>,
     .min_max_f32 = avx2::min_max<float>,
     .min_max_f64 = avx2::min_max<double>,
+    .min_max_half = avx2::min_max_half,
     .min_max_rows_f32 = avx2::min_max_rows<float>,
     .min_max_rows_f64 = avx2::min_max_rows<double>,
+    .min_max_rows_half = avx2::min_max_rows_half,
     .abs_max_f32 = avx2::abs_max<float>,
     .abs_max_f64 = avx2::abs_max<double>,
+    .abs_max_half = avx2::abs_max_half,
     .pack = avx2::pack,
     .unpack = avx2::unpack,
     .histogram_f32 = avx2::histogram<false, float>,
     .histogram_f64 = avx2::histogram<false, double>,
+    .histogram_half = avx2::histogram_half<false>,
     .abs_histogram_f32 = avx2::histogram<true, float>,
     .abs_histogram_f64 = avx2::histogram<true, double>,
+    .abs_histogram_half = avx2::histogram_half<true>,
 };
 #pragma GCC diagnostic pop
 

@@ -1,6 +1,7 @@
 // Vec<F>: the 256-bit vector of float32 (8 lanes) or float64 (4 lanes) and the AVX intrinsics the AVX2 families use
 // on it, so that one template body serves both precisions where the code has the same shape. Thin inline wrappers:
-// each is exactly the intrinsic it names. Every kernels/avx2/*.h includes this header first, so the check below
+// each is exactly the intrinsic it names. Vec<float>::load also reads half elements (a HalfRun of common/half.h),
+// widened exactly to float32 in the register, so the float32 bodies run on half inputs as they are. Every kernels/avx2/*.h includes this header first, so the check below
 // keeps all of them out of any file but kernels/avx2/table.cc. Internal linkage only.
 #pragma once
 
@@ -13,6 +14,12 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../common/half.h"
+
+#if !defined(__F16C__) && !defined(_MSC_VER)
+#error "kernels/avx2/table.cc must be compiled with -mf16c too (the AVX2 set requires F16C, dispatch/kernel_sets.cc)"
+#endif
+
 namespace quantkit::avx2 {
 namespace {
 
@@ -22,6 +29,12 @@ template <> struct Vec<float> {
   using V = __m256;
   static constexpr size_t lanes = 8;
   static V load(const float* p) { return _mm256_loadu_ps(p); }
+  // 8 float16 elements: vcvtph2ps, exact (subnormals kept, NaN quiet with its payload, as f16_to_f32_bits).
+  static V load(HalfRun<HalfType::F16> x) { return _mm256_cvtph_ps(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x.p))); }
+  // 8 bfloat16 elements: each pattern zero-extended to 32 bits and moved into the high half, the float it is the top of.
+  static V load(HalfRun<HalfType::BF16> x) {
+    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(x.p))), 16));
+  }
   static void store(float* p, V v) { _mm256_storeu_ps(p, v); }
   static void store_aligned(float* p, V v) { _mm256_store_ps(p, v); }
   static V set1(float v) { return _mm256_set1_ps(v); }

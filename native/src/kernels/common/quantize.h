@@ -40,7 +40,8 @@ template <typename F> inline int32_t quantize_value(F x, const QuantParams<F>& p
 }
 
 // x[0, n) -> out[0, n) with one set of parameters.
-template <typename F, typename Code> inline void quantize_loop(const F* x, size_t n, const QuantParams<F>& p, Code* out) {
+template <typename F, typename Code> inline void quantize_loop(const F* x, size_t n, const QuantParams<F>& params, Code* out) {
+  const QuantParams<F> p = params;  // a local copy: stores through a byte-sized Code* cannot alias it, so it vectorises
   for (size_t i = 0; i < n; i++) out[i] = static_cast<Code>(quantize_value(x[i], p));
 }
 

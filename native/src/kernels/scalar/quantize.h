@@ -1,6 +1,7 @@
 // Scalar quantize kernels: the portable loops of common/quantize.h behind the table's signatures.
 #pragma once
 
+#include "../common/half.h"
 #include "../common/params.h"
 #include "../common/quantize.h"
 #include "../common/reduce.h"
@@ -18,9 +19,27 @@ template <typename F> void quantize(const F* x, size_t n, F scale, int32_t zp, Q
   }
 }
 
+// Half inputs: chunks widened to float32 (common/half.h), then the float32 loops.
+void quantize_half(const uint16_t* x, HalfType t, size_t n, float scale, int32_t zp, QuantSpec spec, IntType out_type, void* out) {
+  const QuantParams<float> p = make_quant_params(scale, zp, spec);
+  with_half_type(t, x, [&](auto run) {
+    switch (out_type) {
+      case IntType::I8: quantize_loop(run, n, p, static_cast<int8_t*>(out)); return;
+      case IntType::U8: quantize_loop(run, n, p, static_cast<uint8_t*>(out)); return;
+      case IntType::I16: quantize_loop(run, n, p, static_cast<int16_t*>(out)); return;
+      case IntType::U16: quantize_loop(run, n, p, static_cast<uint16_t*>(out)); return;
+    }
+  });
+}
+
 template <typename F>
 void quantize_groups(const F* x, size_t n, const F* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
   quantize_groups_any(x, n, scales, zps, spec, out_type, out);
+}
+
+void quantize_groups_half(const uint16_t* x, HalfType t, size_t n, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type,
+                          void* out) {
+  with_half_type(t, x, [&](auto run) { quantize_groups_any(run, n, scales, zps, spec, out_type, out); });
 }
 
 template <typename F>
