@@ -15,6 +15,7 @@
 //   arrays are the kernel's typed arrays in kernelArrays order:
 //     quantizeTensor: x, out                           quantizeAxis, quantizeBlocked: x, scales, zeroPoints, out
 //     quantizeBlockedMinMax: x, outScales, outZeroPoints, out
+//     quantizeTensorHalf: x (Uint16Array), out   dequantizeTensorHalf: q, out (Uint16Array)   minMaxHalf: x
 //     dequantizeTensor: q, out                         dequantizeAxis, dequantizeBlocked: q, scales, zeroPoints, out
 //     fakeQuantizeTensor: x, out                       minMax, absMax: x
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
@@ -128,7 +129,8 @@ template <typename Entry> constexpr KernelFunctions functions() {
 // Every kernel, in the order engines list them.
 const KernelFunctions kKernels[] = {
     functions<QuantizeTensor>(),    functions<QuantizeAxis>(),      functions<QuantizeBlocked>(),
-    functions<QuantizeBlockedMinMax>(),
+    functions<QuantizeBlockedMinMax>(), functions<QuantizeTensorHalf>(), functions<DequantizeTensorHalf>(),
+    functions<MinMaxHalf>(),
     functions<DequantizeTensor>(),  functions<DequantizeAxis>(),    functions<DequantizeBlocked>(),
     functions<FakeQuantizeTensor>(), functions<MinMax>(),           functions<AbsMax>(),
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),

@@ -33,6 +33,8 @@ enum class ArrayKind : uint8_t {
   BytesIn,       // packed bytes: Uint8Array
   BytesOut,      // packed bytes output: Uint8Array
   Counts,        // histogram counts: Uint32Array | Float64Array
+  HalfIn,        // half-precision bit patterns: Uint16Array
+  HalfOut,       // half-precision output: Uint16Array
 };
 
 constexpr uint16_t elem_bit(Elem e) { return static_cast<uint16_t>(1u << static_cast<unsigned>(e)); }
@@ -63,6 +65,8 @@ constexpr ArrayRule rule_of(ArrayKind kind) {
     case ArrayKind::BytesIn: return {elem_bit(Elem::U8), kErrInputType, "a Uint8Array"};
     case ArrayKind::BytesOut: return {elem_bit(Elem::U8), kErrOutput, "a Uint8Array"};
     case ArrayKind::Counts: return {static_cast<uint16_t>(elem_bit(Elem::U32) | elem_bit(Elem::F64)), kErrOutput, "a Uint32Array or Float64Array"};
+    case ArrayKind::HalfIn: return {elem_bit(Elem::U16), kErrInputType, "a Uint16Array of float16 / bfloat16 bits"};
+    case ArrayKind::HalfOut: return {elem_bit(Elem::U16), kErrOutput, "a Uint16Array"};
   }
   return {0, kErrArgument, "a typed array"};
 }

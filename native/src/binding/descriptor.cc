@@ -71,6 +71,13 @@ bool Descriptor::scheme(QuantSpec spec, ParamScheme* out, Failure* f) const {
   return true;
 }
 
+bool Descriptor::half(HalfType* out, Failure* f) const {
+  const double v = number(Slot::Half);
+  if (v != 0 && v != 1) return f->set(kErrOption, "half must be 0 (float16) or 1 (bfloat16), got " + show(v));
+  *out = v == 0 ? HalfType::F16 : HalfType::BF16;
+  return true;
+}
+
 bool Descriptor::histogram_range(bool abs, double* min, double* max, Failure* f) const {
   const double lo = number(Slot::Min);
   const double hi = number(Slot::Max);

@@ -40,7 +40,8 @@ namespace quantkit {
   X(SumApprox2, "sumApprox2")                                                              \
   X(Dot, "dot")                                                                            \
   X(Scheme, "scheme")         /* quantizeBlockedMinMax: 0 affine, 1 symmetric */          \
-  X(BadGroup, "badGroup")     /* quantizeBlockedMinMax result: first group without parameters, or -1 */
+  X(BadGroup, "badGroup")     /* quantizeBlockedMinMax result: first group without parameters, or -1 */ \
+  X(Half, "half")             /* *Half kernels: 0 float16, 1 bfloat16 */
 
 enum class Slot : size_t {
 #define QUANTKIT_SLOT_ID(id, name) id,
@@ -143,6 +144,8 @@ class Descriptor {
   bool is_signed(bool* out, Failure* f) const;
   // scheme: 0 (affine, which needs qmin < qmax) or 1 (symmetric, which needs qmax >= 1), for the parameters of `spec`.
   bool scheme(QuantSpec spec, ParamScheme* out, Failure* f) const;
+  // half: 0 (float16) or 1 (bfloat16).
+  bool half(HalfType* out, Failure* f) const;
   // min and max of a histogram: finite, min <= max, finite max - min, and min >= 0 for |x| (abs).
   bool histogram_range(bool abs, double* min, double* max, Failure* f) const;
 

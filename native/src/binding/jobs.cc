@@ -70,7 +70,8 @@ void QuantizeJob::run_chunk(size_t index) {
   if (p.layout.kind == Layout::Kind::Tensor) {
     const size_t n = std::min(plan_.per_chunk, x_.length - first);
     void* out = int_at(out_, first);
-    if (f32) table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(p.scale), p.zero_point, spec_, out_.type, out);
+    if (is_half(x_.type)) table_->quantize_half(static_cast<const uint16_t*>(x_.data) + first, half_type(x_.type), n, static_cast<float>(p.scale), p.zero_point, spec_, out_.type, out);
+    else if (f32) table_->quantize_f32(static_cast<const float*>(x_.data) + first, n, static_cast<float>(p.scale), p.zero_point, spec_, out_.type, out);
     else table_->quantize_f64(static_cast<const double*>(x_.data) + first, n, p.scale, p.zero_point, spec_, out_.type, out);
     return;
   }
@@ -196,7 +197,8 @@ void DequantizeJob::run_chunk(size_t index) {
   if (p.layout.kind == Layout::Kind::Tensor) {
     const size_t n = std::min(plan_.per_chunk, q_.length - first);
     const void* q = int_at(q_, first);
-    if (f32) table_->dequantize_f32(q, q_.type, n, p.scale, p.zero_point, static_cast<float*>(out_.data) + first);
+    if (is_half(out_.type)) table_->dequantize_half(q, q_.type, n, p.scale, p.zero_point, half_type(out_.type), static_cast<uint16_t*>(out_.data) + first);
+    else if (f32) table_->dequantize_f32(q, q_.type, n, p.scale, p.zero_point, static_cast<float*>(out_.data) + first);
     else table_->dequantize_f64(q, q_.type, n, p.scale, p.zero_point, static_cast<double*>(out_.data) + first);
     return;
   }
@@ -243,7 +245,8 @@ void ReduceJob::run_chunk(size_t index) {
   const bool f32 = x_.type == FloatType::F32;
   if (kind_ == Kind::MinMax) {
     p = {kInf, -kInf};
-    if (f32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, n, &p.a, &p.b);
+    if (is_half(x_.type)) table_->min_max_half(static_cast<const uint16_t*>(x_.data) + start, half_type(x_.type), n, &p.a, &p.b);
+    else if (f32) table_->min_max_f32(static_cast<const float*>(x_.data) + start, n, &p.a, &p.b);
     else table_->min_max_f64(static_cast<const double*>(x_.data) + start, n, &p.a, &p.b);
   } else {
     p = {0, 0};

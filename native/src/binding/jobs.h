@@ -37,7 +37,12 @@ namespace quantkit {
 // small enough that cancellation is prompt. A multiple of 4 so packed 2- and 4-bit chunks start on a byte.
 constexpr size_t kChunkElements = size_t{1} << 16;
 
-enum class FloatType : int32_t { F32 = 0, F64 = 1 };
+// Element types of float data: float32, float64, or half-precision bit patterns (uint16_t; only per-tensor quantize,
+// dequantize and min/max jobs take these: the binding's *Half entries).
+enum class FloatType : int32_t { F32 = 0, F64 = 1, F16 = 2, BF16 = 3 };
+
+inline bool is_half(FloatType t) { return t == FloatType::F16 || t == FloatType::BF16; }
+inline HalfType half_type(FloatType t) { return t == FloatType::BF16 ? HalfType::BF16 : HalfType::F16; }
 
 struct FloatInput {
   FloatType type;

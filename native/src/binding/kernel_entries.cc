@@ -19,6 +19,8 @@ IntType int_type(const ArrayView& v) {
 }
 IntBuffer codes(const ArrayView& v) { return IntBuffer{int_type(v), v.data, v.length}; }
 
+FloatType half_float_type(HalfType h) { return h == HalfType::BF16 ? FloatType::BF16 : FloatType::F16; }
+
 IntRange range_of(IntType t) {
   switch (t) {
     case IntType::I8: return {-128, 127};
@@ -90,6 +92,34 @@ QuantizeBlocksJob QuantizeBlockedMinMax::job(const KernelTable* t) const {
 void QuantizeBlockedMinMax::publish(const QuantizeBlocksJob& job, void* desc) {
   const size_t bad = job.bad_group();
   store_result(desc, Slot::BadGroup, bad == QuantizeBlocksJob::kNoBadGroup ? -1.0 : static_cast<double>(bad));
+}
+
+// ---- half precision ------------------------------------------------------------------------------------------------
+
+bool QuantizeTensorHalf::check(const Descriptor& d, Failure* f) {
+  scale = d.number(Slot::Scale);
+  return d.half(&half, f) && has_length("out", out, x.length, kErrOutput, f) && d.spec(range_of(int_type(out)), &spec, f) &&
+         d.zero_point(IntRange{spec.qmin, spec.qmax}, &zero_point, f);
+}
+
+QuantizeJob QuantizeTensorHalf::job(const KernelTable* t) const {
+  return QuantizeJob(t, FloatInput{half_float_type(half), x.data, x.length}, codes(out), spec, QuantParams::tensor(scale, zero_point));
+}
+
+bool DequantizeTensorHalf::check(const Descriptor& d, Failure* f) {
+  scale = d.number(Slot::Scale);
+  return d.half(&half, f) && has_length("out", out, q.length, kErrOutput, f) && d.zero_point(range_of(int_type(q)), &zero_point, f);
+}
+
+DequantizeJob DequantizeTensorHalf::job(const KernelTable* t) const {
+  return DequantizeJob(t, codes(q), FloatOutput{half_float_type(half), out.data, out.length}, QuantParams::tensor(scale, zero_point));
+}
+
+ReduceJob MinMaxHalf::job(const KernelTable* t) const { return ReduceJob(t, FloatInput{half_float_type(half), x.data, x.length}, ReduceJob::Kind::MinMax); }
+
+void MinMaxHalf::publish(const ReduceJob& job, void* desc) {
+  store_result(desc, Slot::Min, job.min());
+  store_result(desc, Slot::Max, job.max());
 }
 
 // ---- dequantize ----------------------------------------------------------------------------------------------------

@@ -73,6 +73,44 @@ struct QuantizeBlockedMinMax {
   static void publish(const QuantizeBlocksJob& job, void* desc);
 };
 
+// quantizeTensorHalf(x, out, desc): quantizeTensor of half bit patterns; also reads half.
+struct QuantizeTensorHalf : NoResults {
+  static constexpr const char* kName = "quantizeTensorHalf";
+  ArrayView x, out;
+  static constexpr ArrayArg<QuantizeTensorHalf> kArrays[] = {{"x", ArrayKind::HalfIn, &QuantizeTensorHalf::x},
+                                                             {"out", ArrayKind::CodesOut, &QuantizeTensorHalf::out}};
+  QuantSpec spec;
+  double scale;
+  int32_t zero_point;
+  HalfType half;
+  bool check(const Descriptor& d, Failure* f);
+  QuantizeJob job(const KernelTable* t) const;
+};
+
+// dequantizeTensorHalf(q, out, desc): dequantizeTensor into half bit patterns; reads scale, zeroPoint, half.
+struct DequantizeTensorHalf : NoResults {
+  static constexpr const char* kName = "dequantizeTensorHalf";
+  ArrayView q, out;
+  static constexpr ArrayArg<DequantizeTensorHalf> kArrays[] = {{"q", ArrayKind::CodesIn, &DequantizeTensorHalf::q},
+                                                               {"out", ArrayKind::HalfOut, &DequantizeTensorHalf::out}};
+  double scale;
+  int32_t zero_point;
+  HalfType half;
+  bool check(const Descriptor& d, Failure* f);
+  DequantizeJob job(const KernelTable* t) const;
+};
+
+// minMaxHalf(x, desc): minMax of half bit patterns; reads half, writes min, max.
+struct MinMaxHalf {
+  static constexpr const char* kName = "minMaxHalf";
+  ArrayView x;
+  static constexpr ArrayArg<MinMaxHalf> kArrays[] = {{"x", ArrayKind::HalfIn, &MinMaxHalf::x}};
+  HalfType half;
+  bool check(const Descriptor& d, Failure* f) { return d.half(&half, f); }
+  ReduceJob job(const KernelTable* t) const;
+  static void publish(const ReduceJob& job, void* desc);
+};
+
 // dequantizeTensor(q, out, desc): reads scale, zeroPoint.
 struct DequantizeTensor : NoResults {
   static constexpr const char* kName = "dequantizeTensor";

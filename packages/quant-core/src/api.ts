@@ -11,7 +11,7 @@ import { measureGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
 import type { FloatArray, FloatDType, Granularity, HalfDType, IntArray, KernelSpec, Profile, QuantInput, QuantizationErrorReport, QuantizedTensor, Scheme, TensorDType } from './types.js';
 import { narrowToHalf, widenHalf } from './half.js';
-import { checkHalfScaleValue, halfScale, isHalf, resolveInput } from './half-input.js';
+import { checkHalfScaleValue, halfScale, isHalf, resolveInput, widenAll } from './half-input.js';
 import {
   checkBoolean,
   checkDisjoint,
@@ -119,6 +119,10 @@ export interface Plan {
   readonly dtype: FloatDType;
   /** The half type of the input, when it is one: scales are values of that type (SPEC §12). */
   readonly half: HalfDType | undefined;
+  /** A half input's bit patterns (then `x` is their float32 widening, made on first use). */
+  readonly bits: Uint16Array | undefined;
+  /** Element count. */
+  readonly length: number;
   readonly scheme: Scheme;
   readonly storage: StorageSpec;
   readonly kernel: KernelSpec;
@@ -143,19 +147,23 @@ export function plan(
   const o: QuantizeOptions = optionsObject(options, call);
   checkOptionKeys(o, keys);
   const input_ = resolveInput(input, o.dtype);
-  const x = input_.x;
   const scheme = checkScheme(o.scheme);
   const narrowRange = checkBoolean(o.narrowRange, 'narrowRange');
   const packed = checkBoolean(o.packed, 'packed');
   const storage = storageSpec(scheme, o.bits === undefined ? 8 : o.bits, narrowRange, packed);
   const profile = checkProfile(o.profile);
-  const shape = resolveShape(o.shape, x.length);
+  const shape = resolveShape(o.shape, input_.length);
   const granularity = resolveGranularity(o.granularity, shape);
   const dtype = input_.dtype;
   checkCapabilities(backend, dtype, profile, storage, granularity);
-  const out = checkQuantizeOutput(o.out, input_.source, x.length, storage);
-  const half = input_.half;
-  return { x, dtype, half, scheme, storage, kernel: { qmin: storage.qmin, qmax: storage.qmax, profile }, narrowRange, shape, granularity, out };
+  const out = checkQuantizeOutput(o.out, input_.source, input_.length, storage);
+  const { half, bits, length } = input_;
+  const kernel = { qmin: storage.qmin, qmax: storage.qmax, profile };
+  const base = { dtype, half, bits, length, scheme, storage, kernel, narrowRange, shape, granularity, out };
+  if (input_.x !== undefined) return { ...base, x: input_.x };
+  // A half input is widened only if a path needs float32 values (the per-tensor kernels read the bits).
+  let wide: Float32Array | undefined;
+  return Object.defineProperty(base, 'x', { get: () => (wide ??= widenAll(bits!, half!)), enumerable: true }) as unknown as Plan;
 }
 
 function checkQuantizeOutput(out: unknown, x: ArrayBufferView, length: number, storage: StorageSpec): IntArray | undefined {
@@ -167,7 +175,7 @@ function checkQuantizeOutput(out: unknown, x: ArrayBufferView, length: number, s
 
 /** The codes array and the tensor's data array of a quantize: the caller's `out` where given, else new arrays. */
 export function outputsOf(p: Plan): { codes: IntArray; data: IntArray | undefined } {
-  const length = p.x.length;
+  const length = p.length;
   if (!p.storage.packed) return { codes: p.out ?? allocateCodes(p.storage, length), data: undefined };
   return { codes: allocateCodes(p.storage, length), data: p.out ?? new Uint8Array(packedByteLength(length, p.storage.bits as 2 | 4)) };
 }
@@ -281,7 +289,8 @@ function quantParamsOf(p: Plan, scale: number | FloatArray, zeroPoint: number | 
 
 function runQuantize(backend: Backend, p: Plan, q: QuantParams, out: IntArray): void {
   const g = p.granularity;
-  if (g.kind === 'tensor') backend.quantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, out);
+  if (g.kind === 'tensor' && p.bits !== undefined) backend.quantizeTensorHalf(p.bits, p.half!, q.scale as number, q.zeroPoint as number, p.kernel, out);
+  else if (g.kind === 'tensor') backend.quantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, out);
   else if (g.kind === 'axis') backend.quantizeAxis(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
   else backend.quantizeBlocked(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
 }
@@ -383,8 +392,10 @@ export function planDequantize(qt: QuantizedTensor, target: unknown, dtypeOption
   const plain = { granularity: t.granularity, scale: t.scale, zeroPoint: t.zeroPoint, storage: t.storage, packed, codes };
   const o = resolveDequantizeOutput(target, dtypeOption, t);
   if (o.half === undefined) return { ...plain, out: o.out as FloatArray, half: undefined };
-  // Half outputs: the exact float64 product, rounded once to the half type by finishDequantize.
-  return { ...plain, out: allocateOrLimit(t.length, (n) => new Float64Array(n)), half: { dtype: o.half, bits: o.out as Uint16Array } };
+  // Half outputs: per tensor, the half kernel writes them; otherwise the exact float64 products, rounded once to the
+  // half type by finishDequantize.
+  const scratch = t.granularity.kind === 'tensor' ? new Float64Array(0) : allocateOrLimit(t.length, (n) => new Float64Array(n));
+  return { ...plain, out: scratch, half: { dtype: o.half, bits: o.out as Uint16Array } };
 }
 
 /** The output array of a dequantize and its half type when it holds half-precision bits. */
@@ -440,7 +451,13 @@ export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
 export function createQuantApi(backend: Backend): QuantApi {
   /** Parameters for a plan: the 'minmax' data pass (when needed) runs on this API's backend. */
   const paramsOf = (p: Plan, options: QuantizeOptions | undefined): QuantParams =>
-    resolveParams(p, options ?? {}, () => measureGroupRanges(p.x, p.granularity, backend), backend);
+    resolveParams(p, options ?? {}, () => (p.bits !== undefined && p.granularity.kind === 'tensor' ? halfRange(p.bits, p.half!) : measureGroupRanges(p.x, p.granularity, backend)), backend);
+
+  /** The min/max of a whole half tensor, by the backend's half kernel. */
+  const halfRange = (bits: Uint16Array, half: HalfDType): GroupRanges => {
+    const r = backend.minMaxHalf(bits, half);
+    return { min: Float64Array.of(r.min), max: Float64Array.of(r.max) };
+  };
 
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
     rejectOutput(options, 'computeQParams');
@@ -482,17 +499,25 @@ export function createQuantApi(backend: Backend): QuantApi {
   function dequantize(qt: QuantizedTensor, target?: unknown): FloatArray | Uint16Array {
     const d = planDequantize(qt, target);
     if (d.packed) backend.unpack(d.packed, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array);
+    if (d.half !== undefined && d.granularity.kind === 'tensor') {
+      backend.dequantizeTensorHalf(d.codes, d.scale as number, d.zeroPoint as number, d.half.dtype, d.half.bits);
+      return d.half.bits;
+    }
     runDequantize(backend, d.granularity, d.codes, d.scale, d.zeroPoint, d.out);
     return finishDequantize(d);
   }
 
   /** fakeQuantize of a half input: the values dequantize would give in the half type (one rounding of the product). */
   function fakeQuantizeHalf(p: Plan, q: QuantParams): Uint16Array {
-    const codes = allocateCodes(p.storage, p.x.length);
+    const codes = allocateCodes(p.storage, p.length);
     runQuantize(backend, p, q, codes);
-    const exact = allocateOrLimit(p.x.length, (n) => new Float64Array(n));
+    const bits = new Uint16Array(p.length);
+    if (p.granularity.kind === 'tensor') {
+      backend.dequantizeTensorHalf(codes, q.scale as number, q.zeroPoint as number, p.half!, bits);
+      return bits;
+    }
+    const exact = allocateOrLimit(p.length, (n) => new Float64Array(n));
     runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, exact);
-    const bits = new Uint16Array(p.x.length);
     narrowToHalf(exact, p.half!, bits);
     return bits;
   }

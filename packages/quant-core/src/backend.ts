@@ -2,6 +2,7 @@ import * as dequantizeKernels from './kernels/dequantize.js';
 import * as packKernels from './kernels/pack.js';
 import * as quantizeKernels from './kernels/quantize.js';
 import { quantizeBlockedMinMax } from './kernels/quantize-blocks.js';
+import { dequantizeTensorHalf, minMaxHalf, quantizeTensorHalf } from './kernels/half-kernels.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -114,6 +115,9 @@ export const referenceBackend: Backend = Object.freeze({
   }),
   ...quantizeKernels,
   quantizeBlockedMinMax,
+  quantizeTensorHalf,
+  dequantizeTensorHalf,
+  minMaxHalf,
   ...dequantizeKernels,
   ...reduceKernels,
   ...packKernels,

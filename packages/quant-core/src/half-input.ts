@@ -10,15 +10,18 @@ import { typedArrayName } from './views.js';
  * Half-precision inputs of the API (docs/SPEC.md §12). A Uint16Array holds bit patterns of the type the `dtype` option
  * names (required: the array alone is ambiguous); a Float16Array (where the runtime has one) is float16 values. The
  * arithmetic is that of onnxruntime's QuantizeLinear on float16 inputs: every value widened exactly to float32, then
- * the float32 contract with a scale that is a value of the half type. This first version widens the whole input into
- * a Float32Array and runs the float32 kernels on it (bit-exact by construction; native kernels that read halves
- * directly come next).
+ * the float32 contract with a scale that is a value of the half type. Per-tensor min/max, quantize and dequantize run
+ * the backends' half kernels on the bits; every other path (per-axis and blocked layouts, calibrators, metrics) runs
+ * the float32 kernels on the input widened once into a Float32Array (widenAll), made on first use.
  */
 
 /** A quantize input resolved: the values to run the float kernels on, the precision they stand for. */
 export interface ResolvedInput {
-  /** The input itself (float32 / float64), or its exact float32 widening (half). */
-  readonly x: FloatArray;
+  /** The input itself (float32 / float64); undefined for a half input (widenAll makes its float32 values on demand). */
+  readonly x: FloatArray | undefined;
+  /** A half input's bit patterns (a plain Uint16Array view of the caller's memory). */
+  readonly bits: Uint16Array | undefined;
+  readonly length: number;
   /** The kernels' precision: 'float32' for half inputs. */
   readonly dtype: FloatDType;
   /** The half type of the input, when it is one. */
@@ -47,7 +50,7 @@ export function resolveInput(input: unknown, dtypeOption: unknown, name = 'x'): 
     if (dtypeOption !== undefined && dtypeOption !== dtype) {
       fail(ErrorCodes.OPTION, `dtype ${describeValue(dtypeOption)} does not describe ${name}, ${describeValue(x)} (a ${dtype} array); leave it out`);
     }
-    return { x, dtype, half: undefined, source: x };
+    return { x, bits: undefined, length: x.length, dtype, half: undefined, source: x };
   }
   if (kind === 'Uint16Array' || kind === 'Float16Array') {
     const bits = checkedView(input as Uint16Array, name);
@@ -62,11 +65,16 @@ export function resolveInput(input: unknown, dtypeOption: unknown, name = 'x'): 
       half = checkHalfDType(dtypeOption);
     }
     const view = new Uint16Array(bits.buffer, bits.byteOffset, bits.length);
-    const x = allocateOrLimit(view.length, (n) => new Float32Array(n));
-    widenHalf(view, half, 0, view.length, x);
-    return { x, dtype: 'float32', half, source: bits };
+    return { x: undefined, bits: view, length: view.length, dtype: 'float32', half, source: bits };
   }
   return fail(ErrorCodes.INPUT_TYPE, `${name} must be a Float32Array or Float64Array, or a Uint16Array of float16 / bfloat16 bits with the dtype option, got ${describeValue(input)}`);
+}
+
+/** The exact float32 values of half bit patterns, in a new array (the paths without half kernels run on it). */
+export function widenAll(bits: Uint16Array, half: HalfDType): Float32Array {
+  const x = allocateOrLimit(bits.length, (n) => new Float32Array(n));
+  widenHalf(bits, half, 0, bits.length, x);
+  return x;
 }
 
 /** An explicit scale of a half tensor: the number rounded to the half type (as float32 scales are rounded to float32). */

@@ -1,6 +1,7 @@
 import type { Backend } from './backend.js';
 import { checkHistogramArgs } from './calibrate/histogram.js';
-import { ErrorCodes, fail } from './errors.js';
+import { ErrorCodes, fail, type ErrorCode } from './errors.js';
+import { checkHalfDType } from './half-input.js';
 import { arrayRange, packedByteLength } from './storage.js';
 import { KERNEL_NAMES, KERNEL_TABLE, isArrayParam, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
 import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec } from './types.js';
@@ -92,6 +93,13 @@ function checkMinMaxOut(outMin: unknown, outMax: unknown, groups: number): void 
   if (!(outMax instanceof Float64Array) || outMax.length !== groups) fail(ErrorCodes.OUTPUT, `outMax must be a Float64Array of ${groups} elements, got ${describe(outMax)}`);
 }
 
+/** A Uint16Array of half-precision bit patterns and its dtype ('float16' or 'bfloat16'). */
+function checkHalfArray(x: unknown, name: string, dtype: unknown, code: ErrorCode = ErrorCodes.INPUT_TYPE): Uint16Array {
+  if (typedArrayName(x) !== 'Uint16Array') fail(code, `${name} must be a Uint16Array of float16 / bfloat16 bits, got ${describe(x)}`);
+  checkHalfDType(dtype);
+  return checkedView(x as Uint16Array, name);
+}
+
 /** quantizeAxis / quantizeBlocked: `groupsOf` checks the layout against the element count and counts its groups. */
 function checkQuantizeGroups(x: FloatArray, scales: FloatArray, zeroPoints: Int32Array, spec: KernelSpec, out: IntArray, groupsOf: (length: number) => number): void {
   checkFloatArray(x, 'x');
@@ -131,6 +139,24 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
     if (!(outZeroPoints instanceof Int32Array) || outZeroPoints.length !== groups) {
       fail(ErrorCodes.OUTPUT, `outZeroPoints must be an Int32Array of ${groups} elements, got ${describe(outZeroPoints)}`);
     }
+  },
+  quantizeTensorHalf(x, dtype, scale, zeroPoint, spec, out) {
+    const bits = checkHalfArray(x, 'x', dtype);
+    checkQuantizeOut(out, bits.length);
+    checkSpec(spec, out);
+    checkScale(scale, true);
+    checkZp(zeroPoint, spec.qmin, spec.qmax);
+  },
+  dequantizeTensorHalf(q, scale, zeroPoint, dtype, out) {
+    checkIntArray(q, 'q');
+    checkHalfArray(out, 'out', dtype, ErrorCodes.OUTPUT);
+    checkSameLength(out, q.length);
+    checkScale(scale, false);
+    const r = arrayRange(q);
+    checkZp(zeroPoint, r.min, r.max);
+  },
+  minMaxHalf(x, dtype) {
+    checkHalfArray(x, 'x', dtype);
   },
   dequantizeTensor(q, scale, zeroPoint, out) {
     checkIntArray(q, 'q');

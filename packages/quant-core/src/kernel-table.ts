@@ -1,5 +1,5 @@
 import type { HistogramCounts } from './calibrate/histogram.js';
-import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec, MinMax, QuantizationErrorReport, Scheme } from './types.js';
+import type { AxisLayout, BlockLayout, FloatArray, HalfDType, IntArray, KernelSpec, MinMax, QuantizationErrorReport, Scheme } from './types.js';
 
 /*
  * The kernel table: the one declaration of quantkit's kernels. Backend, KernelApi and AsyncBackend are derived from
@@ -21,7 +21,12 @@ export interface KernelSignatures {
    */
   quantizeBlockedMinMax(x: FloatArray, layout: BlockLayout, scheme: Scheme, spec: KernelSpec, outScales: FloatArray, outZeroPoints: Int32Array, out: IntArray): number;
 
+  /** quantizeTensor of half-precision bit patterns of `dtype`, each widened exactly to float32 (SPEC §12). */
+  quantizeTensorHalf(x: Uint16Array, dtype: HalfDType, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void;
+
   dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, out: FloatArray): void;
+  /** dequantizeTensor into half-precision bit patterns: the exact product (q - zp) * scale rounded once to `dtype`. */
+  dequantizeTensorHalf(q: IntArray, scale: number, zeroPoint: number, dtype: HalfDType, out: Uint16Array): void;
   dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void;
   dequantizeBlocked(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray): void;
 
@@ -33,6 +38,8 @@ export interface KernelSignatures {
 
   minMax(x: FloatArray): MinMax;
   absMax(x: FloatArray): number;
+  /** minMax of half-precision bit patterns of `dtype` (their float32 values). */
+  minMaxHalf(x: Uint16Array, dtype: HalfDType): MinMax;
   minMaxAxis(x: FloatArray, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array): void;
   minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
 
@@ -57,9 +64,10 @@ export type KernelResult<K extends KernelName> = ReturnType<KernelSignatures[K]>
 export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts';
 /**
  * Scalar parameters: they cross into native code in one descriptor. `spec` stands for qmin, qmax and profile;
- * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize; `scheme` is 0 (affine) or 1 (symmetric).
+ * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize; `scheme` is 0 (affine) or 1 (symmetric);
+ * `dtype` (the half type of the *Half kernels) is 0 (float16) or 1 (bfloat16).
  */
-export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme';
+export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme' | 'dtype';
 export type KernelParam = ArrayParam | ScalarParam;
 
 /**
@@ -109,12 +117,15 @@ export const KERNEL_TABLE: Table = Object.freeze({
   quantizeAxis: { name: 'quantizeAxis', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'axis', needs: 'quantize', returns: 'none' },
   quantizeBlocked: { name: 'quantizeBlocked', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'none' },
   quantizeBlockedMinMax: { name: 'quantizeBlockedMinMax', operation: 'quantize', params: ['x', 'layout', 'scheme', 'spec', 'outScales', 'outZeroPoints', 'out'], inputs: ['x'], outputs: ['outScales', 'outZeroPoints', 'out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'badGroup' },
+  quantizeTensorHalf: { name: 'quantizeTensorHalf', operation: 'quantize', params: ['x', 'dtype', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'quantize', returns: 'none' },
   dequantizeTensor: { name: 'dequantizeTensor', operation: 'dequantize', params: ['q', 'scale', 'zeroPoint', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'dequantize', returns: 'none' },
+  dequantizeTensorHalf: { name: 'dequantizeTensorHalf', operation: 'dequantize', params: ['q', 'scale', 'zeroPoint', 'dtype', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'dequantize', returns: 'none' },
   dequantizeAxis: { name: 'dequantizeAxis', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'axis', needs: 'dequantize', returns: 'none' },
   dequantizeBlocked: { name: 'dequantizeBlocked', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'blocked', needs: 'dequantize', returns: 'none' },
   fakeQuantizeTensor: { name: 'fakeQuantizeTensor', operation: 'fakeQuantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'fakeQuantize', returns: 'errorReport' },
   minMax: { name: 'minMax', operation: 'minMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
   absMax: { name: 'absMax', operation: 'absMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'absMax' },
+  minMaxHalf: { name: 'minMaxHalf', operation: 'minMax', params: ['x', 'dtype'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
   minMaxAxis: { name: 'minMaxAxis', operation: 'minMax', params: ['x', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'axis', needs: 'floats', returns: 'none' },
   minMaxBlocked: { name: 'minMaxBlocked', operation: 'minMax', params: ['x', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'blocked', needs: 'floats', returns: 'none' },
   pack: { name: 'pack', operation: 'pack', params: ['q', 'bits', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'packed', returns: 'none' },

@@ -30,6 +30,8 @@ function writes(param, granularity) {
       return [['signed', 'signed ? 1 : 0']];
     case 'scheme':
       return [['scheme', "scheme === 'symmetric' ? 1 : 0"]];
+    case 'dtype':
+      return [['half', "dtype === 'bfloat16' ? 1 : 0"]];
     default:
       return [[param, param]];
   }

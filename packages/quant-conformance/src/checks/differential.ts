@@ -1,4 +1,9 @@
 import {
+  narrowToHalf,
+  numberToBfloat16,
+  numberToFloat16,
+  widenHalf,
+  type HalfDType,
   qparamsFromRange,
   referenceBackend as ref,
   storageSpec,
@@ -32,7 +37,10 @@ type Op = Exclude<KernelName, 'histogram' | 'absHistogram'>;
 
 /** Share of the element budget per operation (blocked reference kernels are the slowest, so they get less). */
 const SHARES: Readonly<Record<Op, number>> = {
-  quantizeTensor: 0.34,
+  quantizeTensor: 0.28,
+  quantizeTensorHalf: 0.03,
+  dequantizeTensorHalf: 0.02,
+  minMaxHalf: 0.01,
   quantizeAxis: 0.08,
   quantizeBlocked: 0.03,
   quantizeBlockedMinMax: 0.03,
@@ -106,6 +114,19 @@ class Draw {
   }
 
   /** A float array of n elements at a random element offset into a larger buffer. */
+  /** Half-precision bits at a random offset: random patterns of any kind, or the rounding of float data. */
+  halves(dtype: HalfDType, n: number): Uint16Array {
+    const off = this.offset();
+    const a = new Uint16Array(n + off).subarray(off);
+    if (this.rng.next() < 0.5) {
+      for (let i = 0; i < n; i++) a[i] = this.rng.int(0, 0xffff);
+    } else {
+      const f = this.floats('float32', n);
+      for (let i = 0; i < n; i++) a[i] = dtype === 'float16' ? numberToFloat16(f[i]!) : numberToBfloat16(f[i]!);
+    }
+    return a;
+  }
+
   floats(dtype: 'float32' | 'float64', n: number): FloatArray {
     const off = this.offset();
     const a = (dtype === 'float32' ? new Float32Array(n + off) : new Float64Array(n + off)).subarray(off);
@@ -281,6 +302,45 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
         ref.quantizeAxis(x, scales, zps, layout as AxisLayout, spec, want);
       }
       return { desc: full, elements: n, failure: diffArrays(full, want, out, x) };
+    }
+    case 'quantizeTensorHalf':
+    case 'minMaxHalf': {
+      // Expected: the float32 kernels on the exact widening (SPEC §12).
+      const dtype: HalfDType = d.rng.next() < 0.5 ? 'float16' : 'bfloat16';
+      const x = d.halves(dtype, n0);
+      const wide = new Float32Array(n0);
+      widenHalf(x, dtype, 0, n0, wide);
+      if (op === 'minMaxHalf') {
+        const e = ref.minMax(wide);
+        const a = backend.minMaxHalf(x, dtype);
+        const ok = sameNumber(e.min, a.min, false) && sameNumber(e.max, a.max, false);
+        const desc = `${op} ${dtype} n=${n0}`;
+        return { desc, elements: n0, failure: ok ? undefined : `${desc}: expected {min: ${e.min}, max: ${e.max}}, actual {min: ${a.min}, max: ${a.max}}` };
+      }
+      const { scheme, bits, spec } = d.storage();
+      const { scale, zeroPoint } = d.params(wide, scheme, bits, spec, 'float32');
+      const desc = `${op} ${dtype} n=${n0} ${spec.profile} [${spec.qmin}, ${spec.qmax}] scale=${scale} zp=${zeroPoint}`;
+      const out = d.codes(spec, bits, n0);
+      const want = d.codes(spec, bits, n0);
+      backend.quantizeTensorHalf(x, dtype, scale, zeroPoint, spec, out);
+      ref.quantizeTensor(wide, scale, zeroPoint, spec, want);
+      return { desc, elements: n0, failure: diffArrays(desc, want, out, x) };
+    }
+    case 'dequantizeTensorHalf': {
+      // Expected: the exact float64 products, each rounded once to the half type.
+      const dtype: HalfDType = d.rng.next() < 0.5 ? 'float16' : 'bfloat16';
+      const { scheme, bits, spec } = d.storage();
+      const q = d.randomCodes(spec, bits, n0);
+      const { scale, zeroPoint } = d.params(undefined, scheme, bits, spec, d.rng.next() < 0.5 ? 'float32' : 'float64');
+      const exact = new Float64Array(n0);
+      ref.dequantizeTensor(q, scale, zeroPoint, exact);
+      const want = new Uint16Array(n0);
+      narrowToHalf(exact, dtype, want);
+      const off = d.offset();
+      const out = new Uint16Array(n0 + off).subarray(off);
+      backend.dequantizeTensorHalf(q, scale, zeroPoint, dtype, out);
+      const desc = `${op} ${q.constructor.name} -> ${dtype} n=${n0} scale=${scale} zp=${zeroPoint}`;
+      return { desc, elements: n0, failure: diffArrays(desc, want, out, q) };
     }
     case 'quantizeBlockedMinMax': {
       // Expected: the composition the kernel fuses (reference min/max per group, qparamsFromRange, quantizeBlocked),

@@ -8,7 +8,7 @@ import type { NativeEngine } from '../addon.js';
 type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 
 /** Every descriptor slot the kernels below write or read. */
-export const USED_SLOTS = ['absMax', 'badGroup', 'bits', 'blockSize', 'dim', 'dot', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
+export const USED_SLOTS = ['absMax', 'badGroup', 'bits', 'blockSize', 'dim', 'dot', 'half', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
 
 /**
  * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
@@ -22,6 +22,7 @@ export class SlotIndices {
   readonly blockSize: number;
   readonly dim: number;
   readonly dot: number;
+  readonly half: number;
   readonly inner: number;
   readonly max: number;
   readonly maxAbs: number;
@@ -46,6 +47,7 @@ export class SlotIndices {
     this.blockSize = indexOf('blockSize');
     this.dim = indexOf('dim');
     this.dot = indexOf('dot');
+    this.half = indexOf('half');
     this.inner = indexOf('inner');
     this.max = indexOf('max');
     this.maxAbs = indexOf('maxAbs');
@@ -89,6 +91,18 @@ function writeBlockedLayout(d: Float64Array, S: SlotIndices, layout: Args<'quant
   d[S.blockSize] = layout.blockSize;
 }
 
+function writeDtypeScaleZeroPoint(d: Float64Array, S: SlotIndices, dtype: Args<'quantizeTensorHalf'>[1], scale: Args<'quantizeTensorHalf'>[2], zeroPoint: Args<'quantizeTensorHalf'>[3]): void {
+  d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+  d[S.scale] = scale;
+  d[S.zeroPoint] = zeroPoint;
+}
+
+function writeScaleZeroPointDtype(d: Float64Array, S: SlotIndices, scale: Args<'dequantizeTensorHalf'>[1], zeroPoint: Args<'dequantizeTensorHalf'>[2], dtype: Args<'dequantizeTensorHalf'>[3]): void {
+  d[S.scale] = scale;
+  d[S.zeroPoint] = zeroPoint;
+  d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+}
+
 function writeBitsSigned(d: Float64Array, S: SlotIndices, bits: Args<'unpack'>[1], signed: Args<'unpack'>[2]): void {
   d[S.bits] = bits;
   d[S.signed] = signed ? 1 : 0;
@@ -125,9 +139,18 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       e.quantizeBlockedMinMax(x, outScales, outZeroPoints, out, bytes);
       return d[S.badGroup]!;
     },
+    quantizeTensorHalf(x, dtype, scale, zeroPoint, spec, out) {
+      writeDtypeScaleZeroPoint(d, S, dtype, scale, zeroPoint);
+      writeSpec(d, S, spec);
+      e.quantizeTensorHalf(x, out, bytes);
+    },
     dequantizeTensor(q, scale, zeroPoint, out) {
       writeScaleZeroPoint(d, S, scale, zeroPoint);
       e.dequantizeTensor(q, out, bytes);
+    },
+    dequantizeTensorHalf(q, scale, zeroPoint, dtype, out) {
+      writeScaleZeroPointDtype(d, S, scale, zeroPoint, dtype);
+      e.dequantizeTensorHalf(q, out, bytes);
     },
     dequantizeAxis(q, scales, zeroPoints, layout, out) {
       writeAxisLayout(d, S, layout);
@@ -150,6 +173,11 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
     absMax(x) {
       e.absMax(x, bytes);
       return d[S.absMax]!;
+    },
+    minMaxHalf(x, dtype) {
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      e.minMaxHalf(x, bytes);
+      return { min: d[S.min]!, max: d[S.max]! };
     },
     minMaxAxis(x, layout, outMin, outMax) {
       writeAxisLayout(d, S, layout);
@@ -210,10 +238,21 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       await run(options, (cancel) => e.quantizeBlockedMinMaxAsync(x, outScales, outZeroPoints, out, new Uint8Array(d.buffer), cancel));
       return d[S.badGroup]!;
     },
+    async quantizeTensorHalfAsync(x, dtype, scale, zeroPoint, spec, out, options) {
+      const d = new Float64Array(size);
+      writeDtypeScaleZeroPoint(d, S, dtype, scale, zeroPoint);
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeTensorHalfAsync(x, out, new Uint8Array(d.buffer), cancel));
+    },
     async dequantizeTensorAsync(q, scale, zeroPoint, out, options) {
       const d = new Float64Array(size);
       writeScaleZeroPoint(d, S, scale, zeroPoint);
       await run(options, (cancel) => e.dequantizeTensorAsync(q, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dequantizeTensorHalfAsync(q, scale, zeroPoint, dtype, out, options) {
+      const d = new Float64Array(size);
+      writeScaleZeroPointDtype(d, S, scale, zeroPoint, dtype);
+      await run(options, (cancel) => e.dequantizeTensorHalfAsync(q, out, new Uint8Array(d.buffer), cancel));
     },
     async dequantizeAxisAsync(q, scales, zeroPoints, layout, out, options) {
       const d = new Float64Array(size);
@@ -241,6 +280,12 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       await run(options, (cancel) => e.absMaxAsync(x, new Uint8Array(d.buffer), cancel));
       return d[S.absMax]!;
+    },
+    async minMaxHalfAsync(x, dtype, options) {
+      const d = new Float64Array(size);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      await run(options, (cancel) => e.minMaxHalfAsync(x, new Uint8Array(d.buffer), cancel));
+      return { min: d[S.min]!, max: d[S.max]! };
     },
     async minMaxAxisAsync(x, layout, outMin, outMax, options) {
       const d = new Float64Array(size);
