@@ -177,3 +177,19 @@ export function apiTargets(r: TargetInputs): TargetResult[] {
     slowestTarget(r, 'ref-api-16m', 'reference quantize / dequantize / fakeQuantize API calls at 16M, min/max or given ranges', REFERENCE_API_OPS, S16, 'reference', 50 * M),
   ];
 }
+
+/** Issue 14: half-precision inputs read half the bytes, so per-tensor quantize of them must beat float32's. */
+export function halfTargets(r: TargetInputs): TargetResult[] {
+  return (['f16', 'bf16'] as const).map((t) =>
+    ratioTarget(r, {
+      id: `native-quantize-${t}-16m`,
+      description: `native quantize 16M ${t} → u8 against f32 → u8 in the same run, single thread`,
+      op: `half-quantize-${t}-u8`,
+      size: S16,
+      column: NATIVE,
+      factor: 1.3,
+      baseline: [QUANTIZE_KERNEL],
+      baselineLabel: 'quantize f32 → u8',
+    }),
+  );
+}

@@ -3,7 +3,7 @@ import { formatSize } from './data.js';
 import { formatBandwidth, formatMB, formatMicroseconds, formatRate, formatRatio } from './format.js';
 import { HISTOGRAM_BINS } from './ops/misc.js';
 import type { ColumnId, TargetResult } from './results.js';
-import { apiTargets } from './api-targets.js';
+import { apiTargets, halfTargets } from './api-targets.js';
 import { cellOf, rateTarget, whyMissing, type TargetInputs } from './target-cells.js';
 
 /*
@@ -136,6 +136,7 @@ export function evaluateTargets(r: Results, cli?: CliBenchResult): TargetResult[
     ...threadTargets(r),
     histogramTarget(r),
     ...apiTargets(r),
+    ...halfTargets(r),
     ...cliTargets(cli),
   ];
 }
