@@ -2,6 +2,7 @@ import { createQuantApi, float16ToNumber, numberToFloat16, type Backend, type Qu
 import { diffArrays } from '../compare.js';
 import { Rng } from '../random.js';
 import { dequantizeLinearModel, quantizeLinearModel, type OnnxIntType } from './models.js';
+import type { CheckResult } from '../types.js';
 import type { OrtModule } from './oracle.js';
 
 /*
@@ -13,10 +14,7 @@ import type { OrtModule } from './oracle.js';
  * onnxruntime-node's tensor types, so it has no oracle here (its rule is the same exact widening, SPEC §12).
  */
 
-export interface HalfOracleResult {
-  readonly total: number;
-  readonly passed: number;
-  readonly failures: readonly string[];
+export interface HalfOracleResult extends CheckResult {
   readonly elements: number;
 }
 
@@ -72,9 +70,17 @@ export async function runHalfOnnxRuntimeOracle(ort: OrtModule, backend: Backend,
   let total = 0;
   let passed = 0;
   let elements = 0;
+  let skipped = 0;
+  const skipReasons = new Set<string>();
   for (const t of TYPES) {
     for (const c of CASES) {
       total++;
+      const missing = !backend.capabilities.bits.includes(t.bits) ? `no ${t.bits}-bit codes (capabilities.bits)` : c.granularity !== 'tensor' && !('blockSize' in c.granularity ? backend.capabilities.blocked : backend.capabilities.perAxis) ? 'no per-axis / blocked kernels (capabilities)' : undefined;
+      if (missing !== undefined) {
+        skipped++;
+        skipReasons.add(missing);
+        continue;
+      }
       const n = c.shape.reduce((a, b) => a * b, 1);
       const x = halfData(rng, n);
       const label = `float16 ${t.type} ${c.name} [${c.shape.join(', ')}]`;
@@ -101,5 +107,5 @@ export async function runHalfOnnxRuntimeOracle(ort: OrtModule, backend: Backend,
       else failures.push((m1 ?? m2)!);
     }
   }
-  return { total, passed, failures, elements };
+  return { total, passed, skipped, failures, skipReasons: [...skipReasons], elements };
 }

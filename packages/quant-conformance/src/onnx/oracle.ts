@@ -2,6 +2,7 @@ import { referenceBackend, type AxisLayout, type Backend, type BlockLayout, type
 import { diffArrays, show } from '../compare.js';
 import { Rng } from '../random.js';
 import { Tally, type Check, type CheckResult } from '../types.js';
+import { runHalfOnnxRuntimeOracle } from './half-oracle.js';
 import { dequantizeLinearModel, ONNX_INT_TYPES, quantizeLinearModel, type OnnxIntType, type QdqModelSpec } from './models.js';
 
 /*
@@ -279,9 +280,12 @@ export async function runOnnxRuntimeOracle(ort: OrtModule, backend: Backend, op:
 
 /** The oracle as conformance checks (family 'onnxruntime'), for the report and defineBackendSuite's extra checks. */
 export function onnxRuntimeChecks(ort: OrtModule, options: OracleOptions = {}): Check[] {
-  return (['QuantizeLinear', 'DequantizeLinear'] as const).map((op) => ({
+  const checks: Check[] = (['QuantizeLinear', 'DequantizeLinear'] as const).map((op) => ({
     family: 'onnxruntime',
     name: op,
     run: (backend: Backend) => runOnnxRuntimeOracle(ort, backend, op, options),
   }));
+  // float16 tensors through the API on this backend (its half kernels), against float16 models (half-oracle.ts).
+  checks.push({ family: 'onnxruntime', name: 'float16 QuantizeLinear / DequantizeLinear', run: (backend: Backend) => runHalfOnnxRuntimeOracle(ort, backend, options) });
+  return checks;
 }
