@@ -330,8 +330,11 @@ export interface DequantizePlan {
   readonly codes: IntArray;
   /** What the kernels write: the output itself, or for a half output a float64 scratch of the exact products. */
   readonly out: FloatArray;
-  /** A half-precision output: its type and the array of bits finishDequantize rounds `out` into. */
-  readonly half: { readonly dtype: HalfDType; readonly bits: Uint16Array } | undefined;
+  /**
+   * A half-precision output: its type, a Uint16Array view of its bits (what the kernels and finishDequantize write),
+   * and the array dequantize returns (the caller's `out` itself, a Float16Array included, or a new Uint16Array).
+   */
+  readonly half: { readonly dtype: HalfDType; readonly bits: Uint16Array; readonly result: Uint16Array } | undefined;
 }
 
 /** A QuantizedTensor's fields, validated (nothing allocated but the parameter copies). */
@@ -385,23 +388,23 @@ export function checkTensor(qt: QuantizedTensor): CheckedTensor {
  * Validates a QuantizedTensor and an optional output (api-async.ts reuses it). The codes themselves are not read:
  * a code outside the tensor's [qmin, qmax] dequantizes by the same formula (checkQuantizedTensor finds such codes).
  */
-export function planDequantize(qt: QuantizedTensor, target: unknown, dtypeOption?: unknown): DequantizePlan {
+export function planDequantize(qt: QuantizedTensor, target: unknown): DequantizePlan {
   const t = checkTensor(qt);
   const packed = t.storage.packed ? (t.data as Uint8Array) : undefined;
   const codes = packed ? allocateCodes(t.storage, t.length) : t.data;
   const plain = { granularity: t.granularity, scale: t.scale, zeroPoint: t.zeroPoint, storage: t.storage, packed, codes };
-  const o = resolveDequantizeOutput(target, dtypeOption, t);
+  const o = resolveDequantizeOutput(target, t);
   if (o.half === undefined) return { ...plain, out: o.out as FloatArray, half: undefined };
   // Half outputs: per tensor, the half kernel writes them; otherwise the exact float64 products, rounded once to the
   // half type by finishDequantize.
   const scratch = t.granularity.kind === 'tensor' ? new Float64Array(0) : allocateOrLimit(t.length, (n) => new Float64Array(n));
-  return { ...plain, out: scratch, half: { dtype: o.half, bits: o.out as Uint16Array } };
+  return { ...plain, out: scratch, half: { dtype: o.half, bits: o.bits!, result: o.out as Uint16Array } };
 }
 
 /** The output array of a dequantize and its half type when it holds half-precision bits. */
-function resolveDequantizeOutput(target: unknown, dtypeOption: unknown, t: CheckedTensor): { out: FloatArray | Uint16Array; half: HalfDType | undefined } {
+function resolveDequantizeOutput(target: unknown, t: CheckedTensor): { out: FloatArray | Uint16Array; half: HalfDType | undefined; bits?: Uint16Array } {
   let out = target;
-  let dtype = dtypeOption;
+  let dtype: unknown;
   if (typeof target === 'object' && target !== null && !ArrayBuffer.isView(target)) {
     checkOptionKeys(target, ['out', 'dtype'], 'dequantize options');
     ({ out, dtype } = target as DequantizeOptions);
@@ -411,7 +414,10 @@ function resolveDequantizeOutput(target: unknown, dtypeOption: unknown, t: Check
   }
   if (out === undefined) {
     const d = (dtype ?? (isHalf(t.dtype) ? 'float32' : t.dtype)) as TensorDType;
-    if (isHalf(d)) return { out: new Uint16Array(t.length), half: d };
+    if (isHalf(d)) {
+      const bits = new Uint16Array(t.length);
+      return { out: bits, half: d, bits };
+    }
     return { out: allocateFloat(d, t.length), half: undefined };
   }
   const kind = typedArrayName(out);
@@ -426,14 +432,15 @@ function resolveDequantizeOutput(target: unknown, dtypeOption: unknown, t: Check
   const view = half !== undefined ? checkedView(out as Uint16Array, 'out') : floatInput(out, 'out');
   if (view.length !== t.length) fail(ErrorCodes.OUTPUT, `out must have ${t.length} elements, got ${view.length}`);
   checkDisjoint(view, t.data, 'the tensor data');
-  return { out: half !== undefined ? new Uint16Array(view.buffer, view.byteOffset, view.length) : view, half };
+  // A Float16Array out is written through a Uint16Array view of its memory and returned as itself.
+  return half !== undefined ? { out: view as Uint16Array, half, bits: new Uint16Array(view.buffer, view.byteOffset, view.length) } : { out: view, half };
 }
 
 /** The array a dequantize returns, once its kernels have written `d.out`: half outputs are rounded from it here. */
 export function finishDequantize(d: DequantizePlan): FloatArray | Uint16Array {
   if (d.half === undefined) return d.out;
   narrowToHalf(d.out as Float64Array, d.half.dtype, d.half.bits);
-  return d.half.bits;
+  return d.half.result;
 }
 
 const PACKED_DATA: ReadonlySet<string> = new Set(['Uint8Array']);
@@ -501,7 +508,7 @@ export function createQuantApi(backend: Backend): QuantApi {
     if (d.packed) backend.unpack(d.packed, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array);
     if (d.half !== undefined && d.granularity.kind === 'tensor') {
       backend.dequantizeTensorHalf(d.codes, d.scale as number, d.zeroPoint as number, d.half.dtype, d.half.bits);
-      return d.half.bits;
+      return d.half.result;
     }
     runDequantize(backend, d.granularity, d.codes, d.scale, d.zeroPoint, d.out);
     return finishDequantize(d);

@@ -70,7 +70,9 @@ describe('half-precision inputs', () => {
       const round = dtype === 'float16' ? numberToFloat16 : numberToBfloat16;
       expect(Array.from(bitsOut)).toStrictEqual(Array.from(exact, round));
       // A Uint16Array out takes the tensor's own half type.
-      expect(dequantize(qt, new Uint16Array(x.length))).toStrictEqual(bitsOut);
+      const out = new Uint16Array(x.length);
+      expect(dequantize(qt, out)).toBe(out); // the caller's array itself
+      expect(out).toStrictEqual(bitsOut);
       // fakeQuantize of a half input is that, in the input's type; its error is measured on the widened values.
       const fq = fakeQuantize(x, { dtype, bits: 16 });
       expect(fq).toStrictEqual(bitsOut);
