@@ -1,6 +1,6 @@
 // The Node-API module of quantkit's kernels: module setup, engines and the kernel functions.
 //
-// JavaScript interface (abiVersion 4; packages/quant-native/src/addon.ts declares it for TypeScript):
+// JavaScript interface (abiVersion 5; packages/quant-native/src/addon.ts declares it for TypeScript):
 //
 //   abiVersion, version, isa (what 'auto' picks here), availableIsas ('avx2,scalar'), hardwareConcurrency
 //   descriptorSlots: string[]                   the descriptor's slot names, in order (descriptor.h)
@@ -16,6 +16,9 @@
 //     quantizeTensor: x, out                           quantizeAxis, quantizeBlocked: x, scales, zeroPoints, out
 //     quantizeBlockedMinMax: x, outScales, outZeroPoints, out
 //     quantizeTensorHalf: x (Uint16Array), out   dequantizeTensorHalf: q, out (Uint16Array)   minMaxHalf: x
+//     quantizeAxisHalf, quantizeBlockedHalf: x (Uint16Array), scales, zeroPoints, out
+//     dequantizeAxisHalf, dequantizeBlockedHalf: q, scales, zeroPoints, out (Uint16Array)
+//     minMaxAxisHalf, minMaxBlockedHalf: x (Uint16Array), outMin, outMax
 //     dequantizeTensor: q, out                         dequantizeAxis, dequantizeBlocked: q, scales, zeroPoints, out
 //     fakeQuantizeTensor: x, out                       minMax, absMax: x
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
@@ -62,7 +65,7 @@ namespace {
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument, a descriptor slot or a result
 // changes.
-constexpr int32_t kAbiVersion = 4;
+constexpr int32_t kAbiVersion = 5;
 
 // ---- kernel functions ----------------------------------------------------------------------------------------------
 
@@ -129,8 +132,9 @@ template <typename Entry> constexpr KernelFunctions functions() {
 // Every kernel, in the order engines list them.
 const KernelFunctions kKernels[] = {
     functions<QuantizeTensor>(),    functions<QuantizeAxis>(),      functions<QuantizeBlocked>(),
-    functions<QuantizeBlockedMinMax>(), functions<QuantizeTensorHalf>(), functions<DequantizeTensorHalf>(),
-    functions<MinMaxHalf>(),
+    functions<QuantizeBlockedMinMax>(), functions<QuantizeTensorHalf>(), functions<QuantizeAxisHalf>(),
+    functions<QuantizeBlockedHalf>(), functions<DequantizeTensorHalf>(), functions<DequantizeAxisHalf>(),
+    functions<DequantizeBlockedHalf>(), functions<MinMaxHalf>(), functions<MinMaxAxisHalf>(), functions<MinMaxBlockedHalf>(),
     functions<DequantizeTensor>(),  functions<DequantizeAxis>(),    functions<DequantizeBlocked>(),
     functions<FakeQuantizeTensor>(), functions<MinMax>(),           functions<AbsMax>(),
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),

@@ -76,7 +76,8 @@ void QuantizeJob::run_chunk(size_t index) {
     return;
   }
   const RowRange rows{first, first + plan_.per_chunk};
-  if (f32) quantize_layout(*table_, static_cast<const float*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
+  if (is_half(x_.type)) quantize_layout(*table_, static_cast<const uint16_t*>(x_.data), half_type(x_.type), p.groups, p.layout, spec_, out_.type, out_.data, rows);
+  else if (f32) quantize_layout(*table_, static_cast<const float*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
   else quantize_layout(*table_, static_cast<const double*>(x_.data), p.groups, p.layout, spec_, out_.type, out_.data, rows);
 }
 
@@ -203,7 +204,8 @@ void DequantizeJob::run_chunk(size_t index) {
     return;
   }
   const RowRange rows{first, first + plan_.per_chunk};
-  if (f32) dequantize_layout(*table_, q_.data, q_.type, p.groups, p.layout, static_cast<float*>(out_.data), rows);
+  if (is_half(out_.type)) dequantize_layout(*table_, q_.data, q_.type, p.groups, p.layout, half_type(out_.type), static_cast<uint16_t*>(out_.data), rows);
+  else if (f32) dequantize_layout(*table_, q_.data, q_.type, p.groups, p.layout, static_cast<float*>(out_.data), rows);
   else dequantize_layout(*table_, q_.data, q_.type, p.groups, p.layout, static_cast<double*>(out_.data), rows);
 }
 
@@ -250,7 +252,8 @@ void ReduceJob::run_chunk(size_t index) {
     else table_->min_max_f64(static_cast<const double*>(x_.data) + start, n, &p.a, &p.b);
   } else {
     p = {0, 0};
-    if (f32) table_->abs_max_f32(static_cast<const float*>(x_.data) + start, n, &p.a);
+    if (is_half(x_.type)) table_->abs_max_half(static_cast<const uint16_t*>(x_.data) + start, half_type(x_.type), n, &p.a);
+    else if (f32) table_->abs_max_f32(static_cast<const float*>(x_.data) + start, n, &p.a);
     else table_->abs_max_f64(static_cast<const double*>(x_.data) + start, n, &p.a);
   }
 }
@@ -282,7 +285,8 @@ GroupMinMaxJob::GroupMinMaxJob(const KernelTable* table, FloatInput x, const Lay
 void GroupMinMaxJob::run_chunk(size_t index) {
   const size_t first = index * units_per_chunk_;
   const UnitRange units{first, first + units_per_chunk_};
-  if (x_.type == FloatType::F32) min_max_layout(*table_, static_cast<const float*>(x_.data), layout_, out_min_, out_max_, units);
+  if (is_half(x_.type)) min_max_layout(*table_, static_cast<const uint16_t*>(x_.data), half_type(x_.type), layout_, out_min_, out_max_, units);
+  else if (x_.type == FloatType::F32) min_max_layout(*table_, static_cast<const float*>(x_.data), layout_, out_min_, out_max_, units);
   else min_max_layout(*table_, static_cast<const double*>(x_.data), layout_, out_min_, out_max_, units);
 }
 
@@ -298,7 +302,10 @@ unsigned HistogramJob::plan_threads(unsigned threads) {
 
 void HistogramJob::count(size_t start, size_t n, uint32_t* counts) const {
   const size_t bins = counts_.bins;
-  if (x_.type == FloatType::F32) {
+  if (is_half(x_.type)) {
+    const uint16_t* x = static_cast<const uint16_t*>(x_.data) + start;
+    (abs_ ? table_->abs_histogram_half : table_->histogram_half)(x, half_type(x_.type), n, min_, max_, counts, bins);
+  } else if (x_.type == FloatType::F32) {
     const float* x = static_cast<const float*>(x_.data) + start;
     (abs_ ? table_->abs_histogram_f32 : table_->histogram_f32)(x, n, min_, max_, counts, bins);
   } else {

@@ -37,8 +37,9 @@ namespace quantkit {
 // small enough that cancellation is prompt. A multiple of 4 so packed 2- and 4-bit chunks start on a byte.
 constexpr size_t kChunkElements = size_t{1} << 16;
 
-// Element types of float data: float32, float64, or half-precision bit patterns (uint16_t; only per-tensor quantize,
-// dequantize and min/max jobs take these: the binding's *Half entries).
+// Element types of float data: float32, float64, or half-precision bit patterns (uint16_t; quantize, dequantize,
+// min/max and histogram jobs take these, from the binding's *Half entries; fake-quantize and blocked-from-data ones do
+// not).
 enum class FloatType : int32_t { F32 = 0, F64 = 1, F16 = 2, BF16 = 3 };
 
 inline bool is_half(FloatType t) { return t == FloatType::F16 || t == FloatType::BF16; }

@@ -21,6 +21,10 @@ IntBuffer codes(const ArrayView& v) { return IntBuffer{int_type(v), v.data, v.le
 
 FloatType half_float_type(HalfType h) { return h == HalfType::BF16 ? FloatType::BF16 : FloatType::F16; }
 
+// The data of an entry with a Half flag: half bit patterns of type h, or float32 / float64 by v's element type.
+FloatInput float_input(const ArrayView& v, bool half, HalfType h) { return half ? FloatInput{half_float_type(h), v.data, v.length} : float_input(v); }
+FloatOutput float_output(const ArrayView& v, bool half, HalfType h) { return half ? FloatOutput{half_float_type(h), v.data, v.length} : float_output(v); }
+
 IntRange range_of(IntType t) {
   switch (t) {
     case IntType::I8: return {-128, 127};
@@ -65,13 +69,13 @@ bool QuantizeTensor::check(const Descriptor& d, Failure* f) {
 
 QuantizeJob QuantizeTensor::job(const KernelTable* t) const { return QuantizeJob(t, float_input(x), codes(out), spec, QuantParams::tensor(scale, zero_point)); }
 
-template <Layout::Kind K> bool QuantizeGrouped<K>::check(const Descriptor& d, Failure* f) {
-  return has_length("out", out, x.length, kErrOutput, f) && d.spec(range_of(int_type(out)), &spec, f) &&
+template <Layout::Kind K, bool Half> bool QuantizeGrouped<K, Half>::check(const Descriptor& d, Failure* f) {
+  return (!Half || d.half(&half, f)) && has_length("out", out, x.length, kErrOutput, f) && d.spec(range_of(int_type(out)), &spec, f) &&
          d.layout(K, x.length, &layout, f) && has_groups(scales, zero_points, layout.groups(), f);
 }
 
-template <Layout::Kind K> QuantizeJob QuantizeGrouped<K>::job(const KernelTable* t) const {
-  return QuantizeJob(t, float_input(x), codes(out), spec, QuantParams::grouped(layout, group_params(scales, zero_points)));
+template <Layout::Kind K, bool Half> QuantizeJob QuantizeGrouped<K, Half>::job(const KernelTable* t) const {
+  return QuantizeJob(t, float_input(x, Half, half), codes(out), spec, QuantParams::grouped(layout, group_params(scales, zero_points)));
 }
 
 bool QuantizeBlockedMinMax::check(const Descriptor& d, Failure* f) {
@@ -115,13 +119,6 @@ DequantizeJob DequantizeTensorHalf::job(const KernelTable* t) const {
   return DequantizeJob(t, codes(q), FloatOutput{half_float_type(half), out.data, out.length}, QuantParams::tensor(scale, zero_point));
 }
 
-ReduceJob MinMaxHalf::job(const KernelTable* t) const { return ReduceJob(t, FloatInput{half_float_type(half), x.data, x.length}, ReduceJob::Kind::MinMax); }
-
-void MinMaxHalf::publish(const ReduceJob& job, void* desc) {
-  store_result(desc, Slot::Min, job.min());
-  store_result(desc, Slot::Max, job.max());
-}
-
 // ---- dequantize ----------------------------------------------------------------------------------------------------
 
 bool DequantizeTensor::check(const Descriptor& d, Failure* f) {
@@ -131,13 +128,13 @@ bool DequantizeTensor::check(const Descriptor& d, Failure* f) {
 
 DequantizeJob DequantizeTensor::job(const KernelTable* t) const { return DequantizeJob(t, codes(q), float_output(out), QuantParams::tensor(scale, zero_point)); }
 
-template <Layout::Kind K> bool DequantizeGrouped<K>::check(const Descriptor& d, Failure* f) {
-  return has_length("out", out, q.length, kErrOutput, f) && d.layout(K, q.length, &layout, f) &&
+template <Layout::Kind K, bool Half> bool DequantizeGrouped<K, Half>::check(const Descriptor& d, Failure* f) {
+  return (!Half || d.half(&half, f)) && has_length("out", out, q.length, kErrOutput, f) && d.layout(K, q.length, &layout, f) &&
          has_groups(scales, zero_points, layout.groups(), f);
 }
 
-template <Layout::Kind K> DequantizeJob DequantizeGrouped<K>::job(const KernelTable* t) const {
-  return DequantizeJob(t, codes(q), float_output(out), QuantParams::grouped(layout, group_params(scales, zero_points)));
+template <Layout::Kind K, bool Half> DequantizeJob DequantizeGrouped<K, Half>::job(const KernelTable* t) const {
+  return DequantizeJob(t, codes(q), float_output(out, Half, half), QuantParams::grouped(layout, group_params(scales, zero_points)));
 }
 
 // ---- fake quantize -------------------------------------------------------------------------------------------------
@@ -165,9 +162,9 @@ void FakeQuantizeTensor::publish(const FakeQuantizeJob& job, void* desc) {
 
 // ---- whole-tensor reductions ---------------------------------------------------------------------------------------
 
-template <ReduceJob::Kind K> ReduceJob Reduce<K>::job(const KernelTable* t) const { return ReduceJob(t, float_input(x), K); }
+template <ReduceJob::Kind K, bool Half> ReduceJob Reduce<K, Half>::job(const KernelTable* t) const { return ReduceJob(t, float_input(x, Half, half), K); }
 
-template <ReduceJob::Kind K> void Reduce<K>::publish(const ReduceJob& job, void* desc) {
+template <ReduceJob::Kind K, bool Half> void Reduce<K, Half>::publish(const ReduceJob& job, void* desc) {
   if (K == ReduceJob::Kind::MinMax) {
     store_result(desc, Slot::Min, job.min());
     store_result(desc, Slot::Max, job.max());
@@ -178,13 +175,13 @@ template <ReduceJob::Kind K> void Reduce<K>::publish(const ReduceJob& job, void*
 
 // ---- per-group min / max -------------------------------------------------------------------------------------------
 
-template <Layout::Kind K> bool GroupMinMax<K>::check(const Descriptor& d, Failure* f) {
-  return d.layout(K, x.length, &layout, f) && has_length("outMin", out_min, layout.groups(), kErrOutput, f) &&
+template <Layout::Kind K, bool Half> bool GroupMinMax<K, Half>::check(const Descriptor& d, Failure* f) {
+  return (!Half || d.half(&half, f)) && d.layout(K, x.length, &layout, f) && has_length("outMin", out_min, layout.groups(), kErrOutput, f) &&
          has_length("outMax", out_max, layout.groups(), kErrOutput, f);
 }
 
-template <Layout::Kind K> GroupMinMaxJob GroupMinMax<K>::job(const KernelTable* t) const {
-  return GroupMinMaxJob(t, float_input(x), layout, static_cast<double*>(out_min.data), static_cast<double*>(out_max.data));
+template <Layout::Kind K, bool Half> GroupMinMaxJob GroupMinMax<K, Half>::job(const KernelTable* t) const {
+  return GroupMinMaxJob(t, float_input(x, Half, half), layout, static_cast<double*>(out_min.data), static_cast<double*>(out_max.data));
 }
 
 // ---- packing -------------------------------------------------------------------------------------------------------
@@ -219,12 +216,19 @@ template <bool Abs> HistogramJob Histogram<Abs>::job(const KernelTable* t) const
 
 template struct QuantizeGrouped<Layout::Kind::Axis>;
 template struct QuantizeGrouped<Layout::Kind::Block>;
+template struct QuantizeGrouped<Layout::Kind::Axis, true>;
+template struct QuantizeGrouped<Layout::Kind::Block, true>;
 template struct DequantizeGrouped<Layout::Kind::Axis>;
 template struct DequantizeGrouped<Layout::Kind::Block>;
+template struct DequantizeGrouped<Layout::Kind::Axis, true>;
+template struct DequantizeGrouped<Layout::Kind::Block, true>;
 template struct Reduce<ReduceJob::Kind::MinMax>;
 template struct Reduce<ReduceJob::Kind::AbsMax>;
+template struct Reduce<ReduceJob::Kind::MinMax, true>;
 template struct GroupMinMax<Layout::Kind::Axis>;
 template struct GroupMinMax<Layout::Kind::Block>;
+template struct GroupMinMax<Layout::Kind::Axis, true>;
+template struct GroupMinMax<Layout::Kind::Block, true>;
 template struct Histogram<false>;
 template struct Histogram<true>;
 

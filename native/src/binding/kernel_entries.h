@@ -42,16 +42,17 @@ struct QuantizeTensor : NoResults {
 };
 
 // quantizeAxis / quantizeBlocked(x, scales, zeroPoints, out, desc): reads outer, dim, inner (blockSize), qmin, qmax,
-// profile.
-template <Layout::Kind K> struct QuantizeGrouped : NoResults {
-  static constexpr const char* kName = K == Layout::Kind::Axis ? "quantizeAxis" : "quantizeBlocked";
+// profile. Half: quantizeAxisHalf / quantizeBlockedHalf, x of half bit patterns; also reads half.
+template <Layout::Kind K, bool Half = false> struct QuantizeGrouped : NoResults {
+  static constexpr const char* kName = K == Layout::Kind::Axis ? (Half ? "quantizeAxisHalf" : "quantizeAxis") : (Half ? "quantizeBlockedHalf" : "quantizeBlocked");
   ArrayView x, scales, zero_points, out;
-  static constexpr ArrayArg<QuantizeGrouped> kArrays[] = {{"x", ArrayKind::FloatIn, &QuantizeGrouped::x},
+  static constexpr ArrayArg<QuantizeGrouped> kArrays[] = {{"x", Half ? ArrayKind::HalfIn : ArrayKind::FloatIn, &QuantizeGrouped::x},
                                                           {"scales", ArrayKind::Scales, &QuantizeGrouped::scales},
                                                           {"zeroPoints", ArrayKind::ZeroPoints, &QuantizeGrouped::zero_points},
                                                           {"out", ArrayKind::CodesOut, &QuantizeGrouped::out}};
   QuantSpec spec;
   Layout layout;
+  HalfType half = HalfType::F16;
   bool check(const Descriptor& d, Failure* f);
   QuantizeJob job(const KernelTable* t) const;
 };
@@ -100,17 +101,6 @@ struct DequantizeTensorHalf : NoResults {
   DequantizeJob job(const KernelTable* t) const;
 };
 
-// minMaxHalf(x, desc): minMax of half bit patterns; reads half, writes min, max.
-struct MinMaxHalf {
-  static constexpr const char* kName = "minMaxHalf";
-  ArrayView x;
-  static constexpr ArrayArg<MinMaxHalf> kArrays[] = {{"x", ArrayKind::HalfIn, &MinMaxHalf::x}};
-  HalfType half;
-  bool check(const Descriptor& d, Failure* f) { return d.half(&half, f); }
-  ReduceJob job(const KernelTable* t) const;
-  static void publish(const ReduceJob& job, void* desc);
-};
-
 // dequantizeTensor(q, out, desc): reads scale, zeroPoint.
 struct DequantizeTensor : NoResults {
   static constexpr const char* kName = "dequantizeTensor";
@@ -123,15 +113,17 @@ struct DequantizeTensor : NoResults {
   DequantizeJob job(const KernelTable* t) const;
 };
 
-// dequantizeAxis / dequantizeBlocked(q, scales, zeroPoints, out, desc): reads outer, dim, inner (blockSize).
-template <Layout::Kind K> struct DequantizeGrouped : NoResults {
-  static constexpr const char* kName = K == Layout::Kind::Axis ? "dequantizeAxis" : "dequantizeBlocked";
+// dequantizeAxis / dequantizeBlocked(q, scales, zeroPoints, out, desc): reads outer, dim, inner (blockSize). Half:
+// dequantizeAxisHalf / dequantizeBlockedHalf, out of half bit patterns; also reads half.
+template <Layout::Kind K, bool Half = false> struct DequantizeGrouped : NoResults {
+  static constexpr const char* kName = K == Layout::Kind::Axis ? (Half ? "dequantizeAxisHalf" : "dequantizeAxis") : (Half ? "dequantizeBlockedHalf" : "dequantizeBlocked");
   ArrayView q, scales, zero_points, out;
   static constexpr ArrayArg<DequantizeGrouped> kArrays[] = {{"q", ArrayKind::CodesIn, &DequantizeGrouped::q},
                                                             {"scales", ArrayKind::Scales, &DequantizeGrouped::scales},
                                                             {"zeroPoints", ArrayKind::ZeroPoints, &DequantizeGrouped::zero_points},
-                                                            {"out", ArrayKind::FloatOut, &DequantizeGrouped::out}};
+                                                            {"out", Half ? ArrayKind::HalfOut : ArrayKind::FloatOut, &DequantizeGrouped::out}};
   Layout layout;
+  HalfType half = HalfType::F16;
   bool check(const Descriptor& d, Failure* f);
   DequantizeJob job(const KernelTable* t) const;
 };
@@ -151,24 +143,28 @@ struct FakeQuantizeTensor {
   static void publish(const FakeQuantizeJob& job, void* desc);
 };
 
-// minMax(x, desc): writes min, max.   absMax(x, desc): writes absMax.
-template <ReduceJob::Kind K> struct Reduce {
-  static constexpr const char* kName = K == ReduceJob::Kind::MinMax ? "minMax" : "absMax";
+// minMax(x, desc): writes min, max.   absMax(x, desc): writes absMax.   minMaxHalf(x, desc): minMax of half bit
+// patterns; reads half.
+template <ReduceJob::Kind K, bool Half = false> struct Reduce {
+  static constexpr const char* kName = K == ReduceJob::Kind::MinMax ? (Half ? "minMaxHalf" : "minMax") : "absMax";
   ArrayView x;
-  static constexpr ArrayArg<Reduce> kArrays[] = {{"x", ArrayKind::FloatIn, &Reduce::x}};
-  bool check(const Descriptor&, Failure*) { return true; }
+  static constexpr ArrayArg<Reduce> kArrays[] = {{"x", Half ? ArrayKind::HalfIn : ArrayKind::FloatIn, &Reduce::x}};
+  HalfType half = HalfType::F16;
+  bool check(const Descriptor& d, Failure* f) { return !Half || d.half(&half, f); }
   ReduceJob job(const KernelTable* t) const;
   static void publish(const ReduceJob& job, void* desc);
 };
 
-// minMaxAxis / minMaxBlocked(x, outMin, outMax, desc): reads outer, dim, inner (blockSize).
-template <Layout::Kind K> struct GroupMinMax : NoResults {
-  static constexpr const char* kName = K == Layout::Kind::Axis ? "minMaxAxis" : "minMaxBlocked";
+// minMaxAxis / minMaxBlocked(x, outMin, outMax, desc): reads outer, dim, inner (blockSize). Half: minMaxAxisHalf /
+// minMaxBlockedHalf, x of half bit patterns; also reads half.
+template <Layout::Kind K, bool Half = false> struct GroupMinMax : NoResults {
+  static constexpr const char* kName = K == Layout::Kind::Axis ? (Half ? "minMaxAxisHalf" : "minMaxAxis") : (Half ? "minMaxBlockedHalf" : "minMaxBlocked");
   ArrayView x, out_min, out_max;
-  static constexpr ArrayArg<GroupMinMax> kArrays[] = {{"x", ArrayKind::FloatIn, &GroupMinMax::x},
+  static constexpr ArrayArg<GroupMinMax> kArrays[] = {{"x", Half ? ArrayKind::HalfIn : ArrayKind::FloatIn, &GroupMinMax::x},
                                                       {"outMin", ArrayKind::Float64Out, &GroupMinMax::out_min},
                                                       {"outMax", ArrayKind::Float64Out, &GroupMinMax::out_max}};
   Layout layout;
+  HalfType half = HalfType::F16;
   bool check(const Descriptor& d, Failure* f);
   GroupMinMaxJob job(const KernelTable* t) const;
 };
@@ -214,6 +210,13 @@ using MinMax = Reduce<ReduceJob::Kind::MinMax>;
 using AbsMax = Reduce<ReduceJob::Kind::AbsMax>;
 using MinMaxAxis = GroupMinMax<Layout::Kind::Axis>;
 using MinMaxBlocked = GroupMinMax<Layout::Kind::Block>;
+using QuantizeAxisHalf = QuantizeGrouped<Layout::Kind::Axis, true>;
+using QuantizeBlockedHalf = QuantizeGrouped<Layout::Kind::Block, true>;
+using DequantizeAxisHalf = DequantizeGrouped<Layout::Kind::Axis, true>;
+using DequantizeBlockedHalf = DequantizeGrouped<Layout::Kind::Block, true>;
+using MinMaxHalf = Reduce<ReduceJob::Kind::MinMax, true>;
+using MinMaxAxisHalf = GroupMinMax<Layout::Kind::Axis, true>;
+using MinMaxBlockedHalf = GroupMinMax<Layout::Kind::Block, true>;
 using AbsHistogram = Histogram<true>;
 
 }  // namespace quantkit

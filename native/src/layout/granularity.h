@@ -40,4 +40,14 @@ void min_max_layout(const KernelTable& k, const float* x, const Layout& layout, 
 void min_max_layout(const KernelTable& k, const double* x, const Layout& layout, double* out_min, double* out_max,
                     UnitRange units = {});
 
+// The same on half-precision data (bit patterns of type `half`): inputs widened exactly to float32 and quantized with
+// float32 scales (a Float64Array of scales is rounded to float per group, as for a float32 tensor); dequantized values
+// are the exact double products rounded once to the half type.
+void quantize_layout(const KernelTable& k, const uint16_t* x, HalfType half, GroupParams params, const Layout& layout,
+                     QuantSpec spec, IntType out_type, void* out, RowRange rows = {});
+void dequantize_layout(const KernelTable& k, const void* q, IntType q_type, GroupParams params, const Layout& layout,
+                       HalfType half, uint16_t* out, RowRange rows = {});
+void min_max_layout(const KernelTable& k, const uint16_t* x, HalfType half, const Layout& layout, double* out_min,
+                    double* out_max, UnitRange units = {});
+
 }  // namespace quantkit

@@ -1,4 +1,4 @@
-import { needsDataRange, outputsOf, plan, rejectOutput, planDequantize, quantizedTensorOf, resolveParams, allocateFloat } from './api.js';
+import { needsDataRange, outputsOf, plan, rejectOutput, planDequantize, quantizedTensorOf, resolveParams, allocateFloat, inputOf } from './api.js';
 import type { GroupRanges, Plan, QuantizeOptions, QuantParams } from './api.js';
 import type { BackendCapabilities } from './backend.js';
 import type { ResolvedGranularity } from './layout.js';
@@ -10,7 +10,7 @@ import type { SearchRequest, SearchResult } from './calibrate/search.js';
 import { allocateCodes } from './storage.js';
 import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelResult } from './kernel-table.js';
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
-import type { FloatArray, IntArray, QuantInput, QuantizedTensor } from './types.js';
+import type { FloatArray, HalfDType, IntArray, QuantInput, QuantizedTensor } from './types.js';
 import { checkFixedLength, checkStillAttached } from './views.js';
 
 /** The part of the DOM/Node.js AbortSignal that quantkit uses (core has no Node.js or DOM types). */
@@ -89,14 +89,22 @@ export function hasAsyncKernels(b: object): b is AsyncBackend {
 export interface QuantizeAsyncOptions extends QuantizeOptions, AsyncOptions {}
 
 export interface DequantizeAsyncOptions extends AsyncOptions {
-  /** Where to write the values (default: a new array of the tensor's dtype). */
-  readonly out?: FloatArray;
+  /**
+   * Where to write the values: a Float32Array / Float64Array, or a Uint16Array (half-precision bits of `dtype`, or of
+   * the tensor's own half type) or Float16Array. Default: a new array of `dtype`, else Float32Array for float32 and
+   * half tensors and Float64Array for float64 ones (as dequantize).
+   */
+  readonly out?: FloatArray | Uint16Array;
+  readonly dtype?: 'float32' | 'float64' | HalfDType;
 }
 
 export interface AsyncQuantApi {
   quantizeAsync(x: QuantInput, options?: QuantizeAsyncOptions): Promise<QuantizedTensor>;
-  dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray>;
+  dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions & { readonly dtype?: 'float32' | 'float64'; readonly out?: FloatArray }): Promise<FloatArray>;
+  dequantizeAsync(qt: QuantizedTensor, options: DequantizeAsyncOptions & ({ readonly dtype: HalfDType } | { readonly out: Uint16Array })): Promise<Uint16Array>;
+  dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray | Uint16Array>;
   fakeQuantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<FloatArray>;
+  fakeQuantizeAsync(x: Uint16Array, options: QuantizeAsyncOptions): Promise<Uint16Array>;
 }
 
 /**
@@ -132,8 +140,17 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     const min = allocateOrLimit(p.granularity.groups, (n) => new Float64Array(n));
     const max = allocateOrLimit(p.granularity.groups, (n) => new Float64Array(n));
     const g = p.granularity;
-    await attached([p.x], call, signal, async () => {
-      if (g.kind === 'tensor') {
+    const bits = p.bits;
+    await attached([inputOf(p)], call, signal, async () => {
+      if (bits !== undefined) {
+        const h = p.half!;
+        if (g.kind === 'tensor') {
+          const r = await backend.minMaxHalfAsync(bits, h, { signal });
+          min[0] = r.min;
+          max[0] = r.max;
+        } else if (g.kind === 'axis') await backend.minMaxAxisHalfAsync(bits, h, g.layout, min, max, { signal });
+        else await backend.minMaxBlockedHalfAsync(bits, h, g.layout, min, max, { signal });
+      } else if (g.kind === 'tensor') {
         const r = await backend.minMaxAsync(p.x, { signal });
         min[0] = r.min;
         max[0] = r.max;
@@ -163,6 +180,12 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
 
   function quantizeCodes(p: Plan, q: QuantParams, out: IntArray, signal: AbortSignalLike | undefined): Promise<void> {
     const g = p.granularity;
+    if (p.bits !== undefined) {
+      const h = p.half!;
+      if (g.kind === 'tensor') return backend.quantizeTensorHalfAsync(p.bits, h, q.scale as number, q.zeroPoint as number, p.kernel, out, { signal });
+      if (g.kind === 'axis') return backend.quantizeAxisHalfAsync(p.bits, h, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out, { signal });
+      return backend.quantizeBlockedHalfAsync(p.bits, h, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out, { signal });
+    }
     if (g.kind === 'tensor') return backend.quantizeTensorAsync(p.x, q.scale as number, q.zeroPoint as number, p.kernel, out, { signal });
     if (g.kind === 'axis') return backend.quantizeAxisAsync(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out, { signal });
     return backend.quantizeBlockedAsync(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out, { signal });
@@ -181,13 +204,28 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     return backend.dequantizeBlockedAsync(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out, { signal });
   }
 
+  /** dequantizeCodes into half-precision bits of `dtype` (the exact products rounded once). */
+  function dequantizeCodesHalf(
+    g: ResolvedGranularity,
+    codes: IntArray,
+    scale: number | FloatArray,
+    zeroPoint: number | Int32Array,
+    dtype: HalfDType,
+    out: Uint16Array,
+    signal: AbortSignalLike | undefined,
+  ): Promise<void> {
+    if (g.kind === 'tensor') return backend.dequantizeTensorHalfAsync(codes, scale as number, zeroPoint as number, dtype, out, { signal });
+    if (g.kind === 'axis') return backend.dequantizeAxisHalfAsync(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, dtype, out, { signal });
+    return backend.dequantizeBlockedHalfAsync(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, dtype, out, { signal });
+  }
+
   /** The plan of quantizeAsync / fakeQuantizeAsync: the synchronous checks, the signal, and the async memory rule. */
   function planAsync(x: unknown, options: QuantizeAsyncOptions | undefined, call: string): { p: Plan; signal: AbortSignalLike | undefined } {
     const o = optionsObject(options, call);
     const signal = checkSignal(o.signal);
     throwIfAborted(signal);
     const p = plan(x, options, backend, call, OPTION_SCHEMAS.quantizeAsync);
-    checkFixedLength(p.x, 'x', 'input');
+    checkFixedLength(inputOf(p), 'x', 'input');
     if (p.out !== undefined) checkFixedLength(p.out, 'out', 'output');
     return { p, signal };
   }
@@ -196,39 +234,51 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     const { p, signal } = planAsync(x, options, 'quantizeAsync');
     const q = await resolve(p, options ?? {}, 'quantizeAsync', signal);
     const { codes, data } = outputsOf(p);
-    const arrays = [p.x, codes, data];
+    const arrays = [inputOf(p), codes, data];
     await attached(arrays, 'quantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
     if (data !== undefined) await attached(arrays, 'quantizeAsync', signal, () => backend.packAsync(codes as Int8Array | Uint8Array, p.storage.bits as 2 | 4, data as Uint8Array, { signal }));
     return quantizedTensorOf(p, q, data ?? codes);
   }
 
-  async function dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray> {
+  async function dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions): Promise<FloatArray | Uint16Array> {
     const o = optionsObject(options, 'dequantizeAsync');
     checkOptionKeys(o, OPTION_SCHEMAS.dequantizeAsync);
     const signal = checkSignal(o.signal);
     throwIfAborted(signal);
-    const d = planDequantize(qt, o.out);
-    if (d.half !== undefined) fail(ErrorCodes.OPTION, 'dequantizeAsync writes float32 or float64 values; for float16 / bfloat16 output use dequantize (a later version adds it here)');
+    const d = planDequantize(qt, o.dtype === undefined ? o.out : { out: o.out, dtype: o.dtype });
     const input = d.packed ?? d.codes;
     checkFixedLength(input, 'data', 'input');
-    if (o.out !== undefined) checkFixedLength(d.out, 'out', 'output');
-    const arrays = [input, d.codes, d.out];
+    const written = d.half !== undefined ? d.half.bits : d.out;
+    if (o.out !== undefined) checkFixedLength(written, 'out', 'output');
+    const arrays = [input, d.codes, written];
     if (d.packed) await attached(arrays, 'dequantizeAsync', signal, () => backend.unpackAsync(d.packed!, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array, { signal }));
+    if (d.half !== undefined) {
+      const h = d.half;
+      await attached(arrays, 'dequantizeAsync', signal, () => dequantizeCodesHalf(d.granularity, d.codes, d.scale, d.zeroPoint, h.dtype, h.bits, signal));
+      return h.result;
+    }
     await attached(arrays, 'dequantizeAsync', signal, () => dequantizeCodes(d.granularity, d.codes, d.scale, d.zeroPoint, d.out, signal));
     return d.out;
   }
 
-  async function fakeQuantizeAsync(x: FloatArray, options?: QuantizeAsyncOptions): Promise<FloatArray> {
+  async function fakeQuantizeAsync(x: FloatArray | Uint16Array, options?: QuantizeAsyncOptions): Promise<FloatArray | Uint16Array> {
     rejectOutput(options, 'fakeQuantizeAsync');
     const { p, signal } = planAsync(x, options, 'fakeQuantizeAsync');
-    if (p.half !== undefined) fail(ErrorCodes.OPTION, 'fakeQuantizeAsync takes float32 or float64 input; for float16 / bfloat16 use fakeQuantize (a later version adds it here)');
     const q = await resolve(p, options ?? {}, 'fakeQuantizeAsync', signal);
-    const codes = allocateCodes(p.storage, p.x.length);
-    await attached([p.x], 'fakeQuantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
-    const values = allocateFloat(p.dtype, p.x.length);
-    await attached([p.x], 'fakeQuantizeAsync', signal, () => dequantizeCodes(p.granularity, codes, q.scale, q.zeroPoint, values, signal));
+    const input = inputOf(p);
+    const codes = allocateCodes(p.storage, p.length);
+    await attached([input], 'fakeQuantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
+    if (p.half !== undefined) {
+      // The values dequantize would give in the half type, as the synchronous fakeQuantize returns them.
+      const bits = allocateOrLimit(p.length, (n) => new Uint16Array(n));
+      const h = p.half;
+      await attached([input], 'fakeQuantizeAsync', signal, () => dequantizeCodesHalf(p.granularity, codes, q.scale, q.zeroPoint, h, bits, signal));
+      return bits;
+    }
+    const values = allocateFloat(p.dtype, p.length);
+    await attached([input], 'fakeQuantizeAsync', signal, () => dequantizeCodes(p.granularity, codes, q.scale, q.zeroPoint, values, signal));
     return values;
   }
 
-  return { quantizeAsync, dequantizeAsync, fakeQuantizeAsync };
+  return { quantizeAsync, dequantizeAsync, fakeQuantizeAsync } as AsyncQuantApi;
 }

@@ -7,10 +7,10 @@ import { allocateOrLimit } from './limits.js';
 import { errorReportSkippingNaN, nanAwareReport } from './metrics.js';
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import { qparamsFromRanges, rangeError } from './params.js';
-import { measureGroupRanges, type GroupRanges } from './ranges.js';
+import { measureGroupRanges, measureHalfGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
 import type { FloatArray, FloatDType, Granularity, HalfDType, IntArray, KernelSpec, Profile, QuantInput, QuantizationErrorReport, QuantizedTensor, Scheme, TensorDType } from './types.js';
-import { narrowToHalf, widenHalf } from './half.js';
+import { widenHalf } from './half.js';
 import { checkHalfScaleValue, halfScale, isHalf, resolveInput, widenAll } from './half-input.js';
 import {
   checkBoolean,
@@ -287,10 +287,19 @@ function quantParamsOf(p: Plan, scale: number | FloatArray, zeroPoint: number | 
   };
 }
 
+/** The data a plan's kernels read: a half input's bits (the half kernels), or its float values. */
+export function inputOf(p: Plan): FloatArray | Uint16Array {
+  return p.bits ?? p.x;
+}
+
 function runQuantize(backend: Backend, p: Plan, q: QuantParams, out: IntArray): void {
   const g = p.granularity;
-  if (g.kind === 'tensor' && p.bits !== undefined) backend.quantizeTensorHalf(p.bits, p.half!, q.scale as number, q.zeroPoint as number, p.kernel, out);
-  else if (g.kind === 'tensor') backend.quantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, out);
+  if (p.bits !== undefined) {
+    const h = p.half!;
+    if (g.kind === 'tensor') backend.quantizeTensorHalf(p.bits, h, q.scale as number, q.zeroPoint as number, p.kernel, out);
+    else if (g.kind === 'axis') backend.quantizeAxisHalf(p.bits, h, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
+    else backend.quantizeBlockedHalf(p.bits, h, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
+  } else if (g.kind === 'tensor') backend.quantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, out);
   else if (g.kind === 'axis') backend.quantizeAxis(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
   else backend.quantizeBlocked(p.x, q.scale as FloatArray, q.zeroPoint as Int32Array, g.layout, p.kernel, out);
 }
@@ -299,6 +308,13 @@ function runDequantize(backend: Backend, g: ResolvedGranularity, codes: IntArray
   if (g.kind === 'tensor') backend.dequantizeTensor(codes, scale as number, zeroPoint as number, out);
   else if (g.kind === 'axis') backend.dequantizeAxis(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out);
   else backend.dequantizeBlocked(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, out);
+}
+
+/** runDequantize into half-precision bits: the exact products rounded once to `dtype`, by the half kernels. */
+function runDequantizeHalf(backend: Backend, g: ResolvedGranularity, codes: IntArray, scale: number | FloatArray, zeroPoint: number | Int32Array, dtype: HalfDType, out: Uint16Array): void {
+  if (g.kind === 'tensor') backend.dequantizeTensorHalf(codes, scale as number, zeroPoint as number, dtype, out);
+  else if (g.kind === 'axis') backend.dequantizeAxisHalf(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, dtype, out);
+  else backend.dequantizeBlockedHalf(codes, scale as FloatArray, zeroPoint as Int32Array, g.layout, dtype, out);
 }
 
 /** The QuantizedTensor for a plan, its parameters and its (possibly packed) codes. */
@@ -320,7 +336,20 @@ export function quantizedTensorOf(p: Plan, q: QuantParams, data: IntArray): Quan
 }
 
 /** A validated dequantize: codes to read (to be unpacked from `packed` first when set) and the output to write. */
-export interface DequantizePlan {
+export type DequantizePlan = DequantizePlanBase &
+  (
+    | { readonly out: FloatArray; readonly half: undefined }
+    | {
+        readonly out: undefined;
+        /**
+         * A half-precision output: its type, a Uint16Array view of its bits (what the half kernels write), and the
+         * array dequantize returns (the caller's `out` itself, a Float16Array included, or a new Uint16Array).
+         */
+        readonly half: { readonly dtype: HalfDType; readonly bits: Uint16Array; readonly result: Uint16Array };
+      }
+  );
+
+interface DequantizePlanBase {
   readonly granularity: ResolvedGranularity;
   readonly scale: number | FloatArray;
   readonly zeroPoint: number | Int32Array;
@@ -328,13 +357,6 @@ export interface DequantizePlan {
   /** The packed bytes to unpack into `codes`, or undefined when `codes` is the tensor's own data. */
   readonly packed: Uint8Array | undefined;
   readonly codes: IntArray;
-  /** What the kernels write: the output itself, or for a half output a float64 scratch of the exact products. */
-  readonly out: FloatArray;
-  /**
-   * A half-precision output: its type, a Uint16Array view of its bits (what the kernels and finishDequantize write),
-   * and the array dequantize returns (the caller's `out` itself, a Float16Array included, or a new Uint16Array).
-   */
-  readonly half: { readonly dtype: HalfDType; readonly bits: Uint16Array; readonly result: Uint16Array } | undefined;
 }
 
 /** A QuantizedTensor's fields, validated (nothing allocated but the parameter copies). */
@@ -395,10 +417,7 @@ export function planDequantize(qt: QuantizedTensor, target: unknown): Dequantize
   const plain = { granularity: t.granularity, scale: t.scale, zeroPoint: t.zeroPoint, storage: t.storage, packed, codes };
   const o = resolveDequantizeOutput(target, t);
   if (o.half === undefined) return { ...plain, out: o.out as FloatArray, half: undefined };
-  // Half outputs: per tensor, the half kernel writes them; otherwise the exact float64 products, rounded once to the
-  // half type by finishDequantize.
-  const scratch = t.granularity.kind === 'tensor' ? new Float64Array(0) : allocateOrLimit(t.length, (n) => new Float64Array(n));
-  return { ...plain, out: scratch, half: { dtype: o.half, bits: o.bits!, result: o.out as Uint16Array } };
+  return { ...plain, out: undefined, half: { dtype: o.half, bits: o.bits!, result: o.out as Uint16Array } };
 }
 
 /** The output array of a dequantize and its half type when it holds half-precision bits. */
@@ -436,13 +455,6 @@ function resolveDequantizeOutput(target: unknown, t: CheckedTensor): { out: Floa
   return half !== undefined ? { out: view as Uint16Array, half, bits: new Uint16Array(view.buffer, view.byteOffset, view.length) } : { out: view, half };
 }
 
-/** The array a dequantize returns, once its kernels have written `d.out`: half outputs are rounded from it here. */
-export function finishDequantize(d: DequantizePlan): FloatArray | Uint16Array {
-  if (d.half === undefined) return d.out;
-  narrowToHalf(d.out as Float64Array, d.half.dtype, d.half.bits);
-  return d.half.result;
-}
-
 const PACKED_DATA: ReadonlySet<string> = new Set(['Uint8Array']);
 
 function granularityOf(qt: QuantizedTensor): Granularity {
@@ -458,13 +470,7 @@ export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
 export function createQuantApi(backend: Backend): QuantApi {
   /** Parameters for a plan: the 'minmax' data pass (when needed) runs on this API's backend. */
   const paramsOf = (p: Plan, options: QuantizeOptions | undefined): QuantParams =>
-    resolveParams(p, options ?? {}, () => (p.bits !== undefined && p.granularity.kind === 'tensor' ? halfRange(p.bits, p.half!) : measureGroupRanges(p.x, p.granularity, backend)), backend);
-
-  /** The min/max of a whole half tensor, by the backend's half kernel. */
-  const halfRange = (bits: Uint16Array, half: HalfDType): GroupRanges => {
-    const r = backend.minMaxHalf(bits, half);
-    return { min: Float64Array.of(r.min), max: Float64Array.of(r.max) };
-  };
+    resolveParams(p, options ?? {}, () => (p.bits !== undefined ? measureHalfGroupRanges(p.bits, p.half!, p.granularity, backend) : measureGroupRanges(p.x, p.granularity, backend)), backend);
 
   function computeQParams(x: FloatArray, options?: QuantizeOptions): QuantParams {
     rejectOutput(options, 'computeQParams');
@@ -506,26 +512,20 @@ export function createQuantApi(backend: Backend): QuantApi {
   function dequantize(qt: QuantizedTensor, target?: unknown): FloatArray | Uint16Array {
     const d = planDequantize(qt, target);
     if (d.packed) backend.unpack(d.packed, d.storage.bits as 2 | 4, d.storage.signed, d.codes as Int8Array | Uint8Array);
-    if (d.half !== undefined && d.granularity.kind === 'tensor') {
-      backend.dequantizeTensorHalf(d.codes, d.scale as number, d.zeroPoint as number, d.half.dtype, d.half.bits);
+    if (d.half !== undefined) {
+      runDequantizeHalf(backend, d.granularity, d.codes, d.scale, d.zeroPoint, d.half.dtype, d.half.bits);
       return d.half.result;
     }
     runDequantize(backend, d.granularity, d.codes, d.scale, d.zeroPoint, d.out);
-    return finishDequantize(d);
+    return d.out;
   }
 
   /** fakeQuantize of a half input: the values dequantize would give in the half type (one rounding of the product). */
   function fakeQuantizeHalf(p: Plan, q: QuantParams): Uint16Array {
     const codes = allocateCodes(p.storage, p.length);
     runQuantize(backend, p, q, codes);
-    const bits = new Uint16Array(p.length);
-    if (p.granularity.kind === 'tensor') {
-      backend.dequantizeTensorHalf(codes, q.scale as number, q.zeroPoint as number, p.half!, bits);
-      return bits;
-    }
-    const exact = allocateOrLimit(p.length, (n) => new Float64Array(n));
-    runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, exact);
-    narrowToHalf(exact, p.half!, bits);
+    const bits = allocateOrLimit(p.length, (n) => new Uint16Array(n));
+    runDequantizeHalf(backend, p.granularity, codes, q.scale, q.zeroPoint, p.half!, bits);
     return bits;
   }
 

@@ -3,6 +3,7 @@ import * as packKernels from './kernels/pack.js';
 import * as quantizeKernels from './kernels/quantize.js';
 import { quantizeBlockedMinMax } from './kernels/quantize-blocks.js';
 import { dequantizeTensorHalf, minMaxHalf, quantizeTensorHalf } from './kernels/half-kernels.js';
+import * as halfLayoutKernels from './kernels/half-layouts.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -118,6 +119,7 @@ export const referenceBackend: Backend = Object.freeze({
   quantizeTensorHalf,
   dequantizeTensorHalf,
   minMaxHalf,
+  ...halfLayoutKernels,
   ...dequantizeKernels,
   ...reduceKernels,
   ...packKernels,

@@ -4,7 +4,7 @@ import { ErrorCodes, fail, type ErrorCode } from './errors.js';
 import { checkHalfDType } from './half-input.js';
 import { arrayRange, packedByteLength } from './storage.js';
 import { KERNEL_NAMES, KERNEL_TABLE, isArrayParam, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
-import type { AxisLayout, BlockLayout, FloatArray, IntArray, KernelSpec } from './types.js';
+import type { AxisLayout, BlockLayout, FloatArray, HalfDType, IntArray, KernelSpec } from './types.js';
 import { checkFloatArray, checkIntArray, checkedView, checkProfile, checkScale, describe, isFloatArray } from './validate.js';
 import { typedArrayName } from './views.js';
 
@@ -108,6 +108,23 @@ function checkQuantizeGroups(x: FloatArray, scales: FloatArray, zeroPoints: Int3
   checkGroupParams(scales, zeroPoints, groupsOf(x.length), x instanceof Float32Array, spec.qmin, spec.qmax);
 }
 
+/** quantizeAxisHalf / quantizeBlockedHalf: as checkQuantizeGroups, x half bits quantized as float32 (float32 scales). */
+function checkQuantizeHalfGroups(x: Uint16Array, dtype: HalfDType, scales: FloatArray, zeroPoints: Int32Array, spec: KernelSpec, out: IntArray, groupsOf: (length: number) => number): void {
+  const bits = checkHalfArray(x, 'x', dtype);
+  checkQuantizeOut(out, bits.length);
+  checkSpec(spec, out);
+  checkGroupParams(scales, zeroPoints, groupsOf(bits.length), true, spec.qmin, spec.qmax);
+}
+
+/** dequantizeAxisHalf / dequantizeBlockedHalf: as dequantizeAxis / dequantizeBlocked, out half bits. */
+function checkDequantizeHalfGroups(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, dtype: HalfDType, out: Uint16Array, groupsOf: (length: number) => number): void {
+  checkIntArray(q, 'q');
+  checkHalfArray(out, 'out', dtype, ErrorCodes.OUTPUT);
+  checkSameLength(out, q.length);
+  const r = arrayRange(q);
+  checkGroupParams(scales, zeroPoints, groupsOf(q.length), false, r.min, r.max);
+}
+
 /** The argument checks of every kernel, run before the backend sees the call. */
 const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => void } = {
   quantizeTensor(x, scale, zeroPoint, spec, out) {
@@ -155,8 +172,28 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
     const r = arrayRange(q);
     checkZp(zeroPoint, r.min, r.max);
   },
+  quantizeAxisHalf(x, dtype, scales, zeroPoints, layout, spec, out) {
+    checkQuantizeHalfGroups(x, dtype, scales, zeroPoints, spec, out, (n) => checkAxisLayout(layout, n));
+  },
+  quantizeBlockedHalf(x, dtype, scales, zeroPoints, layout, spec, out) {
+    checkQuantizeHalfGroups(x, dtype, scales, zeroPoints, spec, out, (n) => checkBlockLayout(layout, n));
+  },
+  dequantizeAxisHalf(q, scales, zeroPoints, layout, dtype, out) {
+    checkDequantizeHalfGroups(q, scales, zeroPoints, dtype, out, (n) => checkAxisLayout(layout, n));
+  },
+  dequantizeBlockedHalf(q, scales, zeroPoints, layout, dtype, out) {
+    checkDequantizeHalfGroups(q, scales, zeroPoints, dtype, out, (n) => checkBlockLayout(layout, n));
+  },
   minMaxHalf(x, dtype) {
     checkHalfArray(x, 'x', dtype);
+  },
+  minMaxAxisHalf(x, dtype, layout, outMin, outMax) {
+    const bits = checkHalfArray(x, 'x', dtype);
+    checkMinMaxOut(outMin, outMax, checkAxisLayout(layout, bits.length));
+  },
+  minMaxBlockedHalf(x, dtype, layout, outMin, outMax) {
+    const bits = checkHalfArray(x, 'x', dtype);
+    checkMinMaxOut(outMin, outMax, checkBlockLayout(layout, bits.length));
   },
   dequantizeTensor(q, scale, zeroPoint, out) {
     checkIntArray(q, 'q');

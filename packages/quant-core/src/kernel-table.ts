@@ -23,10 +23,16 @@ export interface KernelSignatures {
 
   /** quantizeTensor of half-precision bit patterns of `dtype`, each widened exactly to float32 (SPEC §12). */
   quantizeTensorHalf(x: Uint16Array, dtype: HalfDType, scale: number, zeroPoint: number, spec: KernelSpec, out: IntArray): void;
+  /** quantizeAxis / quantizeBlocked of half-precision bit patterns (each widened exactly to float32). */
+  quantizeAxisHalf(x: Uint16Array, dtype: HalfDType, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, spec: KernelSpec, out: IntArray): void;
+  quantizeBlockedHalf(x: Uint16Array, dtype: HalfDType, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, spec: KernelSpec, out: IntArray): void;
 
   dequantizeTensor(q: IntArray, scale: number, zeroPoint: number, out: FloatArray): void;
   /** dequantizeTensor into half-precision bit patterns: the exact product (q - zp) * scale rounded once to `dtype`. */
   dequantizeTensorHalf(q: IntArray, scale: number, zeroPoint: number, dtype: HalfDType, out: Uint16Array): void;
+  /** dequantizeAxis / dequantizeBlocked into half-precision bit patterns (exact products rounded once to `dtype`). */
+  dequantizeAxisHalf(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, dtype: HalfDType, out: Uint16Array): void;
+  dequantizeBlockedHalf(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, dtype: HalfDType, out: Uint16Array): void;
   dequantizeAxis(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: AxisLayout, out: FloatArray): void;
   dequantizeBlocked(q: IntArray, scales: FloatArray, zeroPoints: Int32Array, layout: BlockLayout, out: FloatArray): void;
 
@@ -40,6 +46,9 @@ export interface KernelSignatures {
   absMax(x: FloatArray): number;
   /** minMax of half-precision bit patterns of `dtype` (their float32 values). */
   minMaxHalf(x: Uint16Array, dtype: HalfDType): MinMax;
+  /** minMaxAxis / minMaxBlocked of half-precision bit patterns. */
+  minMaxAxisHalf(x: Uint16Array, dtype: HalfDType, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array): void;
+  minMaxBlockedHalf(x: Uint16Array, dtype: HalfDType, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
   minMaxAxis(x: FloatArray, layout: AxisLayout, outMin: Float64Array, outMax: Float64Array): void;
   minMaxBlocked(x: FloatArray, layout: BlockLayout, outMin: Float64Array, outMax: Float64Array): void;
 
@@ -118,14 +127,20 @@ export const KERNEL_TABLE: Table = Object.freeze({
   quantizeBlocked: { name: 'quantizeBlocked', operation: 'quantize', params: ['x', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'none' },
   quantizeBlockedMinMax: { name: 'quantizeBlockedMinMax', operation: 'quantize', params: ['x', 'layout', 'scheme', 'spec', 'outScales', 'outZeroPoints', 'out'], inputs: ['x'], outputs: ['outScales', 'outZeroPoints', 'out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'badGroup' },
   quantizeTensorHalf: { name: 'quantizeTensorHalf', operation: 'quantize', params: ['x', 'dtype', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'quantize', returns: 'none' },
+  quantizeAxisHalf: { name: 'quantizeAxisHalf', operation: 'quantize', params: ['x', 'dtype', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'axis', needs: 'quantize', returns: 'none' },
+  quantizeBlockedHalf: { name: 'quantizeBlockedHalf', operation: 'quantize', params: ['x', 'dtype', 'scales', 'zeroPoints', 'layout', 'spec', 'out'], inputs: QUANTIZE_INPUTS, outputs: ['out'], count: 'x', granularity: 'blocked', needs: 'quantize', returns: 'none' },
   dequantizeTensor: { name: 'dequantizeTensor', operation: 'dequantize', params: ['q', 'scale', 'zeroPoint', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'dequantize', returns: 'none' },
   dequantizeTensorHalf: { name: 'dequantizeTensorHalf', operation: 'dequantize', params: ['q', 'scale', 'zeroPoint', 'dtype', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'dequantize', returns: 'none' },
+  dequantizeAxisHalf: { name: 'dequantizeAxisHalf', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'dtype', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'axis', needs: 'dequantize', returns: 'none' },
+  dequantizeBlockedHalf: { name: 'dequantizeBlockedHalf', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'dtype', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'blocked', needs: 'dequantize', returns: 'none' },
   dequantizeAxis: { name: 'dequantizeAxis', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'axis', needs: 'dequantize', returns: 'none' },
   dequantizeBlocked: { name: 'dequantizeBlocked', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'blocked', needs: 'dequantize', returns: 'none' },
   fakeQuantizeTensor: { name: 'fakeQuantizeTensor', operation: 'fakeQuantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'fakeQuantize', returns: 'errorReport' },
   minMax: { name: 'minMax', operation: 'minMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
   absMax: { name: 'absMax', operation: 'absMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'absMax' },
   minMaxHalf: { name: 'minMaxHalf', operation: 'minMax', params: ['x', 'dtype'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
+  minMaxAxisHalf: { name: 'minMaxAxisHalf', operation: 'minMax', params: ['x', 'dtype', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'axis', needs: 'floats', returns: 'none' },
+  minMaxBlockedHalf: { name: 'minMaxBlockedHalf', operation: 'minMax', params: ['x', 'dtype', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'blocked', needs: 'floats', returns: 'none' },
   minMaxAxis: { name: 'minMaxAxis', operation: 'minMax', params: ['x', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'axis', needs: 'floats', returns: 'none' },
   minMaxBlocked: { name: 'minMaxBlocked', operation: 'minMax', params: ['x', 'layout', 'outMin', 'outMax'], inputs: ['x'], outputs: ['outMin', 'outMax'], count: 'x', granularity: 'blocked', needs: 'floats', returns: 'none' },
   pack: { name: 'pack', operation: 'pack', params: ['q', 'bits', 'out'], inputs: ['q'], outputs: ['out'], count: 'q', granularity: 'tensor', needs: 'packed', returns: 'none' },

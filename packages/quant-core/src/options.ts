@@ -19,7 +19,7 @@ export const OPTION_SCHEMAS = Object.freeze({
   quantize: QUANTIZE_KEYS,
   /** quantizeAsync and fakeQuantizeAsync. */
   quantizeAsync: [...QUANTIZE_KEYS, ...ASYNC_KEYS],
-  dequantizeAsync: ['out', ...ASYNC_KEYS],
+  dequantizeAsync: ['out', 'dtype', ...ASYNC_KEYS],
   /** The `granularity` option as an object. */
   granularity: ['axis', 'blockSize'],
   /** The `range` option as explicit bounds (a calibrator, `{ method, ... }`, has its own keys per method: calibrate/spec.ts). */

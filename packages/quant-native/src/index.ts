@@ -7,7 +7,7 @@
  * (QUANT_NATIVE_ISA, QUANT_THREADS).
  */
 import { createAsyncQuantApi, createKernelApi, createQuantApi, deferredKernels } from '@quantkit/quant-core';
-import type { AsyncQuantApi, KernelApi, QuantApi } from '@quantkit/quant-core';
+import type { AsyncQuantApi, DequantizeAsyncOptions, FloatArray, KernelApi, QuantApi, QuantizeAsyncOptions, QuantizedTensor } from '@quantkit/quant-core';
 import { createNativeBackend, type NativeBackend } from './backend.js';
 
 export { createNativeBackend } from './backend.js';
@@ -64,8 +64,8 @@ export const fakeQuantizeWithError = forward('fakeQuantizeWithError');
 export const computeQParams: QuantApi['computeQParams'] = (x, options) => quantApi().computeQParams(x, options);
 
 export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);
-export const dequantizeAsync: AsyncQuantApi['dequantizeAsync'] = async (qt, options) => asyncQuantApi().dequantizeAsync(qt, options);
-export const fakeQuantizeAsync: AsyncQuantApi['fakeQuantizeAsync'] = async (x, options) => asyncQuantApi().fakeQuantizeAsync(x, options);
+export const dequantizeAsync = (async (qt: QuantizedTensor, options?: DequantizeAsyncOptions) => asyncQuantApi().dequantizeAsync(qt, options)) as AsyncQuantApi['dequantizeAsync'];
+export const fakeQuantizeAsync = (async (x: FloatArray, options?: QuantizeAsyncOptions) => asyncQuantApi().fakeQuantizeAsync(x, options)) as AsyncQuantApi['fakeQuantizeAsync'];
 
 /** The native kernels behind core's validation: explicit parameters, caller-provided outputs. */
 export const kernels: KernelApi = deferredKernels(kernels_);

@@ -1,4 +1,4 @@
-import { checkOptionKeys, deferredKernels, describeValue, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type FloatArray, type QuantApi, type QuantizeOptions } from '@quantkit/quant-core';
+import { checkOptionKeys, deferredKernels, describeValue, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type FloatArray, type QuantApi, type QuantizeOptions, type QuantizedTensor, type DequantizeAsyncOptions, type QuantizeAsyncOptions } from '@quantkit/quant-core';
 import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, type KernelSetRequest, type NativeModule, type Selection } from './select.js';
 
 export interface QuantizerOptions {
@@ -82,8 +82,8 @@ export function createQuantizer(options: QuantizerOptions = {}): Quantizer {
     computeQParams: (x, o) => s().api.computeQParams(x, o),
     quantizationError: (reference, approx) => s().api.quantizationError(reference, approx),
     quantizeAsync: async (x, o) => s().asyncApi.quantizeAsync(x, o),
-    dequantizeAsync: async (qt, o) => s().asyncApi.dequantizeAsync(qt, o),
-    fakeQuantizeAsync: async (x, o) => s().asyncApi.fakeQuantizeAsync(x, o),
+    dequantizeAsync: (async (qt: QuantizedTensor, o?: DequantizeAsyncOptions) => s().asyncApi.dequantizeAsync(qt, o)) as AsyncQuantApi['dequantizeAsync'],
+    fakeQuantizeAsync: (async (x: FloatArray, o?: QuantizeAsyncOptions) => s().asyncApi.fakeQuantizeAsync(x, o)) as AsyncQuantApi['fakeQuantizeAsync'],
     analyze: ((...args: Parameters<Analyze>) => s().analyze(...args)) as Analyze,
     kernels,
     backendInfo: () => s().info,

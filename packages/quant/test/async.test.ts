@@ -1,8 +1,8 @@
-import { createAsyncQuantApi, referenceBackend, quantize as referenceQuantize, fakeQuantize as referenceFakeQuantize, dequantize as referenceDequantize, type KernelSpec } from '@quantkit/quant-core';
+import { createAsyncQuantApi, numberToBfloat16, numberToFloat16, referenceBackend, quantize as referenceQuantize, fakeQuantize as referenceFakeQuantize, dequantize as referenceDequantize, type KernelSpec } from '@quantkit/quant-core';
 import { describe, expect, it } from 'vitest';
 import { ASYNC_SLICE, slicedAsyncBackend } from '../src/async.js';
 import { createQuantizer } from '../src/index.js';
-import { nativeAvailability, sameBytes, sameTensor } from './helpers.js';
+import { nativeAvailability, sameBytes, sameTensor, spyBackend } from './helpers.js';
 
 /*
  * The async API: in reference mode the kernels run in slices with the event loop turning between them (async.ts), in
@@ -91,4 +91,49 @@ describe('the adapter’s async functions', async () => {
       }
     });
   }
+});
+
+describe('the async API on half-precision data', async () => {
+  const available = await nativeAvailability();
+  const modes = ['reference', ...(available.ok || process.env.QUANT_REQUIRE_NATIVE === '1' ? (['native'] as const) : [])] as const;
+  const shape = [37, 3 * 41];
+  const count = shape[0]! * shape[1]!;
+  const GRANULARITIES = ['tensor', { axis: 0 }, { axis: 1 }, { axis: 1, blockSize: 32 }] as const;
+  for (const backend of modes) {
+    for (const dtype of ['float16', 'bfloat16'] as const) {
+      it(`quantizes, dequantizes and fake-quantizes ${dtype} bits as the synchronous reference does (${backend} mode)`, async () => {
+        const q = createQuantizer({ backend });
+        const bits = Uint16Array.from({ length: count }, (_, i) => (dtype === 'float16' ? numberToFloat16 : numberToBfloat16)(Math.sin(i * 0.37) * 7 + (i % 101 === 0 ? NaN : 0)));
+        for (const granularity of GRANULARITIES) {
+          const options = { dtype, shape, granularity, bits: 4, scheme: 'affine' } as const;
+          const qt = await q.quantizeAsync(bits, options);
+          const want = referenceQuantize(bits, options);
+          expect(sameTensor({ ...qt }, { ...want })).toBe(true);
+          expect(qt.dtype).toBe(dtype);
+          expect(sameBytes(await q.dequantizeAsync(qt), referenceDequantize(want))).toBe(true);
+          const halfOut = await q.dequantizeAsync(qt, { dtype });
+          expect(halfOut).toBeInstanceOf(Uint16Array);
+          expect(sameBytes(halfOut, referenceDequantize(want, { dtype }))).toBe(true);
+          const out = new Uint16Array(count);
+          expect(await q.dequantizeAsync(qt, { out })).toBe(out);
+          expect(sameBytes(out, halfOut)).toBe(true);
+          expect(sameBytes(await q.fakeQuantizeAsync(bits, options), referenceFakeQuantize(bits, options))).toBe(true);
+        }
+      });
+    }
+  }
+
+  it('runs the half kernels on the bits (no float32 kernel, so no float32 copy)', async () => {
+    const spy = spyBackend('spy');
+    const api = createAsyncQuantApi(slicedAsyncBackend(spy.backend));
+    const bits = Uint16Array.from({ length: count }, (_, i) => numberToFloat16(i / 100));
+    for (const granularity of GRANULARITIES) {
+      spy.calls.length = 0;
+      const qt = await api.quantizeAsync(bits, { dtype: 'float16', shape, granularity });
+      await api.dequantizeAsync(qt, { dtype: 'float16' });
+      await api.fakeQuantizeAsync(bits, { dtype: 'float16', shape, granularity });
+      expect(spy.calls.length).toBeGreaterThan(0);
+      expect(spy.calls.filter((c) => !c.includes('Half'))).toEqual([]);
+    }
+  });
 });

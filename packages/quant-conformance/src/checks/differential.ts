@@ -41,6 +41,12 @@ const SHARES: Readonly<Record<Op, number>> = {
   quantizeTensorHalf: 0.03,
   dequantizeTensorHalf: 0.02,
   minMaxHalf: 0.01,
+  quantizeAxisHalf: 0.02,
+  quantizeBlockedHalf: 0.01,
+  dequantizeAxisHalf: 0.01,
+  dequantizeBlockedHalf: 0.01,
+  minMaxAxisHalf: 0.01,
+  minMaxBlockedHalf: 0.01,
   quantizeAxis: 0.08,
   quantizeBlocked: 0.03,
   quantizeBlockedMinMax: 0.03,
@@ -230,6 +236,74 @@ function groupParams(d: Draw, groups: number, scheme: Scheme, bits: number, spec
   return { scales, zps };
 }
 
+type HalfLayoutOp = 'quantizeAxisHalf' | 'quantizeBlockedHalf' | 'minMaxAxisHalf' | 'minMaxBlockedHalf' | 'dequantizeAxisHalf' | 'dequantizeBlockedHalf';
+
+/**
+ * Per-axis and blocked kernels on half data. Expected: the float32 reference kernels on the exact widening (quantize,
+ * min/max), or the exact float64 products of the reference dequantize rounded once to the half type (SPEC §12): a
+ * composition, so the reference's own half kernels are proven when the reference is the backend under test.
+ */
+function runHalfLayout(op: HalfLayoutOp, d: Draw, backend: Backend, n0: number): Run {
+  const dtype: HalfDType = d.rng.next() < 0.5 ? 'float16' : 'bfloat16';
+  const shape = d.shape(n0);
+  const n = shape.reduce((a, b) => a * b, 1);
+  const axis = d.rng.int(0, shape.length - 1);
+  const blocked = op.includes('Blocked');
+  const block = blockLayoutOf(shape, axis, d.rng.int(1, shape[axis]! + 2));
+  const perAxis = axisLayoutOf(shape, axis);
+  const groups = blocked ? groupsOf(block) : perAxis.channels;
+  const desc = `${op} ${dtype} shape=[${shape.join(',')}] axis=${axis}${blocked ? ` blockSize=${block.blockSize}` : ''}`;
+  const { scheme, bits, spec } = d.storage();
+  if (op === 'dequantizeAxisHalf' || op === 'dequantizeBlockedHalf') {
+    const q = d.randomCodes(spec, bits, n);
+    const { scales, zps } = groupParams(d, groups, scheme, bits, spec, d.rng.next() < 0.5 ? 'float32' : 'float64');
+    const exact = new Float64Array(n);
+    const want = new Uint16Array(n);
+    const off = d.offset();
+    const out = new Uint16Array(n + off).subarray(off);
+    if (blocked) {
+      ref.dequantizeBlocked(q, scales, zps, block, exact);
+      backend.dequantizeBlockedHalf(q, scales, zps, block, dtype, out);
+    } else {
+      ref.dequantizeAxis(q, scales, zps, perAxis, exact);
+      backend.dequantizeAxisHalf(q, scales, zps, perAxis, dtype, out);
+    }
+    narrowToHalf(exact, dtype, want);
+    return { desc, elements: n, failure: diffArrays(desc, want, out, q) };
+  }
+  const x = d.halves(dtype, n);
+  const wide = new Float32Array(n);
+  widenHalf(x, dtype, 0, n, wide);
+  const min = new Float64Array(groups);
+  const max = new Float64Array(groups);
+  if (blocked) ref.minMaxBlocked(wide, block, min, max);
+  else ref.minMaxAxis(wide, perAxis, min, max);
+  if (op === 'minMaxAxisHalf' || op === 'minMaxBlockedHalf') {
+    const bMin = new Float64Array(groups);
+    const bMax = new Float64Array(groups);
+    if (blocked) backend.minMaxBlockedHalf(x, dtype, block, bMin, bMax);
+    else backend.minMaxAxisHalf(x, dtype, perAxis, bMin, bMax);
+    for (let g = 0; g < groups; g++) {
+      if (!sameNumber(min[g]!, bMin[g]!, false) || !sameNumber(max[g]!, bMax[g]!, false)) {
+        return { desc, elements: n, failure: `${desc}: group ${g} expected {min: ${min[g]}, max: ${max[g]}}, actual {min: ${bMin[g]}, max: ${bMax[g]}}` };
+      }
+    }
+    return { desc, elements: n };
+  }
+  const { scales, zps } = groupParams(d, groups, scheme, bits, spec, 'float32', { min, max });
+  const out = d.codes(spec, bits, n);
+  const want = d.codes(spec, bits, n);
+  const full = `${desc} ${spec.profile} [${spec.qmin}, ${spec.qmax}]`;
+  if (blocked) {
+    backend.quantizeBlockedHalf(x, dtype, scales, zps, block, spec, out);
+    ref.quantizeBlocked(wide, scales, zps, block, spec, want);
+  } else {
+    backend.quantizeAxisHalf(x, dtype, scales, zps, perAxis, spec, out);
+    ref.quantizeAxis(wide, scales, zps, perAxis, spec, want);
+  }
+  return { desc: full, elements: n, failure: diffArrays(full, want, out, x) };
+}
+
 /** One random run of `op`: builds inputs, runs backend and reference, compares. */
 function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
   const n0 = d.length(remaining);
@@ -326,6 +400,13 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
       ref.quantizeTensor(wide, scale, zeroPoint, spec, want);
       return { desc, elements: n0, failure: diffArrays(desc, want, out, x) };
     }
+    case 'quantizeAxisHalf':
+    case 'quantizeBlockedHalf':
+    case 'minMaxAxisHalf':
+    case 'minMaxBlockedHalf':
+    case 'dequantizeAxisHalf':
+    case 'dequantizeBlockedHalf':
+      return runHalfLayout(op, d, backend, n0);
     case 'dequantizeTensorHalf': {
       // Expected: the exact float64 products, each rounded once to the half type.
       const dtype: HalfDType = d.rng.next() < 0.5 ? 'float16' : 'bfloat16';

@@ -144,6 +144,18 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       writeSpec(d, S, spec);
       e.quantizeTensorHalf(x, out, bytes);
     },
+    quantizeAxisHalf(x, dtype, scales, zeroPoints, layout, spec, out) {
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeAxisLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      e.quantizeAxisHalf(x, scales, zeroPoints, out, bytes);
+    },
+    quantizeBlockedHalf(x, dtype, scales, zeroPoints, layout, spec, out) {
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeBlockedLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      e.quantizeBlockedHalf(x, scales, zeroPoints, out, bytes);
+    },
     dequantizeTensor(q, scale, zeroPoint, out) {
       writeScaleZeroPoint(d, S, scale, zeroPoint);
       e.dequantizeTensor(q, out, bytes);
@@ -151,6 +163,16 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
     dequantizeTensorHalf(q, scale, zeroPoint, dtype, out) {
       writeScaleZeroPointDtype(d, S, scale, zeroPoint, dtype);
       e.dequantizeTensorHalf(q, out, bytes);
+    },
+    dequantizeAxisHalf(q, scales, zeroPoints, layout, dtype, out) {
+      writeAxisLayout(d, S, layout);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      e.dequantizeAxisHalf(q, scales, zeroPoints, out, bytes);
+    },
+    dequantizeBlockedHalf(q, scales, zeroPoints, layout, dtype, out) {
+      writeBlockedLayout(d, S, layout);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      e.dequantizeBlockedHalf(q, scales, zeroPoints, out, bytes);
     },
     dequantizeAxis(q, scales, zeroPoints, layout, out) {
       writeAxisLayout(d, S, layout);
@@ -178,6 +200,16 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       d[S.half] = dtype === 'bfloat16' ? 1 : 0;
       e.minMaxHalf(x, bytes);
       return { min: d[S.min]!, max: d[S.max]! };
+    },
+    minMaxAxisHalf(x, dtype, layout, outMin, outMax) {
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeAxisLayout(d, S, layout);
+      e.minMaxAxisHalf(x, outMin, outMax, bytes);
+    },
+    minMaxBlockedHalf(x, dtype, layout, outMin, outMax) {
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeBlockedLayout(d, S, layout);
+      e.minMaxBlockedHalf(x, outMin, outMax, bytes);
     },
     minMaxAxis(x, layout, outMin, outMax) {
       writeAxisLayout(d, S, layout);
@@ -244,6 +276,20 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       writeSpec(d, S, spec);
       await run(options, (cancel) => e.quantizeTensorHalfAsync(x, out, new Uint8Array(d.buffer), cancel));
     },
+    async quantizeAxisHalfAsync(x, dtype, scales, zeroPoints, layout, spec, out, options) {
+      const d = new Float64Array(size);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeAxisLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeAxisHalfAsync(x, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async quantizeBlockedHalfAsync(x, dtype, scales, zeroPoints, layout, spec, out, options) {
+      const d = new Float64Array(size);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeBlockedLayout(d, S, layout);
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.quantizeBlockedHalfAsync(x, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
     async dequantizeTensorAsync(q, scale, zeroPoint, out, options) {
       const d = new Float64Array(size);
       writeScaleZeroPoint(d, S, scale, zeroPoint);
@@ -253,6 +299,18 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       writeScaleZeroPointDtype(d, S, scale, zeroPoint, dtype);
       await run(options, (cancel) => e.dequantizeTensorHalfAsync(q, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dequantizeAxisHalfAsync(q, scales, zeroPoints, layout, dtype, out, options) {
+      const d = new Float64Array(size);
+      writeAxisLayout(d, S, layout);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      await run(options, (cancel) => e.dequantizeAxisHalfAsync(q, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dequantizeBlockedHalfAsync(q, scales, zeroPoints, layout, dtype, out, options) {
+      const d = new Float64Array(size);
+      writeBlockedLayout(d, S, layout);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      await run(options, (cancel) => e.dequantizeBlockedHalfAsync(q, scales, zeroPoints, out, new Uint8Array(d.buffer), cancel));
     },
     async dequantizeAxisAsync(q, scales, zeroPoints, layout, out, options) {
       const d = new Float64Array(size);
@@ -286,6 +344,18 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       d[S.half] = dtype === 'bfloat16' ? 1 : 0;
       await run(options, (cancel) => e.minMaxHalfAsync(x, new Uint8Array(d.buffer), cancel));
       return { min: d[S.min]!, max: d[S.max]! };
+    },
+    async minMaxAxisHalfAsync(x, dtype, layout, outMin, outMax, options) {
+      const d = new Float64Array(size);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeAxisLayout(d, S, layout);
+      await run(options, (cancel) => e.minMaxAxisHalfAsync(x, outMin, outMax, new Uint8Array(d.buffer), cancel));
+    },
+    async minMaxBlockedHalfAsync(x, dtype, layout, outMin, outMax, options) {
+      const d = new Float64Array(size);
+      d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+      writeBlockedLayout(d, S, layout);
+      await run(options, (cancel) => e.minMaxBlockedHalfAsync(x, outMin, outMax, new Uint8Array(d.buffer), cancel));
     },
     async minMaxAxisAsync(x, layout, outMin, outMax, options) {
       const d = new Float64Array(size);

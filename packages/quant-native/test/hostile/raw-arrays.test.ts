@@ -38,6 +38,21 @@ describeNative('the raw addon with detached, empty and disguised typed arrays', 
     quantizeTensorHalf: (n, make) => ({ arrays: [make(Uint16Array, n), make(Uint8Array, n)], desc: descriptor({ ...spec, half: 0 }) }),
     dequantizeTensorHalf: (n, make) => ({ arrays: [make(Uint8Array, n), make(Uint16Array, n)], desc: descriptor({ scale: 1, half: 1 }) }),
     minMaxHalf: (n, make) => ({ arrays: [make(Uint16Array, n)], desc: descriptor({ half: 0 }) }),
+    quantizeAxisHalf: (n, make) => ({ arrays: [make(Uint16Array, n), ones(2), new Int32Array(2), make(Uint8Array, n)], desc: descriptor({ ...spec, outer: n / 2, dim: 2, inner: 1, half: 1 }) }),
+    quantizeBlockedHalf: (n, make) => ({
+      arrays: [make(Uint16Array, n), make(Float32Array, n / 2).fill(1), make(Int32Array, n / 2), make(Uint8Array, n)],
+      desc: descriptor({ ...spec, outer: 1, dim: n, inner: 1, blockSize: 2, half: 0 }),
+    }),
+    dequantizeAxisHalf: (n, make) => ({ arrays: [make(Uint8Array, n), ones(2), new Int32Array(2), make(Uint16Array, n)], desc: descriptor({ outer: n / 2, dim: 2, inner: 1, half: 0 }) }),
+    dequantizeBlockedHalf: (n, make) => ({
+      arrays: [make(Uint8Array, n), make(Float32Array, n / 2).fill(1), make(Int32Array, n / 2), make(Uint16Array, n)],
+      desc: descriptor({ outer: 1, dim: n, inner: 1, blockSize: 2, half: 1 }),
+    }),
+    minMaxAxisHalf: (n, make) => ({ arrays: [make(Uint16Array, n), new Float64Array(2), new Float64Array(2)], desc: descriptor({ outer: n / 2, dim: 2, inner: 1, half: 1 }) }),
+    minMaxBlockedHalf: (n, make) => ({
+      arrays: [make(Uint16Array, n), make(Float64Array, n / 2), make(Float64Array, n / 2)],
+      desc: descriptor({ outer: 1, dim: n, inner: 1, blockSize: 2, half: 0 }),
+    }),
     dequantizeTensor: (n, make) => ({ arrays: [make(Uint8Array, n), make(Float32Array, n)], desc: descriptor({ scale: 1 }) }),
     dequantizeAxis: (n, make) => ({ arrays: [make(Uint8Array, n), ones(2), new Int32Array(2), make(Float32Array, n)], desc: descriptor({ outer: n / 2, dim: 2, inner: 1 }) }),
     dequantizeBlocked: (n, make) => ({
