@@ -62,14 +62,24 @@ export function widenHalf(src: Uint16Array, dtype: HalfDType, start: number, end
 // Round half to even of 0 <= m < 2^51 (the magic-number trick of rounding.ts).
 const MAGIC = 6755399441055744;
 
-/** 2^e for an integer e in [-1074, 1023] (exact). */
+/** 2^e for every integer e in [-1074, 1023] (exact), by table: 2 ** e costs a call per rounding. */
+const POW2 = Float64Array.from({ length: 2098 }, (_, i) => 2 ** (i - 1074));
+
 function pow2(e: number): number {
-  return 2 ** e;
+  return POW2[e + 1074]!;
 }
 
-/** floor(log2(a)) for a finite a > 0, exactly. */
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+/** The index of the word of a float64 holding its sign and exponent (the platform's byte order). */
+const HIGH_WORD = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+
+/** floor(log2(a)) for a finite a > 0, exactly: the exponent field of a normal float64, else by search. */
 function exponentOf(a: number): number {
-  let e = Math.floor(Math.log2(a));
+  F64[0] = a;
+  const field = (F64_WORDS[HIGH_WORD]! >>> 20) & 0x7ff;
+  if (field !== 0) return field - 1023;
+  let e = Math.floor(Math.log2(a)); // a subnormal float64 (far below every half type's range)
   if (pow2(e) > a) e--;
   else if (pow2(e + 1) <= a) e++;
   return e;
