@@ -250,7 +250,68 @@ template <typename F> void check_job(const std::vector<const KernelTable*>& tabl
   }
 }
 
+// quantize_block_runs (given parameters per block) on one row x[0, n) of float32 values, or of half bit patterns (`half`
+// set: the data rounded to that type), every table, canaries around the output, against ref_quantize per element.
+void check_block_runs(const std::vector<const KernelTable*>& tables, size_t n, size_t block, const HalfType* half, uint64_t seed) {
+  Rng r(seed);
+  BlocksCase c = random_blocks_case(r);
+  c.type = c.spec.qmin < 0 ? (c.spec.qmin < -128 ? IntType::I16 : IntType::I8) : (c.spec.qmax > 255 ? IntType::U16 : IntType::U8);
+  const std::vector<float> data = random_data<float>(r, n, true);
+  std::vector<uint16_t> bits(n);
+  std::vector<float> values(data);
+  if (half != nullptr) {
+    for (size_t i = 0; i < n; i++) {
+      bits[i] = static_cast<uint16_t>(r.next() & 0xffff);  // any pattern: NaN, ±Inf and subnormals included
+      values[i] = static_cast<float>(ref_half_value(bits[i], *half));
+    }
+  }
+  const size_t groups = (n + block - 1) / block;
+  std::vector<float> scales(groups);
+  std::vector<int32_t> zps(groups);
+  for (size_t g = 0; g < groups; g++) {
+    // Scales of every size, those outside the checked range of the ONNX profile's multiply included.
+    scales[g] = static_cast<float>(std::ldexp(1.0 + r.uniform(), static_cast<int>(r.chance(5) ? r.range(-140, 130) : r.range(-20, 10))));
+    zps[g] = static_cast<int32_t>(r.range(c.spec.qmin, c.spec.qmax));
+  }
+  for (const KernelTable* t : tables) {
+    CodeBuffer out(n, c.type, seed % 7);
+    if (half != nullptr) {
+      Guarded<uint16_t> x(n, seed % 5);
+      for (size_t i = 0; i < n; i++) x[i] = bits[i];
+      t->quantize_block_runs_half(x.data(), *half, n, block, scales.data(), zps.data(), c.spec, c.type, out.data());
+    } else {
+      Guarded<float> x(n, seed % 5);
+      for (size_t i = 0; i < n; i++) x[i] = data[i];
+      t->quantize_block_runs_f32(x.data(), n, block, scales.data(), zps.data(), c.spec, c.type, out.data());
+    }
+    QK_CHECK(out.bytes.canaries_intact(), "%s quantize_block_runs wrote outside its output (seed %" PRIu64 ")", t->isa, seed);
+    for (size_t e = 0; e < n; e++) {
+      const size_t g = e / block;
+      const int32_t want = ref_quantize(values[e], scales[g], zps[g], c.spec, true);
+      if (out.at(e) != want) {
+        QK_FAIL("%s quantize_block_runs%s n %zu block %zu: x[%zu] = %a (scale %a, zp %d): code %d, expected %d (seed %" PRIu64 ")", t->isa,
+                half == nullptr ? "_f32" : "_half", n, block, e, static_cast<double>(values[e]), static_cast<double>(scales[g]), zps[g], out.at(e),
+                want, seed);
+        break;
+      }
+      stats().checks++;
+    }
+  }
+}
+
 }  // namespace
+
+void test_quantize_block_runs(const std::vector<const KernelTable*>& tables, uint64_t seed) {
+  const HalfType f16 = HalfType::F16, bf16 = HalfType::BF16;
+  const HalfType* kinds[] = {nullptr, &f16, &bf16};
+  const size_t blocks[] = {1, 3, 8, 9, 16, 32, 33, 64, 128};
+  for (size_t k = 0; k < 3; k++) {
+    for (size_t block : blocks) {
+      for (size_t n = 0; n <= 130; n++) check_block_runs(tables, n, block, kinds[k], mix_seed(seed, 0xb1c0000 + k * 10000000 + block * 1000 + n));
+      for (size_t n : {1000u, 4099u, 65536u + 7u}) check_block_runs(tables, n, block, kinds[k], mix_seed(seed, 0xb1d0000 + k * 10000000 + block * 100000 + n));
+    }
+  }
+}
 
 template <typename F> void test_quantize_blocks(const std::vector<const KernelTable*>& tables, uint64_t seed) {
   const size_t blocks[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 100};

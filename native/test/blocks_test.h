@@ -13,4 +13,8 @@ namespace quantkit_test {
 // (transcribed here independently of src/kernels/common/params.h) and the quantize reference. F is float or double.
 template <typename F> void test_quantize_blocks(const std::vector<const quantkit::KernelTable*>& tables, uint64_t seed);
 
+// quantize_block_runs_f32 / _half of every table (given parameters per block, rows with a short last block), on every
+// length 0..130 and a few large ones, against ref_quantize of each element (half data widened by ref_half_value).
+void test_quantize_block_runs(const std::vector<const quantkit::KernelTable*>& tables, uint64_t seed);
+
 }  // namespace quantkit_test

@@ -1009,6 +1009,7 @@ int main(int argc, char** argv) {
       {"granularity f64", [] { test_granularity<double>(g_tables, g_seed); }},
       {"quantize blocks f32", [] { test_quantize_blocks<float>(g_tables, g_seed); }},
       {"quantize blocks f64", [] { test_quantize_blocks<double>(g_tables, g_seed); }},
+      {"quantize block runs", [] { test_quantize_block_runs(g_tables, g_seed); }},
       {"half f16", [] { test_half(g_tables, g_seed, HalfType::F16); }},
       {"half bf16", [] { test_half(g_tables, g_seed, HalfType::BF16); }},
   };

@@ -94,6 +94,13 @@ struct KernelTable {
   size_t (*quantize_blocks_f32)(const float* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, float* scales, int32_t* zps, void* out);
   size_t (*quantize_blocks_f64)(const double* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, double* scales, int32_t* zps, void* out);
 
+  // Blocks of x[0, n) of `block` >= 1 elements (the last one shorter when block does not divide n), block b quantized
+  // with scales[b] and zps[b] exactly as quantize_f32 quantizes a run: blocked layouts along the last axis with given
+  // parameters (granularity.cc), one call per row of blocks instead of one per block.
+  void (*quantize_block_runs_f32)(const float* x, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
+  // quantize_block_runs_f32 of the float32 widening of the half bit patterns x[0, n) of type t.
+  void (*quantize_block_runs_half)(const uint16_t* x, HalfType t, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out);
+
   // q[0, n) of q_type -> out[0, n).
   void (*dequantize_f32)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, float* out);
   void (*dequantize_f64)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, double* out);
@@ -158,12 +165,13 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.abs_max_f32 != nullptr && t.abs_max_f64 != nullptr && t.pack != nullptr &&
          t.unpack != nullptr && t.histogram_f32 != nullptr && t.histogram_f64 != nullptr &&
          t.abs_histogram_f32 != nullptr && t.abs_histogram_f64 != nullptr && t.quantize_half != nullptr &&
-         t.quantize_groups_half != nullptr && t.dequantize_half != nullptr && t.min_max_half != nullptr &&
+         t.quantize_groups_half != nullptr && t.quantize_block_runs_f32 != nullptr &&
+         t.quantize_block_runs_half != nullptr && t.dequantize_half != nullptr && t.min_max_half != nullptr &&
          t.min_max_rows_half != nullptr && t.abs_max_half != nullptr && t.histogram_half != nullptr &&
          t.abs_histogram_half != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 31 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 33 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

@@ -218,6 +218,23 @@ void quantize_axis(const KernelTable& k, X x, GroupParams p, const Layout& l, Qu
   }
 }
 
+// Whole blocks of a row x[0, n) (from a block boundary; the last one may be short), block b with group g + b, by the
+// table's block-run kernel: one call per row. Float32 scales only (others: false, and the caller goes block by block).
+bool quantize_block_row(const KernelTable& k, const float* x, size_t n, size_t block, GroupParams p, size_t g, QuantSpec spec,
+                        IntType t, void* out) {
+  if (p.scales.is_f64) return false;
+  k.quantize_block_runs_f32(x, n, block, static_cast<const float*>(p.scales.data) + g, p.zero_points + g, spec, t, out);
+  return true;
+}
+template <HalfType H>
+bool quantize_block_row(const KernelTable& k, HalfRun<H> x, size_t n, size_t block, GroupParams p, size_t g, QuantSpec spec, IntType t,
+                        void* out) {
+  if (p.scales.is_f64) return false;
+  k.quantize_block_runs_half(x.p, H, n, block, static_cast<const float*>(p.scales.data) + g, p.zero_points + g, spec, t, out);
+  return true;
+}
+bool quantize_block_row(const KernelTable&, const double*, size_t, size_t, GroupParams, size_t, QuantSpec, IntType, void*) { return false; }
+
 template <typename X>
 void quantize_blocked(const KernelTable& k, X x, GroupParams p, const Layout& l, QuantSpec spec, IntType t, void* out,
                       size_t begin, size_t end) {
@@ -225,6 +242,15 @@ void quantize_blocked(const KernelTable& k, X x, GroupParams p, const Layout& l,
   if (l.inner == 1) {
     for (size_t r = begin; r < end;) {
       const BlockRun run = block_run(l, blocks, r, end);
+      const size_t d = r % l.dim;
+      // From a block boundary, the rest of the row (up to `end`) in one call when its blocks are short enough that a
+      // call per block would cost more than their codes.
+      const size_t rest = std::min(l.dim - d, end - r);
+      if (d % l.block_size == 0 && l.block_size < 256 && rest > l.block_size &&
+          quantize_block_row(k, x + r, rest, l.block_size, p, run.group, spec, t, code_ptr(out, t, r))) {
+        r += rest;
+        continue;
+      }
       quantize_span(k, x + r, run.len, scale_as<value_t<X>>(p.scales, run.group), p.zero_points[run.group], spec, t, code_ptr(out, t, r));
       r += run.len;
     }

@@ -10,8 +10,8 @@ import { qparamsFromRanges, rangeError } from './params.js';
 import { measureGroupRanges, measureHalfGroupRanges, type GroupRanges } from './ranges.js';
 import { allocateCodes, codeArrayName, packedByteLength, storageSpec, type StorageSpec } from './storage.js';
 import type { FloatArray, FloatDType, Granularity, HalfDType, IntArray, KernelSpec, Profile, QuantInput, QuantizationErrorReport, QuantizedTensor, Scheme, TensorDType } from './types.js';
-import { widenHalf } from './half.js';
-import { checkHalfScaleValue, halfScale, isHalf, resolveInput, widenAll } from './half-input.js';
+import { isHalfValue, widenHalf } from './half.js';
+import { checkHalfScaleValue, halfScale, halfScales, isHalf, resolveInput, widenAll } from './half-input.js';
 import {
   checkBoolean,
   checkDisjoint,
@@ -256,7 +256,7 @@ export function resolveParams(p: Plan, options: QuantizeOptions, measure: () => 
       zeroPoint = checkZeroPoint(zp, p.storage);
     } else {
       scale = checkScales(options.scale, groups, single);
-      if (p.half !== undefined) for (let i = 0; i < groups; i++) scale[i] = halfScale(scale[i]!, p.half, `scale[${i}]`);
+      if (p.half !== undefined) halfScales(scale, p.half);
       zeroPoint = checkZeroPoints(zp, groups, p.storage);
     }
   } else {
@@ -389,7 +389,7 @@ export function checkTensor(qt: QuantizedTensor): CheckedTensor {
   const scale = g.kind === 'tensor' ? checkScale(qt.scale, single) : checkScales(qt.scale, g.groups, single);
   if (isHalf(dtype)) {
     if (typeof scale === 'number') checkHalfScaleValue(scale, dtype, 'scale');
-    else for (let i = 0; i < scale.length; i++) checkHalfScaleValue(scale[i]!, dtype, `scale[${i}]`);
+    else for (let i = 0; i < scale.length; i++) if (!isHalfValue(scale[i]!, dtype)) checkHalfScaleValue(scale[i]!, dtype, `scale[${i}]`);
   }
   const zeroPoint = g.kind === 'tensor' ? checkZeroPoint(qt.zeroPoint, storage) : checkZeroPoints(qt.zeroPoint, g.groups, storage);
   let data: IntArray;

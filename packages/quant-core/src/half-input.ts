@@ -86,6 +86,15 @@ export function halfScale(scale: number, half: HalfDType, name = 'scale'): numbe
   return used;
 }
 
+/** halfScale of every element, in place (an element's name is made only for the error of one that fails). */
+export function halfScales(scales: FloatArray, half: HalfDType): void {
+  const min = minHalfScale(half);
+  for (let i = 0; i < scales.length; i++) {
+    const used = roundToHalf(scales[i]!, half);
+    scales[i] = used >= min && used < Infinity ? used : halfScale(scales[i]!, half, `scale[${i}]`);
+  }
+}
+
 /** The scales of a stored half tensor must be values of its type. */
 export function checkHalfScaleValue(scale: number, half: HalfDType, name: string): void {
   if (!isHalfValue(scale, half)) fail(ErrorCodes.SCALE, `${name} ${scale} is not a ${half} value (a ${half} tensor's scales are)`);

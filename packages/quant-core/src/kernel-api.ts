@@ -61,9 +61,16 @@ function checkZp(zp: unknown, lo: number, hi: number, name = 'zeroPoint'): void 
 function checkGroupParams(scales: unknown, zeroPoints: unknown, groups: number, single: boolean, lo: number, hi: number): void {
   if (!isFloatArray(scales) || scales.length !== groups) fail(ErrorCodes.SCALE, `scales must be a Float32Array or Float64Array of ${groups} elements, got ${describe(scales)}`);
   if (!(zeroPoints instanceof Int32Array) || zeroPoints.length !== groups) fail(ErrorCodes.ZERO_POINT, `zeroPoints must be an Int32Array of ${groups} elements, got ${describe(zeroPoints)}`);
+  const s = scales as FloatArray;
+  const z = zeroPoints as Int32Array;
   for (let i = 0; i < groups; i++) {
-    checkScale(scales[i], single, `scales[${i}]`);
-    checkZp(zeroPoints[i], lo, hi, `zeroPoints[${i}]`);
+    // The same tests as checkScale / checkZp (Int32Array elements are integers), without making an element's name
+    // unless it fails: half a million groups would otherwise build half a million strings.
+    const used = single ? Math.fround(s[i]!) : s[i]!;
+    if (!(s[i]! > 0 && used > 0 && used < Infinity && s[i]! < Infinity) || !(z[i]! >= lo && z[i]! <= hi)) {
+      checkScale(s[i], single, `scales[${i}]`);
+      checkZp(z[i], lo, hi, `zeroPoints[${i}]`);
+    }
   }
 }
 

@@ -422,15 +422,16 @@ inline bool params4(const double* lo_in, const double* hi_in, QuantSpec spec, fl
   return true;
 }
 
-template <IntType T, bool Onnx>
-inline void quantize_block8(const float* x, size_t block, const BatchConsts& k, size_t j, void* out) {
+// x: a const float*, or a HalfRun (Vec<float>::load widens 8 half elements).
+template <IntType T, bool Onnx, typename X>
+inline void quantize_block8(X x, size_t block, const BatchConsts& k, size_t j, void* out) {
   const __m256 mul = _mm256_broadcast_ss(k.mul + j);
   const __m256 lo = _mm256_broadcast_ss(k.lo + j);
   const __m256 hi = _mm256_broadcast_ss(k.hi + j);
   const __m256 magic = _mm256_set1_ps(RoundMagic<float>::value);
   const __m256i bias = _mm256_set1_epi32(k.bias[j]);
   for (size_t i = 0; i < block; i += 8) {
-    const __m256 v = _mm256_loadu_ps(x + i);
+    const __m256 v = Vec<float>::load(x + i);
     __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(v, mul), lo), hi);  // NaN -> lo
     __m256 m = _mm256_add_ps(t, magic);
     if constexpr (Onnx) {
@@ -531,6 +532,64 @@ size_t quantize_blocks(const F* x, size_t n, size_t block, ParamScheme scheme, Q
     case IntType::U16: return quantize_blocks_typed<F, IntType::U16>(x, n, block, scheme, spec, scales, zps, out);
   }
   return 0;
+}
+
+/*
+ * Blocks with given parameters (quantize_block_runs: blocked layouts along the last axis): blocks of a multiple of 8
+ * elements in batches of kBlockBatch, the per-block constants of a batch made first (set_consts, those of
+ * make_quant_vec), then each block's codes by quantize_block8 (or the per-run Divide body for a scale outside the
+ * checked range), exactly the per-run arithmetic; other block sizes, and a short last block, by the per-run kernel.
+ */
+template <IntType T, typename X>
+void quantize_block_runs_batched(X x, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec, void* out) {
+  using Code = typename CodeType<T>::type;
+  const size_t whole = n / block;
+  BatchConsts consts;
+  for (size_t b0 = 0; b0 < whole; b0 += kBlockBatch) {
+    const size_t count = whole - b0 < kBlockBatch ? whole - b0 : kBlockBatch;
+    for (size_t j = 0; j < count; j++) set_consts(consts, j, scales[b0 + j], zps[b0 + j], spec);
+    for (size_t j = 0; j < count; j++) {
+      const size_t at = (b0 + j) * block;
+      Code* ob = static_cast<Code*>(out) + at;
+      if (consts.divide[j]) {
+        const float s = consts.scale[j];
+        const int32_t zp = zps[b0 + j];
+        quantize_run<float, T, Mode::Divide>(x + at, block, make_quant_vec(s, zp, spec), make_quant_params(s, zp, spec), ob);
+      } else if (spec.profile == Profile::Onnx) {
+        quantize_block8<T, true>(x + at, block, consts, j, ob);
+      } else {
+        quantize_block8<T, false>(x + at, block, consts, j, ob);
+      }
+    }
+  }
+  const size_t start = whole * block;
+  if (start < n) quantize<float>(x + start, n - start, scales[whole], zps[whole], spec, T, static_cast<Code*>(out) + start);
+}
+
+template <typename X>
+void quantize_block_runs_any(X x, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  if (block % 8 != 0) {
+    const size_t code_size = out_type == IntType::I8 || out_type == IntType::U8 ? 1 : 2;
+    for (size_t b = 0, i = 0; i < n; b++, i += block) {
+      quantize<float>(x + i, n - i < block ? n - i : block, scales[b], zps[b], spec, out_type, static_cast<uint8_t*>(out) + i * code_size);
+    }
+    return;
+  }
+  switch (out_type) {
+    case IntType::I8: quantize_block_runs_batched<IntType::I8>(x, n, block, scales, zps, spec, out); return;
+    case IntType::U8: quantize_block_runs_batched<IntType::U8>(x, n, block, scales, zps, spec, out); return;
+    case IntType::I16: quantize_block_runs_batched<IntType::I16>(x, n, block, scales, zps, spec, out); return;
+    case IntType::U16: quantize_block_runs_batched<IntType::U16>(x, n, block, scales, zps, spec, out); return;
+  }
+}
+
+void quantize_block_runs(const float* x, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type, void* out) {
+  quantize_block_runs_any(x, n, block, scales, zps, spec, out_type, out);
+}
+
+void quantize_block_runs_half(const uint16_t* x, HalfType t, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec,
+                              IntType out_type, void* out) {
+  with_half_type(t, x, [&](auto run) { quantize_block_runs_any(run, n, block, scales, zps, spec, out_type, out); });
 }
 
 }  // namespace

@@ -42,6 +42,23 @@ void quantize_groups_half(const uint16_t* x, HalfType t, size_t n, const float* 
   with_half_type(t, x, [&](auto run) { quantize_groups_any(run, n, scales, zps, spec, out_type, out); });
 }
 
+// Given parameters per block: the per-run loop of each block.
+void quantize_block_runs(const float* x, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec, IntType out_type,
+                         void* out) {
+  const size_t code_size = out_type == IntType::I8 || out_type == IntType::U8 ? 1 : 2;
+  for (size_t b = 0, i = 0; i < n; b++, i += block) {
+    quantize(x + i, n - i < block ? n - i : block, scales[b], zps[b], spec, out_type, static_cast<uint8_t*>(out) + i * code_size);
+  }
+}
+
+void quantize_block_runs_half(const uint16_t* x, HalfType t, size_t n, size_t block, const float* scales, const int32_t* zps, QuantSpec spec,
+                              IntType out_type, void* out) {
+  const size_t code_size = out_type == IntType::I8 || out_type == IntType::U8 ? 1 : 2;
+  for (size_t b = 0, i = 0; i < n; b++, i += block) {
+    quantize_half(x + i, t, n - i < block ? n - i : block, scales[b], zps[b], spec, out_type, static_cast<uint8_t*>(out) + i * code_size);
+  }
+}
+
 template <typename F>
 size_t quantize_blocks(const F* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, IntType out_type, F* scales, int32_t* zps, void* out) {
   const size_t code_size = out_type == IntType::I8 || out_type == IntType::U8 ? 1 : 2;
