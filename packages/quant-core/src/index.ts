@@ -61,6 +61,9 @@ export const computeQParams = reference.computeQParams;
 /** The reference kernels behind validation: explicit parameters, caller-provided outputs. */
 export const kernels = createKernelApi(referenceBackend);
 
+// GGML block formats (Q4_0 .. Q8_1, Q2_K .. Q6_K), bit-exact with ggml's reference quantizers: docs/GGML.md.
+export * from './ggml/index.js';
+
 // Calibration (range estimation), streaming observers and error analysis: docs/CALIBRATION.md.
 export * from './calibrate/index.js';
 import { createAnalysis } from './calibrate/analyze.js';

@@ -1,0 +1,92 @@
+/*
+ * The GGML kernels: whole rows of float32 to blocks and back, validated, writing into the caller's output and
+ * allocating nothing per call (each format keeps a few module-level scratch arrays). Upstream counterparts:
+ * quantize_row_<fmt>_ref over the row (ggml_quantize_chunk with no importance matrix) and dequantize_row_<fmt>.
+ *
+ * Validation, before anything is written:
+ *   format not a GGML format name                      ERR_QUANT_OPTION
+ *   x not a Float32Array / blocks not a Uint8Array      ERR_QUANT_INPUT_TYPE
+ *   x.length not a multiple of the block size           ERR_QUANT_SHAPE
+ *   blocks.length not a multiple of the block bytes     ERR_QUANT_PACKED
+ *   out of the wrong type or length, or overlapping     ERR_QUANT_OUTPUT
+ *   a NaN or ±Infinity in x                             ERR_QUANT_RANGE (upstream's output there is undefined behaviour
+ *                                                        in C: float-to-int conversions of NaN, or an assertion)
+ * Finite inputs are all accepted, float32 subnormals and values near float32's limits included: there the result is
+ * upstream's, including the x86-64 outcome of its out-of-range conversions (c-float.ts truncToInt).
+ */
+
+import { ErrorCodes, fail } from '../errors.js';
+import { checkDisjoint, checkOutput, typedArrayOf } from '../validate.js';
+import { ggmlBlockCount, ggmlFormatInfo, type GgmlFormat } from './formats.js';
+import {
+  dequantizeQ4_0, dequantizeQ4_1, dequantizeQ5_0, dequantizeQ5_1, dequantizeQ8_0, dequantizeQ8_1,
+  quantizeQ4_0, quantizeQ4_1, quantizeQ5_0, quantizeQ5_1, quantizeQ8_0, quantizeQ8_1,
+} from './legacy.js';
+import { dequantizeQ2K, quantizeQ2K } from './q2-k.js';
+import { dequantizeQ3K, quantizeQ3K } from './q3-k.js';
+import { dequantizeQ4K, dequantizeQ5K, quantizeQ4K, quantizeQ5K } from './q4-q5-k.js';
+import { dequantizeQ6K, quantizeQ6K } from './q6-k.js';
+
+type QuantizeBlocks = (x: Float32Array, y: Uint8Array, nb: number) => void;
+type DequantizeBlocks = (y: Uint8Array, out: Float32Array, nb: number) => void;
+
+const KERNELS: Readonly<Record<GgmlFormat, readonly [QuantizeBlocks, DequantizeBlocks]>> = {
+  q4_0: [quantizeQ4_0, dequantizeQ4_0],
+  q4_1: [quantizeQ4_1, dequantizeQ4_1],
+  q5_0: [quantizeQ5_0, dequantizeQ5_0],
+  q5_1: [quantizeQ5_1, dequantizeQ5_1],
+  q8_0: [quantizeQ8_0, dequantizeQ8_0],
+  q8_1: [quantizeQ8_1, dequantizeQ8_1],
+  q2_k: [quantizeQ2K, dequantizeQ2K],
+  q3_k: [quantizeQ3K, dequantizeQ3K],
+  q4_k: [quantizeQ4K, dequantizeQ4K],
+  q5_k: [quantizeQ5K, dequantizeQ5K],
+  q6_k: [quantizeQ6K, dequantizeQ6K],
+};
+
+const FLOAT32: ReadonlySet<string> = new Set(['Float32Array']);
+const UINT8: ReadonlySet<string> = new Set(['Uint8Array']);
+
+/** `x` named `name` as an attached Float32Array (ERR_QUANT_INPUT_TYPE otherwise). */
+export function float32Input(x: unknown, name: string): Float32Array {
+  return typedArrayOf<Float32Array>(x, FLOAT32, ErrorCodes.INPUT_TYPE, name, 'a Float32Array');
+}
+
+/** `x` named `name` as an attached Uint8Array (ERR_QUANT_INPUT_TYPE otherwise). */
+export function uint8Input(x: unknown, name: string): Uint8Array {
+  return typedArrayOf<Uint8Array>(x, UINT8, ErrorCodes.INPUT_TYPE, name, 'a Uint8Array');
+}
+
+/** ERR_QUANT_RANGE at the first NaN or ±Infinity of x. */
+function checkFinite(x: Float32Array): void {
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i]!;
+    if (v - v !== 0) {
+      fail(ErrorCodes.RANGE, `x[${i}] is ${v}: GGML formats quantize finite values only (upstream's result for NaN and ±Infinity is undefined)`);
+    }
+  }
+}
+
+/** Quantizes x (a whole number of blocks, rows laid end to end) into out: ggmlRowBytes(format, x.length) bytes. */
+export function ggmlQuantizeRows(x: Float32Array, format: GgmlFormat, out: Uint8Array): void {
+  const { bytesPerBlock } = ggmlFormatInfo(format);
+  const input = float32Input(x, 'x');
+  const nb = ggmlBlockCount(format, input.length);
+  const output = checkOutput<Uint8Array>(out, 'Uint8Array', nb * bytesPerBlock);
+  checkDisjoint(output, input, 'x');
+  checkFinite(input);
+  KERNELS[format][0](input, output, nb);
+}
+
+/** Dequantizes whole blocks into out: blocks.length / bytesPerBlock * blockSize float32 values. */
+export function ggmlDequantizeRows(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void {
+  const { blockSize, bytesPerBlock } = ggmlFormatInfo(format);
+  const data = uint8Input(blocks, 'blocks');
+  if (data.length % bytesPerBlock !== 0) {
+    fail(ErrorCodes.PACKED, `${format} blocks take ${bytesPerBlock} bytes each: got ${data.length} bytes, not a whole number of blocks`);
+  }
+  const nb = data.length / bytesPerBlock;
+  const output = checkOutput<Float32Array>(out, 'Float32Array', nb * blockSize);
+  checkDisjoint(output, data, 'blocks');
+  KERNELS[format][1](data, output, nb);
+}
