@@ -1,4 +1,4 @@
-import type { CliBenchResult } from './cli-bench/result.js';
+import { elementsPerSecond, type CliBenchResult, type CliRow } from './cli-bench/result.js';
 import { formatSize } from './data.js';
 import { formatBandwidth, formatMB, formatMicroseconds, formatRate, formatRatio } from './format.js';
 import { HISTOGRAM_BINS } from './ops/misc.js';
@@ -100,26 +100,41 @@ function histogramTarget(r: Results): TargetResult {
   };
 }
 
-function cliTargets(cli: CliBenchResult | undefined): TargetResult[] {
+type TargetHead = Pick<TargetResult, 'id' | 'description' | 'target'>;
+
+/** Why a CLI row gets no verdict (not measured, or a smaller file than the targets are for), else undefined. */
+function cliRowMissing(row: CliRow | undefined): string | undefined {
+  if (row === undefined) return 'not measured (run `pnpm bench:cli`)';
+  if (row.inputBytes < 2 ** 30) {
+    return `only a ${(row.inputBytes / 2 ** 30).toFixed(2)} GiB file was measured (${row.gbPerSecond.toFixed(2)} GB/s, ${formatMB(row.peakRssBytes)}): run \`pnpm bench:cli\` without --tensors`;
+  }
+  return undefined;
+}
+
+const notApplicable = (heads: readonly TargetHead[], measured: string): TargetResult[] => heads.map((t) => ({ ...t, measured, status: 'n/a' }));
+
+function f32Targets(cli: CliBenchResult | undefined): TargetResult[] {
   const t1 = { id: 'cli-throughput', description: 'CLI: quantize a 1 GiB float32 safetensors file with --threads 2', target: '≥ 0.8 GB/s' };
   const t2 = { id: 'cli-rss', description: 'CLI: peak RSS while doing so', target: '≤ 300 MB' };
-  if (cli === undefined) {
-    const measured = 'not measured (run `pnpm bench:cli`)';
-    return [
-      { ...t1, measured, status: 'n/a' },
-      { ...t2, measured, status: 'n/a' },
-    ];
-  }
-  if (cli.inputBytes < 2 ** 30) {
-    const measured = `only a ${(cli.inputBytes / 2 ** 30).toFixed(2)} GiB file was measured (${cli.gbPerSecond.toFixed(2)} GB/s, ${formatMB(cli.peakRssBytes)}): run \`pnpm bench:cli\` without --tensors`;
-    return [
-      { ...t1, measured, status: 'n/a' },
-      { ...t2, measured, status: 'n/a' },
-    ];
-  }
+  const missing = cliRowMissing(cli);
+  if (cli === undefined || missing !== undefined) return notApplicable([t1, t2], missing ?? '');
   return [
     { ...t1, measured: `${cli.gbPerSecond.toFixed(2)} GB/s`, status: cli.gbPerSecond >= 0.8 ? 'met' : 'not met', note: `${cli.seconds.toFixed(2)} s for ${(cli.inputBytes / 2 ** 30).toFixed(2)} GiB${cli.backend !== undefined ? `, backend ${cli.backend}` : ''}; ${cli.note}` },
     { ...t2, measured: formatMB(cli.peakRssBytes), status: cli.peakRssBytes <= 300e6 ? 'met' : 'not met', note: cli.rssSource },
+  ];
+}
+
+/** Issue 14: a bfloat16 file quantized on its bits, at least 1.5× the float32 file's elements/s, within 300 MB. */
+function bf16Targets(cli: CliBenchResult | undefined): TargetResult[] {
+  const t1 = { id: 'cli-bf16-elements', description: 'CLI: quantize a 1 GiB bfloat16 safetensors file (same tensor shape), elements/s against the float32 file in the same run', target: '≥ 1.5×' };
+  const t2 = { id: 'cli-bf16-rss', description: 'CLI: peak RSS while doing so', target: '≤ 300 MB' };
+  const bf16 = cli?.bf16;
+  const missing = cliRowMissing(cli) ?? cliRowMissing(bf16);
+  if (cli === undefined || bf16 === undefined || missing !== undefined) return notApplicable([t1, t2], missing ?? '');
+  const note = `bfloat16 ${formatRate(elementsPerSecond(bf16))} against float32 ${formatRate(elementsPerSecond(cli))} (elements; ${bf16.seconds.toFixed(2)} s for ${bf16.tensors} tensors)`;
+  return [
+    { ...t1, measured: `${bf16.elementsRatio.toFixed(2)}×`, status: bf16.elementsRatio >= 1.5 ? 'met' : 'not met', note },
+    { ...t2, measured: formatMB(bf16.peakRssBytes), status: bf16.peakRssBytes <= 300e6 ? 'met' : 'not met', note: cli.rssSource },
   ];
 }
 
@@ -137,6 +152,7 @@ export function evaluateTargets(r: Results, cli?: CliBenchResult): TargetResult[
     histogramTarget(r),
     ...apiTargets(r),
     ...halfTargets(r),
-    ...cliTargets(cli),
+    ...f32Targets(cli),
+    ...bf16Targets(cli),
   ];
 }

@@ -49,6 +49,17 @@ describe('the safetensors writer', () => {
     ]);
   });
 
+  it('writes BF16 tensors as their bit patterns, and refuses data of the wrong element size', () => {
+    const file = join(dir, 'bf16.safetensors');
+    const bits = Uint16Array.of(0x3f80, 0xc020, 0x0000); // 1, -2.5, 0
+    writeSafetensors(file, [{ name: 'h', dtype: 'BF16', shape: [3], data: () => bits }]);
+    const bytes = readFileSync(file);
+    const n = Number(bytes.readBigUInt64LE(0));
+    expect(JSON.parse(bytes.subarray(8, 8 + n).toString('utf8'))).toEqual({ h: { dtype: 'BF16', shape: [3], data_offsets: [0, 6] } });
+    expect([0, 2, 4].map((o) => bytes.readUInt16LE(8 + n + o))).toEqual([0x3f80, 0xc020, 0]);
+    expect(() => writeSafetensors(file, [{ name: 'h', dtype: 'BF16', shape: [3], data: () => new Float32Array(3) }])).toThrow(/Float32Array data for dtype BF16/);
+  });
+
   it('refuses data that does not fill the shape', () => {
     expect(() => writeSafetensors(join(dir, 'bad.safetensors'), [{ name: 'x', shape: [3], data: () => new Float32Array(2) }])).toThrow(/2 values for shape \[3\]/);
   });

@@ -5,6 +5,7 @@ import {
   quantize,
   quantizeAsync,
   type FloatArray,
+  type QuantInput,
   type QuantizationErrorReport,
   type QuantizedTensor,
   type QuantizeOptions,
@@ -16,7 +17,7 @@ import {
  * bits: the async variants are the same kernels.
  */
 
-export async function quantizeTensor(x: FloatArray, options: QuantizeOptions, signal?: AbortSignal): Promise<QuantizedTensor> {
+export async function quantizeTensor(x: QuantInput, options: QuantizeOptions, signal?: AbortSignal): Promise<QuantizedTensor> {
   signal?.throwIfAborted();
   if (quantizeAsync) return quantizeAsync(x, { ...options, signal });
   return quantize(x, options);
@@ -35,11 +36,12 @@ export interface QuantizationCost {
 }
 
 /**
- * Quantizes x with `options` and dequantizes it again (bit for bit fakeQuantize), keeping the parameters: inspect
- * reports the error and checks the parameters' range (range-overflow.ts).
+ * Quantizes x with `options` and dequantizes it again (to float32 for half bits, as `quant dequantize` writes them),
+ * keeping the parameters: inspect reports the error against `reference`, x's values as numbers (x itself unless x
+ * holds half bits), and checks the parameters' range (range-overflow.ts).
  */
-export async function quantizationCost(x: FloatArray, options: QuantizeOptions, signal?: AbortSignal): Promise<QuantizationCost> {
+export async function quantizationCost(x: QuantInput, reference: FloatArray, options: QuantizeOptions, signal?: AbortSignal): Promise<QuantizationCost> {
   const quantized = await quantizeTensor(x, options, signal);
   const values = await dequantizeTensor(quantized, undefined, signal);
-  return { error: quantizationError(x, values), quantized };
+  return { error: quantizationError(reference, values), quantized };
 }

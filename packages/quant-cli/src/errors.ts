@@ -40,10 +40,14 @@ export const CliErrorCodes = {
   OFFSETS: ['E_OFFSETS', ExitStatus.MALFORMED],
   SHAPE_MISMATCH: ['E_SHAPE_MISMATCH', ExitStatus.MALFORMED],
   DTYPE_MISMATCH: ['E_DTYPE_MISMATCH', ExitStatus.MALFORMED],
+  /** A quantized file's scale tensor is not of the dtype its format version gives the original's dtype (FORMAT.md). */
+  SCALE_DTYPE: ['E_SCALE_DTYPE', ExitStatus.MALFORMED],
   BAD_MAGIC: ['E_BAD_MAGIC', ExitStatus.MALFORMED],
   DUPLICATE_NAME: ['E_DUPLICATE_NAME', ExitStatus.MALFORMED],
   UNSUPPORTED_DTYPE: ['E_UNSUPPORTED_DTYPE', ExitStatus.UNSUPPORTED],
   OBJECT_ARRAY: ['E_OBJECT_ARRAY', ExitStatus.UNSUPPORTED],
+  /** A .npy dtype that does not say what its bytes are: raw 2-byte void ('V2'), which is how ml_dtypes saves bfloat16. */
+  AMBIGUOUS_DTYPE: ['E_AMBIGUOUS_DTYPE', ExitStatus.UNSUPPORTED],
   NOT_QUANTIZED: ['E_NOT_QUANTIZED', ExitStatus.UNSUPPORTED],
   ALREADY_QUANTIZED: ['E_ALREADY_QUANTIZED', ExitStatus.UNSUPPORTED],
   OUTPUT_EXISTS: ['E_OUTPUT_EXISTS', ExitStatus.OUTPUT_EXISTS],

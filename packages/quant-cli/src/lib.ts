@@ -11,6 +11,10 @@ import * as library from '@quantkit/quant';
 
 export { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, quantizationError, QuantError, ErrorCodes, VERSION } from '@quantkit/quant';
 export type { FloatArray, IntArray, QuantizeOptions, QuantizedTensor, QuantizationErrorReport, Scheme, Profile, Granularity } from '@quantkit/quant';
+// Half precision (docs/SPEC.md §12): F16/BF16 tensors go to the library as bit patterns; these exact conversions are
+// for what the CLI itself needs as numbers (statistics, error references) or stores (half scales).
+export { widenHalf, narrowToHalf } from '@quantkit/quant';
+export type { HalfDType, QuantInput, TensorDType } from '@quantkit/quant';
 // Calibration and error analysis (docs/CALIBRATION.md); analyze runs on the selected backend's kernels.
 export { analyze, parseCalibration, formatCalibration, histogram, CALIBRATION_METHODS } from '@quantkit/quant';
 // The integer range of a scheme and width, the O(n) check of stored codes against it (files are untrusted), and the
@@ -18,14 +22,14 @@ export { analyze, parseCalibration, formatCalibration, histogram, CALIBRATION_ME
 export { storageSpec, checkQuantizedTensor, roundHalfEven } from '@quantkit/quant';
 export type { AnalysisCandidate, AnalysisRow, CalibrationMethod, CalibrationSpec, QuantParams } from '@quantkit/quant';
 
-import type { FloatArray, QuantizeOptions, QuantizedTensor } from '@quantkit/quant';
+import type { FloatArray, QuantInput, QuantizeOptions, QuantizedTensor } from '@quantkit/quant';
 
 /** The async variants take the signal in their options (quant-core's QuantizeAsyncOptions / DequantizeAsyncOptions). */
 export interface AsyncOptions {
   readonly signal?: AbortSignal;
 }
 
-type QuantizeAsync = (x: FloatArray, options?: QuantizeOptions & AsyncOptions) => Promise<QuantizedTensor>;
+type QuantizeAsync = (x: QuantInput, options?: QuantizeOptions & AsyncOptions) => Promise<QuantizedTensor>;
 type DequantizeAsync = (qt: QuantizedTensor, options?: AsyncOptions & { readonly out?: FloatArray }) => Promise<FloatArray>;
 type FakeQuantizeAsync = (x: FloatArray, options?: QuantizeOptions & AsyncOptions) => Promise<FloatArray>;
 

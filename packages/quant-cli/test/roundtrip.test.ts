@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dequantize, fakeQuantize, quantize, type QuantizeOptions } from '@quantkit/quant-core';
+import { dequantize, fakeQuantize, quantize, type HalfDType, type QuantizeOptions } from '@quantkit/quant-core';
 import { bf16ToF32, halvesToF32, randomBf16Bits, randomF32, randomF64, randomHalfBits, sameBytes } from './helpers/data.js';
 import { checkBuilt, quant, tempDir } from './helpers/run-cli.js';
 import { bytesOf, halfToNumber, bf16ToNumber, readSafetensorsSpec, writeSafetensorsSpec } from './helpers/spec-files.js';
@@ -17,14 +17,23 @@ const scalar = Float32Array.of(-2.75);
 const ids = new BigInt64Array([1n, -2n, 3n, 1n << 40n]);
 const mask = Uint8Array.of(1, 0, 1);
 
-/** The original tensors as the library sees them (F16/BF16 decoded independently, exactly). */
-const floats: Record<string, { x: Float32Array | Float64Array; shape: number[]; dtype: string }> = {
+/**
+ * The original tensors: their values (F16/BF16 decoded independently, exactly) and, for F16/BF16, the bits the library
+ * quantizes (with their half type).
+ */
+const floats: Record<string, { x: Float32Array | Float64Array; shape: number[]; dtype: string; half?: { bits: Uint16Array; dtype: HalfDType } }> = {
   w32: { x: w32, shape: [16, 24], dtype: 'F32' },
   w64: { x: w64, shape: [8, 10], dtype: 'F64' },
-  h16: { x: halvesToF32(h16), shape: [6, 10], dtype: 'F16' },
-  b16: { x: bf16ToF32(b16), shape: [5, 7], dtype: 'BF16' },
+  h16: { x: halvesToF32(h16), shape: [6, 10], dtype: 'F16', half: { bits: h16, dtype: 'float16' } },
+  b16: { x: bf16ToF32(b16), shape: [5, 7], dtype: 'BF16', half: { bits: b16, dtype: 'bfloat16' } },
   scalar: { x: scalar, shape: [], dtype: 'F32' },
 };
+
+/** The library's quantization of an original as quant does it: F16/BF16 on their bits, with half scales. */
+function quantizeOriginal(name: string, options: QuantizeOptions): ReturnType<typeof quantize> {
+  const f = floats[name]!;
+  return f.half ? quantize(f.half.bits, { ...options, dtype: f.half.dtype }) : quantize(f.x, options);
+}
 
 const input = join(tmp.dir, 'model.safetensors');
 writeSafetensorsSpec(
@@ -76,9 +85,12 @@ const CASES: Record<string, Case> = {
   },
 };
 
-function scaleBytes(qt: ReturnType<typeof quantize>, dtype: string): Uint8Array {
-  if (typeof qt.scale !== 'number') return bytesOf(qt.scale);
-  return bytesOf(dtype === 'F64' ? Float64Array.of(qt.scale) : Float32Array.of(qt.scale));
+/** A stored scale tensor's values, decoded independently (F16/BF16 bits by their definitions). */
+function scaleValues(t: { dtype: string; bytes: Uint8Array }): number[] {
+  const buffer = t.bytes.slice().buffer;
+  if (t.dtype === 'F16') return Array.from(new Uint16Array(buffer), halfToNumber);
+  if (t.dtype === 'BF16') return Array.from(new Uint16Array(buffer), bf16ToNumber);
+  return Array.from(t.dtype === 'F64' ? new Float64Array(buffer) : new Float32Array(buffer));
 }
 
 function zeroPointBytes(qt: ReturnType<typeof quantize>): Uint8Array {
@@ -98,7 +110,7 @@ describe.each(Object.entries(CASES))('quantize and dequantize: %s', (label, c) =
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const out = readSafetensorsSpec(qPath);
-    expect(out.metadata!['quantkit.format']).toBe('quantkit.safetensors.v1');
+    expect(out.metadata!['quantkit.format']).toBe('quantkit.safetensors.v2');
     expect(out.metadata!['quantkit.version']).toBe('0.1.0');
     expect(out.metadata!.format).toBe('pt');
     for (const [name, f] of Object.entries(floats)) {
@@ -109,7 +121,7 @@ describe.each(Object.entries(CASES))('quantize and dequantize: %s', (label, c) =
         continue;
       }
       const options = { ...c.options(f.shape), shape: f.shape };
-      const qt = quantize(f.x, options);
+      const qt = quantizeOriginal(name, options);
       const record = JSON.parse(out.metadata![`quantkit.tensor.${name}`]!);
       expect(record).toMatchObject({ scheme: qt.scheme, bits: qt.bits, packed: qt.packed, profile: qt.profile, dtype: f.dtype, shape: f.shape });
       expect(record.axis).toBe(qt.axis ?? null);
@@ -118,8 +130,8 @@ describe.each(Object.entries(CASES))('quantize and dequantize: %s', (label, c) =
       expect(t.dtype).toBe(qt.packed ? 'U8' : qt.bits <= 8 ? (qt.scheme === 'symmetric' ? 'I8' : 'U8') : qt.scheme === 'symmetric' ? 'I16' : 'U16');
       expect(t.shape).toEqual(qt.packed ? [qt.data.length] : f.shape);
       const s = out.tensors.get(`${name}.scale`)!;
-      expect(s.dtype).toBe(f.dtype === 'F64' ? 'F64' : 'F32');
-      expect(sameBytes(s.bytes, scaleBytes(qt, f.dtype)), `${name} scale`).toBe(true);
+      expect(s.dtype).toBe(f.dtype); // version 2: F16/BF16 originals have F16/BF16 scales
+      expect(scaleValues(s), `${name} scale`).toEqual(typeof qt.scale === 'number' ? [qt.scale] : Array.from(qt.scale));
       expect(sameBytes(out.tensors.get(`${name}.zero_point`)!.bytes, zeroPointBytes(qt)), `${name} zero point`).toBe(true);
     }
     expect(out.tensors.get('ids')).toEqual({ dtype: 'I64', shape: [4], bytes: bytesOf(ids) });
@@ -140,7 +152,8 @@ describe.each(Object.entries(CASES))('quantize and dequantize: %s', (label, c) =
         continue;
       }
       expect(t.dtype).toBe(f.dtype === 'F64' ? 'F64' : 'F32');
-      const expected = fakeQuantize(f.x, { ...c.options(f.shape), shape: f.shape });
+      const options = { ...c.options(f.shape), shape: f.shape };
+      const expected = f.half ? dequantize(quantizeOriginal(name, options)) : fakeQuantize(f.x, options);
       expect(sameBytes(t.bytes, bytesOf(expected)), `${name} values`).toBe(true);
     }
     expect(out.tensors.get('ids')!.bytes).toEqual(bytesOf(ids));
@@ -172,7 +185,7 @@ describe('dequantize --dtype', () => {
         expect(t.dtype, name).toBe(dtype);
         // The exact products (float64 dequantize of what the CLI stored), each rounded once to the half type.
         const x = floats[name]!.x;
-        const exact = dequantize(quantize(x, { bits: 8, shape: floats[name]!.shape }), new Float64Array(x.length));
+        const exact = dequantize(quantizeOriginal(name, { bits: 8, shape: floats[name]!.shape }), new Float64Array(x.length));
         const got = new Uint16Array(t.bytes.slice().buffer);
         for (let i = 0; i < got.length; i++) expect(isNearestEven(got[i]!, exact[i]!, decode), `${name}[${i}]`).toBe(true);
       }
@@ -197,7 +210,7 @@ describe('dequantize --original-dtype', () => {
     for (const [name, decode] of [['h16', halfToNumber], ['b16', bf16ToNumber]] as const) {
       const t = out.tensors.get(name)!;
       expect(t.dtype).toBe(name === 'h16' ? 'F16' : 'BF16');
-      const expected = fakeQuantize(floats[name]!.x, { bits: 4, shape: floats[name]!.shape });
+      const expected = dequantize(quantizeOriginal(name, { bits: 4, shape: floats[name]!.shape }), new Float64Array(floats[name]!.x.length));
       const got = new Uint16Array(t.bytes.slice().buffer);
       for (let i = 0; i < got.length; i++) expect(isNearestEven(got[i]!, expected[i]!, decode), `${name}[${i}]`).toBe(true);
     }

@@ -1,6 +1,6 @@
-import type { CliBenchResult } from '../cli-bench/result.js';
+import { elementsPerSecond, type CliBenchResult } from '../cli-bench/result.js';
 import { formatSize } from '../data.js';
-import { formatMB } from '../format.js';
+import { formatMB, formatRate } from '../format.js';
 import { LIMIT_MIN_SIZE } from '../limits.js';
 import type { BenchResults } from '../results.js';
 import { ROUTING_FILE } from '../routing-constants.js';
@@ -47,6 +47,19 @@ function machineSection(r: BenchResults): string {
   return ['## The machine', '', '| | |', '| :-- | :-- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v!)} |`)].join('\n');
 }
 
+/** The bfloat16 file's rows (results written before it was measured have none). */
+function bf16Rows(cli: CliBenchResult): string[][] {
+  const b = cli.bf16;
+  if (b === undefined) return [];
+  return [
+    ['BF16 input', `${b.tensors} bfloat16 tensors × ${formatSize(b.elementsPerTensor)} elements (the same shape), ${(b.inputBytes / 2 ** 30).toFixed(2)} GiB safetensors, quantized on its bits`],
+    ['BF16 wall time', `${b.seconds.toFixed(2)} s, the median of ${b.runs.length} runs (${b.runs.map((r) => r.seconds.toFixed(2)).join(', ')} s)`],
+    ['BF16 throughput', `${formatRate(elementsPerSecond(b))} (elements), ${b.elementsRatio.toFixed(2)}× the float32 file's ${formatRate(elementsPerSecond(cli))} in the same run; ${b.gbPerSecond.toFixed(2)} GB/s of input`],
+    ['BF16 peak RSS', formatMB(b.peakRssBytes)],
+    ['BF16 output', `${(b.outputBytes / 2 ** 20).toFixed(0)} MiB`],
+  ];
+}
+
 function cliSection(cli: CliBenchResult | undefined): string {
   const head = '## CLI end to end (`pnpm bench:cli`)';
   if (cli === undefined) return `${head}\n\nNot measured yet: run \`pnpm bench:cli\`, then regenerate this file.`;
@@ -58,6 +71,7 @@ function cliSection(cli: CliBenchResult | undefined): string {
     ['Throughput', `${cli.gbPerSecond.toFixed(2)} GB/s of input`],
     ['Peak RSS', `${formatMB(cli.peakRssBytes)}, the largest of the runs (${cli.rssSource})`],
     ['Output', `${(cli.outputBytes / 2 ** 20).toFixed(0)} MiB`],
+    ...bf16Rows(cli),
     ['When', `${cli.startedAt}, load average ${cli.machine.loadAverageStart.toFixed(2)} → ${cli.machine.loadAverageEnd.toFixed(2)}`],
   ];
   return [head, '', '| | |', '| :-- | :-- |', ...rows.map(([k, v]) => `| ${k} | ${cell(v!)} |`), '', `Note: ${cli.note}.`].join('\n');

@@ -1,9 +1,10 @@
-import type { AnalysisCandidate, FloatArray } from '../lib.js';
+import type { TensorValues } from '../formats/tensor-values.js';
+import type { AnalysisCandidate } from '../lib.js';
 import type { TensorAnalysis } from './analyze-tensor.js';
 
-/** What the main thread posts to the analysis worker (x is copied). */
+/** What the main thread posts to the analysis worker (x's data is copied). */
 export interface AnalysisRequest {
-  readonly x: FloatArray;
+  readonly x: TensorValues;
   readonly shape: readonly number[];
   readonly candidates: readonly AnalysisCandidate[];
 }

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { CliError, CliErrorCodes, type CliErrorKind } from '../errors.js';
-import type { AnalysisCandidate, FloatArray } from '../lib.js';
+import type { TensorValues } from '../formats/tensor-values.js';
+import type { AnalysisCandidate } from '../lib.js';
 import type { AnalysisReply, WorkerError } from './analysis-protocol.js';
 import { analyzeTensor, type TensorAnalysis } from './analyze-tensor.js';
 
@@ -43,7 +44,7 @@ function toError(e: WorkerError): Error {
 }
 
 /** analyzeTensor on the analysis worker thread (x is copied to it); the same rows, the same errors. */
-export function analyzeTensorOffThread(x: FloatArray, shape: readonly number[], candidates: readonly AnalysisCandidate[]): Promise<TensorAnalysis> {
+export function analyzeTensorOffThread(x: TensorValues, shape: readonly number[], candidates: readonly AnalysisCandidate[]): Promise<TensorAnalysis> {
   const w = candidates.length === 0 ? undefined : workerOrUndefined();
   if (w === undefined) return Promise.resolve().then(() => analyzeTensor(x, shape, candidates));
   return new Promise((resolve, reject) => {
@@ -60,8 +61,8 @@ export function analyzeTensorOffThread(x: FloatArray, shape: readonly number[], 
     w.once('message', onMessage);
     w.once('exit', onExit);
     w.ref();
-    // A copy of exactly x (posting x itself would copy all of its buffer, which may be a larger pooled one).
-    const copy = x.slice();
-    w.postMessage({ x: copy, shape, candidates }, [copy.buffer]);
+    // A copy of exactly x's data (posting it would copy all of its buffer, which may be a larger pooled one).
+    const copy = x.data.slice();
+    w.postMessage({ x: { data: copy, half: x.half }, shape, candidates }, [copy.buffer]);
   });
 }

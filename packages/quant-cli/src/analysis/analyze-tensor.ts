@@ -1,5 +1,8 @@
 import { toCliError } from '../errors.js';
-import { analyze, type AnalysisCandidate, type AnalysisRow, type FloatArray } from '../lib.js';
+import type { TensorValues } from '../formats/tensor-values.js';
+import { analyze, type AnalysisCandidate, type AnalysisRow } from '../lib.js';
+import { candidateLabel } from './candidate-label.js';
+import { halfAnalysis } from './half-analysis.js';
 
 /** A candidate the library refused for this tensor (e.g. minmax on data holding ±Infinity). */
 export interface FailedCandidate {
@@ -11,13 +14,6 @@ export interface TensorAnalysis {
   /** The measured rows, in grid order; exactly one is `best` when any has a number for its MSE, else none. */
   readonly rows: readonly AnalysisRow[];
   readonly failed: readonly FailedCandidate[];
-}
-
-/** The label analyze would give (it gives none to a candidate that throws). */
-function labelOf(c: AnalysisCandidate): string {
-  const g = c.granularity ?? 'tensor';
-  const gran = g === 'tensor' ? 'per-tensor' : 'blockSize' in g ? `axis ${g.axis} block ${g.blockSize}` : `axis ${g.axis}`;
-  return `${c.scheme} ${c.scheme === 'symmetric' ? 'int' : 'uint'}${c.bits} ${gran} ${String(c.calibrator)}${c.narrowRange ? ' narrow' : ''}`;
 }
 
 function isQuantError(e: unknown): e is Error {
@@ -37,14 +33,15 @@ function withBest(rows: readonly AnalysisRow[]): AnalysisRow[] {
 }
 
 /**
- * analyze() over the candidates. One refused candidate makes analyze throw for all, so then each candidate is measured
- * on its own and the refused ones are reported. Either way best is decided here (withBest), the same for every
- * library version.
+ * analyze() over the candidates (half bits: halfAnalysis, the error of the file quant quantize writes). One refused
+ * candidate makes analyze throw for all, so then each candidate is measured on its own and the refused ones are
+ * reported. Either way best is decided here (withBest), the same for every library version.
  */
-export function analyzeTensor(x: FloatArray, shape: readonly number[], candidates: readonly AnalysisCandidate[]): TensorAnalysis {
+export function analyzeTensor(x: TensorValues, shape: readonly number[], candidates: readonly AnalysisCandidate[]): TensorAnalysis {
   if (candidates.length === 0) return { rows: [], failed: [] };
+  const measure = x.half === undefined ? (cs: readonly AnalysisCandidate[]) => analyze(x.data, cs, { shape }) : halfAnalysis(x.data, x.half, shape);
   try {
-    return { rows: withBest(analyze(x, candidates, { shape })), failed: [] };
+    return { rows: withBest(measure(candidates)), failed: [] };
   } catch (e) {
     if (!isQuantError(e)) throw e;
   }
@@ -52,10 +49,10 @@ export function analyzeTensor(x: FloatArray, shape: readonly number[], candidate
   const failed: FailedCandidate[] = [];
   for (const c of candidates) {
     try {
-      rows.push(analyze(x, [c], { shape })[0]!);
+      rows.push(measure([c])[0]!);
     } catch (e) {
       if (!isQuantError(e)) throw toCliError(e);
-      failed.push({ label: labelOf(c), message: e.message });
+      failed.push({ label: candidateLabel(c), message: e.message });
     }
   }
   return { rows: withBest(rows), failed };

@@ -3,8 +3,9 @@ import { fail, toCliError } from '../errors.js';
 import { isFloatDtype } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
 import { FORMAT_KEY } from '../formats/quantized-format.js';
-import { readFloat } from '../formats/read-tensor.js';
+import { readValues } from '../formats/read-tensor.js';
 import type { InputFile, TensorSource } from '../formats/tensor-source.js';
+import type { TensorValues } from '../formats/tensor-values.js';
 import type { BufferPool } from '../io/buffer-pool.js';
 
 /** A tensor of the file that is not analysed, and why ('I64 is not a float dtype', 'excluded', ...). */
@@ -18,8 +19,8 @@ export interface SkippedTensor {
 export interface FloatTensorVisitor {
   /** Decides whether a float tensor is read at all; a string is the reason it is skipped. */
   accept(t: TensorSource): true | string;
-  /** Called with each accepted tensor's values; they are released (returned to the pool) when it resolves. */
-  visit(t: TensorSource, x: Float32Array | Float64Array): Promise<void> | void;
+  /** Called with each accepted tensor's values (F16 / BF16 as bits); released (back to the pool) when it resolves. */
+  visit(t: TensorSource, x: TensorValues): Promise<void> | void;
 }
 
 /**
@@ -46,9 +47,9 @@ export async function forEachFloatTensor(path: string, pool: BufferPool, visitor
         continue;
       }
       try {
-        const x = await readFloat(fh, t, pool);
+        const x = await readValues(fh, t, pool);
         try {
-          await visitor.visit(t, x.data);
+          await visitor.visit(t, x);
         } finally {
           x.release();
         }

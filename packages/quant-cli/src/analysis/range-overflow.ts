@@ -1,4 +1,5 @@
 import type { FloatDtype } from '../formats/dtypes.js';
+import { forEachNumberChunk, type TensorValues } from '../formats/tensor-values.js';
 import { roundHalfEven, storageSpec, type FloatArray, type Profile, type QuantizedTensor } from '../lib.js';
 import { formatNumber } from '../stats.js';
 
@@ -9,8 +10,8 @@ import { formatNumber } from '../stats.js';
  * stored back as float16. quantize, inspect and compare warn about such tensors.
  *
  * Values are quantized and dequantized as the reference kernels do, in the tensor's precision (float32 for F32, F16
- * and BF16 originals, float64 for F64): q = saturate(rne(fl(x / s)) + zp) (pytorch: fl(x * fl(1 / s))), value
- * fl((q - zp) * s). Quantization is monotone, so the values of a group lie between those of the data's smallest and
+ * and BF16 originals, whose scales are half values, float64 for F64): q = saturate(rne(fl(x / s)) + zp) (pytorch:
+ * fl(x * fl(1 / s))), value fl((q - zp) * s). Quantization is monotone, so the values of a group lie between those of the data's smallest and
  * largest finite values: the check is O(groups) plus, only when a grid's end codes reach past the dtype at all, one
  * pass for the data's finite extremes. (Per group it bounds the group's values by the whole tensor's extremes: exact
  * per tensor, cautious per channel or block.)
@@ -68,15 +69,17 @@ class GroupArithmetic {
   }
 }
 
-/** The smallest and largest finite values, or undefined when there is none. */
-function finiteExtent(x: FloatArray): { min: number; max: number } | undefined {
+/** The smallest and largest finite values, or undefined when there is none (half bits are widened chunk by chunk). */
+function finiteExtent(x: TensorValues): { min: number; max: number } | undefined {
   let min = Infinity;
   let max = -Infinity;
-  for (let i = 0; i < x.length; i++) {
-    const v = x[i]!;
-    if (v < min && v > -Infinity) min = v;
-    if (v > max && v < Infinity) max = v;
-  }
+  forEachNumberChunk(x, (chunk: FloatArray) => {
+    for (let i = 0; i < chunk.length; i++) {
+      const v = chunk[i]!;
+      if (v < min && v > -Infinity) min = v;
+      if (v > max && v < Infinity) max = v;
+    }
+  });
   return min <= max ? { min, max } : undefined;
 }
 
@@ -102,7 +105,7 @@ function overflowingGroups(p: GridParams, dtype: FloatDtype, codes: (g: number) 
 }
 
 /** Whether quantizing `x` with `p` gives values its dtype cannot hold (see above); undefined when it does not. */
-export function rangeOverflow(p: GridParams, dtype: FloatDtype, x: FloatArray): RangeOverflow | undefined {
+export function rangeOverflow(p: GridParams, dtype: FloatDtype, x: TensorValues): RangeOverflow | undefined {
   // The grid's end codes bound every value: when they stay inside the dtype, nothing can overflow.
   if (overflowingGroups(p, dtype, () => [p.qmin, p.qmax]) === undefined) return undefined;
   const extent = finiteExtent(x);
@@ -112,7 +115,7 @@ export function rangeOverflow(p: GridParams, dtype: FloatDtype, x: FloatArray): 
 }
 
 /** rangeOverflow of a quantized tensor and the values it was quantized from. */
-export function tensorOverflow(qt: QuantizedTensor, dtype: FloatDtype, x: FloatArray): RangeOverflow | undefined {
+export function tensorOverflow(qt: QuantizedTensor, dtype: FloatDtype, x: TensorValues): RangeOverflow | undefined {
   const { qmin, qmax } = storageSpec(qt.scheme, qt.bits, qt.narrowRange === true);
   return rangeOverflow({ scale: qt.scale, zeroPoint: qt.zeroPoint, qmin, qmax, profile: qt.profile }, dtype, x);
 }

@@ -2,18 +2,18 @@ import { resolve } from 'node:path';
 import { checkStoredCodes } from '../code-range.js';
 import { ExitStatus, fail, toCliError } from '../errors.js';
 import { dequantizeTensor } from '../engine.js';
-import { narrowToHalf } from '@quantkit/quant-core';
 import { DTYPE_SIZES } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
 import { readQuantizedFile, type QuantizedEntry } from '../formats/quantized-file.js';
 import type { EntryShape } from '../formats/quantized-format.js';
 import { layoutSafetensors } from '../formats/safetensors-writer.js';
 import { elementCount, type TensorSource } from '../formats/tensor-source.js';
+import { halfTypeOf } from '../formats/tensor-values.js';
 import { AtomicOutput } from '../io/atomic-output.js';
 import { BufferPool } from '../io/buffer-pool.js';
 import { interruptSignal } from '../io/cleanup.js';
 import { checkOutputExtension, SAFETENSORS_EXTENSIONS } from '../io/output-checks.js';
-import { backendInfo, requireBackend } from '../lib.js';
+import { backendInfo, narrowToHalf, requireBackend } from '../lib.js';
 import { parseCommandArgs, threadCount } from '../options.js';
 import { InputHandles } from '../pipeline/file-handles.js';
 import { loadQuantized } from '../pipeline/load-quantized.js';
@@ -148,8 +148,8 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
         const loaded = await loadQuantized(h, q, pool);
         const n = elementCount(q.record.shape);
         // Half outputs round the exact float64 products once (no float32 step in between: that would round twice).
-        const half = item.entry.dtype === 'F16' || item.entry.dtype === 'BF16';
-        const wide = half || item.entry.dtype === 'F64';
+        const half = halfTypeOf(item.entry.dtype);
+        const wide = half !== undefined || item.entry.dtype === 'F64';
         const buffer = pool.acquire(n * (wide ? 8 : 4));
         const target = wide ? new Float64Array(buffer, 0, n) : new Float32Array(buffer, 0, n);
         let values;
@@ -161,7 +161,7 @@ async function dequantizeFile(input: string, output: string, o: DequantizeOption
         }
         if (half) {
           const bits = new Uint16Array(n);
-          narrowToHalf(values as Float64Array, item.entry.dtype === 'F16' ? 'float16' : 'bfloat16', bits);
+          narrowToHalf(values as Float64Array, half, bits);
           pool.release(buffer);
           return { bytes: bytesOf(bits), release: () => {} };
         }

@@ -8,12 +8,13 @@ import { isFloatDtype, type FloatDtype } from '../formats/dtypes.js';
 import { openInput } from '../formats/open-input.js';
 import { isQuantizedFile, readQuantizedFile, type QuantizedEntry } from '../formats/quantized-file.js';
 import { recordFor, type QuantSettings } from '../formats/quantized-format.js';
-import { readFloat, readRowMajor } from '../formats/read-tensor.js';
+import { readRowMajor, readValues } from '../formats/read-tensor.js';
 import type { TensorSource } from '../formats/tensor-source.js';
+import { widenedValues, type TensorValues } from '../formats/tensor-values.js';
 import { NameFilter } from '../glob.js';
 import { BufferPool } from '../io/buffer-pool.js';
 import { interruptSignal } from '../io/cleanup.js';
-import { requireBackend, type FloatArray, type QuantizedTensor } from '../lib.js';
+import { requireBackend, type QuantizedTensor } from '../lib.js';
 import { hasQuantOptions, parseCommandArgs, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings } from '../options.js';
 import { loadQuantized } from '../pipeline/load-quantized.js';
 import { libraryOptions } from '../pipeline/quantize-job.js';
@@ -73,7 +74,7 @@ interface InspectContext {
   readonly pool: BufferPool;
 }
 
-function overflowOf(x: FloatArray, qt: QuantizedTensor, dtype: FloatDtype): string | undefined {
+function overflowOf(x: TensorValues, qt: QuantizedTensor, dtype: FloatDtype): string | undefined {
   const o = tensorOverflow(qt, dtype, x);
   return o && describeOverflow(o, dtype, groupCount(qt));
 }
@@ -81,13 +82,16 @@ function overflowOf(x: FloatArray, qt: QuantizedTensor, dtype: FloatDtype): stri
 async function plainRow(fh: FileHandle, t: TensorSource, c: InspectContext): Promise<InspectRow> {
   const row = { name: t.name, dtype: t.dtype, shape: t.shape, quantized: undefined };
   if (isFloatDtype(t.dtype)) {
-    const x = await readFloat(fh, t, c.pool);
+    const x = await readValues(fh, t, c.pool);
+    // The statistics and the error's reference need numbers (half bits widened); the quantization takes x as it is.
+    const numbers = widenedValues(x, c.pool);
     try {
-      const stats = tensorStats(x.data);
+      const stats = tensorStats(numbers.data);
       if (!c.settings || !c.select(t.name)) return { ...row, stats, cost: undefined, overflow: undefined };
-      const { error, quantized } = await quantizationCost(x.data, libraryOptions(recordFor(t.name, t.dtype, t.shape, c.settings)), interruptSignal);
-      return { ...row, stats, cost: error, overflow: overflowOf(x.data, quantized, t.dtype) };
+      const { error, quantized } = await quantizationCost(x.data, numbers.data, libraryOptions(recordFor(t.name, t.dtype, t.shape, c.settings)), interruptSignal);
+      return { ...row, stats, cost: error, overflow: overflowOf(x, quantized, t.dtype) };
     } finally {
+      numbers.release();
       x.release();
     }
   }

@@ -10,7 +10,8 @@ import { BufferPool } from '../io/buffer-pool.js';
 import { interruptSignal } from '../io/cleanup.js';
 import { collectInputs, type InputRef } from '../io/collect-inputs.js';
 import { checkOutputExtension, SAFETENSORS_EXTENSIONS } from '../io/output-checks.js';
-import { backendInfo, requireBackend, type FloatArray, type QuantizedTensor } from '../lib.js';
+import type { TensorValues } from '../formats/tensor-values.js';
+import { backendInfo, requireBackend, type QuantizedTensor } from '../lib.js';
 import { parseCommandArgs, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings, threadCount } from '../options.js';
 import { runQuantizeJob, type JobResult, type QuantizeJob } from '../pipeline/quantize-job.js';
 import { formatBytes, Progress } from '../progress.js';
@@ -22,7 +23,10 @@ export const QUANTIZE_HELP = `Usage: quant quantize <inputs...> -o <file|dir> [o
 
 Quantizes the float tensors of .npy files (float16/32/64, any shape, C or Fortran order, either endianness) and
 .safetensors files (F32, F64, F16, BF16; other dtypes are copied through untouched) into safetensors files holding
-integer codes, <name>.scale and <name>.zero_point (layout: docs/FORMAT.md). Directories are searched recursively.
+integer codes, <name>.scale and <name>.zero_point (layout: docs/FORMAT.md, version 2). Directories are searched
+recursively. F16 and BF16 tensors are quantized as they are (their values widened exactly, as onnxruntime does), with
+scales of their own dtype, stored as F16 / BF16 scale tensors. A .npy of dtype 'V2' (how ml_dtypes saves bfloat16) is
+refused (E_AMBIGUOUS_DTYPE): save such a tensor as a safetensors BF16 tensor.
 
 Output:
   -o, --output PATH   a file (ends in .safetensors): every input tensor goes into it (a .npy file's tensor is named
@@ -113,7 +117,7 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
 
   const progress = Progress.forStderr(quiet, jobs.length, 0, 0);
   const warnings = new Warnings(!quiet, progress);
-  const onQuantized = (where: { file: string; tensor: string }, x: FloatArray, qt: QuantizedTensor, record: QuantizedRecord): void => {
+  const onQuantized = (where: { file: string; tensor: string }, x: TensorValues, qt: QuantizedTensor, record: QuantizedRecord): void => {
     const o = tensorOverflow(qt, record.dtype, x);
     if (o) warnings.add({ kind: 'range-overflow', ...where, message: describeOverflow(o, record.dtype, groupCount(qt)) });
   };

@@ -56,6 +56,15 @@ function dtypeOf(descr: PyValue, file: string, tensor: string): { dtype: string;
   if (kind === 'O') {
     fail('OBJECT_ARRAY', `object arrays (dtype '${descr}') hold pickled Python objects, not numbers; quant does not read them`, { file, tensor });
   }
+  if (kind === 'V' && size === '2') {
+    fail(
+      'AMBIGUOUS_DTYPE',
+      `dtype '${descr}' is raw 2-byte void: ml_dtypes saves bfloat16 arrays this way, but the bytes could be anything, so quant ` +
+        `does not guess. Save a bfloat16 tensor as a safetensors BF16 tensor (e.g. safetensors.torch.save_file), or as ` +
+        `float32 (x.astype(np.float32), exact, but then quantized as float32 with float32 scales)`,
+      { file, tensor },
+    );
+  }
   const dtype = NPY_TO_DTYPE[`${kind}${size}`];
   if (dtype === undefined) {
     const hint = kind === 'f' ? ' (quant reads float16, float32 and float64)' : '';

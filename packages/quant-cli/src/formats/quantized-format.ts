@@ -10,16 +10,27 @@ import { elementCount } from './tensor-source.js';
  *
  *   <name>             integer codes: I8/U8 (bits <= 8), I16/U16 (9..16 bits), original shape;
  *                      packed 2/4-bit codes: U8 bytes, shape [byte count], ONNX order (element 0 in the low bits)
- *   <name>.scale       F32 (F32, F16 and BF16 originals) or F64 (F64 originals); shape [] per tensor, [C] per channel,
- *                      the input shape with ceil(dim / block) on the axis for blocks
+ *   <name>.scale       the original's dtype for F64, F16 and BF16 originals (version 1: F32 for F16 / BF16), F32
+ *                      for F32; shape [] per tensor, [C] per channel, the input shape with ceil(dim / block) on the
+ *                      axis for blocks
  *   <name>.zero_point  the unpacked code dtype (U8/I8/U16/I16), same shape as the scale
  *   __metadata__       "quantkit.format" = FORMAT_ID, "quantkit.version" = library version,
  *                      "quantkit.tensor.<name>" = JSON of QuantizedRecord
  */
 
-/** The version of the layout this quant writes and reads; FORMAT_ID names it in the metadata. */
-export const FORMAT_VERSION = 1;
-export const FORMAT_ID = `quantkit.safetensors.v${FORMAT_VERSION}`;
+/** The format marker of a version of this layout. */
+export function formatIdOf(version: number): string {
+  return `quantkit.safetensors.v${version}`;
+}
+
+/**
+ * The version of the layout this quant writes; FORMAT_ID names it in the metadata. Version 2 is version 1 with the
+ * scales of F16 / BF16 originals stored in their own dtype (version 1 stored them as F32). Both are read.
+ */
+export const FORMAT_VERSION = 2;
+export const FORMAT_ID = formatIdOf(FORMAT_VERSION);
+/** The versions this quant reads. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
 /** Format markers of any version of this layout (the version is the captured number). */
 export const FORMAT_VERSION_PATTERN = /^quantkit\.safetensors\.v(\d+)$/;
 export const FORMAT_KEY = 'quantkit.format';
@@ -81,8 +92,13 @@ export interface EntryShape {
 
 const CODE_SIZES: Record<CodeDtype, number> = { I8: 1, U8: 1, I16: 2, U16: 2 };
 
-export function scaleDtypeFor(original: FloatDtype): 'F32' | 'F64' {
-  return original === 'F64' ? 'F64' : 'F32';
+/**
+ * The dtype of a tensor's scales in a file of `version`: the scale type of ONNX DequantizeLinear (opset 21 ties it to
+ * the input type), so F64, F16 and BF16 originals keep their dtype; version 1 stored F32 for F16 / BF16.
+ */
+export function scaleDtypeFor(original: FloatDtype, version = FORMAT_VERSION): FloatDtype {
+  if (original === 'F16' || original === 'BF16') return version >= 2 ? original : 'F32';
+  return original;
 }
 
 /** Resolves the axis against a tensor's rank, or explains why the settings do not fit the tensor. */
@@ -139,11 +155,11 @@ function checkParameterSize(r: QuantizedRecord): void {
   if (problem !== undefined) fail('LIMIT', `${r.granularity} quantization${r.axis === null ? '' : ` along axis ${r.axis}`} would store ${problem}`);
 }
 
-/** The three safetensors entries of a quantized tensor: codes, scale, zero point. */
-export function entriesOf(name: string, r: QuantizedRecord): [EntryShape, EntryShape, EntryShape] {
+/** The three safetensors entries of a quantized tensor in a file of `version`: codes, scale, zero point. */
+export function entriesOf(name: string, r: QuantizedRecord, version = FORMAT_VERSION): [EntryShape, EntryShape, EntryShape] {
   const scaleShape = scaleShapeOf(r);
   const groups = elementCount(scaleShape);
-  const scaleDtype = scaleDtypeFor(r.dtype);
+  const scaleDtype = scaleDtypeFor(r.dtype, version);
   const zpDtype = zeroPointDtypeFor(r.scheme, r.bits);
   const codes: EntryShape = {
     name,
@@ -153,7 +169,7 @@ export function entriesOf(name: string, r: QuantizedRecord): [EntryShape, EntryS
   };
   return [
     codes,
-    { name: r.scale, dtype: scaleDtype, shape: scaleShape, byteLength: groups * (scaleDtype === 'F64' ? 8 : 4) },
+    { name: r.scale, dtype: scaleDtype, shape: scaleShape, byteLength: groups * DTYPE_SIZES[scaleDtype]! },
     { name: r.zero_point, dtype: zpDtype, shape: scaleShape, byteLength: groups * CODE_SIZES[zpDtype] },
   ];
 }

@@ -2,9 +2,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { fail } from '../errors.js';
 import type { BufferPool } from '../io/buffer-pool.js';
 import { readAt } from '../io/read-at.js';
-import { widenHalf } from '@quantkit/quant-core';
 import { DTYPE_SIZES, isFloatDtype } from './dtypes.js';
 import { elementCount, type TensorSource } from './tensor-source.js';
+import { halfTypeOf, type LoadedValues } from './tensor-values.js';
 
 /** Tensor data borrowed from a pool; call release() once it is no longer used. */
 export interface Loaded<T> {
@@ -85,18 +85,17 @@ export async function readRowMajor(fh: FileHandle, src: TensorSource, pool: Buff
   return { data: out, release: () => pool.release(outBuffer) };
 }
 
-/** Reads a float tensor as Float32Array (F32, and F16/BF16 converted exactly) or Float64Array (F64). */
-export async function readFloat(fh: FileHandle, src: TensorSource, pool: BufferPool): Promise<Loaded<Float32Array | Float64Array>> {
+/**
+ * Reads a float tensor without converting it: F32 as a Float32Array, F64 as a Float64Array, F16 / BF16 as their bit
+ * patterns in a Uint16Array (see tensor-values.ts), each a view of the pooled row-major little-endian bytes.
+ */
+export async function readValues(fh: FileHandle, src: TensorSource, pool: BufferPool): Promise<LoadedValues> {
   if (!isFloatDtype(src.dtype)) fail('UNSUPPORTED_DTYPE', `'${src.dtype}' is not a float dtype`, { file: src.file, tensor: src.name });
   const raw = await readRowMajor(fh, src, pool);
   const n = elementCount(src.shape);
   const { buffer, byteOffset } = raw.data;
-  if (src.dtype === 'F32') return { data: new Float32Array(buffer, byteOffset, n), release: raw.release };
-  if (src.dtype === 'F64') return { data: new Float64Array(buffer, byteOffset, n), release: raw.release };
-  const halves = new Uint16Array(buffer, byteOffset, n);
-  const outBuffer = pool.acquire(n * 4);
-  const out = new Float32Array(outBuffer, 0, n);
-  widenHalf(halves, src.dtype === 'F16' ? 'float16' : 'bfloat16', 0, n, out);
-  raw.release();
-  return { data: out, release: () => pool.release(outBuffer) };
+  const half = halfTypeOf(src.dtype);
+  if (half !== undefined) return { data: new Uint16Array(buffer, byteOffset, n), half, release: raw.release };
+  const data = src.dtype === 'F32' ? new Float32Array(buffer, byteOffset, n) : new Float64Array(buffer, byteOffset, n);
+  return { data, half: undefined, release: raw.release };
 }

@@ -1,6 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import type { QuantizedEntry } from '../formats/quantized-file.js';
-import { readFloat, readRowMajor } from '../formats/read-tensor.js';
+import { readRowMajor, readValues } from '../formats/read-tensor.js';
+import { loadedScales } from '../formats/scale-tensor.js';
 import type { BufferPool } from '../io/buffer-pool.js';
 import { codeArrayOf, type CodeDtype } from '../formats/dtypes.js';
 import type { QuantizedTensor } from '../lib.js';
@@ -10,9 +11,9 @@ export async function loadQuantized(fh: FileHandle, entry: QuantizedEntry, pool:
   const r = entry.record;
   const codes = await readRowMajor(fh, entry.codes, pool);
   try {
-    const scaleRaw = await readFloat(fh, entry.scale, pool);
-    const scales = scaleRaw.data.slice();
-    scaleRaw.release();
+    const stored = await readValues(fh, entry.scale, pool);
+    const { scales, dtype } = loadedScales(stored);
+    stored.release();
     const zpRaw = await readRowMajor(fh, entry.zeroPoint, pool);
     const zps = Int32Array.from(codeArrayOf(entry.zeroPoint.dtype as CodeDtype, zpRaw.data));
     zpRaw.release();
@@ -28,7 +29,8 @@ export async function loadQuantized(fh: FileHandle, entry: QuantizedEntry, pool:
       packed: r.packed,
       narrowRange: r.narrow_range,
       profile: r.profile,
-      dtype: r.dtype === 'F64' ? 'float64' : 'float32',
+      // Half scales (format version 2) make a half tensor; F32 scales (version 1) a float32 one, as they were written.
+      dtype,
     };
     return { qt, release: codes.release };
   } catch (e) {

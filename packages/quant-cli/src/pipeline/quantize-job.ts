@@ -8,18 +8,21 @@ import {
   FORMAT_ID,
   FORMAT_KEY,
   recordFor,
+  scaleDtypeFor,
   TENSOR_KEY_PREFIX,
   VERSION_KEY,
   type EntryShape,
   type QuantizedRecord,
   type QuantSettings,
 } from '../formats/quantized-format.js';
-import { readFloat, readRowMajor } from '../formats/read-tensor.js';
+import { readRowMajor, readValues } from '../formats/read-tensor.js';
+import { storedScales } from '../formats/scale-tensor.js';
 import { layoutSafetensors, type HeaderLayout } from '../formats/safetensors-writer.js';
 import { isRowMajorLittleEndian, type InputFile, type TensorSource } from '../formats/tensor-source.js';
+import { halfTypeOf, type TensorValues } from '../formats/tensor-values.js';
 import { AtomicOutput } from '../io/atomic-output.js';
 import type { BufferPool } from '../io/buffer-pool.js';
-import { parseCalibration, VERSION, type FloatArray, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
+import { parseCalibration, VERSION, type QuantizedTensor, type QuantizeOptions } from '../lib.js';
 import type { Progress } from '../progress.js';
 import { InputHandles } from './file-handles.js';
 import { runOrdered } from './ordered.js';
@@ -48,7 +51,7 @@ export interface JobContext {
   /** Test hook (QUANT_CLI_TEST_DELAY_MS): a pause after each tensor is written, so a test can interrupt mid-file. */
   readonly delayMs: number;
   /** Called with each quantized tensor (quantize warns when its grid overflows the dtype, range-overflow.ts). */
-  readonly onQuantized?: (where: { readonly file: string; readonly tensor: string }, x: FloatArray, qt: QuantizedTensor, record: QuantizedRecord) => void;
+  readonly onQuantized?: (where: { readonly file: string; readonly tensor: string }, x: TensorValues, qt: QuantizedTensor, record: QuantizedRecord) => void;
 }
 
 type Item =
@@ -124,26 +127,37 @@ function layoutOrFail(entries: readonly EntryShape[], metadata: Record<string, s
   }
 }
 
+/** The library's options for a record; F16 / BF16 tensors are passed as their bits, so they name their half type. */
 export function libraryOptions(r: QuantizedRecord): QuantizeOptions {
   const granularity = r.granularity === 'tensor' ? 'tensor' : r.granularity === 'channel' ? { axis: r.axis! } : { axis: r.axis!, blockSize: r.block_size! };
   // minmax is the library's default range, measured by the backend (off the main thread with the async API); the
   // other calibrators go through `range`.
   const range = r.calibration === undefined || r.calibration === 'minmax' ? undefined : parseCalibration(r.calibration);
-  return { scheme: r.scheme, bits: r.bits, granularity, shape: r.shape, profile: r.profile, packed: r.packed, narrowRange: r.narrow_range, ...(range ? { range } : {}) };
+  const half = halfTypeOf(r.dtype);
+  return {
+    scheme: r.scheme,
+    bits: r.bits,
+    granularity,
+    shape: r.shape,
+    profile: r.profile,
+    packed: r.packed,
+    narrowRange: r.narrow_range,
+    ...(range ? { range } : {}),
+    ...(half ? { dtype: half } : {}),
+  };
 }
 
 /** The bytes of the three entries of a quantized tensor, checked against the sizes promised in the header. */
 function quantizedBytes(qt: QuantizedTensor, item: Extract<Item, { kind: 'quantize' }>): Uint8Array[] {
   const r = item.record;
-  const single = r.dtype !== 'F64';
-  const scale = typeof qt.scale === 'number' ? (single ? Float32Array.of(qt.scale) : Float64Array.of(qt.scale)) : qt.scale;
+  const scale = storedScales(qt.scale, scaleDtypeFor(r.dtype));
   const zpDtype = zeroPointDtypeFor(r.scheme, r.bits);
   const zpValues = typeof qt.zeroPoint === 'number' ? [qt.zeroPoint] : qt.zeroPoint;
   const zp = codeArrayOf(zpDtype, new Uint8Array(zpValues.length * DTYPE_SIZES[zpDtype]!));
   zp.set(zpValues);
   const parts = [bytesOf(qt.data), bytesOf(scale), bytesOf(zp)];
   parts.forEach((p, k) => {
-    if (p.byteLength !== item.entries[k]!.byteLength || (k === 1 && (scale instanceof Float32Array) !== single)) {
+    if (p.byteLength !== item.entries[k]!.byteLength) {
       throw new Error(`internal error: the library returned ${p.byteLength} bytes for '${item.entries[k]!.name}', the header promised ${item.entries[k]!.byteLength}`);
     }
   });
@@ -181,7 +195,8 @@ export async function runQuantizeJob(job: QuantizeJob, ctx: JobContext): Promise
           const raw = await readRowMajor(fh, item.source, ctx.pool);
           return { parts: [raw.data], release: raw.release };
         }
-        const x = await readFloat(fh, item.source, ctx.pool);
+        // F16 / BF16 tensors stay bits: the library quantizes them as they are (half scales), no float32 copy.
+        const x = await readValues(fh, item.source, ctx.pool);
         // The codes go straight into a pooled buffer: a fresh array per tensor would cost more in page faults than
         // the quantization itself.
         const codes = item.entries[0]!;
@@ -191,7 +206,7 @@ export async function runQuantizeJob(job: QuantizeJob, ctx: JobContext): Promise
         try {
           const out = codeArrayOf(codes.dtype as CodeDtype, new Uint8Array(codesBuffer, 0, codes.byteLength));
           qt = await quantizeTensor(x.data, { ...libraryOptions(item.record), out }, signal);
-          ctx.onQuantized?.(where, x.data, qt, item.record);
+          ctx.onQuantized?.(where, x, qt, item.record);
         } catch (e) {
           release();
           throw e;

@@ -2,8 +2,10 @@ import { analyzeTensorOffThread } from '../analysis/analyze-off-thread.js';
 import type { TensorAnalysis } from '../analysis/analyze-tensor.js';
 import { candidatesFor, type CandidateGrid } from '../analysis/candidates.js';
 import { comparisonTable, hasNaN } from '../analysis/rows.js';
+import { valuesAsWritten } from '../analysis/half-analysis.js';
 import type { TensorSource } from '../formats/tensor-source.js';
-import { fakeQuantizeWithError, histogram, type AnalysisRow, type FloatArray, type QuantParams } from '../lib.js';
+import { widenedValues, type TensorValues } from '../formats/tensor-values.js';
+import { histogram, type AnalysisRow, type FloatArray, type QuantParams } from '../lib.js';
 import { formatNumber, tensorStats } from '../stats.js';
 import { renderHistogram, type Grid } from './histogram-svg.js';
 import { escapeHtml, htmlTable, idFor } from './html.js';
@@ -124,8 +126,9 @@ function valuesFigure(id: string, x: FloatArray, best: AnalysisRow | undefined, 
   return `<figure>\n${chart.svg}\n<figcaption>${escapeHtml(sentences.join(' '))}</figcaption>\n</figure>\n${dataTable('Value histogram data', counts, lo, hi)}`;
 }
 
-function errorFigure(id: string, x: FloatArray, best: AnalysisRow, label: string): string {
-  const fq = fakeQuantizeWithError(x, best.options).values;
+/** The error histogram of the best candidate on the analysed values (`sample`; `x` is the same values as numbers). */
+function errorFigure(id: string, sample: TensorValues, x: FloatArray, best: AnalysisRow, label: string): string {
+  const fq = valuesAsWritten(sample, best.options);
   const e = new Float64Array(x.length);
   let m = 0;
   for (let i = 0; i < x.length; i++) {
@@ -175,10 +178,12 @@ function noBest(a: TensorAnalysis): string {
 }
 
 /** The HTML section of one float tensor: facts, value histogram, error histogram, comparison table. */
-export async function tensorSection(index: number, t: TensorSource, x: FloatArray, options: SectionOptions): Promise<{ html: string; summary: SectionSummary }> {
+export async function tensorSection(index: number, t: TensorSource, values: TensorValues, options: SectionOptions): Promise<{ html: string; summary: SectionSummary }> {
   const id = idFor('t', index, t.name);
+  // Statistics and histograms need numbers: half bits are widened for them (the analysis quantizes the bits).
+  const x = widenedValues(values).data;
   const stats = tensorStats(x);
-  const sample = sampleForReport(x, t.shape, options.maxElements);
+  const sample = sampleForReport(values, t.shape, options.maxElements);
   const notes: string[] = [];
   if (sample.note) notes.push(`The analysis (candidates, error histogram) ran on a sample: ${sample.note}. The value histogram shows every value.`);
   const grid = sample.flattened && options.grid.granularities.some((g) => g !== 'tensor') ? { ...options.grid, granularities: ['tensor' as const] } : options.grid;
@@ -204,7 +209,7 @@ export async function tensorSection(index: number, t: TensorSource, x: FloatArra
     notes.length ? `<div class="notes"><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></div>` : '',
     `<h3>Values and the chosen range</h3>`,
     valuesFigure(id, x, best, t.name),
-    best ? `<h3>Quantization error of the best candidate</h3>\n${errorFigure(id, sample.x, best, t.name)}` : '',
+    best ? `<h3>Quantization error of the best candidate</h3>\n${errorFigure(id, sample.x, widenedValues(sample.x).data, best, t.name)}` : '',
     `<h3>Candidates</h3>`,
     candidatesTable(analysis, t.name),
     `</section>`,

@@ -10,6 +10,8 @@ import { writeSafetensors } from './io-files.js';
  * scale reaches past the largest value of the precision (the library keeps onnxruntime's arithmetic on purpose).
  * quantize, inspect and compare now warn about such a tensor on stderr and in their --json output. Each test also
  * checks that the warned-about effect is real: the dequantized file holds the ±Infinity the warning announces.
+ * Float16 tensors have float16 scales: affine 8-bit on [0, 65504] has the scale 65504 / 255 rounded to 257, so 65504
+ * is code 255, whose value 65535 is past the largest float16.
  */
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -21,7 +23,7 @@ const model = join(tmp.dir, 'model.safetensors');
 writeSafetensors(model, [
   f32Tensor('big', [F32_MAX, -F32_MAX, 0, 1.5]),
   f32Tensor('fine', [-2, 0.5, 3, 1]),
-  { name: 'half', dtype: 'F16', shape: [3], bytes: bytesOf(Uint16Array.of(F16_MAX_BITS, F16_MAX_BITS | 0x8000, 0)) },
+  { name: 'half', dtype: 'F16', shape: [3], bytes: bytesOf(Uint16Array.of(F16_MAX_BITS, 0x3c00, 0)) }, // 65504, 1, 0
 ]);
 
 interface Warning {
@@ -92,8 +94,9 @@ describe('inspect', () => {
   });
 
   it('a lopsided symmetric float16 range whose end code -128 no value uses is not flagged (and indeed stays finite)', () => {
+    // 65408 / 127 rounds to the float16 scale 515: code 127 is 65405 (finite), code -128 would be -65920.
     const file = join(tmp.dir, 'lopsided.safetensors');
-    writeSafetensors(file, [{ name: 'h', dtype: 'F16', shape: [3], bytes: bytesOf(Uint16Array.of(F16_MAX_BITS, 0xb800, 0x3c00)) }]); // 65504, -0.5, 1
+    writeSafetensors(file, [{ name: 'h', dtype: 'F16', shape: [3], bytes: bytesOf(Uint16Array.of(0x7bfc, 0xb800, 0x3c00)) }]); // 65408, -0.5, 1
     const q = join(tmp.dir, 'lopsided.q.safetensors');
     const r = quantWithin(['quantize', file, '-o', q, '--scheme', 'symmetric']);
     expect(r.stderr).toBe('');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeQParams, fakeQuantize, type QuantizeOptions } from '@quantkit/quant-core';
+import { computeQParams, dequantize, fakeQuantize, quantize, type QuantizeOptions } from '@quantkit/quant-core';
 import { rangeOverflow } from '../../src/analysis/range-overflow.js';
 import { globToRegExp } from '../../src/glob.js';
 import { joinNegativeValues } from '../../src/negative-values.js';
@@ -68,33 +68,46 @@ describe('rangeOverflow', () => {
     const p = computeQParams(x, options);
     return { scale: p.scale, zeroPoint: p.zeroPoint, qmin: p.qmin, qmax: p.qmax };
   };
+  const values = (x: Float32Array) => ({ data: x, half: undefined });
 
   it('flags affine 8-bit at ±3.4e38 in float32, where the library dequantizes -3.4e38 to -Infinity', () => {
     const x = Float32Array.of(3.4e38, -3.4e38, 0);
     expect(fakeQuantize(x, { scheme: 'affine' })).toContain(-Infinity);
-    expect(rangeOverflow(params(x, { scheme: 'affine' }), 'F32', x)).toEqual({ groups: 1, reach: Infinity });
+    expect(rangeOverflow(params(x, { scheme: 'affine' }), 'F32', values(x))).toEqual({ groups: 1, reach: Infinity });
   });
 
   it('flags affine 8-bit at ±65504 for float16, where the values exceed 65504 (float16 rounds them to Infinity)', () => {
     const x = Float32Array.of(65504, -65504, 0);
     const reach = Math.max(...Array.from(fakeQuantize(x, { scheme: 'affine' }), Math.abs));
     expect(reach).toBeGreaterThanOrEqual(65520);
-    expect(rangeOverflow(params(x, { scheme: 'affine' }), 'F16', x)).toEqual({ groups: 1, reach });
-    expect(rangeOverflow(params(x, { scheme: 'affine' }), 'F32', x)).toBeUndefined(); // a float32 tensor holds them
+    expect(rangeOverflow(params(x, { scheme: 'affine' }), 'F16', values(x))).toEqual({ groups: 1, reach });
+    expect(rangeOverflow(params(x, { scheme: 'affine' }), 'F32', values(x))).toBeUndefined(); // a float32 tensor holds them
+  });
+
+  it('reads F16 bits as they are: half scales, the extremes found without widening the tensor at once', () => {
+    // 70,000 values (more than one widening chunk), the extremes ±65504 in the second chunk. Symmetric 8-bit: the
+    // float16 scale is 65504 / 127 rounded to 516, so code 127 is 65532, beyond the largest float16.
+    const bits = new Uint16Array(70_000).fill(0x3c00);
+    bits[66_000] = 0x7bff;
+    bits[69_999] = 0xfbff;
+    const p = computeQParams(bits, { scheme: 'symmetric', dtype: 'float16' });
+    const reach = Math.max(...Array.from(dequantize(quantize(bits, { scheme: 'symmetric', dtype: 'float16' })), Math.abs));
+    expect([p.scale, reach]).toEqual([516, 65532]);
+    expect(rangeOverflow({ scale: p.scale, zeroPoint: p.zeroPoint, qmin: p.qmin, qmax: p.qmax }, 'F16', { data: bits, half: 'float16' })).toEqual({ groups: 1, reach });
   });
 
   it('does not flag a grid whose end code no value uses', () => {
     // Symmetric 8-bit, scale 65504 / 127: code -128 would be -66019.8 (beyond float16), but no value maps to it.
     for (const x of [Float32Array.of(65504, 0, 1), Float32Array.of(65504, -65504)]) {
       expect(Math.max(...Array.from(fakeQuantize(x, { scheme: 'symmetric' }), Math.abs))).toBeLessThan(65520);
-      expect(rangeOverflow(params(x, { scheme: 'symmetric' }), 'F16', x)).toBeUndefined();
+      expect(rangeOverflow(params(x, { scheme: 'symmetric' }), 'F16', values(x))).toBeUndefined();
     }
   });
 
   it('counts the overflowing groups of per-group parameters, and ignores NaN and ±Infinity in the data', () => {
     const x = Float32Array.of(1, -1, 3.4e38, -3.4e38);
     const perChannel = params(x, { scheme: 'affine', shape: [2, 2], granularity: { axis: 0 } });
-    expect(rangeOverflow(perChannel, 'F32', Float32Array.of(...x, NaN, Infinity))).toEqual({ groups: 1, reach: Infinity });
-    expect(rangeOverflow(perChannel, 'F32', Float32Array.of(NaN, Infinity))).toBeUndefined();
+    expect(rangeOverflow(perChannel, 'F32', values(Float32Array.of(...x, NaN, Infinity)))).toEqual({ groups: 1, reach: Infinity });
+    expect(rangeOverflow(perChannel, 'F32', values(Float32Array.of(NaN, Infinity)))).toBeUndefined();
   });
 });

@@ -27,18 +27,19 @@ describe("-o ''", () => {
 });
 
 describe('a quantized file of another format version', () => {
-  it('is E_FORMAT_VERSION (exit 5), naming both versions', () => {
+  it('is E_FORMAT_VERSION (exit 5), naming the versions it reads', () => {
     const file = readSafetensorsSpec(quantized);
-    const v2 = join(tmp.dir, 'v2.safetensors');
-    writeSafetensorsSpec(v2, [...file.tensors].map(([name, t]) => ({ name, ...t })), { ...file.metadata, 'quantkit.format': 'quantkit.safetensors.v2' });
-    for (const args of [['dequantize', v2, '-o', join(tmp.dir, 'v2.back.safetensors')], ['inspect', v2]]) {
+    const v3 = join(tmp.dir, 'v3.safetensors');
+    writeSafetensorsSpec(v3, [...file.tensors].map(([name, t]) => ({ name, ...t })), { ...file.metadata, 'quantkit.format': 'quantkit.safetensors.v3' });
+    for (const args of [['dequantize', v3, '-o', join(tmp.dir, 'v3.back.safetensors')], ['inspect', v3]]) {
       const r = quant(args);
       expect(r.stderr).toContain('[E_FORMAT_VERSION]');
-      expect(r.stderr).toContain('quantkit.safetensors.v2');
+      expect(r.stderr).toContain('quantkit.safetensors.v3');
       expect(r.stderr).toContain('quantkit.safetensors.v1');
+      expect(r.stderr).toContain('quantkit.safetensors.v2');
       expect(r.status).toBe(5);
     }
-    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('v2.back'))).toEqual([]);
+    expect(readdirSync(tmp.dir).filter((f) => f.startsWith('v3.back'))).toEqual([]);
   });
 
   it('an unknown format marker is E_FORMAT_VERSION too', () => {
