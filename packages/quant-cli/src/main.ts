@@ -15,6 +15,7 @@ Commands:
   inspect      per-tensor statistics, and what quantizing would cost
   compare      the error of every candidate scheme x bits x granularity x calibrator, per tensor
   report       a self-contained HTML page: value and error histograms with the chosen range, and the comparison
+  onnx         quantize the weights of an ONNX model (DequantizeLinear, per channel / per tensor / blocked; docs/ONNX.md)
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
 
 Run 'quant <command> --help' for a command's options. 'quant --version' prints the versions and the backend.
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   compare: async () => (await import('./commands/compare.js')).compareCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
   conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
+  onnx: async () => (await import('@quantkit/quant-onnx/cli')).runOnnxCommand as Command,
 };
 
 /** Runs one command line and returns the exit status; errors are reported on stderr. */

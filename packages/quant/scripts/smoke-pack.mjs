@@ -7,8 +7,9 @@
  *
  * 1. `pnpm pack` every public package of the workspace (packages/*, native/npm/*; pnpm rewrites workspace:* to
  *    real versions), after checking the platform package holds a built quant_native.node.
- * 2. `npm install` all the tarballs into an empty temporary project, offline (no third-party runtime dependencies;
- *    peers are not installed, so @quantkit/quant-conformance comes without vitest).
+ * 2. `npm install` all the tarballs into an empty temporary project, preferring the npm cache: the only third-party
+ *    runtime dependencies allowed are THIRD_PARTY below (fetched from the registry when not cached); peers are not
+ *    installed, so @quantkit/quant-conformance comes without vitest.
  * 3. import the API from ESM and require() it from CommonJS, check backendInfo().name === 'native' (unless
  *    --allow-reference), type-check a TypeScript consumer against the installed .d.ts files, export the conformance
  *    corpus through @quantkit/quant-conformance/checks, and run `quant demo` if the CLI package exists.
@@ -22,6 +23,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
+/** The third-party packages the published packages may depend on at run time (anything else fails the smoke test). */
+const THIRD_PARTY = new Set(['@bufbuild/protobuf']);
 const keep = process.argv.includes('--keep');
 const allowReference = process.argv.includes('--allow-reference');
 
@@ -80,9 +83,15 @@ try {
     if (manifest.includes('workspace:')) throw new Error(`${f}: package.json still has a workspace: range`);
   }
 
-  step('npm install the tarballs into an empty project (offline)');
+  for (const p of packages) {
+    for (const dep of Object.keys(p.pkg.dependencies ?? {})) {
+      if (!dep.startsWith('@quantkit/') && !THIRD_PARTY.has(dep)) throw new Error(`${p.pkg.name} depends on ${dep}, which is not an allowed third-party runtime dependency`);
+    }
+  }
+
+  step('npm install the tarballs into an empty project (third-party dependencies: ' + [...THIRD_PARTY].join(', ') + ')');
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'quantkit-smoke', version: '1.0.0', private: true }, null, 2));
-  run('npm', ['install', '--no-audit', '--no-fund', '--offline', '--legacy-peer-deps', '--no-package-lock', ...files.map((f) => join(tarballs, f))], { cwd: project });
+  run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--legacy-peer-deps', '--no-package-lock', ...files.map((f) => join(tarballs, f))], { cwd: project });
   const installed = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')).dependencies;
   console.log(Object.keys(installed).join(', '));
   if (!existsSync(join(project, 'node_modules', platform.pkg.name, 'quant_native.node'))) throw new Error(`${platform.pkg.name} was installed without its quant_native.node`);

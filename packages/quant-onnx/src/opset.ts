@@ -1,0 +1,39 @@
+import { OnnxError, OnnxErrorCodes } from './errors.js';
+import type { ModelProto } from './onnx.js';
+import type { ResolvedOptions } from './options.js';
+
+/** What a DequantizeLinear needs, with the opset that introduced it (onnx docs/Changelog.md). */
+export interface OpsetNeed {
+  readonly opset: number;
+  readonly why: string;
+}
+
+/** The version of the default ('' or 'ai.onnx') operator set the model imports. */
+export function defaultOpset(model: ModelProto): number {
+  const entry = model.opsetImport.find((o) => o.domain === '' || o.domain === 'ai.onnx');
+  if (entry === undefined) throw new OnnxError(OnnxErrorCodes.INVALID, 'the model imports no default-domain (ai.onnx) operator set');
+  return Number(entry.version);
+}
+
+/** The opset the options' DequantizeLinear nodes need (no opset conversion is done). */
+export function opsetNeededBy(options: ResolvedOptions): OpsetNeed {
+  if (options.granularity === 'block') return { opset: 21, why: 'blocked DequantizeLinear (block_size)' };
+  if (options.bits === 4) return { opset: 21, why: `${options.scheme === 'symmetric' ? 'int4' : 'uint4'} DequantizeLinear` };
+  if (options.bits === 16) return { opset: 21, why: `${options.scheme === 'symmetric' ? 'int16' : 'uint16'} DequantizeLinear` };
+  if (options.granularity === 'channel') return { opset: 13, why: 'per-channel DequantizeLinear (axis)' };
+  return { opset: 10, why: 'DequantizeLinear' };
+}
+
+/** float16 scales (and so a float16 DequantizeLinear output) arrived with DequantizeLinear-19. */
+export const FLOAT16_NEED: OpsetNeed = { opset: 19, why: 'a float16 DequantizeLinear (float16 weights)' };
+
+export function refuseLowOpset(have: number, need: OpsetNeed): void {
+  if (have >= need.opset) return;
+  throw new OnnxError(
+    OnnxErrorCodes.OPSET,
+    `${need.why} needs opset ${need.opset}; the model imports ai.onnx opset ${have} (convert the model to opset ${need.opset} or later first; quantkit does not convert opsets)`,
+  );
+}
+
+/** int4/uint4 tensors are IR version 10 (onnx/helper.py VERSION_TABLE); an older model header is raised to it. */
+export const INT4_IR_VERSION = 10n;

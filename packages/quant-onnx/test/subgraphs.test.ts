@@ -1,0 +1,96 @@
+import { create } from '@bufbuild/protobuf';
+import { Rng } from '@quantkit/quant-conformance/random';
+import { describe, expect, it } from 'vitest';
+import { TensorProtoSchema } from '../src/generated/onnx_pb.js';
+import { quantizeOnnxModelWithReport, readOnnxModel } from '../src/index.js';
+import { DataType, floatTensor, graph, model, node, tensorValue } from './helpers/build-model.js';
+import { fakeQuantizedModel } from './helpers/fake-quantized.js';
+import type { Feed } from './helpers/models.js';
+import { runModel } from './helpers/ort.js';
+
+/*
+ * Weights inside subgraphs: an If whose then-branch owns a weight and whose else-branch reads an outer-scope weight,
+ * then a Loop whose body owns one. Each gets its DequantizeLinear in the graph that owns the initializer, readers in
+ * nested graphs read its output through outer scope, and the outputs equal the fake-quantized model's bit for bit.
+ */
+
+const f32 = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+
+function normal(seed: number, n: number, scale: number): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal() * scale);
+}
+
+const boolTensor = (name: string, value: boolean) => create(TensorProtoSchema, { name, dataType: DataType.BOOL, dims: [], int32Data: [value ? 1 : 0] });
+const int64Scalar = (name: string, value: bigint) => create(TensorProtoSchema, { name, dataType: DataType.INT64, dims: [], int64Data: [value] });
+
+function subgraphModel(opset: number): Uint8Array {
+  const thenBranch = graph({
+    name: 'then',
+    nodes: [node('MatMul', ['h', 'then.weight'], ['t_out'])],
+    initializers: [floatTensor('then.weight', [16, 32], normal(1, 16 * 32, 0.25))],
+    outputs: [tensorValue('t_out', DataType.FLOAT, [2, 32])],
+  });
+  const elseBranch = graph({
+    name: 'else',
+    nodes: [node('MatMul', ['h', 'outer.weight'], ['e_out'])],
+    outputs: [tensorValue('e_out', DataType.FLOAT, [2, 32])],
+  });
+  const loopBody = graph({
+    name: 'body',
+    nodes: [node('Identity', ['cond_in'], ['cond_out']), node('MatMul', ['v_in', 'loop.weight'], ['m']), node('Tanh', ['m'], ['v_out'])],
+    initializers: [floatTensor('loop.weight', [32, 32], normal(2, 32 * 32, 0.3))],
+    inputs: [tensorValue('iter', DataType.INT64, []), tensorValue('cond_in', DataType.BOOL, []), tensorValue('v_in', DataType.FLOAT, [2, 32])],
+    outputs: [tensorValue('cond_out', DataType.BOOL, []), tensorValue('v_out', DataType.FLOAT, [2, 32])],
+  });
+  const main = graph({
+    nodes: [
+      node('MatMul', ['x', 'first.weight'], ['h']),
+      node('Identity', ['h'], ['then.weight_quantized']), // takes the name the then-branch weight would get
+      node('If', ['cond'], ['y'], { then_branch: thenBranch, else_branch: elseBranch }, 'if'),
+      node('Loop', ['trips', 'keep_going', 'y'], ['z'], { body: loopBody }, 'loop'),
+    ],
+    initializers: [
+      floatTensor('first.weight', [16, 16], normal(3, 256, 0.25)),
+      floatTensor('outer.weight', [16, 32], normal(4, 16 * 32, 0.25)),
+      int64Scalar('trips', 3n),
+      boolTensor('keep_going', true),
+    ],
+    inputs: [tensorValue('x', DataType.FLOAT, [2, 16]), tensorValue('cond', DataType.BOOL, [])],
+    outputs: [tensorValue('z', DataType.FLOAT, [2, 32])],
+  });
+  return model(opset, main);
+}
+
+describe('weights in If and Loop subgraphs', () => {
+  const bytes = subgraphModel(13);
+
+  it('are found, quantized where they live, with unique names', () => {
+    const { model: out, report } = quantizeOnnxModelWithReport(bytes);
+    expect(report.weights.map((w) => [w.name, w.graph, w.layout])).toEqual([
+      ['first.weight', 'graph', { granularity: 'channel', axis: 1 }],
+      ['outer.weight', 'graph', { granularity: 'channel', axis: 1 }],
+      ['then.weight', 'graph/if.then_branch', { granularity: 'channel', axis: 1 }],
+      ['loop.weight', 'graph/loop.body', { granularity: 'channel', axis: 1 }],
+    ]);
+    expect(report.weights[2]!.names.codes).toBe('then.weight_quantized_1');
+    const main = readOnnxModel(out).graph!;
+    const dqOutputs = main.node.filter((n) => n.opType === 'DequantizeLinear').map((n) => n.output[0]);
+    expect(dqOutputs).toEqual(['first.weight_DequantizeLinear_Output', 'outer.weight_DequantizeLinear_Output']);
+    const elseBranch = main.node.find((n) => n.opType === 'If')!.attribute.find((a) => a.name === 'else_branch')!.g!;
+    expect(elseBranch.node[0]!.input).toEqual(['h', 'outer.weight_DequantizeLinear_Output']);
+    const body = main.node.find((n) => n.opType === 'Loop')!.attribute[0]!.g!;
+    expect(body.node[0]!.opType).toBe('DequantizeLinear');
+    expect(body.initializer.map((t) => t.name)).toEqual(['loop.weight_quantized', 'loop.weight_scale']);
+  });
+
+  it.each([true, false])('run bit-identical to the fake-quantized model (cond %s)', async (cond) => {
+    const { model: out, report } = quantizeOnnxModelWithReport(bytes);
+    const feeds: Record<string, Feed> = {
+      x: { type: 'float32', data: normal(5, 32, 1), dims: [2, 16] },
+      cond: { type: 'bool', data: Uint8Array.of(cond ? 1 : 0), dims: [] },
+    };
+    const [quantized, reference] = await Promise.all([runModel(out, feeds), runModel(fakeQuantizedModel(bytes, report, {}), feeds)]);
+    expect(f32(quantized.z!)).toEqual(f32(reference.z!));
+  });
+});
