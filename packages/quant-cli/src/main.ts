@@ -16,6 +16,7 @@ Commands:
   compare      the error of every candidate scheme x bits x granularity x calibrator, per tensor
   report       a self-contained HTML page: value and error histograms with the chosen range, and the comparison
   onnx         quantize the weights of an ONNX model (DequantizeLinear, per channel / per tensor / blocked; docs/ONNX.md)
+  gguf         re-quantize a GGUF model to GGML block types (q8_0 .. q6_k, llama-quantize's mixes; docs/GGUF.md)
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
 
 Run 'quant <command> --help' for a command's options. 'quant --version' prints the versions and the backend.
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   report: async () => (await import('./commands/report.js')).reportCommand,
   conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
   onnx: async () => (await import('@quantkit/quant-onnx/cli')).runOnnxCommand as Command,
+  gguf: async () => (await import('@quantkit/quant-gguf/cli')).runGgufCommand as Command,
 };
 
 /** Runs one command line and returns the exit status; errors are reported on stderr. */

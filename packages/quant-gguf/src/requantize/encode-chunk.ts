@@ -1,0 +1,36 @@
+import { narrowToHalf, quantizeBlocks, widenHalf } from '@quantkit/quant';
+import { GGML_TYPE, ggmlTypeName } from '../format/ggml-types.js';
+import { blockFormatOf } from './target-types.js';
+
+/** Whole rows of one tensor, as float32, to be written as `targetTypeId`. */
+export interface ChunkJob {
+  readonly x: Float32Array;
+  readonly rows: number;
+  readonly rowLength: number;
+  readonly targetTypeId: number;
+}
+
+/** F32, F16 or BF16 bytes (little-endian, from a buffer of its own at offset 0) as float32 values. */
+export function decodeFloats(bytes: Uint8Array, sourceTypeId: number): Float32Array {
+  if (sourceTypeId === GGML_TYPE.F32) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
+  const half = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
+  const out = new Float32Array(half.length);
+  widenHalf(half, sourceTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16', 0, half.length, out);
+  return out;
+}
+
+function bytesOf(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** The rows in the target type: GGML blocks by quantizeBlocks (bit-exact with ggml), or a float type rounded to nearest even. */
+export function encodeChunk(job: ChunkJob): Uint8Array {
+  const { x, targetTypeId } = job;
+  const format = blockFormatOf(targetTypeId);
+  if (format !== undefined) return quantizeBlocks(x, { format, shape: [job.rows, job.rowLength] }).data;
+  if (targetTypeId === GGML_TYPE.F32) return bytesOf(x);
+  if (targetTypeId !== GGML_TYPE.F16 && targetTypeId !== GGML_TYPE.BF16) throw new Error(`cannot encode ${ggmlTypeName(targetTypeId)}`);
+  const out = new Uint16Array(x.length);
+  narrowToHalf(Float64Array.from(x), targetTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16', out);
+  return bytesOf(out);
+}
