@@ -64,6 +64,9 @@ export const kernels = createKernelApi(referenceBackend);
 // GGML block formats (Q4_0 .. Q8_1, Q2_K .. Q6_K), bit-exact with ggml's reference quantizers: docs/GGML.md.
 export * from './ggml/index.js';
 
+// Embedding quantization for vector search (int8 / uint8 / binary, scoring kernels, rescoring): docs/EMBEDDINGS.md.
+export * from './embeddings/index.js';
+
 // Calibration (range estimation), streaming observers and error analysis: docs/CALIBRATION.md.
 export * from './calibrate/index.js';
 import { createAnalysis } from './calibrate/analyze.js';
