@@ -1,6 +1,6 @@
 // The Node-API module of quantkit's kernels: module setup, engines and the kernel functions.
 //
-// JavaScript interface (abiVersion 5; packages/quant-native/src/addon.ts declares it for TypeScript):
+// JavaScript interface (abiVersion 6; packages/quant-native/src/addon.ts declares it for TypeScript):
 //
 //   abiVersion, version, isa (what 'auto' picks here), availableIsas ('avx2,scalar'), hardwareConcurrency
 //   descriptorSlots: string[]                   the descriptor's slot names, in order (descriptor.h)
@@ -23,10 +23,11 @@
 //     fakeQuantizeTensor: x, out                       minMax, absMax: x
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
 //     histogram, absHistogram: x, counts (ADDED to, as packages/quant-core/src/calibrate/histogram.ts does)
+//     ggmlQuantize: x (Float32Array), out (Uint8Array)   ggmlDequantize: blocks (Uint8Array), out (Float32Array)
 //   desc is a Uint8Array over the bytes of descriptorSlots.length float64 numbers (a byte view of a Float64Array,
 //   which Node-API recognises faster: call.h): every scalar argument the kernel reads and every scalar result it
 //   writes (minMax: min, max; absMax: absMax; fakeQuantizeTensor: sumSq .. dot, in ErrorSums order;
-//   quantizeBlockedMinMax: badGroup).
+//   quantizeBlockedMinMax: badGroup; ggmlQuantize: badIndex).
 //
 //   Async variants run on the libuv thread pool (plus this addon's pool), keep every array argument and desc
 //   referenced until they settle, write their results into desc before the promise resolves, and stop between chunks
@@ -65,7 +66,7 @@ namespace {
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument, a descriptor slot or a result
 // changes.
-constexpr int32_t kAbiVersion = 5;
+constexpr int32_t kAbiVersion = 6;
 
 // ---- kernel functions ----------------------------------------------------------------------------------------------
 
@@ -139,6 +140,7 @@ const KernelFunctions kKernels[] = {
     functions<FakeQuantizeTensor>(), functions<MinMax>(),           functions<AbsMax>(),
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),
     functions<Unpack>(),            functions<Histogram<false>>(),  functions<Histogram<true>>(),
+    functions<GgmlQuantize>(),      functions<GgmlDequantize>(),
 };
 
 constexpr size_t kKernelCount = sizeof(kKernels) / sizeof(kKernels[0]);

@@ -78,6 +78,15 @@ bool Descriptor::half(HalfType* out, Failure* f) const {
   return true;
 }
 
+bool Descriptor::ggml_format(GgmlFormat* out, Failure* f) const {
+  const double v = number(Slot::Format);
+  if (!(v >= 0 && v < kGgmlFormatCount) || v != static_cast<double>(static_cast<int32_t>(v))) {
+    return f->set(kErrOption, "format must be a GGML format id in [0, " + std::to_string(kGgmlFormatCount) + "), got " + show(v));
+  }
+  *out = static_cast<GgmlFormat>(static_cast<int32_t>(v));
+  return true;
+}
+
 bool Descriptor::histogram_range(bool abs, double* min, double* max, Failure* f) const {
   const double lo = number(Slot::Min);
   const double hi = number(Slot::Max);

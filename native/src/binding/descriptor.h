@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "../kernels/ggml_types.h"
 #include "../kernels/kernels.h"
 #include "../layout/layout.h"
 #include "errors.h"
@@ -41,7 +42,9 @@ namespace quantkit {
   X(Dot, "dot")                                                                            \
   X(Scheme, "scheme")         /* quantizeBlockedMinMax: 0 affine, 1 symmetric */          \
   X(BadGroup, "badGroup")     /* quantizeBlockedMinMax result: first group without parameters, or -1 */ \
-  X(Half, "half")             /* *Half kernels: 0 float16, 1 bfloat16 */
+  X(Half, "half")             /* *Half kernels: 0 float16, 1 bfloat16 */                  \
+  X(Format, "format")         /* ggml* kernels: the GGML format (GgmlFormat, kernels/ggml_types.h) */ \
+  X(BadIndex, "badIndex")     /* ggmlQuantize result: first non-finite element, or -1 */
 
 enum class Slot : size_t {
 #define QUANTKIT_SLOT_ID(id, name) id,
@@ -146,6 +149,8 @@ class Descriptor {
   bool scheme(QuantSpec spec, ParamScheme* out, Failure* f) const;
   // half: 0 (float16) or 1 (bfloat16).
   bool half(HalfType* out, Failure* f) const;
+  // format: a GGML format id, 0 .. kGgmlFormatCount - 1 (GGML_FORMAT_NAMES order).
+  bool ggml_format(GgmlFormat* out, Failure* f) const;
   // min and max of a histogram: finite, min <= max, finite max - min, and min >= 0 for |x| (abs).
   bool histogram_range(bool abs, double* min, double* max, Failure* f) const;
 

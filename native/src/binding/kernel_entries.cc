@@ -214,6 +214,36 @@ template <bool Abs> HistogramJob Histogram<Abs>::job(const KernelTable* t) const
   return HistogramJob(t, float_input(x), Abs, min, max, HistogramCounts{type, counts.data, counts.length});
 }
 
+// ---- GGML blocks --------------------------------------------------------------------------------------------------
+
+bool GgmlQuantize::check(const Descriptor& d, Failure* f) {
+  if (!d.ggml_format(&format, f)) return false;
+  if (x.elem != Elem::F32) return f->set(kErrInputType, "x must be a Float32Array");
+  if (x.length % ggml_block_size(format) != 0) return f->set(kErrShape, "x must hold whole blocks of " + std::to_string(ggml_block_size(format)) + " elements");
+  return has_length("out", out, ggml_row_bytes(format, x.length), kErrOutput, f);
+}
+
+GgmlJob GgmlQuantize::job(const KernelTable* t) const {
+  return GgmlJob::quantize(t, format, static_cast<const float*>(x.data), x.length, static_cast<uint8_t*>(out.data));
+}
+
+void GgmlQuantize::publish(const GgmlJob& job, void* desc) {
+  const size_t bad = job.bad_index();
+  store_result(desc, Slot::BadIndex, bad == GgmlJob::kNoBadIndex ? -1.0 : static_cast<double>(bad));
+}
+
+bool GgmlDequantize::check(const Descriptor& d, Failure* f) {
+  if (!d.ggml_format(&format, f)) return false;
+  if (out.elem != Elem::F32) return f->set(kErrOutput, "out must be a Float32Array");
+  const size_t bytes = ggml_block_bytes(format);
+  if (blocks.length % bytes != 0) return f->set(kErrPacked, "blocks must be whole blocks of " + std::to_string(bytes) + " bytes");
+  return has_length("out", out, blocks.length / bytes * ggml_block_size(format), kErrOutput, f);
+}
+
+GgmlJob GgmlDequantize::job(const KernelTable* t) const {
+  return GgmlJob::dequantize(t, format, static_cast<const uint8_t*>(blocks.data), out.length, static_cast<float*>(out.data));
+}
+
 template struct QuantizeGrouped<Layout::Kind::Axis>;
 template struct QuantizeGrouped<Layout::Kind::Block>;
 template struct QuantizeGrouped<Layout::Kind::Axis, true>;

@@ -13,6 +13,7 @@
 #include "arrays.h"
 #include "descriptor.h"
 #include "errors.h"
+#include "ggml_job.h"
 #include "jobs.h"
 
 namespace quantkit {
@@ -200,6 +201,27 @@ template <bool Abs> struct Histogram : NoResults {
   double max;
   bool check(const Descriptor& d, Failure* f);
   HistogramJob job(const KernelTable* t) const;
+};
+
+// ggmlQuantize(x, out, desc): reads format; writes badIndex (-1 when x is finite). x is a Float32Array of whole blocks.
+struct GgmlQuantize {
+  static constexpr const char* kName = "ggmlQuantize";
+  ArrayView x, out;
+  static constexpr ArrayArg<GgmlQuantize> kArrays[] = {{"x", ArrayKind::FloatIn, &GgmlQuantize::x}, {"out", ArrayKind::BytesOut, &GgmlQuantize::out}};
+  GgmlFormat format;
+  bool check(const Descriptor& d, Failure* f);
+  GgmlJob job(const KernelTable* t) const;
+  static void publish(const GgmlJob& job, void* desc);
+};
+
+// ggmlDequantize(blocks, out, desc): reads format. out is a Float32Array.
+struct GgmlDequantize : NoResults {
+  static constexpr const char* kName = "ggmlDequantize";
+  ArrayView blocks, out;
+  static constexpr ArrayArg<GgmlDequantize> kArrays[] = {{"blocks", ArrayKind::BytesIn, &GgmlDequantize::blocks}, {"out", ArrayKind::FloatOut, &GgmlDequantize::out}};
+  GgmlFormat format;
+  bool check(const Descriptor& d, Failure* f);
+  GgmlJob job(const KernelTable* t) const;
 };
 
 using QuantizeAxis = QuantizeGrouped<Layout::Kind::Axis>;

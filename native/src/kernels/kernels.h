@@ -36,6 +36,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "ggml_types.h"
+
 namespace quantkit {
 
 enum class Profile : int32_t { Onnx = 0, PyTorch = 1 };
@@ -147,6 +149,12 @@ struct KernelTable {
   void (*abs_histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*abs_histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*abs_histogram_half)(const uint16_t* x, HalfType t, size_t n, double min, double max, uint32_t* counts, size_t bins);
+
+  // GGML blocks of format f (kernels/ggml_types.h) from x[0, n), n a multiple of the block size, x finite, into
+  // ggml_row_bytes(f, n) bytes of out: ggml's quantize_row_*_ref bit for bit (docs/GGML.md). No allocation.
+  void (*ggml_quantize)(GgmlFormat f, const float* x, size_t n, uint8_t* out);
+  // n float32 values of whole blocks of format f (ggml's dequantize_row_*).
+  void (*ggml_dequantize)(GgmlFormat f, const uint8_t* blocks, size_t n, float* out);
 };
 
 // The portable set (kernels/scalar/table.cc): built everywhere, runs on every CPU, the oracle the other sets are tested
@@ -168,10 +176,10 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.quantize_groups_half != nullptr && t.quantize_block_runs_f32 != nullptr &&
          t.quantize_block_runs_half != nullptr && t.dequantize_half != nullptr && t.min_max_half != nullptr &&
          t.min_max_rows_half != nullptr && t.abs_max_half != nullptr && t.histogram_half != nullptr &&
-         t.abs_histogram_half != nullptr;
+         t.abs_histogram_half != nullptr && t.ggml_quantize != nullptr && t.ggml_dequantize != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 33 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 35 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

@@ -5,6 +5,7 @@ import { ErrorCodes, fail } from './errors.js';
 import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedGranularity } from './layout.js';
 import { allocateOrLimit } from './limits.js';
 import { errorReportSkippingNaN, nanAwareReport } from './metrics.js';
+import { createGgmlApi, type GgmlApi } from './ggml/api.js';
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import { qparamsFromRanges, rangeError } from './params.js';
 import { measureGroupRanges, measureHalfGroupRanges, type GroupRanges } from './ranges.js';
@@ -109,6 +110,9 @@ export interface QuantApi {
   fakeQuantizeWithError(x: Uint16Array, options: QuantizeOptions): FakeQuantizeResult<Uint16Array>;
   computeQParams(x: QuantInput, options?: QuantizeOptions): QuantParams;
   quantizationError(reference: ArrayLike<number>, approx: ArrayLike<number>): QuantizationErrorReport;
+  /** GGML block formats (docs/GGML.md) on this API's backend. */
+  quantizeBlocks: GgmlApi['quantizeBlocks'];
+  dequantizeBlocks: GgmlApi['dequantizeBlocks'];
 }
 
 /** Everything quantize needs, resolved and validated once. */
@@ -568,7 +572,7 @@ export function createQuantApi(backend: Backend): QuantApi {
     return values;
   }
 
-  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError } as QuantApi;
+  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError, ...createGgmlApi(backend) } as QuantApi;
 }
 
 /**

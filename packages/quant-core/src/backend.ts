@@ -4,6 +4,7 @@ import * as quantizeKernels from './kernels/quantize.js';
 import { quantizeBlockedMinMax } from './kernels/quantize-blocks.js';
 import { dequantizeTensorHalf, minMaxHalf, quantizeTensorHalf } from './kernels/half-kernels.js';
 import * as halfLayoutKernels from './kernels/half-layouts.js';
+import { ggmlDequantize, ggmlQuantize } from './ggml/kernels.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -27,6 +28,8 @@ export interface BackendCapabilities {
    * true and the reference's otherwise; the counts are identical either way.
    */
   readonly histogram: boolean;
+  /** The backend quantizes GGML block formats itself (ggmlQuantize / ggmlDequantize); otherwise the reference's run. */
+  readonly ggml?: boolean;
 }
 
 /**
@@ -72,6 +75,7 @@ export function supportTestOf<K extends KernelName>(name: K): SupportTest<K> {
     floats: (c: BackendCapabilities, a: readonly unknown[]) => floatOk(c, a[x]),
     histogram: (c: BackendCapabilities, a: readonly unknown[]) => c.histogram && floatOk(c, a[x]),
     packed: (c: BackendCapabilities, a: readonly unknown[]) => c.packedBits.includes(a[bits] as 2 | 4),
+    ggml: (c: BackendCapabilities) => c.ggml === true,
   }[info.needs];
   return (c, args) => layoutOk(c) && needs(c, args as readonly unknown[]);
 }
@@ -113,6 +117,7 @@ export const referenceBackend: Backend = Object.freeze({
     packedBits: Object.freeze([2, 4] as const),
     fakeQuantize: true,
     histogram: true,
+    ggml: true,
   }),
   ...quantizeKernels,
   quantizeBlockedMinMax,
@@ -124,6 +129,8 @@ export const referenceBackend: Backend = Object.freeze({
   ...reduceKernels,
   ...packKernels,
   fakeQuantizeTensor: referenceFakeQuantizeTensor,
+  ggmlQuantize,
+  ggmlDequantize,
   histogram: histogramRun,
   absHistogram: absHistogramRun,
 }) as Backend;

@@ -57,6 +57,8 @@ export const dequantize = reference.dequantize;
 export const fakeQuantize = reference.fakeQuantize;
 export const fakeQuantizeWithError = reference.fakeQuantizeWithError;
 export const computeQParams = reference.computeQParams;
+export const quantizeBlocks = reference.quantizeBlocks;
+export const dequantizeBlocks = reference.dequantizeBlocks;
 
 /** The reference kernels behind validation: explicit parameters, caller-provided outputs. */
 export const kernels = createKernelApi(referenceBackend);

@@ -1,6 +1,7 @@
 import type { Backend } from './backend.js';
 import { checkHistogramArgs } from './calibrate/histogram.js';
 import { ErrorCodes, fail, type ErrorCode } from './errors.js';
+import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs } from './ggml/kernels.js';
 import { checkHalfDType } from './half-input.js';
 import { arrayRange, packedByteLength } from './storage.js';
 import { KERNEL_NAMES, KERNEL_TABLE, isArrayParam, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -265,6 +266,12 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   },
   absHistogram(x, min, max, counts) {
     checkHistogramArgs(x, min, max, counts, true);
+  },
+  ggmlQuantize(x, format, out) {
+    checkGgmlQuantizeArgs(x, format, out);
+  },
+  ggmlDequantize(blocks, format, out) {
+    checkGgmlDequantizeArgs(blocks, format, out);
   },
 };
 

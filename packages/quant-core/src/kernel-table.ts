@@ -1,4 +1,5 @@
 import type { HistogramCounts } from './calibrate/histogram.js';
+import type { GgmlFormat } from './ggml/formats.js';
 import type { AxisLayout, BlockLayout, FloatArray, HalfDType, IntArray, KernelSpec, MinMax, QuantizationErrorReport, Scheme } from './types.js';
 
 /*
@@ -63,6 +64,15 @@ export interface KernelSignatures {
   histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
   /** The same for |x| (0 <= min). */
   absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+
+  /**
+   * GGML blocks of `format` from x (a whole number of blocks, rows end to end) into out, bit-exact with ggml's
+   * quantize_row_*_ref (docs/GGML.md). Returns -1, or the index of the first NaN / ±Infinity of x (GGML formats take
+   * finite values only; outputs are then unspecified).
+   */
+  ggmlQuantize(x: Float32Array, format: GgmlFormat, out: Uint8Array): number;
+  /** The float32 values of whole GGML blocks of `format` (ggml's dequantize_row_*). */
+  ggmlDequantize(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void;
 }
 
 export type KernelName = keyof KernelSignatures;
@@ -70,30 +80,30 @@ export type KernelArgs<K extends KernelName> = Parameters<KernelSignatures[K]>;
 export type KernelResult<K extends KernelName> = ReturnType<KernelSignatures[K]>;
 
 /** Typed-array parameters: they cross into native code as arrays, in parameter order. */
-export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts';
+export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts' | 'blocks';
 /**
  * Scalar parameters: they cross into native code in one descriptor. `spec` stands for qmin, qmax and profile;
  * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize; `scheme` is 0 (affine) or 1 (symmetric);
- * `dtype` (the half type of the *Half kernels) is 0 (float16) or 1 (bfloat16).
+ * `dtype` (the half type of the *Half kernels) is 0 (float16) or 1 (bfloat16); `format` (a GGML format) is its index in GGML_FORMAT_NAMES.
  */
-export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme' | 'dtype';
+export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme' | 'dtype' | 'format';
 export type KernelParam = ArrayParam | ScalarParam;
 
 /**
  * Which part of the work a routed call goes by: the element count of one array argument compared with the threshold
  * of the kernel's operation (packages/quant's ROUTING_THRESHOLDS).
  */
-export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram';
+export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram' | 'ggml';
 
 /** How a kernel's scalar result is returned (native code writes it into the descriptor). */
-export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGroup';
+export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGroup' | 'badIndex';
 
 /**
  * What a call needs of a backend besides its granularity (backend.ts supports() reads BackendCapabilities for it):
  * quantize: x's precision, the profile and the spec's width; dequantize: out's precision; floats: x's precision;
- * fakeQuantize and histogram: that capability and x's precision; packed: the bit width.
+ * fakeQuantize and histogram: that capability and x's precision; packed: the bit width; ggml: capabilities.ggml.
  */
-export type KernelNeed = 'quantize' | 'dequantize' | 'fakeQuantize' | 'floats' | 'histogram' | 'packed';
+export type KernelNeed = 'quantize' | 'dequantize' | 'fakeQuantize' | 'floats' | 'histogram' | 'packed' | 'ggml';
 
 /** One parameter name per element of an argument tuple. */
 type ParamNames<T extends readonly unknown[]> = { readonly [I in keyof T]: KernelParam };
@@ -147,6 +157,8 @@ export const KERNEL_TABLE: Table = Object.freeze({
   unpack: { name: 'unpack', operation: 'unpack', params: ['packed', 'bits', 'signed', 'out'], inputs: ['packed'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'packed', returns: 'none' },
   histogram: { name: 'histogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
   absHistogram: { name: 'absHistogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
+  ggmlQuantize: { name: 'ggmlQuantize', operation: 'ggml', params: ['x', 'format', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'ggml', returns: 'badIndex' },
+  ggmlDequantize: { name: 'ggmlDequantize', operation: 'ggml', params: ['blocks', 'format', 'out'], inputs: ['blocks'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'ggml', returns: 'none' },
 } satisfies Table);
 
 /** Every kernel name, in table order. */
@@ -160,7 +172,7 @@ export function arrayParamsOf(name: KernelName): readonly ArrayParam[] {
   return (KERNEL_TABLE[name].params as readonly KernelParam[]).filter(isArrayParam);
 }
 
-const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts']);
+const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts', 'blocks']);
 
 export function isArrayParam(p: KernelParam): p is ArrayParam {
   return ARRAY_PARAMS.has(p);

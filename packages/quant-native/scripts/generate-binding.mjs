@@ -32,6 +32,8 @@ function writes(param, granularity) {
       return [['scheme', "scheme === 'symmetric' ? 1 : 0"]];
     case 'dtype':
       return [['half', "dtype === 'bfloat16' ? 1 : 0"]];
+    case 'format':
+      return [['format', 'GGML_FORMAT_NAMES.indexOf(format)']];
     default:
       return [[param, param]];
   }
@@ -48,6 +50,8 @@ function result(info) {
       return ['d[S.absMax]!', ['absMax']];
     case 'badGroup':
       return ['d[S.badGroup]!', ['badGroup']];
+    case 'badIndex':
+      return ['d[S.badIndex]!', ['badIndex']];
     case 'errorReport': {
       const sums = ['sumSq', 'sumAbs', 'maxAbs', 'sumRef2', 'sumApprox2', 'dot'];
       return [`errorReportOf({ ${sums.map((s) => `${s}: d[S.${s}]!`).join(', ')} }, ${info.count}.length)`, sums];
@@ -121,7 +125,7 @@ function generate() {
 // (run \`pnpm --filter @quantkit/quant-native generate\` after changing the table; a test fails while this is stale).
 // Each kernel writes its scalar parameters into the descriptor d at the slots the addon declares, and passes its
 // arrays in the table's order, then d's bytes (docs: src/marshal.ts).
-import { errorReportOf, type AsyncKernels, type AsyncOptions, type KernelArgs, type KernelSignatures } from '@quantkit/quant-core';
+import { errorReportOf, GGML_FORMAT_NAMES, type AsyncKernels, type AsyncOptions, type KernelArgs, type KernelSignatures } from '@quantkit/quant-core';
 import type { NativeEngine } from '../addon.js';
 
 type Args<K extends keyof KernelSignatures> = KernelArgs<K>;

@@ -40,6 +40,7 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
   packedBits: Object.freeze([2, 4] as const),
   fakeQuantize: true,
   histogram: true,
+  ggml: true,
 });
 
 /** `isa` or QUANT_NATIVE_ISA (default 'auto'); which names exist and which this CPU runs is the addon's to say. */

@@ -62,6 +62,8 @@ export const dequantize = forward('dequantize');
 export const fakeQuantize = forward('fakeQuantize');
 export const fakeQuantizeWithError = forward('fakeQuantizeWithError');
 export const computeQParams: QuantApi['computeQParams'] = (x, options) => quantApi().computeQParams(x, options);
+export const quantizeBlocks: QuantApi['quantizeBlocks'] = (x, options) => quantApi().quantizeBlocks(x, options);
+export const dequantizeBlocks: QuantApi['dequantizeBlocks'] = (qb, options) => quantApi().dequantizeBlocks(qb, options);
 
 export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);
 export const dequantizeAsync = (async (qt: QuantizedTensor, options?: DequantizeAsyncOptions) => asyncQuantApi().dequantizeAsync(qt, options)) as AsyncQuantApi['dequantizeAsync'];

@@ -39,6 +39,8 @@ export const ROUTING_THRESHOLDS: RoutingThresholds = Object.freeze({
   unpack: 128,
   /** histogram, absHistogram (calibration; measured: 2048-4096). */
   histogram: 4096,
+  /** ggmlQuantize, ggmlDequantize (a few blocks: native's fixed cost is repaid from the first K-quant super-block). */
+  ggml: 256,
 });
 
 export type RoutingOperation = KernelOperation;

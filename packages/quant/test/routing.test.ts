@@ -37,11 +37,14 @@ const CALLS: readonly { kernel: string; op: RoutingOperation; call: (b: Backend,
   { kernel: 'unpack', op: 'unpack', call: (b, n) => b.unpack(new Uint8Array(Math.ceil(n / 2)), 4, true, new Int8Array(n)) },
   { kernel: 'histogram', op: 'histogram', call: (b, n) => b.histogram(f32(n), -3, 3, new Uint32Array(16)) },
   { kernel: 'absHistogram', op: 'histogram', call: (b, n) => b.absHistogram(f32(n), 0, 3, new Uint32Array(16)) },
+  // Unvalidated backend calls: n need not be whole q8_0 blocks for the routing decision, which counts elements only.
+  { kernel: 'ggmlQuantize', op: 'ggml', call: (b, n) => b.ggmlQuantize(f32(n), 'q8_0', new Uint8Array(Math.ceil(n / 32) * 34)) },
+  { kernel: 'ggmlDequantize', op: 'ggml', call: (b, n) => b.ggmlDequantize(new Uint8Array(Math.ceil(n / 32) * 34), 'q8_0', new Float32Array(n)) },
 ];
 
 describe('routing thresholds', () => {
   it('has one positive integer constant per operation', () => {
-    expect(Object.keys(ROUTING_THRESHOLDS).sort()).toEqual(['absMax', 'dequantize', 'fakeQuantize', 'histogram', 'minMax', 'pack', 'quantize', 'unpack']);
+    expect(Object.keys(ROUTING_THRESHOLDS).sort()).toEqual(['absMax', 'dequantize', 'fakeQuantize', 'ggml', 'histogram', 'minMax', 'pack', 'quantize', 'unpack']);
     for (const v of Object.values(ROUTING_THRESHOLDS)) expect(Number.isInteger(v) && v > 0).toBe(true);
     expect(new Set(CALLS.map((c) => c.op)).size).toBe(Object.keys(ROUTING_THRESHOLDS).length);
   });

@@ -16,6 +16,7 @@
 #include "../kernels.h"
 #include "dequantize.h"
 #include "fake_quantize.h"
+#include "ggml.h"
 #include "histogram.h"
 #include "pack.h"
 #include "quantize.h"
@@ -63,6 +64,8 @@ constexpr KernelTable kAvx2Kernels = {
     .abs_histogram_f32 = avx2::histogram<true, float>,
     .abs_histogram_f64 = avx2::histogram<true, double>,
     .abs_histogram_half = avx2::histogram_half<true>,
+    .ggml_quantize = avx2::ggml_quantize_row,
+    .ggml_dequantize = avx2::ggml_dequantize_row,
 };
 #pragma GCC diagnostic pop
 

@@ -4,6 +4,7 @@
 #include "../kernels.h"
 #include "dequantize.h"
 #include "fake_quantize.h"
+#include "ggml.h"
 #include "histogram.h"
 #include "pack.h"
 #include "quantize.h"
@@ -49,6 +50,8 @@ constexpr KernelTable kScalarKernels = {
     .abs_histogram_f32 = scalar::histogram<true, float>,
     .abs_histogram_f64 = scalar::histogram<true, double>,
     .abs_histogram_half = scalar::histogram_half<true>,
+    .ggml_quantize = scalar::ggml_quantize_row,
+    .ggml_dequantize = scalar::ggml_dequantize_row,
 };
 #pragma GCC diagnostic pop
 

@@ -1,4 +1,6 @@
 import {
+  GGML_FORMAT_NAMES,
+  GGML_FORMATS,
   narrowToHalf,
   numberToBfloat16,
   numberToFloat16,
@@ -47,6 +49,10 @@ const SHARES: Readonly<Record<Op, number>> = {
   dequantizeBlockedHalf: 0.01,
   minMaxAxisHalf: 0.01,
   minMaxBlockedHalf: 0.01,
+  // The reference K-quants search their scales element by element (~2 M elements/s): a small share still covers
+  // every format many times.
+  ggmlQuantize: 0.003,
+  ggmlDequantize: 0.01,
   quantizeAxis: 0.08,
   quantizeBlocked: 0.03,
   quantizeBlockedMinMax: 0.03,
@@ -304,6 +310,40 @@ function runHalfLayout(op: HalfLayoutOp, d: Draw, backend: Backend, n0: number):
   return { desc: full, elements: n, failure: diffArrays(full, want, out, x) };
 }
 
+/**
+ * GGML blocks: random formats and whole rows of blocks; quantize on float data that is sometimes non-finite (both must
+ * return the same first non-finite index, and write the same blocks otherwise), dequantize on random block bytes
+ * whose float16 fields are kept finite (upstream's dequantize of Inf / NaN scales is not a contract).
+ */
+function runGgml(op: 'ggmlQuantize' | 'ggmlDequantize', d: Draw, backend: Backend, n0: number): Run {
+  const format = d.rng.pick(GGML_FORMAT_NAMES);
+  const { blockSize, bytesPerBlock } = GGML_FORMATS[format];
+  const blocks = Math.max(1, Math.min(Math.ceil(n0 / blockSize), format.endsWith('_k') ? 64 : 4096));
+  const n = blocks * blockSize;
+  if (op === 'ggmlQuantize') {
+    const x = d.floats('float32', n) as Float32Array;
+    const off = d.offset();
+    const out = new Uint8Array(blocks * bytesPerBlock + off).subarray(off);
+    const want = new Uint8Array(blocks * bytesPerBlock);
+    const bad = backend.ggmlQuantize(x, format, out);
+    const wantBad = ref.ggmlQuantize(x, format, want);
+    const desc = `${op} ${format} n=${n}`;
+    if (bad !== wantBad) return { desc, elements: n, failure: `${desc}: returned ${bad}, expected ${wantBad} (the first non-finite element)` };
+    return { desc, elements: n, failure: wantBad >= 0 ? undefined : diffArrays(desc, want, out, x) };
+  }
+  const bytes = new Uint8Array(blocks * bytesPerBlock);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = d.rng.int(0, 255);
+  // Every 16-bit field that holds a float16 in some format is made finite: clear one exponent bit of every odd byte.
+  for (let i = 1; i < bytes.length; i += 2) bytes[i]! &= 0xbf;
+  const off = d.offset();
+  const out = new Float32Array(n + off).subarray(off);
+  const want = new Float32Array(n);
+  backend.ggmlDequantize(bytes, format, out);
+  ref.ggmlDequantize(bytes, format, want);
+  const desc = `${op} ${format} n=${n}`;
+  return { desc, elements: n, failure: diffArrays(desc, want, out, bytes) };
+}
+
 /** One random run of `op`: builds inputs, runs backend and reference, compares. */
 function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
   const n0 = d.length(remaining);
@@ -407,6 +447,9 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
     case 'dequantizeAxisHalf':
     case 'dequantizeBlockedHalf':
       return runHalfLayout(op, d, backend, n0);
+    case 'ggmlQuantize':
+    case 'ggmlDequantize':
+      return runGgml(op, d, backend, n0);
     case 'dequantizeTensorHalf': {
       // Expected: the exact float64 products, each rounded once to the half type.
       const dtype: HalfDType = d.rng.next() < 0.5 ? 'float16' : 'bfloat16';

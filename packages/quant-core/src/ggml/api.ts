@@ -18,7 +18,8 @@ import { checkShape, resolveShape, shapeSize } from '../layout.js';
 import { checkOptionKeys, optionsObject } from '../options.js';
 import { checkOutput } from '../validate.js';
 import { ggmlFormatInfo, ggmlRowBytes, type GgmlFormat, type GgmlFormatInfo } from './formats.js';
-import { float32Input, ggmlDequantizeRows, ggmlQuantizeRows, uint8Input } from './kernels.js';
+import type { Backend } from '../backend.js';
+import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs, float32Input, nonFiniteError, uint8Input } from './kernels.js';
 
 export interface GgmlQuantizeOptions {
   readonly format: GgmlFormat;
@@ -45,8 +46,19 @@ function checkRows(shape: readonly number[], info: GgmlFormatInfo): void {
   }
 }
 
-/** x (float32, finite) quantized to GGML blocks of `format`, bit-exact with upstream's quantize_row_*_ref. */
-export function quantizeBlocks(x: Float32Array, options: GgmlQuantizeOptions): GgmlBlocks {
+export interface GgmlApi {
+  /** x (float32, finite) quantized to GGML blocks of `format`, bit-exact with upstream's quantize_row_*_ref. */
+  quantizeBlocks(x: Float32Array, options: GgmlQuantizeOptions): GgmlBlocks;
+  /** The float32 values of GGML blocks (upstream's dequantize_row_*), into options.out or a new array. */
+  dequantizeBlocks(qb: GgmlBlocks, options?: GgmlDequantizeOptions): Float32Array;
+}
+
+/** quantizeBlocks / dequantizeBlocks on a backend's ggml kernels: validation here, once, for every backend. */
+export function createGgmlApi(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlDequantize'>): GgmlApi {
+  return { quantizeBlocks: (x, options) => quantizeBlocks(backend, x, options), dequantizeBlocks: (qb, options) => dequantizeBlocks(backend, qb, options) };
+}
+
+function quantizeBlocks(backend: Pick<Backend, 'ggmlQuantize'>, x: Float32Array, options: GgmlQuantizeOptions): GgmlBlocks {
   const opts = optionsObject(options, 'quantizeBlocks');
   checkOptionKeys(opts, ['format', 'shape']);
   const info = ggmlFormatInfo(opts.format);
@@ -54,12 +66,13 @@ export function quantizeBlocks(x: Float32Array, options: GgmlQuantizeOptions): G
   const shape = resolveShape(opts.shape, input.length);
   checkRows(shape, info);
   const data = new Uint8Array(ggmlRowBytes(info.name, input.length));
-  ggmlQuantizeRows(input, info.name, data);
+  checkGgmlQuantizeArgs(input, info.name, data);
+  const bad = backend.ggmlQuantize(input, info.name, data);
+  if (bad >= 0) nonFiniteError(input, bad);
   return { data, format: info.name, shape };
 }
 
-/** The float32 values of GGML blocks (upstream's dequantize_row_*), into options.out or a new array. */
-export function dequantizeBlocks(qb: GgmlBlocks, options?: GgmlDequantizeOptions): Float32Array {
+function dequantizeBlocks(backend: Pick<Backend, 'ggmlDequantize'>, qb: GgmlBlocks, options?: GgmlDequantizeOptions): Float32Array {
   if (typeof qb !== 'object' || qb === null) fail(ErrorCodes.INPUT_TYPE, `dequantizeBlocks takes { data, format, shape }, got ${describeValue(qb)}`);
   const opts = optionsObject(options, 'dequantizeBlocks');
   checkOptionKeys(opts, ['out']);
@@ -73,6 +86,7 @@ export function dequantizeBlocks(qb: GgmlBlocks, options?: GgmlDequantizeOptions
     fail(ErrorCodes.PACKED, `${info.name} data of shape [${shape.join(', ')}] takes ${expected} bytes, got ${data.length}`);
   }
   const out = opts.out === undefined ? new Float32Array(n) : checkOutput<Float32Array>(opts.out, 'Float32Array', n);
-  ggmlDequantizeRows(data, info.name, out);
+  checkGgmlDequantizeArgs(data, info.name, out);
+  backend.ggmlDequantize(data, info.name, out);
   return out;
 }

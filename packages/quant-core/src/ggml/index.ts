@@ -3,8 +3,8 @@
  * reference quantizers (quantize_row_*_ref, no importance matrix) and dequantize_row_* built without FMA contraction.
  */
 
-export { dequantizeBlocks, quantizeBlocks } from './api.js';
-export type { GgmlBlocks, GgmlDequantizeOptions, GgmlQuantizeOptions } from './api.js';
+export { createGgmlApi } from './api.js';
+export type { GgmlApi, GgmlBlocks, GgmlDequantizeOptions, GgmlQuantizeOptions } from './api.js';
 export { GGML_FORMATS, GGML_FORMAT_NAMES, ggmlBlockCount, ggmlFormatInfo, ggmlRowBytes, isGgmlFormat } from './formats.js';
 export type { GgmlFormat, GgmlFormatInfo } from './formats.js';
 export { ggmlDequantizeRows, ggmlQuantizeRows } from './kernels.js';

@@ -17,7 +17,7 @@
 
 import { ErrorCodes, fail } from '../errors.js';
 import { checkDisjoint, checkOutput, typedArrayOf } from '../validate.js';
-import { ggmlBlockCount, ggmlFormatInfo, type GgmlFormat } from './formats.js';
+import { GGML_FORMATS, ggmlBlockCount, ggmlFormatInfo, type GgmlFormat } from './formats.js';
 import {
   dequantizeQ4_0, dequantizeQ4_1, dequantizeQ5_0, dequantizeQ5_1, dequantizeQ8_0, dequantizeQ8_1,
   quantizeQ4_0, quantizeQ4_1, quantizeQ5_0, quantizeQ5_1, quantizeQ8_0, quantizeQ8_1,
@@ -57,36 +57,65 @@ export function uint8Input(x: unknown, name: string): Uint8Array {
   return typedArrayOf<Uint8Array>(x, UINT8, ErrorCodes.INPUT_TYPE, name, 'a Uint8Array');
 }
 
-/** ERR_QUANT_RANGE at the first NaN or ±Infinity of x. */
-function checkFinite(x: Float32Array): void {
+/** The index of the first NaN or ±Infinity of x, or -1. */
+function firstNonFinite(x: Float32Array): number {
   for (let i = 0; i < x.length; i++) {
     const v = x[i]!;
-    if (v - v !== 0) {
-      fail(ErrorCodes.RANGE, `x[${i}] is ${v}: GGML formats quantize finite values only (upstream's result for NaN and ±Infinity is undefined)`);
-    }
+    if (v - v !== 0) return i;
   }
+  return -1;
+}
+
+/** ERR_QUANT_RANGE for the non-finite x[index] (what ggmlQuantize returned). */
+export function nonFiniteError(x: Float32Array, index: number): never {
+  return fail(ErrorCodes.RANGE, `x[${index}] is ${x[index]}: GGML formats quantize finite values only (upstream's result for NaN and ±Infinity is undefined)`);
+}
+
+/**
+ * The reference ggmlQuantize kernel (arguments validated by the caller, kernel-api.ts): -1 and x's blocks in out, or
+ * the index of the first non-finite element of x and nothing written.
+ */
+export function ggmlQuantize(x: Float32Array, format: GgmlFormat, out: Uint8Array): number {
+  const bad = firstNonFinite(x);
+  if (bad >= 0) return bad;
+  KERNELS[format][0](x, out, x.length / GGML_FORMATS[format].blockSize);
+  return -1;
+}
+
+/** The reference ggmlDequantize kernel (arguments validated by the caller). */
+export function ggmlDequantize(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void {
+  KERNELS[format][1](blocks, out, blocks.length / GGML_FORMATS[format].bytesPerBlock);
+}
+
+/** ggmlQuantize's checks: x a Float32Array of whole blocks, out a disjoint Uint8Array of their bytes. */
+export function checkGgmlQuantizeArgs(x: unknown, format: unknown, out: unknown): void {
+  const { bytesPerBlock } = ggmlFormatInfo(format);
+  const input = float32Input(x, 'x');
+  const nb = ggmlBlockCount(format as GgmlFormat, input.length);
+  const output = checkOutput<Uint8Array>(out, 'Uint8Array', nb * bytesPerBlock);
+  checkDisjoint(output, input, 'x');
+}
+
+/** ggmlDequantize's checks: whole blocks in a Uint8Array, out a disjoint Float32Array of their elements. */
+export function checkGgmlDequantizeArgs(blocks: unknown, format: unknown, out: unknown): void {
+  const { blockSize, bytesPerBlock } = ggmlFormatInfo(format);
+  const data = uint8Input(blocks, 'blocks');
+  if (data.length % bytesPerBlock !== 0) {
+    fail(ErrorCodes.PACKED, `${format as string} blocks take ${bytesPerBlock} bytes each: got ${data.length} bytes, not a whole number of blocks`);
+  }
+  const output = checkOutput<Float32Array>(out, 'Float32Array', (data.length / bytesPerBlock) * blockSize);
+  checkDisjoint(output, data, 'blocks');
 }
 
 /** Quantizes x (a whole number of blocks, rows laid end to end) into out: ggmlRowBytes(format, x.length) bytes. */
 export function ggmlQuantizeRows(x: Float32Array, format: GgmlFormat, out: Uint8Array): void {
-  const { bytesPerBlock } = ggmlFormatInfo(format);
-  const input = float32Input(x, 'x');
-  const nb = ggmlBlockCount(format, input.length);
-  const output = checkOutput<Uint8Array>(out, 'Uint8Array', nb * bytesPerBlock);
-  checkDisjoint(output, input, 'x');
-  checkFinite(input);
-  KERNELS[format][0](input, output, nb);
+  checkGgmlQuantizeArgs(x, format, out);
+  const bad = ggmlQuantize(x, format, out);
+  if (bad >= 0) nonFiniteError(x, bad);
 }
 
 /** Dequantizes whole blocks into out: blocks.length / bytesPerBlock * blockSize float32 values. */
 export function ggmlDequantizeRows(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void {
-  const { blockSize, bytesPerBlock } = ggmlFormatInfo(format);
-  const data = uint8Input(blocks, 'blocks');
-  if (data.length % bytesPerBlock !== 0) {
-    fail(ErrorCodes.PACKED, `${format} blocks take ${bytesPerBlock} bytes each: got ${data.length} bytes, not a whole number of blocks`);
-  }
-  const nb = data.length / bytesPerBlock;
-  const output = checkOutput<Float32Array>(out, 'Float32Array', nb * blockSize);
-  checkDisjoint(output, data, 'blocks');
-  KERNELS[format][1](data, output, nb);
+  checkGgmlDequantizeArgs(blocks, format, out);
+  ggmlDequantize(blocks, format, out);
 }

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
-  dequantizeBlocks, GGML_FORMAT_NAMES, GGML_FORMATS, ggmlBlockCount, ggmlDequantizeRows, ggmlFormatInfo, ggmlQuantizeRows,
-  ggmlRowBytes, isGgmlFormat, quantizeBlocks, type GgmlFormat,
+  GGML_FORMAT_NAMES, GGML_FORMATS, ggmlBlockCount, ggmlDequantizeRows, ggmlFormatInfo, ggmlQuantizeRows,
+  ggmlRowBytes, isGgmlFormat, type GgmlFormat,
 } from '../../src/ggml/index.js';
+import { dequantizeBlocks, quantizeBlocks } from '../../src/index.js';
 import { nearestInt, roundf, truncToInt } from '../../src/ggml/c-float.js';
 import { codeOf } from '../helpers/quant-error.js';
 import { Rng } from '../helpers/rng.js';

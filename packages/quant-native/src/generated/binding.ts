@@ -2,13 +2,13 @@
 // (run `pnpm --filter @quantkit/quant-native generate` after changing the table; a test fails while this is stale).
 // Each kernel writes its scalar parameters into the descriptor d at the slots the addon declares, and passes its
 // arrays in the table's order, then d's bytes (docs: src/marshal.ts).
-import { errorReportOf, type AsyncKernels, type AsyncOptions, type KernelArgs, type KernelSignatures } from '@quantkit/quant-core';
+import { errorReportOf, GGML_FORMAT_NAMES, type AsyncKernels, type AsyncOptions, type KernelArgs, type KernelSignatures } from '@quantkit/quant-core';
 import type { NativeEngine } from '../addon.js';
 
 type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 
 /** Every descriptor slot the kernels below write or read. */
-export const USED_SLOTS = ['absMax', 'badGroup', 'bits', 'blockSize', 'dim', 'dot', 'half', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
+export const USED_SLOTS = ['absMax', 'badGroup', 'badIndex', 'bits', 'blockSize', 'dim', 'dot', 'format', 'half', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
 
 /**
  * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
@@ -18,10 +18,12 @@ export const USED_SLOTS = ['absMax', 'badGroup', 'bits', 'blockSize', 'dim', 'do
 export class SlotIndices {
   readonly absMax: number;
   readonly badGroup: number;
+  readonly badIndex: number;
   readonly bits: number;
   readonly blockSize: number;
   readonly dim: number;
   readonly dot: number;
+  readonly format: number;
   readonly half: number;
   readonly inner: number;
   readonly max: number;
@@ -43,10 +45,12 @@ export class SlotIndices {
   constructor(indexOf: (slot: (typeof USED_SLOTS)[number]) => number) {
     this.absMax = indexOf('absMax');
     this.badGroup = indexOf('badGroup');
+    this.badIndex = indexOf('badIndex');
     this.bits = indexOf('bits');
     this.blockSize = indexOf('blockSize');
     this.dim = indexOf('dim');
     this.dot = indexOf('dot');
+    this.format = indexOf('format');
     this.half = indexOf('half');
     this.inner = indexOf('inner');
     this.max = indexOf('max');
@@ -235,6 +239,15 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       writeMinMax(d, S, min, max);
       e.absHistogram(x, counts, bytes);
     },
+    ggmlQuantize(x, format, out) {
+      d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
+      e.ggmlQuantize(x, out, bytes);
+      return d[S.badIndex]!;
+    },
+    ggmlDequantize(blocks, format, out) {
+      d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
+      e.ggmlDequantize(blocks, out, bytes);
+    },
   };
 }
 
@@ -386,6 +399,17 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       writeMinMax(d, S, min, max);
       await run(options, (cancel) => e.absHistogramAsync(x, counts, new Uint8Array(d.buffer), cancel));
+    },
+    async ggmlQuantizeAsync(x, format, out, options) {
+      const d = new Float64Array(size);
+      d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
+      await run(options, (cancel) => e.ggmlQuantizeAsync(x, out, new Uint8Array(d.buffer), cancel));
+      return d[S.badIndex]!;
+    },
+    async ggmlDequantizeAsync(blocks, format, out, options) {
+      const d = new Float64Array(size);
+      d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
+      await run(options, (cancel) => e.ggmlDequantizeAsync(blocks, out, new Uint8Array(d.buffer), cancel));
     },
   };
 }

@@ -71,6 +71,9 @@ describeNative('the raw addon with detached, empty and disguised typed arrays', 
     unpack: (n, make) => ({ arrays: [make(Uint8Array, n / 2), make(Int8Array, n)], desc: descriptor({ bits: 4, signed: 1 }) }),
     histogram: (n, make) => ({ arrays: [make(Float32Array, n), new Uint32Array(4)], desc: descriptor({ min: 0, max: 1 }) }),
     absHistogram: (n, make) => ({ arrays: [make(Float32Array, n), new Uint32Array(4)], desc: descriptor({ min: 0, max: 1 }) }),
+    // q8_0 (format 4): blocks of 32 elements in 34 bytes; n is a multiple of 32 in these tests or 0.
+    ggmlQuantize: (n, make) => ({ arrays: [make(Float32Array, n * 32), make(Uint8Array, n * 34)], desc: descriptor({ format: 4 }) }),
+    ggmlDequantize: (n, make) => ({ arrays: [make(Uint8Array, n * 34), make(Float32Array, n * 32)], desc: descriptor({ format: 4 }) }),
   };
   const plain: Make = (type, length) => new type(length);
 

@@ -1,0 +1,46 @@
+// The job of the ggml* kernels: GGML block quantize / dequantize of whole blocks, in chunks of blocks that threads
+// share (each chunk writes only its own blocks). Quantize checks each chunk for NaN / ±Infinity before quantizing it
+// (GGML formats take finite values only): a chunk holding one writes nothing and records its first such element; the
+// lowest recorded index is the call's badIndex (the outputs are then unspecified, as the kernel table says).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "../kernels/kernels.h"
+#include "jobs.h"
+
+namespace quantkit {
+
+class GgmlJob final : public Job {
+ public:
+  static constexpr size_t kNoBadIndex = SIZE_MAX;
+
+  // Quantize x[0, n) into out.
+  static GgmlJob quantize(const KernelTable* t, GgmlFormat f, const float* x, size_t n, uint8_t* out) { return GgmlJob(t, f, false, x, n, out, nullptr); }
+  // Dequantize n elements' blocks into out.
+  static GgmlJob dequantize(const KernelTable* t, GgmlFormat f, const uint8_t* blocks, size_t n, float* out) { return GgmlJob(t, f, true, out, n, const_cast<uint8_t*>(blocks), nullptr); }
+
+  size_t chunk_count() const override { return chunks_; }
+  void run_chunk(size_t index) override;
+  void finish() override;
+  // The first NaN / ±Infinity of x (quantize), or kNoBadIndex.
+  size_t bad_index() const { return bad_index_; }
+
+ private:
+  GgmlJob(const KernelTable* t, GgmlFormat f, bool dequantize, const float* floats, size_t n, uint8_t* bytes, void*);
+
+  const KernelTable* table_;
+  GgmlFormat format_;
+  bool dequantize_;
+  const float* floats_;  // x (quantize) or out (dequantize, written through a cast)
+  size_t n_;
+  uint8_t* bytes_;  // out (quantize) or the blocks (dequantize, only read)
+  size_t blocks_per_chunk_;
+  size_t chunks_;
+  std::vector<size_t> bad_;
+  size_t bad_index_ = kNoBadIndex;
+};
+
+}  // namespace quantkit
