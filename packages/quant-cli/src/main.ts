@@ -15,6 +15,8 @@ Commands:
   inspect      per-tensor statistics, and what quantizing would cost
   compare      the error of every candidate scheme x bits x granularity x calibrator, per tensor
   report       a self-contained HTML page: value and error histograms with the chosen range, and the comparison
+  embeddings   quantize embeddings for vector search (int8, uint8, binary; docs/EMBEDDINGS.md); 'embeddings eval':
+               recall@k of int8 and binary search against exact float search
   onnx         quantize the weights of an ONNX model (DequantizeLinear, per channel / per tensor / blocked; docs/ONNX.md)
   gguf         re-quantize a GGUF model to GGML block types (q8_0 .. q6_k, llama-quantize's mixes; docs/GGUF.md)
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
@@ -36,6 +38,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   conformance: async () => (await import('./commands/conformance.js')).conformanceCommand,
   onnx: async () => (await import('@quantkit/quant-onnx/cli')).runOnnxCommand as Command,
   gguf: async () => (await import('@quantkit/quant-gguf/cli')).runGgufCommand as Command,
+  embeddings: async () => (await import('./commands/embeddings.js')).embeddingsCommand,
 };
 
 /** Runs one command line and returns the exit status; errors are reported on stderr. */
