@@ -50,6 +50,21 @@ ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   "$build_dir/asan/kernels_test" || die "kernels_test under sanitizers"
 
+step "ggml_test: GGML block kernels vs upstream ggml's golden vectors, AVX2 vs scalar (optimised, then sanitizers)"
+node "$test_dir/ggml_vectors.mjs" "$build_dir/ggml_vectors.bin" || die "ggml_vectors.mjs"
+for variant in release asan; do
+  cmake --build "$build_dir/$variant" -j "$jobs" --target ggml_test || die "build ($build_dir/$variant)"
+  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$build_dir/$variant/ggml_test" "$build_dir/ggml_vectors.bin" || die "ggml_test ($variant)"
+done
+
+step "embeddings_test: embedding kernels vs the reference's golden file, AVX2 vs scalar (optimised, then sanitizers)"
+for variant in release asan; do
+  cmake --build "$build_dir/$variant" -j "$jobs" --target embeddings_test || die "build ($build_dir/$variant)"
+  ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    "$build_dir/$variant/embeddings_test" || die "embeddings_test ($variant)"
+done
+
 step "symbols of the kernel sets' table.cc objects"
 # Everything but the table must have internal linkage: a weak (inline/template) definition compiled with -mavx2 (or
 # another ISA's flags) could be picked by the linker for baseline code and crash CPUs without that ISA.

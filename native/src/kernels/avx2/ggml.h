@@ -1,6 +1,7 @@
 // AVX2 GGML block kernels behind table-ready signatures (the scalar set's, kernels/scalar/ggml.h): bit-exact with the
 // scalar set, which is bit-exact with upstream ggml. Only for the translation unit compiled with -mavx2 -mf16c
-// (ggml_vec.h checks); dispatch must have checked AVX2 and F16C. No allocation.
+// (ggml_vec.h checks); dispatch must have checked AVX2 and F16C. No allocation; the K-quant quantizers use up to about
+// 15 KiB of stack (their lanes of several super-blocks).
 #pragma once
 
 #include "ggml_k.h"

@@ -1,8 +1,7 @@
 // AVX2 kernels of the K-quants (super-blocks of 256), bit-exact with common/ggml_k.h. Quantize: the sub-block fits on
-// lanes (ggml_k_search.h), the scales' quantization of common/ggml_k.h, then the final codes 8 elements at a time
-// (their divisions are elementwise); q4_K and q5_K fit two super-blocks per pass (16 lanes, for the instruction-level
-// parallelism their long dependency chains lack). Dequantize: vectors of 8 codes, as scalar per element. Internal
-// linkage only.
+// lanes (ggml_k_search.h) for several super-blocks per pass (their sums are long dependency chains; more independent
+// lanes keep the vector units busy), the scales' quantization of common/ggml_k.h, then the final codes 8 elements at a
+// time (their divisions are elementwise). Dequantize: vectors of 8 codes, as scalar per element. Internal linkage only.
 #pragma once
 
 #include "../common/ggml_k.h"
@@ -142,7 +141,8 @@ template <int S> inline void quantize_superblocks_q6_k_avx2(const float* x, uint
   }
 }
 
-// A row of nb super-blocks, S at a time (more lanes in flight: the fits' dependency chains are long), then one by one.
+// A row of nb super-blocks, S at a time, then one by one. S (ggml.h): 4 for q4_K / q5_K (one vector of lanes each),
+// 2 for the others (two each); more gained nothing measurable.
 template <void (*Many)(const float*, uint8_t*), void (*One)(const float*, uint8_t*), int S, int Bytes>
 inline void quantize_k_row(const float* x, size_t nb, uint8_t* y) {
   size_t i = 0;

@@ -1,7 +1,8 @@
 // AVX2 sub-block fits of the K-quants: the searches of common/ggml_k_search.h run on 8 * V sub-blocks at once, one
 // sub-block per lane. Each lane performs exactly its sub-block's scalar operations in the scalar order (the sums
-// still run element by element); only the control flow becomes masks: a lane's `if (better) keep` is a blend, and
-// a search that would stop early in C keeps running with its lane frozen. Internal linkage only.
+// still run element by element); only the control flow becomes masks: a lane's `if (better) keep` is a blend, and a
+// sub-block whose C search returns early (all zero, max == min) computes along with the others and has its results
+// replaced at the end. Internal linkage only.
 //
 // Lane layout: lane j of vector v holds sub-block 8v + j of the 8 * V consecutive sub-blocks of N elements at x;
 // X[i][v] is element i of those sub-blocks (load_lanes transposes them in).

@@ -114,8 +114,7 @@ inline void transpose_8x8(__m256* r) {
   }
 }
 
-// 8 consecutive int32 lanes widened from 8 bytes at p (unsigned / signed).
-inline __m256i load_u8x8(const uint8_t* p) { return _mm256_cvtepu8_epi32(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(p))); }
+// The low 8 bytes of a 128-bit vector as 8 floats (unsigned / signed bytes).
 inline __m256 u8x8_to_float(__m128i bytes) { return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(bytes)); }
 inline __m256 i8x8_to_float(__m128i bytes) { return _mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(bytes)); }
 
