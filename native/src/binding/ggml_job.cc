@@ -23,11 +23,15 @@ void GgmlJob::run_chunk(size_t index) {
     return;
   }
   const float* x = floats_ + first;
-  for (size_t i = 0; i < n; i++) {
-    if (x[i] - x[i] != 0.0f) {  // NaN or ±Infinity (x - x is NaN for both, 0 for every finite x)
-      bad_[index] = first + i;
-      return;
-    }
+  // NaN or ±Infinity: x - x is NaN for both and 0 for every finite x. A loop without an early exit vectorises; the
+  // element is looked for only when there is one.
+  int non_finite = 0;
+  for (size_t i = 0; i < n; i++) non_finite |= !(x[i] - x[i] == 0.0f);
+  if (non_finite != 0) {
+    size_t i = 0;
+    while (x[i] - x[i] == 0.0f) i++;
+    bad_[index] = first + i;
+    return;
   }
   table_->ggml_quantize(format_, x, n, bytes_ + at);
 }
