@@ -1,6 +1,6 @@
 // The Node-API module of quantkit's kernels: module setup, engines and the kernel functions.
 //
-// JavaScript interface (abiVersion 6; packages/quant-native/src/addon.ts declares it for TypeScript):
+// JavaScript interface (abiVersion 7; packages/quant-native/src/addon.ts declares it for TypeScript):
 //
 //   abiVersion, version, isa (what 'auto' picks here), availableIsas ('avx2,scalar'), hardwareConcurrency
 //   descriptorSlots: string[]                   the descriptor's slot names, in order (descriptor.h)
@@ -24,6 +24,12 @@
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
 //     histogram, absHistogram: x, counts (ADDED to, as packages/quant-core/src/calibrate/histogram.ts does)
 //     ggmlQuantize: x (Float32Array), out (Uint8Array)   ggmlDequantize: blocks (Uint8Array), out (Float32Array)
+//     quantizeEmbeddingRows: x, starts, steps (Float32Array), out (Int8Array / Uint8Array)
+//     packBinaryRows: x (Float32Array), out (Int8Array / Uint8Array)
+//     hammingScan, dotScanInt8, dotScanUint8, l2ScanInt8, l2ScanUint8: query, rows (Int8Array / Uint8Array),
+//       out (Int32Array for dotScanInt8, else Uint32Array)
+//     dotScanAsymmetric, l2ScanAsymmetric: query (Float32Array), rows (Int8Array / Uint8Array), starts, steps
+//       (Float32Array), out (Float64Array)      dotScanFloat, l2ScanFloat: query, rows (Float32Array), out (Float64Array)
 //   desc is a Uint8Array over the bytes of descriptorSlots.length float64 numbers (a byte view of a Float64Array,
 //   which Node-API recognises faster: call.h): every scalar argument the kernel reads and every scalar result it
 //   writes (minMax: min, max; absMax: absMax; fakeQuantizeTensor: sumSq .. dot, in ErrorSums order;
@@ -54,6 +60,7 @@
 #include "call.h"
 #include "descriptor.h"
 #include "engine.h"
+#include "embedding_entries.h"
 #include "kernel_entries.h"
 
 #ifndef QUANT_NATIVE_VERSION
@@ -66,7 +73,7 @@ namespace {
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument, a descriptor slot or a result
 // changes.
-constexpr int32_t kAbiVersion = 6;
+constexpr int32_t kAbiVersion = 7;
 
 // ---- kernel functions ----------------------------------------------------------------------------------------------
 
@@ -141,6 +148,10 @@ const KernelFunctions kKernels[] = {
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),
     functions<Unpack>(),            functions<Histogram<false>>(),  functions<Histogram<true>>(),
     functions<GgmlQuantize>(),      functions<GgmlDequantize>(),
+    functions<QuantizeEmbeddingRows>(), functions<PackBinaryRows>(), functions<HammingScan>(),
+    functions<DotScanInt8>(),       functions<DotScanUint8>(),      functions<L2ScanInt8>(),
+    functions<L2ScanUint8>(),       functions<DotScanAsymmetric>(), functions<L2ScanAsymmetric>(),
+    functions<DotScanFloat>(),      functions<L2ScanFloat>(),
 };
 
 constexpr size_t kKernelCount = sizeof(kKernels) / sizeof(kKernels[0]);

@@ -35,6 +35,9 @@ enum class ArrayKind : uint8_t {
   Counts,        // histogram counts: Uint32Array | Float64Array
   HalfIn,        // half-precision bit patterns: Uint16Array
   HalfOut,       // half-precision output: Uint16Array
+  Float32In,     // embedding kernels' float data: Float32Array
+  Int32Out,      // int8 dot scores: Int32Array
+  Uint32Out,     // Hamming / integer scores: Uint32Array
 };
 
 constexpr uint16_t elem_bit(Elem e) { return static_cast<uint16_t>(1u << static_cast<unsigned>(e)); }
@@ -67,6 +70,9 @@ constexpr ArrayRule rule_of(ArrayKind kind) {
     case ArrayKind::Counts: return {static_cast<uint16_t>(elem_bit(Elem::U32) | elem_bit(Elem::F64)), kErrOutput, "a Uint32Array or Float64Array"};
     case ArrayKind::HalfIn: return {elem_bit(Elem::U16), kErrInputType, "a Uint16Array of float16 / bfloat16 bits"};
     case ArrayKind::HalfOut: return {elem_bit(Elem::U16), kErrOutput, "a Uint16Array"};
+    case ArrayKind::Float32In: return {elem_bit(Elem::F32), kErrInputType, "a Float32Array"};
+    case ArrayKind::Int32Out: return {elem_bit(Elem::I32), kErrOutput, "an Int32Array"};
+    case ArrayKind::Uint32Out: return {elem_bit(Elem::U32), kErrOutput, "a Uint32Array"};
   }
   return {0, kErrArgument, "a typed array"};
 }

@@ -16,8 +16,9 @@ namespace quantkit {
 
 class Call {
  public:
-  // The most arguments a call takes: the most typed arrays of a kernel (4), the descriptor and the cancel flag.
-  static constexpr size_t kMaxArgs = 6;
+  // The most arguments a call takes: the most typed arrays of a kernel (5: the asymmetric scans), the descriptor and
+  // the cancel flag.
+  static constexpr size_t kMaxArgs = 7;
 
   Call(napi_env env, napi_callback_info info) : env_(env) {
     // Fills argv_ up to kMaxArgs (with undefined past the arguments passed) and sets argc_ to the number passed.

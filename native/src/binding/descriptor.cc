@@ -87,6 +87,15 @@ bool Descriptor::ggml_format(GgmlFormat* out, Failure* f) const {
   return true;
 }
 
+bool Descriptor::choice(Slot s, int32_t count, int32_t* out, Failure* f) const {
+  const double v = number(s);
+  if (!(v >= 0 && v < count) || v != static_cast<double>(static_cast<int32_t>(v))) {
+    return f->set(kErrOption, std::string(slot_name(s)) + " must be an integer in [0, " + std::to_string(count) + "), got " + show(v));
+  }
+  *out = static_cast<int32_t>(v);
+  return true;
+}
+
 bool Descriptor::histogram_range(bool abs, double* min, double* max, Failure* f) const {
   const double lo = number(Slot::Min);
   const double hi = number(Slot::Max);

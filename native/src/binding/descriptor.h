@@ -44,7 +44,12 @@ namespace quantkit {
   X(BadGroup, "badGroup")     /* quantizeBlockedMinMax result: first group without parameters, or -1 */ \
   X(Half, "half")             /* *Half kernels: 0 float16, 1 bfloat16 */                  \
   X(Format, "format")         /* ggml* kernels: the GGML format (GgmlFormat, kernels/ggml_types.h) */ \
-  X(BadIndex, "badIndex")     /* ggmlQuantize result: first non-finite element, or -1 */
+  X(BadIndex, "badIndex")     /* ggmlQuantize result: first non-finite element, or -1 */ \
+  X(BytesPerRow, "bytesPerRow") /* hammingScan: bytes of one packed row (dim is the embedding kernels' row length) */ \
+  X(Precision, "precision")   /* quantizeEmbeddingRows, packBinaryRows: 0 int8, 1 uint8, 2 binary, 3 ubinary */ \
+  X(Int8Rounding, "int8Rounding") /* int8 embedding codes: 0 floor, 1 toward-zero */       \
+  X(Order, "bitOrder")        /* packBinaryRows: 0 msb, 1 lsb */                           \
+  X(Threshold, "threshold")   /* packBinaryRows: 0 positive, 1 nonnegative */
 
 enum class Slot : size_t {
 #define QUANTKIT_SLOT_ID(id, name) id,
@@ -151,6 +156,8 @@ class Descriptor {
   bool half(HalfType* out, Failure* f) const;
   // format: a GGML format id, 0 .. kGgmlFormatCount - 1 (GGML_FORMAT_NAMES order).
   bool ggml_format(GgmlFormat* out, Failure* f) const;
+  // An integer choice of slot s in [0, count) (an enum's index: precision, int8Rounding, bitOrder, threshold).
+  bool choice(Slot s, int32_t count, int32_t* out, Failure* f) const;
   // min and max of a histogram: finite, min <= max, finite max - min, and min >= 0 for |x| (abs).
   bool histogram_range(bool abs, double* min, double* max, Failure* f) const;
 

@@ -36,6 +36,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "embedding_types.h"
 #include "ggml_types.h"
 
 namespace quantkit {
@@ -155,6 +156,26 @@ struct KernelTable {
   void (*ggml_quantize)(GgmlFormat f, const float* x, size_t n, uint8_t* out);
   // n float32 values of whole blocks of format f (ggml's dequantize_row_*).
   void (*ggml_dequantize)(GgmlFormat f, const uint8_t* blocks, size_t n, float* out);
+
+  // Embeddings (common/embeddings.h has the contract; docs/EMBEDDINGS.md). Rows are consecutive; `count` rows are
+  // scored against one query into out[0, count). No allocation.
+  // rows x dim float32 values -> rows x dim codes (int8 codes as two's complement bytes).
+  void (*quantize_embedding_rows_f32)(const float* x, size_t rows, size_t dim, const float* starts, const float* steps, EmbeddingCodes codes, uint8_t* out);
+  // rows x dim float32 values -> rows x ceil(dim / 8) bytes; signed_codes stores byte ^ 0x80 ('binary').
+  void (*pack_binary_rows_f32)(const float* x, size_t rows, size_t dim, BitOrder order, BitThreshold threshold, bool signed_codes, uint8_t* out);
+  // popcount(query ^ row) over bytes_per_row bytes.
+  void (*hamming_scan)(const uint8_t* query, const uint8_t* rows, size_t count, size_t bytes_per_row, uint32_t* out);
+  // Exact integer dot / squared L2 of code rows, stored modulo 2^32.
+  void (*dot_scan_i8)(const int8_t* query, const int8_t* rows, size_t count, size_t dim, int32_t* out);
+  void (*dot_scan_u8)(const uint8_t* query, const uint8_t* rows, size_t count, size_t dim, uint32_t* out);
+  void (*l2_scan_i8)(const int8_t* query, const int8_t* rows, size_t count, size_t dim, uint32_t* out);
+  void (*l2_scan_u8)(const uint8_t* query, const uint8_t* rows, size_t count, size_t dim, uint32_t* out);
+  // A float32 query against code rows dequantized on the fly with float32 starts / steps (float64 lane sums).
+  void (*dot_scan_asymmetric)(const float* query, const uint8_t* rows, size_t count, size_t dim, const float* starts, const float* steps, EmbeddingCodes codes, double* out);
+  void (*l2_scan_asymmetric)(const float* query, const uint8_t* rows, size_t count, size_t dim, const float* starts, const float* steps, EmbeddingCodes codes, double* out);
+  // A float32 query against float32 rows (float64 lane sums).
+  void (*dot_scan_f32)(const float* query, const float* rows, size_t count, size_t dim, double* out);
+  void (*l2_scan_f32)(const float* query, const float* rows, size_t count, size_t dim, double* out);
 };
 
 // The portable set (kernels/scalar/table.cc): built everywhere, runs on every CPU, the oracle the other sets are tested
@@ -176,10 +197,14 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.quantize_groups_half != nullptr && t.quantize_block_runs_f32 != nullptr &&
          t.quantize_block_runs_half != nullptr && t.dequantize_half != nullptr && t.min_max_half != nullptr &&
          t.min_max_rows_half != nullptr && t.abs_max_half != nullptr && t.histogram_half != nullptr &&
-         t.abs_histogram_half != nullptr && t.ggml_quantize != nullptr && t.ggml_dequantize != nullptr;
+         t.abs_histogram_half != nullptr && t.ggml_quantize != nullptr && t.ggml_dequantize != nullptr &&
+         t.quantize_embedding_rows_f32 != nullptr && t.pack_binary_rows_f32 != nullptr && t.hamming_scan != nullptr &&
+         t.dot_scan_i8 != nullptr && t.dot_scan_u8 != nullptr && t.l2_scan_i8 != nullptr && t.l2_scan_u8 != nullptr &&
+         t.dot_scan_asymmetric != nullptr && t.l2_scan_asymmetric != nullptr && t.dot_scan_f32 != nullptr &&
+         t.l2_scan_f32 != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 35 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 46 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

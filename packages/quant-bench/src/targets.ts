@@ -4,6 +4,7 @@ import { formatBandwidth, formatMB, formatMicroseconds, formatRate, formatRatio 
 import { HISTOGRAM_BINS } from './ops/misc.js';
 import type { ColumnId, TargetResult } from './results.js';
 import { apiTargets, halfTargets } from './api-targets.js';
+import { embeddingTargets } from './embedding-targets.js';
 import { cellOf, rateTarget, whyMissing, type TargetInputs } from './target-cells.js';
 
 /*
@@ -152,6 +153,7 @@ export function evaluateTargets(r: Results, cli?: CliBenchResult): TargetResult[
     histogramTarget(r),
     ...apiTargets(r),
     ...halfTargets(r),
+    ...embeddingTargets(r),
     ...f32Targets(cli),
     ...bf16Targets(cli),
   ];

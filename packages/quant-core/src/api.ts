@@ -6,6 +6,7 @@ import { checkShape, resolveGranularity, resolveShape, shapeSize, type ResolvedG
 import { allocateOrLimit } from './limits.js';
 import { errorReportSkippingNaN, nanAwareReport } from './metrics.js';
 import { createGgmlApi, type GgmlApi } from './ggml/api.js';
+import { createEmbeddingsApi, type EmbeddingsApi } from './embeddings/api.js';
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import { qparamsFromRanges, rangeError } from './params.js';
 import { measureGroupRanges, measureHalfGroupRanges, type GroupRanges } from './ranges.js';
@@ -113,6 +114,10 @@ export interface QuantApi {
   /** GGML block formats (docs/GGML.md) on this API's backend. */
   quantizeBlocks: GgmlApi['quantizeBlocks'];
   dequantizeBlocks: GgmlApi['dequantizeBlocks'];
+  /** Embedding quantization and binary search with rescoring (docs/EMBEDDINGS.md) on this API's backend. */
+  quantizeEmbeddings: EmbeddingsApi['quantizeEmbeddings'];
+  searchBinaryRescore: EmbeddingsApi['searchBinaryRescore'];
+  rescoreCandidates: EmbeddingsApi['rescoreCandidates'];
 }
 
 /** Everything quantize needs, resolved and validated once. */
@@ -572,7 +577,7 @@ export function createQuantApi(backend: Backend): QuantApi {
     return values;
   }
 
-  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError, ...createGgmlApi(backend) } as QuantApi;
+  return { quantize, dequantize, fakeQuantize, fakeQuantizeWithError, computeQParams, quantizationError, ...createGgmlApi(backend), ...createEmbeddingsApi(backend) } as QuantApi;
 }
 
 /**

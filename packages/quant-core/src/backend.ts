@@ -5,6 +5,7 @@ import { quantizeBlockedMinMax } from './kernels/quantize-blocks.js';
 import { dequantizeTensorHalf, minMaxHalf, quantizeTensorHalf } from './kernels/half-kernels.js';
 import * as halfLayoutKernels from './kernels/half-layouts.js';
 import { ggmlDequantize, ggmlQuantize } from './ggml/kernels.js';
+import { REFERENCE_EMBEDDING_KERNELS } from './embeddings/kernels.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -30,6 +31,11 @@ export interface BackendCapabilities {
   readonly histogram: boolean;
   /** The backend quantizes GGML block formats itself (ggmlQuantize / ggmlDequantize); otherwise the reference's run. */
   readonly ggml?: boolean;
+  /**
+   * The float precisions the backend's embedding kernels take (quantizeEmbeddingRows .. l2ScanFloat); a call with a
+   * float array of another precision runs the reference's. Absent: none (every embedding call runs the reference's).
+   */
+  readonly embeddings?: readonly ('float32' | 'float64')[];
 }
 
 /**
@@ -55,6 +61,13 @@ export function specBits(spec: KernelSpec): number {
 
 const floatOk = (c: BackendCapabilities, a: unknown): boolean => c.float64 || !(a instanceof Float64Array);
 
+/** Whether an argument of an embedding kernel is of a precision `precisions` lists (code arrays always are). */
+function embeddingFloatOk(precisions: readonly ('float32' | 'float64')[], a: unknown): boolean {
+  if (a instanceof Float32Array) return precisions.includes('float32');
+  if (a instanceof Float64Array) return precisions.includes('float64');
+  return true;
+}
+
 /** A test of whether a backend can run a call of one kernel (its KernelInfo.granularity and .needs). */
 export type SupportTest<K extends KernelName = KernelName> = (c: BackendCapabilities, args: KernelArgs<K>) => boolean;
 
@@ -63,6 +76,7 @@ export function supportTestOf<K extends KernelName>(name: K): SupportTest<K> {
   const info = KERNEL_TABLE[name];
   const at = (p: KernelParam): number => (info.params as readonly KernelParam[]).indexOf(p);
   const [x, out, spec, bits] = [at('x'), at('out'), at('spec'), at('bits')];
+  const floatsOf = (['x', 'query', 'rows', 'starts', 'steps'] as const).map(at).filter((i) => i >= 0);
   const layoutOk = (c: BackendCapabilities): boolean => (info.granularity === 'axis' ? c.perAxis : info.granularity === 'blocked' ? c.blocked : true);
   const quantizes = (c: BackendCapabilities, a: readonly unknown[]): boolean => {
     const s = a[spec] as KernelSpec;
@@ -76,6 +90,7 @@ export function supportTestOf<K extends KernelName>(name: K): SupportTest<K> {
     histogram: (c: BackendCapabilities, a: readonly unknown[]) => c.histogram && floatOk(c, a[x]),
     packed: (c: BackendCapabilities, a: readonly unknown[]) => c.packedBits.includes(a[bits] as 2 | 4),
     ggml: (c: BackendCapabilities) => c.ggml === true,
+    embeddings: (c: BackendCapabilities, a: readonly unknown[]) => c.embeddings !== undefined && floatsOf.every((i) => embeddingFloatOk(c.embeddings!, a[i])),
   }[info.needs];
   return (c, args) => layoutOk(c) && needs(c, args as readonly unknown[]);
 }
@@ -118,6 +133,7 @@ export const referenceBackend: Backend = Object.freeze({
     fakeQuantize: true,
     histogram: true,
     ggml: true,
+    embeddings: Object.freeze(['float32', 'float64'] as const),
   }),
   ...quantizeKernels,
   quantizeBlockedMinMax,
@@ -131,6 +147,7 @@ export const referenceBackend: Backend = Object.freeze({
   fakeQuantizeTensor: referenceFakeQuantizeTensor,
   ggmlQuantize,
   ggmlDequantize,
+  ...REFERENCE_EMBEDDING_KERNELS,
   histogram: histogramRun,
   absHistogram: absHistogramRun,
 }) as Backend;

@@ -2,6 +2,9 @@ import type { Backend } from './backend.js';
 import { checkHistogramArgs } from './calibrate/histogram.js';
 import { ErrorCodes, fail, type ErrorCode } from './errors.js';
 import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs } from './ggml/kernels.js';
+import {
+  checkAsymmetricScanArgs, checkFloatScanArgs, checkHammingScanArgs, checkIntegerScanArgs, checkPackBinaryRowsArgs, checkQuantizeEmbeddingRowsArgs,
+} from './embeddings/kernel-checks.js';
 import { checkHalfDType } from './half-input.js';
 import { arrayRange, packedByteLength } from './storage.js';
 import { KERNEL_NAMES, KERNEL_TABLE, isArrayParam, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
@@ -273,6 +276,17 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   ggmlDequantize(blocks, format, out) {
     checkGgmlDequantizeArgs(blocks, format, out);
   },
+  quantizeEmbeddingRows: checkQuantizeEmbeddingRowsArgs,
+  packBinaryRows: checkPackBinaryRowsArgs,
+  hammingScan: checkHammingScanArgs,
+  dotScanInt8: checkIntegerScanArgs('Int8Array', 'Int32Array'),
+  dotScanUint8: checkIntegerScanArgs('Uint8Array', 'Uint32Array'),
+  l2ScanInt8: checkIntegerScanArgs('Int8Array', 'Uint32Array'),
+  l2ScanUint8: checkIntegerScanArgs('Uint8Array', 'Uint32Array'),
+  dotScanAsymmetric: checkAsymmetricScanArgs,
+  l2ScanAsymmetric: checkAsymmetricScanArgs,
+  dotScanFloat: checkFloatScanArgs,
+  l2ScanFloat: checkFloatScanArgs,
 };
 
 /** The positions of a kernel's typed-array parameters. */

@@ -1,4 +1,5 @@
 import type { HistogramCounts } from './calibrate/histogram.js';
+import type { BinaryPrecision, BinaryThreshold, BitOrder, Int8Rounding, ScalarPrecision } from './embeddings/types.js';
 import type { GgmlFormat } from './ggml/formats.js';
 import type { AxisLayout, BlockLayout, FloatArray, HalfDType, IntArray, KernelSpec, MinMax, QuantizationErrorReport, Scheme } from './types.js';
 
@@ -73,6 +74,28 @@ export interface KernelSignatures {
   ggmlQuantize(x: Float32Array, format: GgmlFormat, out: Uint8Array): number;
   /** The float32 values of whole GGML blocks of `format` (ggml's dequantize_row_*). */
   ggmlDequantize(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void;
+
+  /*
+   * Embeddings (docs/EMBEDDINGS.md): rows of `dim` values end to end. Scans score every row of `rows` against one
+   * query, out.length (= rows / dim) scores; src/embeddings/ has the arithmetic.
+   */
+  /** int8 / uint8 codes of x's rows from per-dimension starts and steps (x, starts and steps of one precision). */
+  quantizeEmbeddingRows(x: FloatArray, dim: number, starts: FloatArray, steps: FloatArray, precision: ScalarPrecision, int8Rounding: Int8Rounding, out: Int8Array | Uint8Array): void;
+  /** x's rows packed to bits, ceil(dim / 8) bytes a row ('binary': each byte - 128 as an int8). */
+  packBinaryRows(x: FloatArray, dim: number, precision: BinaryPrecision, bitOrder: BitOrder, threshold: BinaryThreshold, out: Int8Array | Uint8Array): void;
+  /** Hamming distances between packed rows of bytesPerRow bytes and the query. */
+  hammingScan(query: Int8Array | Uint8Array, rows: Int8Array | Uint8Array, bytesPerRow: number, out: Uint32Array): void;
+  /** Exact integer dot products / squared L2 distances of code rows (stored modulo 2^32: exact for dim <= 65536). */
+  dotScanInt8(query: Int8Array, rows: Int8Array, dim: number, out: Int32Array): void;
+  dotScanUint8(query: Uint8Array, rows: Uint8Array, dim: number, out: Uint32Array): void;
+  l2ScanInt8(query: Int8Array, rows: Int8Array, dim: number, out: Uint32Array): void;
+  l2ScanUint8(query: Uint8Array, rows: Uint8Array, dim: number, out: Uint32Array): void;
+  /** A float query against code rows dequantized on the fly (starts / steps' precision; int8Rounding for Int8Array rows). */
+  dotScanAsymmetric(query: FloatArray, rows: Int8Array | Uint8Array, starts: FloatArray, steps: FloatArray, dim: number, out: Float64Array, int8Rounding: Int8Rounding): void;
+  l2ScanAsymmetric(query: FloatArray, rows: Int8Array | Uint8Array, starts: FloatArray, steps: FloatArray, dim: number, out: Float64Array, int8Rounding: Int8Rounding): void;
+  /** A float query against float rows (float64 terms in the lane order of score-lanes.ts). */
+  dotScanFloat(query: FloatArray, rows: FloatArray, dim: number, out: Float64Array): void;
+  l2ScanFloat(query: FloatArray, rows: FloatArray, dim: number, out: Float64Array): void;
 }
 
 export type KernelName = keyof KernelSignatures;
@@ -80,20 +103,24 @@ export type KernelArgs<K extends KernelName> = Parameters<KernelSignatures[K]>;
 export type KernelResult<K extends KernelName> = ReturnType<KernelSignatures[K]>;
 
 /** Typed-array parameters: they cross into native code as arrays, in parameter order. */
-export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts' | 'blocks';
+export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts' | 'blocks' | 'query' | 'rows' | 'starts' | 'steps';
 /**
  * Scalar parameters: they cross into native code in one descriptor. `spec` stands for qmin, qmax and profile;
  * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize; `scheme` is 0 (affine) or 1 (symmetric);
- * `dtype` (the half type of the *Half kernels) is 0 (float16) or 1 (bfloat16); `format` (a GGML format) is its index in GGML_FORMAT_NAMES.
+ * `dtype` (the half type of the *Half kernels) is 0 (float16) or 1 (bfloat16); `format` (a GGML format) is its index in GGML_FORMAT_NAMES;
+ * the embedding kernels' `dim` / `bytesPerRow` are row lengths, `precision` is 0..3 (int8, uint8, binary, ubinary),
+ * `int8Rounding` 0 (floor) or 1 (toward-zero), `bitOrder` 0 (msb) or 1 (lsb), `threshold` 0 (positive) or 1 (nonnegative).
  */
-export type ScalarParam = 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme' | 'dtype' | 'format';
+export type ScalarParam =
+  | 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme' | 'dtype' | 'format'
+  | 'dim' | 'bytesPerRow' | 'precision' | 'int8Rounding' | 'bitOrder' | 'threshold';
 export type KernelParam = ArrayParam | ScalarParam;
 
 /**
  * Which part of the work a routed call goes by: the element count of one array argument compared with the threshold
  * of the kernel's operation (packages/quant's ROUTING_THRESHOLDS).
  */
-export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram' | 'ggml';
+export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram' | 'ggml' | 'embeddings';
 
 /** How a kernel's scalar result is returned (native code writes it into the descriptor). */
 export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGroup' | 'badIndex';
@@ -101,9 +128,10 @@ export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGr
 /**
  * What a call needs of a backend besides its granularity (backend.ts supports() reads BackendCapabilities for it):
  * quantize: x's precision, the profile and the spec's width; dequantize: out's precision; floats: x's precision;
- * fakeQuantize and histogram: that capability and x's precision; packed: the bit width; ggml: capabilities.ggml.
+ * fakeQuantize and histogram: that capability and x's precision; packed: the bit width; ggml: capabilities.ggml;
+ * embeddings: capabilities.embeddings listing the precision of every float array among x, query, rows, starts, steps.
  */
-export type KernelNeed = 'quantize' | 'dequantize' | 'fakeQuantize' | 'floats' | 'histogram' | 'packed' | 'ggml';
+export type KernelNeed = 'quantize' | 'dequantize' | 'fakeQuantize' | 'floats' | 'histogram' | 'packed' | 'ggml' | 'embeddings';
 
 /** One parameter name per element of an argument tuple. */
 type ParamNames<T extends readonly unknown[]> = { readonly [I in keyof T]: KernelParam };
@@ -129,6 +157,10 @@ type Table = { readonly [K in KernelName]: KernelInfo<K> };
 
 const QUANTIZE_INPUTS = ['x', 'scales', 'zeroPoints'] as const;
 const DEQUANTIZE_INPUTS = ['q', 'scales', 'zeroPoints'] as const;
+const SCAN_INPUTS = ['query', 'rows'] as const;
+/** The parameters of the integer and float scans: query, rows, row length, scores. */
+const SCAN_PARAMS = ['query', 'rows', 'dim', 'out'] as const;
+const ASYMMETRIC_SCAN = ['query', 'rows', 'starts', 'steps', 'dim', 'out', 'int8Rounding'] as const;
 
 /** The kernels, in the order every list of them is shown. */
 export const KERNEL_TABLE: Table = Object.freeze({
@@ -159,6 +191,17 @@ export const KERNEL_TABLE: Table = Object.freeze({
   absHistogram: { name: 'absHistogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
   ggmlQuantize: { name: 'ggmlQuantize', operation: 'ggml', params: ['x', 'format', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'ggml', returns: 'badIndex' },
   ggmlDequantize: { name: 'ggmlDequantize', operation: 'ggml', params: ['blocks', 'format', 'out'], inputs: ['blocks'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'ggml', returns: 'none' },
+  quantizeEmbeddingRows: { name: 'quantizeEmbeddingRows', params: ['x', 'dim', 'starts', 'steps', 'precision', 'int8Rounding', 'out'], inputs: ['x', 'starts', 'steps'], outputs: ['out'], count: 'x', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  packBinaryRows: { name: 'packBinaryRows', params: ['x', 'dim', 'precision', 'bitOrder', 'threshold', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  hammingScan: { name: 'hammingScan', params: ['query', 'rows', 'bytesPerRow', 'out'], inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  dotScanInt8: { name: 'dotScanInt8', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  dotScanUint8: { name: 'dotScanUint8', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  l2ScanInt8: { name: 'l2ScanInt8', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  l2ScanUint8: { name: 'l2ScanUint8', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  dotScanAsymmetric: { name: 'dotScanAsymmetric', params: ASYMMETRIC_SCAN, inputs: ['query', 'rows', 'starts', 'steps'], outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  l2ScanAsymmetric: { name: 'l2ScanAsymmetric', params: ASYMMETRIC_SCAN, inputs: ['query', 'rows', 'starts', 'steps'], outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  dotScanFloat: { name: 'dotScanFloat', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  l2ScanFloat: { name: 'l2ScanFloat', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
 } satisfies Table);
 
 /** Every kernel name, in table order. */
@@ -172,7 +215,7 @@ export function arrayParamsOf(name: KernelName): readonly ArrayParam[] {
   return (KERNEL_TABLE[name].params as readonly KernelParam[]).filter(isArrayParam);
 }
 
-const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts', 'blocks']);
+const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts', 'blocks', 'query', 'rows', 'starts', 'steps']);
 
 export function isArrayParam(p: KernelParam): p is ArrayParam {
   return ARRAY_PARAMS.has(p);

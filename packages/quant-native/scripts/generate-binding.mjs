@@ -18,7 +18,8 @@ import { isArrayParam, KERNEL_NAMES, KERNEL_TABLE } from '@quantkit/quant-core';
 const OUT = fileURLToPath(new URL('../src/generated/binding.ts', import.meta.url));
 
 /** The descriptor slots one scalar parameter fills, and the statements that fill them. */
-function writes(param, granularity) {
+function writes(param, info) {
+  const granularity = info.granularity;
   switch (param) {
     case 'spec':
       return [['qmin', 'spec.qmin'], ['qmax', 'spec.qmax'], ['profile', "spec.profile === 'pytorch' ? 1 : 0"]];
@@ -34,6 +35,15 @@ function writes(param, granularity) {
       return [['half', "dtype === 'bfloat16' ? 1 : 0"]];
     case 'format':
       return [['format', 'GGML_FORMAT_NAMES.indexOf(format)']];
+    case 'precision':
+      // 0 int8, 1 uint8 (quantizeEmbeddingRows); 2 binary, 3 ubinary (packBinaryRows).
+      return [['precision', info.name === 'packBinaryRows' ? "precision === 'binary' ? 2 : 3" : "precision === 'int8' ? 0 : 1"]];
+    case 'int8Rounding':
+      return [['int8Rounding', "int8Rounding === 'toward-zero' ? 1 : 0"]];
+    case 'bitOrder':
+      return [['bitOrder', "bitOrder === 'lsb' ? 1 : 0"]];
+    case 'threshold':
+      return [['threshold', "threshold === 'nonnegative' ? 1 : 0"]];
     default:
       return [[param, param]];
   }
@@ -76,14 +86,14 @@ function generate() {
     const cap = (t) => t[0].toUpperCase() + t.slice(1);
     const groups = [];
     for (const p of scalars) {
-      const single = writes(p, info.granularity).length === 1;
+      const single = writes(p, info).length === 1;
       const last = groups[groups.length - 1];
       if (single && last?.single) last.params.push(p);
       else groups.push({ single, params: [p] });
     }
     const writeCall = [];
     for (const { params: ps } of groups) {
-      const slots = ps.flatMap((p) => writes(p, info.granularity));
+      const slots = ps.flatMap((p) => writes(p, info));
       slots.forEach(([slot]) => used.add(slot));
       if (slots.length === 1) {
         writeCall.push(`d[S.${slots[0][0]}] = ${slots[0][1]};`);

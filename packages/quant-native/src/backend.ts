@@ -41,6 +41,7 @@ const CAPABILITIES: BackendCapabilities = Object.freeze({
   fakeQuantize: true,
   histogram: true,
   ggml: true,
+  embeddings: Object.freeze(['float32'] as const),
 });
 
 /** `isa` or QUANT_NATIVE_ISA (default 'auto'); which names exist and which this CPU runs is the addon's to say. */

@@ -64,6 +64,10 @@ export const fakeQuantizeWithError = forward('fakeQuantizeWithError');
 export const computeQParams: QuantApi['computeQParams'] = (x, options) => quantApi().computeQParams(x, options);
 export const quantizeBlocks: QuantApi['quantizeBlocks'] = (x, options) => quantApi().quantizeBlocks(x, options);
 export const dequantizeBlocks: QuantApi['dequantizeBlocks'] = (qb, options) => quantApi().dequantizeBlocks(qb, options);
+export const quantizeEmbeddings: QuantApi['quantizeEmbeddings'] = (x, options) => quantApi().quantizeEmbeddings(x, options);
+export const searchBinaryRescore: QuantApi['searchBinaryRescore'] = (query, binary, options) => quantApi().searchBinaryRescore(query, binary, options);
+export const rescoreCandidates: QuantApi['rescoreCandidates'] = (query, candidates, corpus, dim, metric) =>
+  quantApi().rescoreCandidates(query, candidates, corpus, dim, metric);
 
 export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);
 export const dequantizeAsync = (async (qt: QuantizedTensor, options?: DequantizeAsyncOptions) => asyncQuantApi().dequantizeAsync(qt, options)) as AsyncQuantApi['dequantizeAsync'];

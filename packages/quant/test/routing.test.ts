@@ -40,11 +40,31 @@ const CALLS: readonly { kernel: string; op: RoutingOperation; call: (b: Backend,
   // Unvalidated backend calls: n need not be whole q8_0 blocks for the routing decision, which counts elements only.
   { kernel: 'ggmlQuantize', op: 'ggml', call: (b, n) => b.ggmlQuantize(f32(n), 'q8_0', new Uint8Array(Math.ceil(n / 32) * 34)) },
   { kernel: 'ggmlDequantize', op: 'ggml', call: (b, n) => b.ggmlDequantize(new Uint8Array(Math.ceil(n / 32) * 34), 'q8_0', new Float32Array(n)) },
+  // Embeddings: n rows of dim 1 (the count is the values of x or rows).
+  { kernel: 'quantizeEmbeddingRows', op: 'embeddings', call: (b, n) => b.quantizeEmbeddingRows(f32(n), 1, Float32Array.of(-1), Float32Array.of(0.01), 'int8', 'floor', new Int8Array(n)) },
+  { kernel: 'packBinaryRows', op: 'embeddings', call: (b, n) => b.packBinaryRows(f32(n), 1, 'ubinary', 'msb', 'positive', new Uint8Array(n)) },
+  { kernel: 'hammingScan', op: 'embeddings', call: (b, n) => b.hammingScan(new Uint8Array(1), new Uint8Array(n), 1, new Uint32Array(n)) },
+  { kernel: 'dotScanInt8', op: 'embeddings', call: (b, n) => b.dotScanInt8(new Int8Array(1), new Int8Array(n), 1, new Int32Array(n)) },
+  { kernel: 'dotScanUint8', op: 'embeddings', call: (b, n) => b.dotScanUint8(new Uint8Array(1), new Uint8Array(n), 1, new Uint32Array(n)) },
+  { kernel: 'l2ScanInt8', op: 'embeddings', call: (b, n) => b.l2ScanInt8(new Int8Array(1), new Int8Array(n), 1, new Uint32Array(n)) },
+  { kernel: 'l2ScanUint8', op: 'embeddings', call: (b, n) => b.l2ScanUint8(new Uint8Array(1), new Uint8Array(n), 1, new Uint32Array(n)) },
+  {
+    kernel: 'dotScanAsymmetric',
+    op: 'embeddings',
+    call: (b, n) => b.dotScanAsymmetric(f32(1), new Int8Array(n), Float32Array.of(-1), Float32Array.of(0.01), 1, new Float64Array(n), 'floor'),
+  },
+  {
+    kernel: 'l2ScanAsymmetric',
+    op: 'embeddings',
+    call: (b, n) => b.l2ScanAsymmetric(f32(1), new Uint8Array(n), Float32Array.of(-1), Float32Array.of(0.01), 1, new Float64Array(n), 'floor'),
+  },
+  { kernel: 'dotScanFloat', op: 'embeddings', call: (b, n) => b.dotScanFloat(f32(1), f32(n), 1, new Float64Array(n)) },
+  { kernel: 'l2ScanFloat', op: 'embeddings', call: (b, n) => b.l2ScanFloat(f32(1), f32(n), 1, new Float64Array(n)) },
 ];
 
 describe('routing thresholds', () => {
   it('has one positive integer constant per operation', () => {
-    expect(Object.keys(ROUTING_THRESHOLDS).sort()).toEqual(['absMax', 'dequantize', 'fakeQuantize', 'ggml', 'histogram', 'minMax', 'pack', 'quantize', 'unpack']);
+    expect(Object.keys(ROUTING_THRESHOLDS).sort()).toEqual(['absMax', 'dequantize', 'embeddings', 'fakeQuantize', 'ggml', 'histogram', 'minMax', 'pack', 'quantize', 'unpack']);
     for (const v of Object.values(ROUTING_THRESHOLDS)) expect(Number.isInteger(v) && v > 0).toBe(true);
     expect(new Set(CALLS.map((c) => c.op)).size).toBe(Object.keys(ROUTING_THRESHOLDS).length);
   });

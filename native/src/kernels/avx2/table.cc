@@ -15,6 +15,7 @@
 
 #include "../kernels.h"
 #include "dequantize.h"
+#include "embeddings.h"
 #include "fake_quantize.h"
 #include "ggml.h"
 #include "histogram.h"
@@ -66,6 +67,17 @@ constexpr KernelTable kAvx2Kernels = {
     .abs_histogram_half = avx2::histogram_half<true>,
     .ggml_quantize = avx2::ggml_quantize_row,
     .ggml_dequantize = avx2::ggml_dequantize_row,
+    .quantize_embedding_rows_f32 = avx2::quantize_embedding_rows<float>,
+    .pack_binary_rows_f32 = avx2::pack_binary_rows<float>,
+    .hamming_scan = avx2::hamming_scan,
+    .dot_scan_i8 = avx2::dot_scan_i8,
+    .dot_scan_u8 = avx2::dot_scan_u8,
+    .l2_scan_i8 = avx2::l2_scan_i8,
+    .l2_scan_u8 = avx2::l2_scan_u8,
+    .dot_scan_asymmetric = avx2::dot_scan_asymmetric,
+    .l2_scan_asymmetric = avx2::l2_scan_asymmetric,
+    .dot_scan_f32 = avx2::dot_scan_f32,
+    .l2_scan_f32 = avx2::l2_scan_f32,
 };
 #pragma GCC diagnostic pop
 

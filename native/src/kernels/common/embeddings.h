@@ -12,20 +12,14 @@
 //              combined as ((l0 + l4) + (l1 + l5)) + ((l2 + l6) + (l3 + l7)))
 //   top-k:     the k best, best first, ties to the lower index, NaN last
 //
-// Codes are bytes: int8 codes are stored as their two's complement byte. Enums are at namespace scope (types, not code,
-// so they need no internal linkage); functions are internal (see element.h).
+// Codes are bytes: int8 codes are stored as their two's complement byte. The enums are in ../embedding_types.h;
+// functions are internal (see element.h).
 #pragma once
 
+#include "../embedding_types.h"
 #include "element.h"
 
 namespace quantkit {
-
-// How scalar codes relate to buckets (src/embeddings/dequantize-value.ts ScalarCodeKind).
-enum class EmbeddingCodes : int32_t { U8 = 0, I8Floor = 1, I8TowardZero = 2 };
-// Where element 8j + b of a row goes in byte j: Msb bit 7 - b (numpy packbits), Lsb bit b (Qdrant, FAISS).
-enum class BitOrder : int32_t { Msb = 0, Lsb = 1 };
-// Positive: x > 0 (sentence-transformers, Qdrant); NonNegative: x >= 0, so -0 is 1 (FAISS).
-enum class BitThreshold : int32_t { Positive = 0, NonNegative = 1 };
 
 namespace {
 

@@ -1,5 +1,5 @@
 // Scalar embedding kernels: the portable loops of common/embeddings.h under the kernel names (the AVX2 set has the same
-// names in quantkit::avx2). Not in KernelTable yet: plain functions with internal linkage, caller-provided outputs.
+// names in quantkit::avx2), in the scalar KernelTable: plain functions with internal linkage, caller-provided outputs.
 #pragma once
 
 #include "../common/embeddings.h"

@@ -3,6 +3,7 @@
 // The only translation unit that includes kernels/scalar/*.h.
 #include "../kernels.h"
 #include "dequantize.h"
+#include "embeddings.h"
 #include "fake_quantize.h"
 #include "ggml.h"
 #include "histogram.h"
@@ -52,6 +53,17 @@ constexpr KernelTable kScalarKernels = {
     .abs_histogram_half = scalar::histogram_half<true>,
     .ggml_quantize = scalar::ggml_quantize_row,
     .ggml_dequantize = scalar::ggml_dequantize_row,
+    .quantize_embedding_rows_f32 = scalar::quantize_embedding_rows<float>,
+    .pack_binary_rows_f32 = scalar::pack_binary_rows<float>,
+    .hamming_scan = scalar::hamming_scan,
+    .dot_scan_i8 = scalar::dot_scan_i8,
+    .dot_scan_u8 = scalar::dot_scan_u8,
+    .l2_scan_i8 = scalar::l2_scan_i8,
+    .l2_scan_u8 = scalar::l2_scan_u8,
+    .dot_scan_asymmetric = scalar::dot_scan_asymmetric,
+    .l2_scan_asymmetric = scalar::l2_scan_asymmetric,
+    .dot_scan_f32 = scalar::dot_scan_f32,
+    .l2_scan_f32 = scalar::l2_scan_f32,
 };
 #pragma GCC diagnostic pop
 

@@ -23,6 +23,7 @@ import {
 import { diffArrays, diffErrorReport, sameNumber } from '../compare.js';
 import { DISTRIBUTIONS, deriveSeed, Rng } from '../random.js';
 import { Tally, type Check, type CheckResult } from '../types.js';
+import { EMBEDDING_OPS, runEmbeddings } from './differential-embeddings.js';
 
 /*
  * Differential tests: seeded random data (uniform, normal, heavy-tailed, with outliers, sometimes sprinkled with
@@ -66,7 +67,20 @@ const SHARES: Readonly<Record<Op, number>> = {
   minMaxBlocked: 0.02,
   pack: 0.025,
   unpack: 0.025,
+  // Embeddings: a run is whole rows (the int8 / uint8 sums at dim 65536 included), each op ~100K values by default.
+  quantizeEmbeddingRows: 0.01,
+  packBinaryRows: 0.01,
+  hammingScan: 0.01,
+  dotScanInt8: 0.01,
+  dotScanUint8: 0.01,
+  l2ScanInt8: 0.01,
+  l2ScanUint8: 0.01,
+  dotScanAsymmetric: 0.01,
+  l2ScanAsymmetric: 0.01,
+  dotScanFloat: 0.01,
+  l2ScanFloat: 0.01,
 };
+
 
 /** Runs stop after this many failures per operation (the first ones say it all). */
 const MAX_FAILURES = 3;
@@ -93,7 +107,7 @@ const hex = (v: number) => `0x${v.toString(16).padStart(8, '0')}`;
 const FLT_MAX = 3.4028234663852886e38;
 const SPECIALS = [NaN, -NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-40, 5e-324, FLT_MAX, -FLT_MAX, 1e300, 0.5, -0.5, 1.5, -2.5];
 
-interface Run {
+export interface Run {
   readonly desc: string;
   readonly elements: number;
   /** Failure message, if the backend differs from the reference. */
@@ -101,7 +115,7 @@ interface Run {
 }
 
 /** Random choices, constrained by what the backend can do. */
-class Draw {
+export class Draw {
   constructor(
     readonly rng: Rng,
     readonly caps: BackendCapabilities,
@@ -580,6 +594,8 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
       ref.unpack(packed, bits, signed, want);
       return { desc, elements: n0, failure: diffArrays(desc, want, out) };
     }
+    default:
+      return runEmbeddings(op, d, backend, n0);
   }
 }
 
@@ -588,6 +604,7 @@ function unsupported(op: Op, c: BackendCapabilities): string | undefined {
   if ((op === 'quantizeBlocked' || op === 'quantizeBlockedMinMax' || op === 'dequantizeBlocked' || op === 'minMaxBlocked') && !c.blocked) return 'no blocked kernels (capabilities.blocked)';
   if (op === 'fakeQuantizeTensor' && !c.fakeQuantize) return 'no fused fake-quantize (capabilities.fakeQuantize)';
   if ((op === 'pack' || op === 'unpack') && c.packedBits.length === 0) return 'no packing (capabilities.packedBits)';
+  if (EMBEDDING_OPS.has(op) && (c.embeddings === undefined || c.embeddings.length === 0)) return 'no embedding kernels (capabilities.embeddings)';
   return undefined;
 }
 

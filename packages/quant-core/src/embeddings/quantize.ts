@@ -14,8 +14,8 @@ import {
   QUANTIZE_EMBEDDINGS_KEYS,
   refuseOptions,
 } from './options.js';
-import { packBinaryRows, packedRowBytes } from './pack-binary.js';
-import { quantizeEmbeddingRows } from './quantize-rows.js';
+import type { EmbeddingKernels } from './kernels.js';
+import { packedRowBytes } from './pack-binary.js';
 import { minMaxOfRows, rangesOption, workingRanges, type WorkingRanges } from './ranges.js';
 import { forEachRowRun } from './row-runs.js';
 import type {
@@ -31,7 +31,7 @@ import type {
 
 /*
  * quantizeEmbeddings: a row-major batch of embeddings to int8/uint8 codes or packed bits (docs/EMBEDDINGS.md). Validates
- * everything, then runs the kernels of quantize-rows.ts / pack-binary.ts (half inputs widened run by run).
+ * everything, then runs the quantizeEmbeddingRows / packBinaryRows kernels of a backend (half inputs widened run by run).
  */
 
 const SCALAR_ONLY = ['ranges', 'calibration', 'calibrationDType', 'int8Rounding'];
@@ -64,21 +64,21 @@ function rangesFor(options: QuantizeEmbeddingsOptions, input: ResolvedInput, dim
   return workingRanges(minMaxOfRows(input, dim), dim, dtype, 'embeddings');
 }
 
-function quantizeScalar(options: QuantizeEmbeddingsOptions, input: ResolvedInput, precision: ScalarPrecision, dim: number): ScalarQuantizedEmbeddings {
+function quantizeScalar(kernels: EmbeddingKernels, options: QuantizeEmbeddingsOptions, input: ResolvedInput, precision: ScalarPrecision, dim: number): ScalarQuantizedEmbeddings {
   if (precision === 'uint8') refuseOptions(options, ['int8Rounding'], precision, "precision 'int8'");
   const int8Rounding = checkInt8Rounding(options.int8Rounding);
   const { min, max, steps } = rangesFor(options, input, dim, input.dtype);
   const data = outputFor(precision, input.length, options.out, input);
   forEachRowRun(input, dim, (x, firstRow) => {
     const out = x.length === data.length ? data : data.subarray(firstRow * dim, firstRow * dim + x.length);
-    quantizeEmbeddingRows(x, dim, min, steps, precision, int8Rounding, out);
+    kernels.quantizeEmbeddingRows(x, dim, min, steps, precision, int8Rounding, out);
   });
   const rows = input.length / dim;
   const base = { precision, rows, dim, bytesPerRow: dim, data, dtype: input.dtype, min, max, steps };
   return precision === 'int8' ? { ...base, int8Rounding } : base;
 }
 
-function quantizeBinary(options: QuantizeEmbeddingsOptions, input: ResolvedInput, precision: BinaryPrecision, dim: number): BinaryQuantizedEmbeddings {
+function quantizeBinary(kernels: EmbeddingKernels, options: QuantizeEmbeddingsOptions, input: ResolvedInput, precision: BinaryPrecision, dim: number): BinaryQuantizedEmbeddings {
   const bitOrder = checkBitOrder(options.bitOrder);
   const threshold = checkThreshold(options.threshold);
   const rows = input.length / dim;
@@ -87,7 +87,7 @@ function quantizeBinary(options: QuantizeEmbeddingsOptions, input: ResolvedInput
   forEachRowRun(input, dim, (x, firstRow) => {
     const bytes = (x.length / dim) * bytesPerRow;
     const out = bytes === data.length ? data : data.subarray(firstRow * bytesPerRow, firstRow * bytesPerRow + bytes);
-    packBinaryRows(x, dim, precision, bitOrder, threshold, out);
+    kernels.packBinaryRows(x, dim, precision, bitOrder, threshold, out);
   });
   return { precision, rows, dim, bytesPerRow, data, bitOrder, threshold };
 }
@@ -95,9 +95,10 @@ function quantizeBinary(options: QuantizeEmbeddingsOptions, input: ResolvedInput
 /**
  * Quantizes `embeddings` (rows of options.dim values) to options.precision. int8/uint8 as sentence-transformers'
  * quantize_embeddings computes them on float32 input, saturating; binary/ubinary packed per row. The result carries
- * what scoring and dequantizing need, and round-trips through embeddingsToJSON / embeddingsFromJSON.
+ * what scoring and dequantizing need, and round-trips through embeddingsToJSON / embeddingsFromJSON. The kernels run on
+ * `kernels` (api.ts binds this to a backend).
  */
-export function quantizeEmbeddings(embeddings: EmbeddingInput, options: QuantizeEmbeddingsOptions): QuantizedEmbeddings {
+export function quantizeEmbeddingsOn(kernels: EmbeddingKernels, embeddings: EmbeddingInput, options: QuantizeEmbeddingsOptions): QuantizedEmbeddings {
   const o = optionsObject(options, 'quantizeEmbeddings') as QuantizeEmbeddingsOptions;
   checkOptionKeys(o, QUANTIZE_EMBEDDINGS_KEYS);
   const precision = checkPrecision(o.precision);
@@ -105,8 +106,8 @@ export function quantizeEmbeddings(embeddings: EmbeddingInput, options: Quantize
   const dim = checkDim(o.dim, input.length, 'embeddings');
   if (precision === 'binary' || precision === 'ubinary') {
     refuseOptions(o, SCALAR_ONLY, precision, 'int8 and uint8');
-    return quantizeBinary(o, input, precision, dim);
+    return quantizeBinary(kernels, o, input, precision, dim);
   }
   refuseOptions(o, BINARY_ONLY, precision, 'binary and ubinary');
-  return quantizeScalar(o, input, precision, dim);
+  return quantizeScalar(kernels, o, input, precision, dim);
 }

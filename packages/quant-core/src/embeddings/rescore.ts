@@ -2,18 +2,16 @@ import { describeValue } from '../describe-value.js';
 import { ErrorCodes, fail } from '../errors.js';
 import { checkOptionKeys, optionsObject } from '../options.js';
 import { floatInput } from '../validate.js';
-import { dotScanAsymmetric, l2ScanAsymmetric } from './asymmetric-scan.js';
 import { checkQuantizedEmbeddings } from './check-quantized.js';
-import { dotScanFloat, l2ScanFloat } from './float-scan.js';
-import { hammingScan } from './hamming.js';
-import { packBinaryRows } from './pack-binary.js';
+import type { EmbeddingKernels } from './kernels.js';
 import { scoreOrder, selectBest, topK } from './top-k.js';
 import type { BinaryQuantizedEmbeddings, ScalarQuantizedEmbeddings } from './types.js';
 
 /*
  * Binary search with rescoring (docs/EMBEDDINGS.md §6): the query's bits against every binary row (Hamming distance,
  * top k * rescoreMultiplier, ties by lower row), then those candidates scored again against a finer copy of the same
- * corpus (int8/uint8 codes, asymmetrically, or the float rows) and the best k kept (ties by lower row).
+ * corpus (int8/uint8 codes, asymmetrically, or the float rows) and the best k kept (ties by lower row). The scans run
+ * on `kernels` (api.ts binds these functions to a backend).
  */
 
 export type RescoreMetric = 'dot' | 'l2';
@@ -40,7 +38,8 @@ export interface EmbeddingSearchResult {
 const RESCORE_KEYS = ['k', 'rescoreMultiplier', 'metric', 'rescoreWith'];
 
 /** Scores of the candidate rows against `query` (float64, the arithmetic of asymmetric-scan.ts / float-scan.ts). */
-export function rescoreCandidates(
+export function rescoreCandidatesOn(
+  kernels: EmbeddingKernels,
   query: Float32Array | Float64Array,
   candidates: ArrayLike<number>,
   corpus: RescoreCorpus,
@@ -52,10 +51,14 @@ export function rescoreCandidates(
     const start = candidates[c]! * dim;
     const one = scores.subarray(c, c + 1);
     if (ArrayBuffer.isView(corpus)) {
-      (metric === 'dot' ? dotScanFloat : l2ScanFloat)(query, corpus.subarray(start, start + dim), dim, one);
+      const rows = corpus.subarray(start, start + dim);
+      if (metric === 'dot') kernels.dotScanFloat(query, rows, dim, one);
+      else kernels.l2ScanFloat(query, rows, dim, one);
     } else {
-      const scan = metric === 'dot' ? dotScanAsymmetric : l2ScanAsymmetric;
-      scan(query, corpus.data.subarray(start, start + dim), corpus.min, corpus.steps, dim, one, corpus.int8Rounding);
+      const rows = corpus.data.subarray(start, start + dim);
+      const rounding = corpus.int8Rounding ?? 'floor'; // uint8 codes have none; the kernels ignore it for them
+      if (metric === 'dot') kernels.dotScanAsymmetric(query, rows, corpus.min, corpus.steps, dim, one, rounding);
+      else kernels.l2ScanAsymmetric(query, rows, corpus.min, corpus.steps, dim, one, rounding);
     }
   }
   return scores;
@@ -83,7 +86,12 @@ function checkCorpus(corpus: unknown, binary: BinaryQuantizedEmbeddings, query: 
 }
 
 /** The k best rows for `query`: binary search, then rescoring of the candidates (see above). */
-export function searchBinaryRescore(query: Float32Array | Float64Array, binary: BinaryQuantizedEmbeddings, options: BinaryRescoreOptions): EmbeddingSearchResult {
+export function searchBinaryRescoreOn(
+  kernels: EmbeddingKernels,
+  query: Float32Array | Float64Array,
+  binary: BinaryQuantizedEmbeddings,
+  options: BinaryRescoreOptions,
+): EmbeddingSearchResult {
   const q = floatInput(query, 'query');
   const b = checkQuantizedEmbeddings(binary, 'binary');
   if (b.precision !== 'binary' && b.precision !== 'ubinary') fail(ErrorCodes.OPTION, `binary must have precision 'binary' or 'ubinary', got '${b.precision}'`);
@@ -97,12 +105,12 @@ export function searchBinaryRescore(query: Float32Array | Float64Array, binary: 
   const corpus = checkCorpus(o.rescoreWith, b, q);
 
   const bits = b.precision === 'binary' ? new Int8Array(b.bytesPerRow) : new Uint8Array(b.bytesPerRow);
-  packBinaryRows(q, b.dim, b.precision, b.bitOrder, b.threshold, bits);
+  kernels.packBinaryRows(q, b.dim, b.precision, b.bitOrder, b.threshold, bits);
   const distances = new Uint32Array(b.rows);
-  hammingScan(bits, b.data, b.bytesPerRow, distances);
+  kernels.hammingScan(bits, b.data, b.bytesPerRow, distances);
   const candidates = topK(distances, Math.ceil(k * multiplier), 'ascending');
 
-  const rescored = rescoreCandidates(q, candidates, corpus, b.dim, metric);
+  const rescored = rescoreCandidatesOn(kernels, q, candidates, corpus, b.dim, metric);
   const best = selectBest(candidates.length, k, scoreOrder(rescored, metric === 'dot' ? 'descending' : 'ascending', candidates));
   const indices = new Uint32Array(best.length);
   const scores = new Float64Array(best.length);

@@ -8,7 +8,7 @@ import type { NativeEngine } from '../addon.js';
 type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 
 /** Every descriptor slot the kernels below write or read. */
-export const USED_SLOTS = ['absMax', 'badGroup', 'badIndex', 'bits', 'blockSize', 'dim', 'dot', 'format', 'half', 'inner', 'max', 'maxAbs', 'min', 'outer', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'zeroPoint'] as const;
+export const USED_SLOTS = ['absMax', 'badGroup', 'badIndex', 'bitOrder', 'bits', 'blockSize', 'bytesPerRow', 'dim', 'dot', 'format', 'half', 'inner', 'int8Rounding', 'max', 'maxAbs', 'min', 'outer', 'precision', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'threshold', 'zeroPoint'] as const;
 
 /**
  * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
@@ -19,17 +19,21 @@ export class SlotIndices {
   readonly absMax: number;
   readonly badGroup: number;
   readonly badIndex: number;
+  readonly bitOrder: number;
   readonly bits: number;
   readonly blockSize: number;
+  readonly bytesPerRow: number;
   readonly dim: number;
   readonly dot: number;
   readonly format: number;
   readonly half: number;
   readonly inner: number;
+  readonly int8Rounding: number;
   readonly max: number;
   readonly maxAbs: number;
   readonly min: number;
   readonly outer: number;
+  readonly precision: number;
   readonly profile: number;
   readonly qmax: number;
   readonly qmin: number;
@@ -40,23 +44,28 @@ export class SlotIndices {
   readonly sumApprox2: number;
   readonly sumRef2: number;
   readonly sumSq: number;
+  readonly threshold: number;
   readonly zeroPoint: number;
 
   constructor(indexOf: (slot: (typeof USED_SLOTS)[number]) => number) {
     this.absMax = indexOf('absMax');
     this.badGroup = indexOf('badGroup');
     this.badIndex = indexOf('badIndex');
+    this.bitOrder = indexOf('bitOrder');
     this.bits = indexOf('bits');
     this.blockSize = indexOf('blockSize');
+    this.bytesPerRow = indexOf('bytesPerRow');
     this.dim = indexOf('dim');
     this.dot = indexOf('dot');
     this.format = indexOf('format');
     this.half = indexOf('half');
     this.inner = indexOf('inner');
+    this.int8Rounding = indexOf('int8Rounding');
     this.max = indexOf('max');
     this.maxAbs = indexOf('maxAbs');
     this.min = indexOf('min');
     this.outer = indexOf('outer');
+    this.precision = indexOf('precision');
     this.profile = indexOf('profile');
     this.qmax = indexOf('qmax');
     this.qmin = indexOf('qmin');
@@ -67,6 +76,7 @@ export class SlotIndices {
     this.sumApprox2 = indexOf('sumApprox2');
     this.sumRef2 = indexOf('sumRef2');
     this.sumSq = indexOf('sumSq');
+    this.threshold = indexOf('threshold');
     this.zeroPoint = indexOf('zeroPoint');
   }
 }
@@ -115,6 +125,24 @@ function writeBitsSigned(d: Float64Array, S: SlotIndices, bits: Args<'unpack'>[1
 function writeMinMax(d: Float64Array, S: SlotIndices, min: Args<'histogram'>[1], max: Args<'histogram'>[2]): void {
   d[S.min] = min;
   d[S.max] = max;
+}
+
+function writeDimPrecisionInt8Rounding(d: Float64Array, S: SlotIndices, dim: Args<'quantizeEmbeddingRows'>[1], precision: Args<'quantizeEmbeddingRows'>[4], int8Rounding: Args<'quantizeEmbeddingRows'>[5]): void {
+  d[S.dim] = dim;
+  d[S.precision] = precision === 'int8' ? 0 : 1;
+  d[S.int8Rounding] = int8Rounding === 'toward-zero' ? 1 : 0;
+}
+
+function writeDimPrecisionBitOrderThreshold(d: Float64Array, S: SlotIndices, dim: Args<'packBinaryRows'>[1], precision: Args<'packBinaryRows'>[2], bitOrder: Args<'packBinaryRows'>[3], threshold: Args<'packBinaryRows'>[4]): void {
+  d[S.dim] = dim;
+  d[S.precision] = precision === 'binary' ? 2 : 3;
+  d[S.bitOrder] = bitOrder === 'lsb' ? 1 : 0;
+  d[S.threshold] = threshold === 'nonnegative' ? 1 : 0;
+}
+
+function writeDimInt8Rounding(d: Float64Array, S: SlotIndices, dim: Args<'dotScanAsymmetric'>[4], int8Rounding: Args<'dotScanAsymmetric'>[6]): void {
+  d[S.dim] = dim;
+  d[S.int8Rounding] = int8Rounding === 'toward-zero' ? 1 : 0;
 }
 
 /** The sync kernels of engine e; one descriptor d serves them all (JavaScript runs one call at a time). */
@@ -247,6 +275,50 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
     ggmlDequantize(blocks, format, out) {
       d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
       e.ggmlDequantize(blocks, out, bytes);
+    },
+    quantizeEmbeddingRows(x, dim, starts, steps, precision, int8Rounding, out) {
+      writeDimPrecisionInt8Rounding(d, S, dim, precision, int8Rounding);
+      e.quantizeEmbeddingRows(x, starts, steps, out, bytes);
+    },
+    packBinaryRows(x, dim, precision, bitOrder, threshold, out) {
+      writeDimPrecisionBitOrderThreshold(d, S, dim, precision, bitOrder, threshold);
+      e.packBinaryRows(x, out, bytes);
+    },
+    hammingScan(query, rows, bytesPerRow, out) {
+      d[S.bytesPerRow] = bytesPerRow;
+      e.hammingScan(query, rows, out, bytes);
+    },
+    dotScanInt8(query, rows, dim, out) {
+      d[S.dim] = dim;
+      e.dotScanInt8(query, rows, out, bytes);
+    },
+    dotScanUint8(query, rows, dim, out) {
+      d[S.dim] = dim;
+      e.dotScanUint8(query, rows, out, bytes);
+    },
+    l2ScanInt8(query, rows, dim, out) {
+      d[S.dim] = dim;
+      e.l2ScanInt8(query, rows, out, bytes);
+    },
+    l2ScanUint8(query, rows, dim, out) {
+      d[S.dim] = dim;
+      e.l2ScanUint8(query, rows, out, bytes);
+    },
+    dotScanAsymmetric(query, rows, starts, steps, dim, out, int8Rounding) {
+      writeDimInt8Rounding(d, S, dim, int8Rounding);
+      e.dotScanAsymmetric(query, rows, starts, steps, out, bytes);
+    },
+    l2ScanAsymmetric(query, rows, starts, steps, dim, out, int8Rounding) {
+      writeDimInt8Rounding(d, S, dim, int8Rounding);
+      e.l2ScanAsymmetric(query, rows, starts, steps, out, bytes);
+    },
+    dotScanFloat(query, rows, dim, out) {
+      d[S.dim] = dim;
+      e.dotScanFloat(query, rows, out, bytes);
+    },
+    l2ScanFloat(query, rows, dim, out) {
+      d[S.dim] = dim;
+      e.l2ScanFloat(query, rows, out, bytes);
     },
   };
 }
@@ -410,6 +482,61 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
       await run(options, (cancel) => e.ggmlDequantizeAsync(blocks, out, new Uint8Array(d.buffer), cancel));
+    },
+    async quantizeEmbeddingRowsAsync(x, dim, starts, steps, precision, int8Rounding, out, options) {
+      const d = new Float64Array(size);
+      writeDimPrecisionInt8Rounding(d, S, dim, precision, int8Rounding);
+      await run(options, (cancel) => e.quantizeEmbeddingRowsAsync(x, starts, steps, out, new Uint8Array(d.buffer), cancel));
+    },
+    async packBinaryRowsAsync(x, dim, precision, bitOrder, threshold, out, options) {
+      const d = new Float64Array(size);
+      writeDimPrecisionBitOrderThreshold(d, S, dim, precision, bitOrder, threshold);
+      await run(options, (cancel) => e.packBinaryRowsAsync(x, out, new Uint8Array(d.buffer), cancel));
+    },
+    async hammingScanAsync(query, rows, bytesPerRow, out, options) {
+      const d = new Float64Array(size);
+      d[S.bytesPerRow] = bytesPerRow;
+      await run(options, (cancel) => e.hammingScanAsync(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dotScanInt8Async(query, rows, dim, out, options) {
+      const d = new Float64Array(size);
+      d[S.dim] = dim;
+      await run(options, (cancel) => e.dotScanInt8Async(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dotScanUint8Async(query, rows, dim, out, options) {
+      const d = new Float64Array(size);
+      d[S.dim] = dim;
+      await run(options, (cancel) => e.dotScanUint8Async(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async l2ScanInt8Async(query, rows, dim, out, options) {
+      const d = new Float64Array(size);
+      d[S.dim] = dim;
+      await run(options, (cancel) => e.l2ScanInt8Async(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async l2ScanUint8Async(query, rows, dim, out, options) {
+      const d = new Float64Array(size);
+      d[S.dim] = dim;
+      await run(options, (cancel) => e.l2ScanUint8Async(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dotScanAsymmetricAsync(query, rows, starts, steps, dim, out, int8Rounding, options) {
+      const d = new Float64Array(size);
+      writeDimInt8Rounding(d, S, dim, int8Rounding);
+      await run(options, (cancel) => e.dotScanAsymmetricAsync(query, rows, starts, steps, out, new Uint8Array(d.buffer), cancel));
+    },
+    async l2ScanAsymmetricAsync(query, rows, starts, steps, dim, out, int8Rounding, options) {
+      const d = new Float64Array(size);
+      writeDimInt8Rounding(d, S, dim, int8Rounding);
+      await run(options, (cancel) => e.l2ScanAsymmetricAsync(query, rows, starts, steps, out, new Uint8Array(d.buffer), cancel));
+    },
+    async dotScanFloatAsync(query, rows, dim, out, options) {
+      const d = new Float64Array(size);
+      d[S.dim] = dim;
+      await run(options, (cancel) => e.dotScanFloatAsync(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async l2ScanFloatAsync(query, rows, dim, out, options) {
+      const d = new Float64Array(size);
+      d[S.dim] = dim;
+      await run(options, (cancel) => e.l2ScanFloatAsync(query, rows, out, new Uint8Array(d.buffer), cancel));
     },
   };
 }

@@ -74,6 +74,18 @@ describeNative('the raw addon with detached, empty and disguised typed arrays', 
     // q8_0 (format 4): blocks of 32 elements in 34 bytes; n is a multiple of 32 in these tests or 0.
     ggmlQuantize: (n, make) => ({ arrays: [make(Float32Array, n * 32), make(Uint8Array, n * 34)], desc: descriptor({ format: 4 }) }),
     ggmlDequantize: (n, make) => ({ arrays: [make(Uint8Array, n * 34), make(Float32Array, n * 32)], desc: descriptor({ format: 4 }) }),
+    // Embeddings: n / 2 rows of dim 2 (a packed row is 1 byte); the query, starts and steps are one row whatever n is.
+    quantizeEmbeddingRows: (n, make) => ({ arrays: [make(Float32Array, n), ones(2), ones(2), make(Int8Array, n)], desc: descriptor({ dim: 2, precision: 0, int8Rounding: 1 }) }),
+    packBinaryRows: (n, make) => ({ arrays: [make(Float32Array, n), make(Uint8Array, n / 2)], desc: descriptor({ dim: 2, precision: 3, bitOrder: 1, threshold: 1 }) }),
+    hammingScan: (n, make) => ({ arrays: [new Uint8Array(2), make(Int8Array, n), make(Uint32Array, n / 2)], desc: descriptor({ bytesPerRow: 2 }) }),
+    dotScanInt8: (n, make) => ({ arrays: [new Int8Array(2), make(Int8Array, n), make(Int32Array, n / 2)], desc: descriptor({ dim: 2 }) }),
+    dotScanUint8: (n, make) => ({ arrays: [new Uint8Array(2), make(Uint8Array, n), make(Uint32Array, n / 2)], desc: descriptor({ dim: 2 }) }),
+    l2ScanInt8: (n, make) => ({ arrays: [new Int8Array(2), make(Int8Array, n), make(Uint32Array, n / 2)], desc: descriptor({ dim: 2 }) }),
+    l2ScanUint8: (n, make) => ({ arrays: [new Uint8Array(2), make(Uint8Array, n), make(Uint32Array, n / 2)], desc: descriptor({ dim: 2 }) }),
+    dotScanAsymmetric: (n, make) => ({ arrays: [ones(2), make(Int8Array, n), ones(2), ones(2), make(Float64Array, n / 2)], desc: descriptor({ dim: 2, int8Rounding: 0 }) }),
+    l2ScanAsymmetric: (n, make) => ({ arrays: [ones(2), make(Uint8Array, n), ones(2), ones(2), make(Float64Array, n / 2)], desc: descriptor({ dim: 2, int8Rounding: 0 }) }),
+    dotScanFloat: (n, make) => ({ arrays: [ones(2), make(Float32Array, n), make(Float64Array, n / 2)], desc: descriptor({ dim: 2 }) }),
+    l2ScanFloat: (n, make) => ({ arrays: [ones(2), make(Float32Array, n), make(Float64Array, n / 2)], desc: descriptor({ dim: 2 }) }),
   };
   const plain: Make = (type, length) => new type(length);
 
