@@ -25,6 +25,9 @@ struct EmbeddingKernels {
   void (*l2_scan_asymmetric)(const float* query, const uint8_t* rows, size_t count, size_t dim, const float* starts, const float* steps, EmbeddingCodes codes, double* out);
   void (*dot_scan_f32)(const float* query, const float* rows, size_t count, size_t dim, double* out);
   void (*l2_scan_f32)(const float* query, const float* rows, size_t count, size_t dim, double* out);
+  size_t (*top_k_f64)(const double* scores, size_t n, size_t k, bool descending, uint32_t* out);
+  size_t (*top_k_i32)(const int32_t* scores, size_t n, size_t k, bool descending, uint32_t* out);
+  size_t (*top_k_u32)(const uint32_t* scores, size_t n, size_t k, bool descending, uint32_t* out);
 };
 
 // The table of one kernel namespace (quantkit::scalar or quantkit::avx2), built where that namespace is compiled.
@@ -32,7 +35,8 @@ struct EmbeddingKernels {
   {                                                                                                                    \
     name, ns::quantize_embedding_rows<float>, ns::quantize_embedding_rows<double>, ns::pack_binary_rows<float>,       \
         ns::pack_binary_rows<double>, ns::hamming_scan, ns::dot_scan_i8, ns::dot_scan_u8, ns::l2_scan_i8,             \
-        ns::l2_scan_u8, ns::dot_scan_asymmetric, ns::l2_scan_asymmetric, ns::dot_scan_f32, ns::l2_scan_f32            \
+        ns::l2_scan_u8, ns::dot_scan_asymmetric, ns::l2_scan_asymmetric, ns::dot_scan_f32, ns::l2_scan_f32,           \
+        ns::top_k<double>, ns::top_k<int32_t>, ns::top_k<uint32_t>                                                     \
   }
 
 // embeddings_avx2.cc (x86-64 builds): the AVX2 kernels; use only when cpu_features() has AVX2 and F16C.

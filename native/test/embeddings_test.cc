@@ -17,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "../src/dispatch/cpu_features.h"
@@ -333,6 +334,12 @@ void test_scores() {
   }
 }
 
+template <typename T> auto top_k_of(const EmbeddingKernels* s) {
+  if constexpr (std::is_same_v<T, double>) return s->top_k_f64;
+  else if constexpr (std::is_same_v<T, int32_t>) return s->top_k_i32;
+  else return s->top_k_u32;
+}
+
 template <typename T> void check_top_k(const std::vector<T>& scores, size_t k, bool descending) {
   std::vector<uint32_t> expected(scores.size());
   for (size_t i = 0; i < scores.size(); i++) expected[i] = static_cast<uint32_t>(i);
@@ -347,6 +354,15 @@ template <typename T> void check_top_k(const std::vector<T>& scores, size_t k, b
   const size_t got = quantkit::top_k_scalar(scores.data(), scores.size(), k, descending, out.data());
   out.resize(got);
   QK_CHECK(out == expected, "top_k n %zu k %zu %s differs from a stable sort", scores.size(), k, descending ? "descending" : "ascending");
+  // Every set's kernel-table top_k: the same indices, nothing written past min(k, n).
+  for (const EmbeddingKernels* s : g_sets) {
+    Guarded<uint32_t> heap(expected.size(), static_cast<unsigned>(k % 5));
+    const size_t n = top_k_of<T>(s)(scores.data(), scores.size(), k, descending, heap.data());
+    QK_CHECK(heap.canaries_intact(), "%s top_k wrote outside its output (n %zu k %zu)", s->isa, scores.size(), k);
+    bool same = n == expected.size();
+    for (size_t i = 0; same && i < n; i++) same = heap[i] == expected[i];
+    QK_CHECK(same, "%s top_k n %zu k %zu %s differs from a stable sort", s->isa, scores.size(), k, descending ? "descending" : "ascending");
+  }
 }
 
 void test_top_k() {
@@ -354,14 +370,17 @@ void test_top_k() {
   for (size_t n : {0, 1, 2, 7, 64, 1000}) {
     std::vector<double> d(n);
     std::vector<uint32_t> u(n);
+    std::vector<int32_t> s(n);
     for (size_t i = 0; i < n; i++) {
       d[i] = r.chance(10) ? std::nan("") : r.chance(10) ? -0.0 : static_cast<double>(r.range(-5, 5)) * 0.25;  // many ties
-      u[i] = static_cast<uint32_t>(r.range(0, 9));
+      u[i] = r.chance(5) ? 0xffffffffu : static_cast<uint32_t>(r.range(0, 9));
+      s[i] = r.chance(5) ? (r.chance(50) ? INT32_MIN : INT32_MAX) : static_cast<int32_t>(r.range(-4, 4));
     }
     for (size_t k : {size_t{0}, size_t{1}, size_t{5}, n, n + 3}) {
       for (bool descending : {false, true}) {
         check_top_k(d, k, descending);
         check_top_k(u, k, descending);
+        check_top_k(s, k, descending);
       }
     }
   }

@@ -1,6 +1,6 @@
 // The Node-API module of quantkit's kernels: module setup, engines and the kernel functions.
 //
-// JavaScript interface (abiVersion 7; packages/quant-native/src/addon.ts declares it for TypeScript):
+// JavaScript interface (abiVersion 8; packages/quant-native/src/addon.ts declares it for TypeScript):
 //
 //   abiVersion, version, isa (what 'auto' picks here), availableIsas ('avx2,scalar'), hardwareConcurrency
 //   descriptorSlots: string[]                   the descriptor's slot names, in order (descriptor.h)
@@ -30,10 +30,11 @@
 //       out (Int32Array for dotScanInt8, else Uint32Array)
 //     dotScanAsymmetric, l2ScanAsymmetric: query (Float32Array), rows (Int8Array / Uint8Array), starts, steps
 //       (Float32Array), out (Float64Array)      dotScanFloat, l2ScanFloat: query, rows (Float32Array), out (Float64Array)
+//     topKKernel: scores (Float64Array / Int32Array / Uint32Array), out (Uint32Array of min(k, scores.length))
 //   desc is a Uint8Array over the bytes of descriptorSlots.length float64 numbers (a byte view of a Float64Array,
 //   which Node-API recognises faster: call.h): every scalar argument the kernel reads and every scalar result it
 //   writes (minMax: min, max; absMax: absMax; fakeQuantizeTensor: sumSq .. dot, in ErrorSums order;
-//   quantizeBlockedMinMax: badGroup; ggmlQuantize: badIndex).
+//   quantizeBlockedMinMax: badGroup; ggmlQuantize: badIndex; topKKernel: resultCount).
 //
 //   Async variants run on the libuv thread pool (plus this addon's pool), keep every array argument and desc
 //   referenced until they settle, write their results into desc before the promise resolves, and stop between chunks
@@ -73,7 +74,7 @@ namespace {
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument, a descriptor slot or a result
 // changes.
-constexpr int32_t kAbiVersion = 7;
+constexpr int32_t kAbiVersion = 8;
 
 // ---- kernel functions ----------------------------------------------------------------------------------------------
 
@@ -151,7 +152,7 @@ const KernelFunctions kKernels[] = {
     functions<QuantizeEmbeddingRows>(), functions<PackBinaryRows>(), functions<HammingScan>(),
     functions<DotScanInt8>(),       functions<DotScanUint8>(),      functions<L2ScanInt8>(),
     functions<L2ScanUint8>(),       functions<DotScanAsymmetric>(), functions<L2ScanAsymmetric>(),
-    functions<DotScanFloat>(),      functions<L2ScanFloat>(),
+    functions<DotScanFloat>(),      functions<L2ScanFloat>(),       functions<TopK>(),
 };
 
 constexpr size_t kKernelCount = sizeof(kKernels) / sizeof(kKernels[0]);

@@ -38,6 +38,7 @@ enum class ArrayKind : uint8_t {
   Float32In,     // embedding kernels' float data: Float32Array
   Int32Out,      // int8 dot scores: Int32Array
   Uint32Out,     // Hamming / integer scores: Uint32Array
+  ScoresIn,      // topKKernel scores: Float64Array | Int32Array | Uint32Array
 };
 
 constexpr uint16_t elem_bit(Elem e) { return static_cast<uint16_t>(1u << static_cast<unsigned>(e)); }
@@ -73,6 +74,8 @@ constexpr ArrayRule rule_of(ArrayKind kind) {
     case ArrayKind::Float32In: return {elem_bit(Elem::F32), kErrInputType, "a Float32Array"};
     case ArrayKind::Int32Out: return {elem_bit(Elem::I32), kErrOutput, "an Int32Array"};
     case ArrayKind::Uint32Out: return {elem_bit(Elem::U32), kErrOutput, "a Uint32Array"};
+    case ArrayKind::ScoresIn:
+      return {static_cast<uint16_t>(elem_bit(Elem::F64) | elem_bit(Elem::I32) | elem_bit(Elem::U32)), kErrInputType, "a Float64Array, Int32Array or Uint32Array"};
   }
   return {0, kErrArgument, "a typed array"};
 }

@@ -49,7 +49,10 @@ namespace quantkit {
   X(Precision, "precision")   /* quantizeEmbeddingRows, packBinaryRows: 0 int8, 1 uint8, 2 binary, 3 ubinary */ \
   X(Int8Rounding, "int8Rounding") /* int8 embedding codes: 0 floor, 1 toward-zero */       \
   X(Order, "bitOrder")        /* packBinaryRows: 0 msb, 1 lsb */                           \
-  X(Threshold, "threshold")   /* packBinaryRows: 0 positive, 1 nonnegative */
+  X(Threshold, "threshold")   /* packBinaryRows: 0 positive, 1 nonnegative */              \
+  X(K, "k")                   /* topKKernel: how many indices (a count) */                 \
+  X(ScoreOrder, "order")      /* topKKernel: 0 ascending, 1 descending */                  \
+  X(ResultCount, "resultCount") /* topKKernel result: the indices written */
 
 enum class Slot : size_t {
 #define QUANTKIT_SLOT_ID(id, name) id,

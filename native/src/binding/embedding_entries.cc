@@ -108,6 +108,21 @@ EmbeddingJob PackBinaryRows::job(const KernelTable* t) const {
   return EmbeddingJob(t, c);
 }
 
+bool TopK::check(const Descriptor& d, Failure* f) {
+  int32_t order = 0;
+  if (!d.count(Slot::K, kErrOption, &k, f) || !d.choice(Slot::ScoreOrder, 2, &order, f)) return false;
+  if (scores.length > (size_t{1} << 32)) return f->set(kErrShape, "scores must have at most 2^32 elements, got " + std::to_string(scores.length));
+  descending = order == 1;
+  return same_length("out", out, k < scores.length ? k : scores.length, kErrOutput, f);
+}
+
+TopKJob TopK::job(const KernelTable* t) const {
+  const TopKJob::Type type = scores.elem == Elem::F64 ? TopKJob::Type::F64 : scores.elem == Elem::I32 ? TopKJob::Type::I32 : TopKJob::Type::U32;
+  return TopKJob(t, type, scores.data, scores.length, k, descending, static_cast<uint32_t*>(out.data));
+}
+
+void TopK::publish(const TopKJob& job, void* desc) { store_result(desc, Slot::ResultCount, static_cast<double>(job.count())); }
+
 template struct IntegerScan<EmbeddingKernel::DotI8>;
 template struct IntegerScan<EmbeddingKernel::DotU8>;
 template struct IntegerScan<EmbeddingKernel::L2I8>;

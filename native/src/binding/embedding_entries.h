@@ -98,6 +98,20 @@ struct PackBinaryRows : NoResults {
   EmbeddingJob job(const KernelTable* t) const;
 };
 
+// topKKernel(scores, out, desc): reads k (a count) and order (0 ascending, 1 descending); writes resultCount. scores
+// (at most 2^32 of them: the indices are uint32) a Float64Array, Int32Array or Uint32Array; out a Uint32Array of
+// exactly min(k, scores.length) elements (the heap: the kernel allocates nothing).
+struct TopK {
+  static constexpr const char* kName = "topKKernel";
+  ArrayView scores, out;
+  static constexpr ArrayArg<TopK> kArrays[] = {{"scores", ArrayKind::ScoresIn, &TopK::scores}, {"out", ArrayKind::Uint32Out, &TopK::out}};
+  size_t k;
+  bool descending;
+  bool check(const Descriptor& d, Failure* f);
+  TopKJob job(const KernelTable* t) const;
+  static void publish(const TopKJob& job, void* desc);
+};
+
 using DotScanInt8 = IntegerScan<EmbeddingKernel::DotI8>;
 using DotScanUint8 = IntegerScan<EmbeddingKernel::DotU8>;
 using L2ScanInt8 = IntegerScan<EmbeddingKernel::L2I8>;

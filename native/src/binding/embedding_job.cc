@@ -45,4 +45,18 @@ void EmbeddingJob::run_chunk(size_t index) {
   }
 }
 
+void TopKJob::run_chunk(size_t) {
+  switch (type_) {
+    case Type::F64:
+      count_ = table_->top_k_f64(static_cast<const double*>(scores_), n_, k_, descending_, out_);
+      return;
+    case Type::I32:
+      count_ = table_->top_k_i32(static_cast<const int32_t*>(scores_), n_, k_, descending_, out_);
+      return;
+    case Type::U32:
+      count_ = table_->top_k_u32(static_cast<const uint32_t*>(scores_), n_, k_, descending_, out_);
+      return;
+  }
+}
+
 }  // namespace quantkit

@@ -46,4 +46,27 @@ class EmbeddingJob final : public Job {
   size_t chunks_;
 };
 
+// topKKernel: one chunk (a heap selection is sequential), the kernel of the scores' type; count() is what it wrote.
+class TopKJob final : public Job {
+ public:
+  enum class Type : int32_t { F64, I32, U32 };
+  TopKJob(const KernelTable* t, Type type, const void* scores, size_t n, size_t k, bool descending, uint32_t* out)
+      : table_(t), type_(type), scores_(scores), n_(n), k_(k), descending_(descending), out_(out) {}
+
+  size_t chunk_count() const override { return 1; }
+  unsigned plan_threads(unsigned) override { return 1; }
+  void run_chunk(size_t index) override;
+  size_t count() const { return count_; }
+
+ private:
+  const KernelTable* table_;
+  Type type_;
+  const void* scores_;
+  size_t n_;
+  size_t k_;
+  bool descending_;
+  uint32_t* out_;
+  size_t count_ = 0;
+};
+
 }  // namespace quantkit

@@ -176,6 +176,11 @@ struct KernelTable {
   // A float32 query against float32 rows (float64 lane sums).
   void (*dot_scan_f32)(const float* query, const float* rows, size_t count, size_t dim, double* out);
   void (*l2_scan_f32)(const float* query, const float* rows, size_t count, size_t dim, double* out);
+  // The indices of the min(k, n) best of scores[0, n) into out, best first ('descending': largest first; ties to the
+  // lower index, NaN last, -0 and +0 tie); returns how many. n <= 2^32; out (min(k, n) elements) is the heap.
+  size_t (*top_k_f64)(const double* scores, size_t n, size_t k, bool descending, uint32_t* out);
+  size_t (*top_k_i32)(const int32_t* scores, size_t n, size_t k, bool descending, uint32_t* out);
+  size_t (*top_k_u32)(const uint32_t* scores, size_t n, size_t k, bool descending, uint32_t* out);
 };
 
 // The portable set (kernels/scalar/table.cc): built everywhere, runs on every CPU, the oracle the other sets are tested
@@ -201,10 +206,10 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.quantize_embedding_rows_f32 != nullptr && t.pack_binary_rows_f32 != nullptr && t.hamming_scan != nullptr &&
          t.dot_scan_i8 != nullptr && t.dot_scan_u8 != nullptr && t.l2_scan_i8 != nullptr && t.l2_scan_u8 != nullptr &&
          t.dot_scan_asymmetric != nullptr && t.l2_scan_asymmetric != nullptr && t.dot_scan_f32 != nullptr &&
-         t.l2_scan_f32 != nullptr;
+         t.l2_scan_f32 != nullptr && t.top_k_f64 != nullptr && t.top_k_i32 != nullptr && t.top_k_u32 != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 46 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 49 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

@@ -118,6 +118,7 @@ export interface QuantApi {
   quantizeEmbeddings: EmbeddingsApi['quantizeEmbeddings'];
   searchBinaryRescore: EmbeddingsApi['searchBinaryRescore'];
   rescoreCandidates: EmbeddingsApi['rescoreCandidates'];
+  topK: EmbeddingsApi['topK'];
 }
 
 /** Everything quantize needs, resolved and validated once. */

@@ -34,6 +34,7 @@ export interface BackendCapabilities {
   /**
    * The float precisions the backend's embedding kernels take (quantizeEmbeddingRows .. l2ScanFloat); a call with a
    * float array of another precision runs the reference's. Absent: none (every embedding call runs the reference's).
+   * topKKernel's scores are not float data: any listing covers its Float64Array / Int32Array / Uint32Array scores.
    */
   readonly embeddings?: readonly ('float32' | 'float64')[];
 }

@@ -3,7 +3,7 @@ import { checkHistogramArgs } from './calibrate/histogram.js';
 import { ErrorCodes, fail, type ErrorCode } from './errors.js';
 import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs } from './ggml/kernels.js';
 import {
-  checkAsymmetricScanArgs, checkFloatScanArgs, checkHammingScanArgs, checkIntegerScanArgs, checkPackBinaryRowsArgs, checkQuantizeEmbeddingRowsArgs,
+  checkAsymmetricScanArgs, checkFloatScanArgs, checkHammingScanArgs, checkIntegerScanArgs, checkPackBinaryRowsArgs, checkQuantizeEmbeddingRowsArgs, checkTopKArgs,
 } from './embeddings/kernel-checks.js';
 import { checkHalfDType } from './half-input.js';
 import { arrayRange, packedByteLength } from './storage.js';
@@ -287,6 +287,7 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   l2ScanAsymmetric: checkAsymmetricScanArgs,
   dotScanFloat: checkFloatScanArgs,
   l2ScanFloat: checkFloatScanArgs,
+  topKKernel: checkTopKArgs,
 };
 
 /** The positions of a kernel's typed-array parameters. */

@@ -1,5 +1,5 @@
 import type { HistogramCounts } from './calibrate/histogram.js';
-import type { BinaryPrecision, BinaryThreshold, BitOrder, Int8Rounding, ScalarPrecision } from './embeddings/types.js';
+import type { BinaryPrecision, BinaryThreshold, BitOrder, Int8Rounding, ScalarPrecision, ScoreOrder } from './embeddings/types.js';
 import type { GgmlFormat } from './ggml/formats.js';
 import type { AxisLayout, BlockLayout, FloatArray, HalfDType, IntArray, KernelSpec, MinMax, QuantizationErrorReport, Scheme } from './types.js';
 
@@ -96,6 +96,12 @@ export interface KernelSignatures {
   /** A float query against float rows (float64 terms in the lane order of score-lanes.ts). */
   dotScanFloat(query: FloatArray, rows: FloatArray, dim: number, out: Float64Array): void;
   l2ScanFloat(query: FloatArray, rows: FloatArray, dim: number, out: Float64Array): void;
+  /**
+   * topK into `out`: the indices of the min(k, scores.length) best scores, best first ('descending': largest first;
+   * 'ascending': smallest first; equal scores by lower index, NaN last, -0 and +0 tie); returns how many it wrote (out
+   * is the heap: nothing else is allocated), out.length = min(k, scores.length).
+   */
+  topKKernel(scores: Float64Array | Int32Array | Uint32Array, k: number, order: ScoreOrder, out: Uint32Array): number;
 }
 
 export type KernelName = keyof KernelSignatures;
@@ -103,17 +109,18 @@ export type KernelArgs<K extends KernelName> = Parameters<KernelSignatures[K]>;
 export type KernelResult<K extends KernelName> = ReturnType<KernelSignatures[K]>;
 
 /** Typed-array parameters: they cross into native code as arrays, in parameter order. */
-export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts' | 'blocks' | 'query' | 'rows' | 'starts' | 'steps';
+export type ArrayParam = 'x' | 'q' | 'packed' | 'scales' | 'zeroPoints' | 'out' | 'outMin' | 'outMax' | 'outScales' | 'outZeroPoints' | 'counts' | 'blocks' | 'query' | 'rows' | 'starts' | 'steps' | 'scores';
 /**
  * Scalar parameters: they cross into native code in one descriptor. `spec` stands for qmin, qmax and profile;
  * `layout` for outer, dim (channels of an AxisLayout), inner and blockSize; `scheme` is 0 (affine) or 1 (symmetric);
  * `dtype` (the half type of the *Half kernels) is 0 (float16) or 1 (bfloat16); `format` (a GGML format) is its index in GGML_FORMAT_NAMES;
  * the embedding kernels' `dim` / `bytesPerRow` are row lengths, `precision` is 0..3 (int8, uint8, binary, ubinary),
- * `int8Rounding` 0 (floor) or 1 (toward-zero), `bitOrder` 0 (msb) or 1 (lsb), `threshold` 0 (positive) or 1 (nonnegative).
+ * `int8Rounding` 0 (floor) or 1 (toward-zero), `bitOrder` 0 (msb) or 1 (lsb), `threshold` 0 (positive) or 1 (nonnegative);
+ * topKKernel's `k` is a count and `order` 0 (ascending) or 1 (descending).
  */
 export type ScalarParam =
   | 'scale' | 'zeroPoint' | 'spec' | 'layout' | 'bits' | 'signed' | 'min' | 'max' | 'scheme' | 'dtype' | 'format'
-  | 'dim' | 'bytesPerRow' | 'precision' | 'int8Rounding' | 'bitOrder' | 'threshold';
+  | 'dim' | 'bytesPerRow' | 'precision' | 'int8Rounding' | 'bitOrder' | 'threshold' | 'k' | 'order';
 export type KernelParam = ArrayParam | ScalarParam;
 
 /**
@@ -123,7 +130,7 @@ export type KernelParam = ArrayParam | ScalarParam;
 export type KernelOperation = 'quantize' | 'dequantize' | 'fakeQuantize' | 'minMax' | 'absMax' | 'pack' | 'unpack' | 'histogram' | 'ggml' | 'embeddings';
 
 /** How a kernel's scalar result is returned (native code writes it into the descriptor). */
-export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGroup' | 'badIndex';
+export type KernelReturn = 'none' | 'minMax' | 'absMax' | 'errorReport' | 'badGroup' | 'badIndex' | 'count';
 
 /**
  * What a call needs of a backend besides its granularity (backend.ts supports() reads BackendCapabilities for it):
@@ -202,6 +209,7 @@ export const KERNEL_TABLE: Table = Object.freeze({
   l2ScanAsymmetric: { name: 'l2ScanAsymmetric', params: ASYMMETRIC_SCAN, inputs: ['query', 'rows', 'starts', 'steps'], outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
   dotScanFloat: { name: 'dotScanFloat', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
   l2ScanFloat: { name: 'l2ScanFloat', params: SCAN_PARAMS, inputs: SCAN_INPUTS, outputs: ['out'], count: 'rows', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
+  topKKernel: { name: 'topKKernel', params: ['scores', 'k', 'order', 'out'], inputs: ['scores'], outputs: ['out'], count: 'scores', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'count' },
 } satisfies Table);
 
 /** Every kernel name, in table order. */
@@ -215,7 +223,7 @@ export function arrayParamsOf(name: KernelName): readonly ArrayParam[] {
   return (KERNEL_TABLE[name].params as readonly KernelParam[]).filter(isArrayParam);
 }
 
-const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts', 'blocks', 'query', 'rows', 'starts', 'steps']);
+const ARRAY_PARAMS: ReadonlySet<string> = new Set<ArrayParam>(['x', 'q', 'packed', 'scales', 'zeroPoints', 'out', 'outMin', 'outMax', 'outScales', 'outZeroPoints', 'counts', 'blocks', 'query', 'rows', 'starts', 'steps', 'scores']);
 
 export function isArrayParam(p: KernelParam): p is ArrayParam {
   return ARRAY_PARAMS.has(p);

@@ -44,6 +44,9 @@ function writes(param, info) {
       return [['bitOrder', "bitOrder === 'lsb' ? 1 : 0"]];
     case 'threshold':
       return [['threshold', "threshold === 'nonnegative' ? 1 : 0"]];
+    case 'order':
+      // topKKernel's score order: 0 ascending, 1 descending.
+      return [['order', "order === 'descending' ? 1 : 0"]];
     default:
       return [[param, param]];
   }
@@ -62,6 +65,8 @@ function result(info) {
       return ['d[S.badGroup]!', ['badGroup']];
     case 'badIndex':
       return ['d[S.badIndex]!', ['badIndex']];
+    case 'count':
+      return ['d[S.resultCount]!', ['resultCount']];
     case 'errorReport': {
       const sums = ['sumSq', 'sumAbs', 'maxAbs', 'sumRef2', 'sumApprox2', 'dot'];
       return [`errorReportOf({ ${sums.map((s) => `${s}: d[S.${s}]!`).join(', ')} }, ${info.count}.length)`, sums];

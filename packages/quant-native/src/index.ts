@@ -68,6 +68,7 @@ export const quantizeEmbeddings: QuantApi['quantizeEmbeddings'] = (x, options) =
 export const searchBinaryRescore: QuantApi['searchBinaryRescore'] = (query, binary, options) => quantApi().searchBinaryRescore(query, binary, options);
 export const rescoreCandidates: QuantApi['rescoreCandidates'] = (query, candidates, corpus, dim, metric) =>
   quantApi().rescoreCandidates(query, candidates, corpus, dim, metric);
+export const topK: QuantApi['topK'] = (scores, k, order) => quantApi().topK(scores, k, order);
 
 export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);
 export const dequantizeAsync = (async (qt: QuantizedTensor, options?: DequantizeAsyncOptions) => asyncQuantApi().dequantizeAsync(qt, options)) as AsyncQuantApi['dequantizeAsync'];

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import * as core from '@quantkit/quant-core';
-import { createNativeBackend, quantizeEmbeddings, searchBinaryRescore } from '../src/index.js';
+import { createNativeBackend, quantizeEmbeddings, searchBinaryRescore, topK } from '../src/index.js';
 import { describeNative } from './helpers.js';
 
 /* The embedding functions bound to the native backend: the reference's results, float32 natively, float64 through the reference. */
@@ -32,6 +32,28 @@ describeNative('embeddings on the native backend', () => {
         expect(searchBinaryRescore(query, binary, o)).toStrictEqual(core.searchBinaryRescore(query, binary, o));
       }
     }
+  });
+
+  it('topK gives the reference indices (ties by lower index, NaN last) for every score type and k, natively', () => {
+    const backend = createNativeBackend();
+    const f64 = Float64Array.from({ length: 50 }, (_, i) => (i % 7 === 0 ? NaN : i % 11 === 0 ? -0 : (i * 37) % 5));
+    const i32 = Int32Array.from({ length: 50 }, (_, i) => ((i * 37) % 5) - 2 + (i === 3 ? -2147483648 : 0));
+    const u32 = Uint32Array.from({ length: 50 }, (_, i) => (i === 9 ? 0xffffffff : (i * 37) % 5));
+    for (const scores of [f64, i32, u32, new Float64Array(0)]) {
+      for (const k of [0, 1, 7, scores.length, scores.length + 3, Infinity, 2.5]) {
+        for (const order of ['ascending', 'descending'] as const) {
+          const want = core.topK(scores, k, order);
+          expect(topK(scores, k, order), `${scores.constructor.name} k ${k} ${order}`).toStrictEqual(want);
+          const size = Math.min(k, scores.length);
+          if (!Number.isInteger(size)) continue;
+          const out = new Uint32Array(size);
+          expect(backend.topKKernel(scores, size, order, out)).toBe(size);
+          expect(out).toStrictEqual(want);
+        }
+      }
+    }
+    // Other arrays go to the reference's selection.
+    expect(topK([3, 1, NaN, 1], 3, 'ascending')).toStrictEqual(Uint32Array.of(1, 3, 0));
   });
 
   it('runs float32 calls natively and float64 ones on the reference', () => {

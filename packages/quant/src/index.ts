@@ -34,6 +34,7 @@ export const dequantizeBlocks = selected.dequantizeBlocks;
 export const quantizeEmbeddings = selected.quantizeEmbeddings;
 export const searchBinaryRescore = selected.searchBinaryRescore;
 export const rescoreCandidates = selected.rescoreCandidates;
+export const topK = selected.topK;
 export const quantizeAsync = selected.quantizeAsync;
 export const dequantizeAsync = selected.dequantizeAsync;
 export const fakeQuantizeAsync = selected.fakeQuantizeAsync;

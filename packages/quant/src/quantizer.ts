@@ -86,6 +86,7 @@ export function createQuantizer(options: QuantizerOptions = {}): Quantizer {
     quantizeEmbeddings: (x, o) => s().api.quantizeEmbeddings(x, o),
     searchBinaryRescore: (query, binary, o) => s().api.searchBinaryRescore(query, binary, o),
     rescoreCandidates: (query, candidates, corpus, dim, metric) => s().api.rescoreCandidates(query, candidates, corpus, dim, metric),
+    topK: (scores, k, order) => s().api.topK(scores, k, order),
     quantizeAsync: async (x, o) => s().asyncApi.quantizeAsync(x, o),
     dequantizeAsync: (async (qt: QuantizedTensor, o?: DequantizeAsyncOptions) => s().asyncApi.dequantizeAsync(qt, o)) as AsyncQuantApi['dequantizeAsync'],
     fakeQuantizeAsync: (async (x: FloatArray, o?: QuantizeAsyncOptions) => s().asyncApi.fakeQuantizeAsync(x, o)) as AsyncQuantApi['fakeQuantizeAsync'],

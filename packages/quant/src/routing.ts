@@ -42,8 +42,8 @@ export const ROUTING_THRESHOLDS: RoutingThresholds = Object.freeze({
   /** ggmlQuantize, ggmlDequantize (a few blocks: native's fixed cost is repaid from the first K-quant super-block). */
   ggml: 256,
   /**
-   * quantizeEmbeddingRows .. l2ScanFloat, counted in values of x / rows (not measured yet: set with ggml's, where the
-   * addon's fixed cost of about a microsecond is a few hundred values of the reference's scans).
+   * quantizeEmbeddingRows .. l2ScanFloat and topKKernel, counted in values of x / rows / scores (not measured yet: set
+   * with ggml's, where the addon's fixed cost of about a microsecond is a few hundred values of the reference's scans).
    */
   embeddings: 256,
 });

@@ -7,7 +7,7 @@ import * as quant from '../src/index.js';
  * the selected backend: same names, same types, same results.
  */
 
-const BOUND = ['quantize', 'dequantize', 'fakeQuantize', 'fakeQuantizeWithError', 'computeQParams', 'quantizeBlocks', 'dequantizeBlocks', 'quantizeEmbeddings', 'searchBinaryRescore', 'rescoreCandidates', 'kernels', 'analyze'];
+const BOUND = ['quantize', 'dequantize', 'fakeQuantize', 'fakeQuantizeWithError', 'computeQParams', 'quantizeBlocks', 'dequantizeBlocks', 'quantizeEmbeddings', 'searchBinaryRescore', 'rescoreCandidates', 'topK', 'kernels', 'analyze'];
 
 // Compile-time: the routed functions have core's types (tsc checks this file).
 const typed: Pick<typeof core, 'quantize' | 'dequantize' | 'fakeQuantize' | 'fakeQuantizeWithError' | 'computeQParams' | 'kernels' | 'analyze'> = quant;

@@ -60,6 +60,7 @@ const CALLS: readonly { kernel: string; op: RoutingOperation; call: (b: Backend,
   },
   { kernel: 'dotScanFloat', op: 'embeddings', call: (b, n) => b.dotScanFloat(f32(1), f32(n), 1, new Float64Array(n)) },
   { kernel: 'l2ScanFloat', op: 'embeddings', call: (b, n) => b.l2ScanFloat(f32(1), f32(n), 1, new Float64Array(n)) },
+  { kernel: 'topKKernel', op: 'embeddings', call: (b, n) => b.topKKernel(new Float64Array(n), 1, 'descending', new Uint32Array(Math.min(1, n))) },
 ];
 
 describe('routing thresholds', () => {

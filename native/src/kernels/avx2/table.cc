@@ -78,6 +78,9 @@ constexpr KernelTable kAvx2Kernels = {
     .l2_scan_asymmetric = avx2::l2_scan_asymmetric,
     .dot_scan_f32 = avx2::dot_scan_f32,
     .l2_scan_f32 = avx2::l2_scan_f32,
+    .top_k_f64 = avx2::top_k<double>,
+    .top_k_i32 = avx2::top_k<int32_t>,
+    .top_k_u32 = avx2::top_k<uint32_t>,
 };
 #pragma GCC diagnostic pop
 

@@ -38,5 +38,9 @@ void l2_scan_asymmetric(const float* query, const uint8_t* rows, size_t count, s
 void dot_scan_f32(const float* query, const float* rows, size_t count, size_t dim, double* out) { float_scan_scalar<false>(query, rows, count, dim, out); }
 void l2_scan_f32(const float* query, const float* rows, size_t count, size_t dim, double* out) { float_scan_scalar<true>(query, rows, count, dim, out); }
 
+// The indices of the min(k, n) best of scores[0, n) into out, best first; returns how many (common/embeddings.h: ties
+// to the lower index, NaN last; out is the heap). Selection is branchy and sequential: both sets use the portable loop.
+template <typename T> size_t top_k(const T* scores, size_t n, size_t k, bool descending, uint32_t* out) { return top_k_scalar(scores, n, k, descending, out); }
+
 }  // namespace
 }  // namespace quantkit::scalar

@@ -64,6 +64,9 @@ constexpr KernelTable kScalarKernels = {
     .l2_scan_asymmetric = scalar::l2_scan_asymmetric,
     .dot_scan_f32 = scalar::dot_scan_f32,
     .l2_scan_f32 = scalar::l2_scan_f32,
+    .top_k_f64 = scalar::top_k<double>,
+    .top_k_i32 = scalar::top_k<int32_t>,
+    .top_k_u32 = scalar::top_k<uint32_t>,
 };
 #pragma GCC diagnostic pop
 

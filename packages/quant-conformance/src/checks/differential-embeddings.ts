@@ -153,5 +153,28 @@ export function runEmbeddings(op: EmbeddingOp, d: Draw, backend: Backend, n0: nu
       const desc = `${op} ${dtype} x ${data.constructor.name} ${rows}x${dim}`;
       return { desc, elements: n, failure: diffArrays(desc, want, out) };
     }
+    case 'topKKernel': {
+      // Scores with many ties (a few distinct values), NaN and -0 among float64 ones; k of 0, 1, n, above n or random.
+      const count = d.rng.int(0, Math.min(n0, 65536));
+      const type = d.rng.pick(['Float64Array', 'Int32Array', 'Uint32Array'] as const);
+      const off = d.offset();
+      const scores = (type === 'Float64Array' ? new Float64Array(count + off) : type === 'Int32Array' ? new Int32Array(count + off) : new Uint32Array(count + off)).subarray(off);
+      const distinct = d.rng.pick([1, 2, 5, 100, 2 ** 31]);
+      for (let i = 0; i < count; i++) {
+        const r = d.rng.next();
+        if (type === 'Float64Array') scores[i] = r < 0.1 ? NaN : r < 0.15 ? -0 : r < 0.2 ? 0 : (d.rng.int(0, distinct - 1) - distinct / 2) * 0.25;
+        else scores[i] = type === 'Int32Array' ? d.rng.int(0, distinct - 1) - Math.floor(distinct / 2) : d.rng.next() < 0.05 ? 0xffffffff : d.rng.int(0, distinct - 1);
+      }
+      const k = d.rng.pick([0, 1, count, count + d.rng.int(1, 5), d.rng.int(0, count)]);
+      const order = d.rng.next() < 0.5 ? 'ascending' : 'descending';
+      const size = Math.min(k, count);
+      const out = new Uint32Array(size);
+      const want = new Uint32Array(size);
+      const got = backend.topKKernel(scores, k, order, out);
+      const expected = ref.topKKernel(scores, k, order, want);
+      const desc = `${op} ${type} n ${count} k ${k} ${order} (${distinct} distinct)`;
+      const failure = got !== expected ? `${desc}: returned ${got}, the reference ${expected}` : diffArrays(desc, bytesOf32(want), bytesOf32(out));
+      return { desc, elements: Math.max(1, count), failure };
+    }
   }
 }

@@ -79,6 +79,7 @@ const SHARES: Readonly<Record<Op, number>> = {
   l2ScanAsymmetric: 0.01,
   dotScanFloat: 0.01,
   l2ScanFloat: 0.01,
+  topKKernel: 0.01,
 };
 
 

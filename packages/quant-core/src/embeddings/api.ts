@@ -2,7 +2,8 @@ import { supportTestOf, type Backend } from '../backend.js';
 import { REFERENCE_EMBEDDING_KERNELS, type EmbeddingKernelName, type EmbeddingKernels } from './kernels.js';
 import { quantizeEmbeddingsOn } from './quantize.js';
 import { rescoreCandidatesOn, searchBinaryRescoreOn, type BinaryRescoreOptions, type EmbeddingSearchResult, type RescoreCorpus, type RescoreMetric } from './rescore.js';
-import type { BinaryQuantizedEmbeddings, EmbeddingInput, QuantizedEmbeddings, QuantizeEmbeddingsOptions } from './types.js';
+import { topKOn } from './top-k.js';
+import type { BinaryQuantizedEmbeddings, EmbeddingInput, QuantizedEmbeddings, QuantizeEmbeddingsOptions, ScoreOrder } from './types.js';
 
 /*
  * The backend-bound embedding functions: validation once, in TypeScript, then the kernels of one backend. A call the
@@ -17,6 +18,8 @@ export interface EmbeddingsApi {
   searchBinaryRescore(query: Float32Array | Float64Array, binary: BinaryQuantizedEmbeddings, options: BinaryRescoreOptions): EmbeddingSearchResult;
   /** Scores of the candidate rows against `query`. */
   rescoreCandidates(query: Float32Array | Float64Array, candidates: ArrayLike<number>, corpus: RescoreCorpus, dim: number, metric: RescoreMetric): Float64Array;
+  /** Indices of the k best scores, best first (equal scores by lower index, NaN last); topKKernel for typed scores. */
+  topK(scores: ArrayLike<number>, k: number, order: ScoreOrder): Uint32Array;
 }
 
 /** The functions on given kernels. */
@@ -25,6 +28,7 @@ export function embeddingsApiOn(kernels: EmbeddingKernels): EmbeddingsApi {
     quantizeEmbeddings: (embeddings, options) => quantizeEmbeddingsOn(kernels, embeddings, options),
     searchBinaryRescore: (query, binary, options) => searchBinaryRescoreOn(kernels, query, binary, options),
     rescoreCandidates: (query, candidates, corpus, dim, metric) => rescoreCandidatesOn(kernels, query, candidates, corpus, dim, metric),
+    topK: (scores, k, order) => topKOn(kernels.topKKernel, scores, k, order),
   };
 }
 
@@ -40,7 +44,7 @@ function supportedKernels(backend: Pick<Backend, 'capabilities' | EmbeddingKerne
   return kernels as unknown as EmbeddingKernels;
 }
 
-/** quantizeEmbeddings / searchBinaryRescore / rescoreCandidates on a backend's embedding kernels. */
+/** quantizeEmbeddings / searchBinaryRescore / rescoreCandidates / topK on a backend's embedding kernels. */
 export function createEmbeddingsApi(backend: Pick<Backend, 'capabilities' | EmbeddingKernelName>): EmbeddingsApi {
   return embeddingsApiOn(supportedKernels(backend));
 }

@@ -11,6 +11,7 @@ const reference = embeddingsApiOn(REFERENCE_EMBEDDING_KERNELS);
 export const quantizeEmbeddings = reference.quantizeEmbeddings;
 export const searchBinaryRescore = reference.searchBinaryRescore;
 export const rescoreCandidates = reference.rescoreCandidates;
+export const topK = reference.topK;
 
 export { createEmbeddingsApi, embeddingsApiOn, type EmbeddingsApi } from './api.js';
 export { REFERENCE_EMBEDDING_KERNELS, type EmbeddingKernelName, type EmbeddingKernels } from './kernels.js';
@@ -21,7 +22,7 @@ export { hammingScan } from './hamming.js';
 export { dotScanInt8, dotScanUint8, l2ScanInt8, l2ScanUint8 } from './integer-scan.js';
 export { dotScanAsymmetric, l2ScanAsymmetric, type AsymmetricScanArgs } from './asymmetric-scan.js';
 export { dotScanFloat, l2ScanFloat } from './float-scan.js';
-export { topK } from './top-k.js';
+export { topKKernel } from './top-k.js';
 export { type BinaryRescoreOptions, type RescoreCorpus, type RescoreMetric, type EmbeddingSearchResult } from './rescore.js';
 export { embeddingsFromJSON, embeddingsToJSON, EMBEDDINGS_JSON_FORMAT, EMBEDDINGS_JSON_VERSION, type QuantizedEmbeddingsJSON } from './serialize.js';
 export { MAX_EMBEDDING_DIM } from './options.js';

@@ -90,3 +90,14 @@ export function checkFloatScanArgs(query: unknown, rows: unknown, dim: unknown, 
   const r = floatInput(rows, 'rows');
   checkScan(q, r, checkDim(dim, r.length, 'rows'), out, 'Float64Array');
 }
+
+const SCORE_ARRAYS: ReadonlySet<string> = new Set(['Float64Array', 'Int32Array', 'Uint32Array']);
+
+/** topKKernel: k a count, out exactly min(k, scores.length) indices (scores.length <= 2^32: indices are uint32). */
+export function checkTopKArgs(scores: unknown, k: unknown, order: unknown, out: unknown): void {
+  const s = typedArrayOf<Float64Array | Int32Array | Uint32Array>(scores, SCORE_ARRAYS, ErrorCodes.INPUT_TYPE, 'scores', 'a Float64Array, Int32Array or Uint32Array');
+  if (s.length > 2 ** 32) fail(ErrorCodes.SHAPE, `scores has ${s.length} values; at most 2^32 (uint32 indices)`);
+  if (typeof k !== 'number' || !Number.isSafeInteger(k) || k < 0) fail(ErrorCodes.OPTION, `k must be an integer >= 0, got ${describeValue(k)}`);
+  if (order !== 'ascending' && order !== 'descending') fail(ErrorCodes.OPTION, `order must be 'ascending' or 'descending', got ${describeValue(order)}`);
+  checkDisjoint(checkOutput(out, 'Uint32Array', Math.min(k, s.length)), s, 'scores');
+}

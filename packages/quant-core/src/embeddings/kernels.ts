@@ -5,6 +5,7 @@ import { hammingScan } from './hamming.js';
 import { dotScanInt8, dotScanUint8, l2ScanInt8, l2ScanUint8 } from './integer-scan.js';
 import { packBinaryRows } from './pack-binary.js';
 import { quantizeEmbeddingRows } from './quantize-rows.js';
+import { topKKernel } from './top-k.js';
 
 /* The embedding kernels of the kernel table: what quantizeEmbeddings and the search functions call on a backend. */
 
@@ -19,7 +20,8 @@ export type EmbeddingKernelName =
   | 'dotScanAsymmetric'
   | 'l2ScanAsymmetric'
   | 'dotScanFloat'
-  | 'l2ScanFloat';
+  | 'l2ScanFloat'
+  | 'topKKernel';
 
 export type EmbeddingKernels = Pick<KernelSignatures, EmbeddingKernelName>;
 
@@ -36,4 +38,5 @@ export const REFERENCE_EMBEDDING_KERNELS: EmbeddingKernels = Object.freeze({
   l2ScanAsymmetric,
   dotScanFloat,
   l2ScanFloat,
+  topKKernel,
 });

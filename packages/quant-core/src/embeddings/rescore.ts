@@ -4,7 +4,7 @@ import { checkOptionKeys, optionsObject } from '../options.js';
 import { floatInput } from '../validate.js';
 import { checkQuantizedEmbeddings } from './check-quantized.js';
 import type { EmbeddingKernels } from './kernels.js';
-import { scoreOrder, selectBest, topK } from './top-k.js';
+import { scoreOrder, selectBest, topKOn } from './top-k.js';
 import type { BinaryQuantizedEmbeddings, ScalarQuantizedEmbeddings } from './types.js';
 
 /*
@@ -108,7 +108,7 @@ export function searchBinaryRescoreOn(
   kernels.packBinaryRows(q, b.dim, b.precision, b.bitOrder, b.threshold, bits);
   const distances = new Uint32Array(b.rows);
   kernels.hammingScan(bits, b.data, b.bytesPerRow, distances);
-  const candidates = topK(distances, Math.ceil(k * multiplier), 'ascending');
+  const candidates = topKOn(kernels.topKKernel, distances, Math.ceil(k * multiplier), 'ascending');
 
   const rescored = rescoreCandidatesOn(kernels, q, candidates, corpus, b.dim, metric);
   const best = selectBest(candidates.length, k, scoreOrder(rescored, metric === 'dot' ? 'descending' : 'ascending', candidates));

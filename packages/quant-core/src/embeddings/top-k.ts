@@ -21,11 +21,14 @@ function siftDown(heap: Uint32Array, size: number, start: number, better: (a: nu
   }
 }
 
-/** The k best item numbers of 0..n-1 under `better`, best first. */
-export function selectBest(n: number, k: number, better: (a: number, b: number) => boolean): Uint32Array {
+/**
+ * The min(k, n) best item numbers of 0..n-1 under `better` into out[0, size), best first (out is the heap: no other
+ * memory); returns size. k must be an integer or ±Infinity; out.length >= size.
+ */
+export function selectBestInto(n: number, k: number, better: (a: number, b: number) => boolean, out: Uint32Array): number {
   const size = Math.max(0, Math.min(k, n));
-  const heap = new Uint32Array(size);
-  if (size === 0) return heap;
+  if (size === 0) return 0;
+  const heap = out;
   for (let i = 0; i < size; i++) heap[i] = i;
   for (let i = (size >> 1) - 1; i >= 0; i--) siftDown(heap, size, i, better);
   for (let i = size; i < n; i++) {
@@ -41,6 +44,15 @@ export function selectBest(n: number, k: number, better: (a: number, b: number) 
     heap[end] = t;
     siftDown(heap, end, 0, better);
   }
+  return size;
+}
+
+/** The k best item numbers of 0..n-1 under `better`, best first. */
+export function selectBest(n: number, k: number, better: (a: number, b: number) => boolean): Uint32Array {
+  const size = Math.max(0, Math.min(k, n));
+  const heap = new Uint32Array(size);
+  if (size === 0) return heap;
+  selectBestInto(n, size, better, heap);
   return heap;
 }
 
@@ -59,6 +71,28 @@ export function scoreOrder(scores: ArrayLike<number>, order: ScoreOrder, tieKey?
     if (!aNaN && sa !== sb) return descending ? sa > sb : sa < sb;
     return tieKey === undefined ? a < b : tieKey[a]! < tieKey[b]!;
   };
+}
+
+/** The kernel table's topKKernel (kernel-table.ts): topK into a caller's `out`; returns how many it wrote. */
+export function topKKernel(scores: Float64Array | Int32Array | Uint32Array, k: number, order: ScoreOrder, out: Uint32Array): number {
+  return selectBestInto(scores.length, k, scoreOrder(scores, order), out);
+}
+
+/** The typed arrays topKKernel takes. */
+export function isKernelScores(scores: unknown): scores is Float64Array | Int32Array | Uint32Array {
+  return scores instanceof Float64Array || scores instanceof Int32Array || scores instanceof Uint32Array;
+}
+
+/**
+ * topK on a topKKernel (a backend's): the kernel for Float64Array / Int32Array / Uint32Array scores and a whole number
+ * of results, the reference's selection otherwise (other arrays, a fractional or NaN k) - the same indices either way.
+ */
+export function topKOn(kernel: (scores: Float64Array | Int32Array | Uint32Array, k: number, order: ScoreOrder, out: Uint32Array) => number, scores: ArrayLike<number>, k: number, order: ScoreOrder): Uint32Array {
+  const size = Math.max(0, Math.min(k, scores.length));
+  if (!isKernelScores(scores) || !Number.isInteger(size) || (order !== 'ascending' && order !== 'descending')) return selectBest(scores.length, k, scoreOrder(scores, order));
+  const out = new Uint32Array(size);
+  if (size > 0) kernel(scores, size, order, out);
+  return out;
 }
 
 /**

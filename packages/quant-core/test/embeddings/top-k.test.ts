@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { topK } from '../../src/embeddings/index.js';
+import { kernels, referenceBackend } from '../../src/index.js';
+import { topK, topKKernel } from '../../src/embeddings/index.js';
+import { topK as topKLoop } from '../../src/embeddings/top-k.js';
 import { Rng } from '../helpers/rng.js';
 
 function bySort(scores: ArrayLike<number>, k: number, order: 'ascending' | 'descending'): number[] {
@@ -43,5 +45,49 @@ describe('topK', () => {
       const ints = Int32Array.from({ length: n }, () => rng.int(-3, 3));
       expect(Array.from(topK(ints, k, 'descending'))).toEqual(bySort(ints, k, 'descending'));
     }
+  });
+
+  it('the bound topK is the plain selection for every array type and k (kernel or not)', () => {
+    const rng = new Rng(78);
+    for (let round = 0; round < 100; round++) {
+      const n = rng.int(0, 60);
+      const values = Array.from({ length: n }, () => (rng.next() < 0.1 ? NaN : rng.int(-3, 3)));
+      for (const scores of [Float64Array.from(values), Int32Array.from(values, (v) => v | 0), Uint32Array.from(values, (v) => v >>> 0), Float32Array.from(values), values]) {
+        for (const k of [0, 1, n, n + 2, rng.int(0, n), Infinity, 1.5, NaN]) {
+          for (const order of ['ascending', 'descending'] as const) expect(topK(scores, k, order)).toStrictEqual(topKLoop(scores, k, order));
+        }
+      }
+    }
+  });
+});
+
+describe('topKKernel', () => {
+  it('writes min(k, n) indices into out and returns the count', () => {
+    const out = new Uint32Array(3);
+    expect(topKKernel(new Int32Array([5, -1, 5, 7]), 3, 'descending', out)).toBe(3);
+    expect(Array.from(out)).toEqual([3, 0, 2]);
+    const all = new Uint32Array(2);
+    expect(kernels.topKKernel(new Uint32Array([9, 1]), 5, 'ascending', all)).toBe(2);
+    expect(Array.from(all)).toEqual([1, 0]);
+    expect(referenceBackend.topKKernel(new Float64Array(0), 0, 'ascending', new Uint32Array(0))).toBe(0);
+  });
+
+  it('kernels.topKKernel refuses bad arguments', () => {
+    const code = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+      return undefined;
+    };
+    const s = new Float64Array(4);
+    expect(code(() => kernels.topKKernel(new Float32Array(4) as unknown as Float64Array, 1, 'ascending', new Uint32Array(1)))).toBe('ERR_QUANT_INPUT_TYPE');
+    expect(code(() => kernels.topKKernel(s, -1, 'ascending', new Uint32Array(0)))).toBe('ERR_QUANT_OPTION');
+    expect(code(() => kernels.topKKernel(s, 1.5, 'ascending', new Uint32Array(1)))).toBe('ERR_QUANT_OPTION');
+    expect(code(() => kernels.topKKernel(s, 1, 'up' as 'ascending', new Uint32Array(1)))).toBe('ERR_QUANT_OPTION');
+    expect(code(() => kernels.topKKernel(s, 2, 'ascending', new Uint32Array(1)))).toBe('ERR_QUANT_OUTPUT');
+    expect(code(() => kernels.topKKernel(s, 9, 'ascending', new Uint32Array(5)))).toBe('ERR_QUANT_OUTPUT');
+    expect(code(() => kernels.topKKernel(s, 2, 'ascending', new Uint32Array(s.buffer, 0, 2)))).toBe('ERR_QUANT_OUTPUT');
   });
 });

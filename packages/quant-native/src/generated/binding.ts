@@ -8,7 +8,7 @@ import type { NativeEngine } from '../addon.js';
 type Args<K extends keyof KernelSignatures> = KernelArgs<K>;
 
 /** Every descriptor slot the kernels below write or read. */
-export const USED_SLOTS = ['absMax', 'badGroup', 'badIndex', 'bitOrder', 'bits', 'blockSize', 'bytesPerRow', 'dim', 'dot', 'format', 'half', 'inner', 'int8Rounding', 'max', 'maxAbs', 'min', 'outer', 'precision', 'profile', 'qmax', 'qmin', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'threshold', 'zeroPoint'] as const;
+export const USED_SLOTS = ['absMax', 'badGroup', 'badIndex', 'bitOrder', 'bits', 'blockSize', 'bytesPerRow', 'dim', 'dot', 'format', 'half', 'inner', 'int8Rounding', 'k', 'max', 'maxAbs', 'min', 'order', 'outer', 'precision', 'profile', 'qmax', 'qmin', 'resultCount', 'scale', 'scheme', 'signed', 'sumAbs', 'sumApprox2', 'sumRef2', 'sumSq', 'threshold', 'zeroPoint'] as const;
 
 /**
  * The index of every used slot in the loaded addon's descriptor. A class with every field set in its constructor, so
@@ -29,14 +29,17 @@ export class SlotIndices {
   readonly half: number;
   readonly inner: number;
   readonly int8Rounding: number;
+  readonly k: number;
   readonly max: number;
   readonly maxAbs: number;
   readonly min: number;
+  readonly order: number;
   readonly outer: number;
   readonly precision: number;
   readonly profile: number;
   readonly qmax: number;
   readonly qmin: number;
+  readonly resultCount: number;
   readonly scale: number;
   readonly scheme: number;
   readonly signed: number;
@@ -61,14 +64,17 @@ export class SlotIndices {
     this.half = indexOf('half');
     this.inner = indexOf('inner');
     this.int8Rounding = indexOf('int8Rounding');
+    this.k = indexOf('k');
     this.max = indexOf('max');
     this.maxAbs = indexOf('maxAbs');
     this.min = indexOf('min');
+    this.order = indexOf('order');
     this.outer = indexOf('outer');
     this.precision = indexOf('precision');
     this.profile = indexOf('profile');
     this.qmax = indexOf('qmax');
     this.qmin = indexOf('qmin');
+    this.resultCount = indexOf('resultCount');
     this.scale = indexOf('scale');
     this.scheme = indexOf('scheme');
     this.signed = indexOf('signed');
@@ -143,6 +149,11 @@ function writeDimPrecisionBitOrderThreshold(d: Float64Array, S: SlotIndices, dim
 function writeDimInt8Rounding(d: Float64Array, S: SlotIndices, dim: Args<'dotScanAsymmetric'>[4], int8Rounding: Args<'dotScanAsymmetric'>[6]): void {
   d[S.dim] = dim;
   d[S.int8Rounding] = int8Rounding === 'toward-zero' ? 1 : 0;
+}
+
+function writeKOrder(d: Float64Array, S: SlotIndices, k: Args<'topKKernel'>[1], order: Args<'topKKernel'>[2]): void {
+  d[S.k] = k;
+  d[S.order] = order === 'descending' ? 1 : 0;
 }
 
 /** The sync kernels of engine e; one descriptor d serves them all (JavaScript runs one call at a time). */
@@ -319,6 +330,11 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
     l2ScanFloat(query, rows, dim, out) {
       d[S.dim] = dim;
       e.l2ScanFloat(query, rows, out, bytes);
+    },
+    topKKernel(scores, k, order, out) {
+      writeKOrder(d, S, k, order);
+      e.topKKernel(scores, out, bytes);
+      return d[S.resultCount]!;
     },
   };
 }
@@ -537,6 +553,12 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       d[S.dim] = dim;
       await run(options, (cancel) => e.l2ScanFloatAsync(query, rows, out, new Uint8Array(d.buffer), cancel));
+    },
+    async topKKernelAsync(scores, k, order, out, options) {
+      const d = new Float64Array(size);
+      writeKOrder(d, S, k, order);
+      await run(options, (cancel) => e.topKKernelAsync(scores, out, new Uint8Array(d.buffer), cancel));
+      return d[S.resultCount]!;
     },
   };
 }

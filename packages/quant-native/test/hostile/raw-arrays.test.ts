@@ -86,6 +86,8 @@ describeNative('the raw addon with detached, empty and disguised typed arrays', 
     l2ScanAsymmetric: (n, make) => ({ arrays: [ones(2), make(Uint8Array, n), ones(2), ones(2), make(Float64Array, n / 2)], desc: descriptor({ dim: 2, int8Rounding: 0 }) }),
     dotScanFloat: (n, make) => ({ arrays: [ones(2), make(Float32Array, n), make(Float64Array, n / 2)], desc: descriptor({ dim: 2 }) }),
     l2ScanFloat: (n, make) => ({ arrays: [ones(2), make(Float32Array, n), make(Float64Array, n / 2)], desc: descriptor({ dim: 2 }) }),
+    // The best n / 2 of n scores, largest first.
+    topKKernel: (n, make) => ({ arrays: [make(Float64Array, n), make(Uint32Array, n / 2)], desc: descriptor({ k: n / 2, order: 1 }) }),
   };
   const plain: Make = (type, length) => new type(length);
 
