@@ -1,5 +1,7 @@
-// The embedding kernels of one ISA as a table of pointers, for embeddings_test.cc only: KernelTable has no embedding
-// slots yet, and AVX2 code may only be reached through a pointer handed out after the CPU check (common/element.h).
+// The embedding kernels of one ISA as a table of pointers, for embeddings_test.cc only: besides the float32 kernels of
+// the KernelTable slots it holds the float64 quantize and pack variants, which no slot has (the addon runs float64
+// embeddings through the reference), and AVX2 code may only be reached through a pointer handed out after the CPU
+// check (common/element.h).
 #pragma once
 
 #include "../src/kernels/common/embeddings.h"

@@ -10,7 +10,8 @@
 #include <vector>
 
 #include "ggml_inputs.h"
-#include "ggml_kernel_sets.h"
+#include "../src/dispatch/cpu_features.h"
+#include "../src/dispatch/kernel_sets.h"
 
 using quantkit::GgmlFormat;
 
@@ -40,17 +41,21 @@ double best(const std::vector<double>& v) { return *std::max_element(v.begin(), 
 
 }  // namespace
 
-int run_ggml_bench(size_t n, int reps, bool with_avx2) {
+std::vector<const quantkit::KernelTable*> usable_tables() {
+  std::vector<const quantkit::KernelTable*> tables;
+  const auto sets = quantkit::kernel_sets();
+  for (auto s = sets.rbegin(); s != sets.rend(); ++s) {
+    if (s->supported(quantkit::cpu_features())) tables.push_back(s->table);
+  }
+  return tables;
+}
+
+int run_ggml_bench(size_t n, int reps) {
   if (n == 0 || n % quantkit::kGgmlSuperBlock != 0 || reps < 1) {
     std::fprintf(stderr, "ggml_test --bench: N must be a positive multiple of 256 and REPS >= 1\n");
     return 2;
   }
-  std::vector<const GgmlKernelSet*> sets = {&kGgmlScalarSet};
-#if defined(QK_GGML_HAS_AVX2_SET)
-  if (with_avx2) sets.push_back(&kGgmlAvx2Set);
-#else
-  (void)with_avx2;
-#endif
+  const std::vector<const quantkit::KernelTable*> sets = usable_tables();
   Rng r(0x9e3779b97f4a7c15ULL);
   std::vector<float> x(n), y(n);
   for (float& v : x) v = static_cast<float>(ggml_normal(r));
@@ -58,16 +63,16 @@ int run_ggml_bench(size_t n, int reps, bool with_avx2) {
 
   std::printf("GGML kernels, one thread, %zu normal float32 elements, M elements per CPU second: median (best) of %d runs\n", n, reps);
   std::printf("%-5s", "");
-  for (const GgmlKernelSet* s : sets) std::printf("  %8s quantize  %6s dequantize", s->isa, s->isa);
+  for (const quantkit::KernelTable* s : sets) std::printf("  %8s quantize  %6s dequantize", s->isa, s->isa);
   std::printf("\n");
   for (int fi = 0; fi < quantkit::kGgmlFormatCount; fi++) {
     const GgmlFormat f = static_cast<GgmlFormat>(fi);
     std::vector<Rates> rates(sets.size());
     for (int rep = 0; rep < reps; rep++) {
       for (size_t k = 0; k < sets.size(); k++) {
-        const GgmlKernelSet& s = *sets[k];
-        rates[k].quantize.push_back(rate_of(n, [&] { s.quantize_row(f, x.data(), n, q.data()); }));
-        rates[k].dequantize.push_back(rate_of(n, [&] { s.dequantize_row(f, q.data(), n, y.data()); }));
+        const quantkit::KernelTable& s = *sets[k];
+        rates[k].quantize.push_back(rate_of(n, [&] { s.ggml_quantize(f, x.data(), n, q.data()); }));
+        rates[k].dequantize.push_back(rate_of(n, [&] { s.ggml_dequantize(f, q.data(), n, y.data()); }));
       }
     }
     std::printf("%-5s", quantkit::ggml_format_name(f));

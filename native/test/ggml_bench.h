@@ -2,12 +2,18 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
+
+#include "../src/kernels/kernels.h"
 
 namespace quantkit_test {
 
 // Times each format's quantize and dequantize on n seeded normal floats (n a multiple of 256), reps runs each, and
-// prints M elements/s (median and best) for the scalar set and, when with_avx2, the AVX2 set. Returns 0, or 2 for a
+// prints M elements/s (median and best) for every kernel set this CPU runs (usable_tables). Returns 0, or 2 for a
 // bad n.
-int run_ggml_bench(size_t n, int reps, bool with_avx2);
+int run_ggml_bench(size_t n, int reps);
+
+// The registered kernel sets (dispatch/kernel_sets.cc) this CPU and OS can run, scalar first.
+std::vector<const quantkit::KernelTable*> usable_tables();
 
 }  // namespace quantkit_test

@@ -1,25 +1,25 @@
-// ggml_test: the GGML block kernels (src/kernels/scalar/ggml.h, src/kernels/avx2/ggml.h) against upstream ggml's
-// golden vectors byte for byte and bit for bit, and the AVX2 set against the scalar set on seeded random data.
+// ggml_test: the GGML block kernels of every registered kernel set this CPU runs (the ggml_quantize / ggml_dequantize
+// slots of dispatch/kernel_sets.cc's tables, what the addon calls) against upstream ggml's golden vectors byte for
+// byte and bit for bit, and every other set against the scalar set on seeded random data.
 //
 //   ggml_test VECTORS.bin [SEED]    VECTORS.bin from `node native/test/ggml_vectors.mjs VECTORS.bin`; SEED (a number)
 //                                   varies the random data of the AVX2-vs-scalar runs
 //   ggml_test --bench [N] [REPS]    M elements/s of each format's quantize and dequantize (ggml_bench.cc)
 //
-// Exit status 0 when every check passed. The AVX2 set runs only when the CPU and OS support AVX2 and F16C.
+// Exit status 0 when every check passed. A set runs only when the CPU and OS support it (KernelSet::supported).
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
 
-#include "../src/dispatch/cpu_features.h"
 #include "ggml_bench.h"
 #include "ggml_inputs.h"
-#include "ggml_kernel_sets.h"
 #include "ggml_vectors_file.h"
 #include "test_support.h"
 
 using quantkit::GgmlFormat;
+using quantkit::KernelTable;
 using quantkit::ggml_block_size;
 using quantkit::ggml_format_name;
 using quantkit::ggml_row_bytes;
@@ -43,7 +43,7 @@ void expect_floats(const std::vector<float>& got, const std::vector<float>& want
   QK_CHECK(at == got.size(), "%s: element %zu is 0x%08x, %s 0x%08x", what.c_str(), at, bits_of(got[at]), other, bits_of(want[at]));
 }
 
-void check_golden(const GgmlKernelSet& set, const std::vector<GgmlFormatVectors>& vectors) {
+void check_golden(const KernelTable& set, const std::vector<GgmlFormatVectors>& vectors) {
   long cases = 0;
   for (const GgmlFormatVectors& fv : vectors) {
     const GgmlFormat f = fv.format;
@@ -52,11 +52,11 @@ void check_golden(const GgmlKernelSet& set, const std::vector<GgmlFormatVectors>
       const size_t n = c.blocks * ggml_block_size(f);
       if (c.quantize) {
         std::vector<uint8_t> bytes(ggml_row_bytes(f, n), 0xA5);
-        set.quantize_row(f, c.input.data(), n, bytes.data());
+        set.ggml_quantize(f, c.input.data(), n, bytes.data());
         expect_bytes(bytes, c.bytes, f, prefix + "quantize " + c.name, "upstream");
       }
       std::vector<float> out(n, -1.0f);
-      set.dequantize_row(f, c.bytes.data(), n, out.data());
+      set.ggml_dequantize(f, c.bytes.data(), n, out.data());
       expect_floats(out, c.output, false, prefix + "dequantize " + c.name, "upstream");
       cases++;
     }
@@ -75,7 +75,7 @@ void fill_random_bytes(Rng& r, std::vector<uint8_t>& bytes) {
 constexpr size_t kShortRows = 64;
 constexpr size_t kLongRow = 200;
 
-void check_against_scalar(const GgmlKernelSet& set, uint64_t seed) {
+void check_against_scalar(const KernelTable& set, const KernelTable& scalar, uint64_t seed) {
   long runs = 0;
   for (int fi = 0; fi < quantkit::kGgmlFormatCount; fi++) {
     const GgmlFormat f = static_cast<GgmlFormat>(fi);
@@ -91,14 +91,14 @@ void check_against_scalar(const GgmlKernelSet& set, uint64_t seed) {
         std::vector<float> x(n);
         fill_ggml_input(d, r, x.data(), n, block);
         std::vector<uint8_t> want(ggml_row_bytes(f, n), 0xA5), got(ggml_row_bytes(f, n), 0x5A);
-        kGgmlScalarSet.quantize_row(f, x.data(), n, want.data());
-        set.quantize_row(f, x.data(), n, got.data());
+        scalar.ggml_quantize(f, x.data(), n, want.data());
+        set.ggml_quantize(f, x.data(), n, got.data());
         expect_bytes(got, want, f, what + ", quantize", "scalar");
         for (int pass = 0; pass < 2; pass++) {
           if (pass == 1) fill_random_bytes(r, want);
           std::vector<float> ys(n, 1.0f), ya(n, -1.0f);
-          kGgmlScalarSet.dequantize_row(f, want.data(), n, ys.data());
-          set.dequantize_row(f, want.data(), n, ya.data());
+          scalar.ggml_dequantize(f, want.data(), n, ys.data());
+          set.ggml_dequantize(f, want.data(), n, ya.data());
           // NaN payloads of random NaN scales may depend on operand order: any NaN equals any NaN there.
           expect_floats(ya, ys, pass == 1, what + (pass == 0 ? ", dequantize" : ", dequantize random bytes"), "scalar");
         }
@@ -110,15 +110,6 @@ void check_against_scalar(const GgmlKernelSet& set, uint64_t seed) {
               static_cast<int>(GgmlInput::Count), kShortRows, kLongRow);
 }
 
-bool avx2_usable() {
-#if defined(QK_GGML_HAS_AVX2_SET)
-  const quantkit::CpuFeatures& cpu = quantkit::cpu_features();
-  return cpu.avx2 && cpu.f16c;
-#else
-  return false;
-#endif
-}
-
 int run_checks(const char* vectors_path, uint64_t seed) {
   std::vector<GgmlFormatVectors> vectors;
   std::string error;
@@ -126,15 +117,11 @@ int run_checks(const char* vectors_path, uint64_t seed) {
     std::fprintf(stderr, "ggml_test: %s\n", error.c_str());
     return 2;
   }
-  check_golden(kGgmlScalarSet, vectors);
-#if defined(QK_GGML_HAS_AVX2_SET)
-  if (avx2_usable()) {
-    check_golden(kGgmlAvx2Set, vectors);
-    check_against_scalar(kGgmlAvx2Set, seed);
-  } else {
-    std::printf("avx2   skipped: this CPU lacks AVX2 or F16C\n");
+  const std::vector<const KernelTable*> tables = usable_tables();  // scalar first
+  for (const KernelTable* t : tables) {
+    check_golden(*t, vectors);
+    if (t != tables.front()) check_against_scalar(*t, *tables.front(), seed);
   }
-#endif
   const Stats& s = stats();
   std::printf("ggml_test: %ld checks, %ld failures\n", s.checks, s.failures);
   return s.failures == 0 ? 0 : 1;
@@ -147,7 +134,7 @@ int main(int argc, char** argv) {
   if (argc >= 2 && std::strcmp(argv[1], "--bench") == 0) {
     const size_t n = argc >= 3 ? std::strtoull(argv[2], nullptr, 10) : (size_t{1} << 24);
     const int reps = argc >= 4 ? std::atoi(argv[3]) : 5;
-    return quantkit_test::run_ggml_bench(n, reps, quantkit_test::avx2_usable());
+    return quantkit_test::run_ggml_bench(n, reps);
   }
   if (argc != 2 && argc != 3) {
     std::fprintf(stderr, "usage: %s VECTORS.bin [SEED] | --bench [N] [REPS]\n", argv[0]);
