@@ -80,6 +80,29 @@ constexpr ArrayRule rule_of(ArrayKind kind) {
   return {0, kErrArgument, "a typed array"};
 }
 
+// Bytes per element (0 for Other).
+constexpr size_t elem_bytes(Elem e) {
+  switch (e) {
+    case Elem::I8:
+    case Elem::U8: return 1;
+    case Elem::I16:
+    case Elem::U16: return 2;
+    case Elem::I32:
+    case Elem::U32:
+    case Elem::F32: return 4;
+    case Elem::F64: return 8;
+    case Elem::Other: return 0;
+  }
+  return 0;
+}
+
+// The outputs a kernel writes element by element, as large as its input: the ones worth memory advice before the
+// write (output_memory.h).
+constexpr bool is_bulk_output(ArrayKind kind) {
+  return kind == ArrayKind::FloatOut || kind == ArrayKind::CodesOut || kind == ArrayKind::ByteCodesOut || kind == ArrayKind::BytesOut ||
+         kind == ArrayKind::HalfOut;
+}
+
 // Whether an argument of `kind` may have element type `elem`.
 constexpr bool accepts(ArrayKind kind, Elem elem) { return (rule_of(kind).accepts & elem_bit(elem)) != 0; }
 

@@ -11,6 +11,7 @@
 #include "arrays.h"
 #include "descriptor.h"
 #include "errors.h"
+#include "output_memory.h"
 
 namespace quantkit {
 
@@ -40,6 +41,7 @@ class Call {
       ArrayView& view = entry->*a.view;
       if (!next_typed_array(&view) || !accepts(a.kind, view.elem)) return refuse(a.name, a.kind);
       if (view.length == 0 && last_is_detached()) return refuse_detached(a.name);
+      if (is_bulk_output(a.kind)) advise_output(view.data, view.length * elem_bytes(view.elem));
     }
     return true;
   }

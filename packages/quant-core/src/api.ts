@@ -31,6 +31,8 @@ import {
   typedArrayOf,
 } from './validate.js';
 import { typedArrayName } from './views.js';
+import { arrayToOverwrite } from './fresh-array.js';
+import { FakeQuantizeScratch } from './fake-quantize-chunks.js';
 
 export interface QuantizeOptions {
   /** 'affine' (default): unsigned codes with a zero point; 'symmetric': signed codes, zero point 0. */
@@ -187,7 +189,7 @@ function checkQuantizeOutput(out: unknown, x: ArrayBufferView, length: number, s
 export function outputsOf(p: Plan): { codes: IntArray; data: IntArray | undefined } {
   const length = p.length;
   if (!p.storage.packed) return { codes: p.out ?? allocateCodes(p.storage, length), data: undefined };
-  return { codes: allocateCodes(p.storage, length), data: p.out ?? new Uint8Array(packedByteLength(length, p.storage.bits as 2 | 4)) };
+  return { codes: allocateCodes(p.storage, length), data: p.out ?? arrayToOverwrite(Uint8Array, packedByteLength(length, p.storage.bits as 2 | 4)) };
 }
 
 /** fakeQuantize and computeQParams return no codes, so an `out` there is a mistake, not something to ignore. */
@@ -444,7 +446,7 @@ function resolveDequantizeOutput(target: unknown, t: CheckedTensor): { out: Floa
   if (out === undefined) {
     const d = (dtype ?? (isHalf(t.dtype) ? 'float32' : t.dtype)) as TensorDType;
     if (isHalf(d)) {
-      const bits = new Uint16Array(t.length);
+      const bits = arrayToOverwrite(Uint16Array, t.length);
       return { out: bits, half: d, bits };
     }
     return { out: allocateFloat(d, t.length), half: undefined };
@@ -472,12 +474,14 @@ function granularityOf(qt: QuantizedTensor): Granularity {
   return qt.blockSize === undefined ? { axis: qt.axis } : { axis: qt.axis, blockSize: qt.blockSize };
 }
 
+/** A float output a kernel writes completely (not zero-filled: fresh-array.ts). */
 export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
-  return dtype === 'float32' ? new Float32Array(length) : new Float64Array(length);
+  return dtype === 'float32' ? arrayToOverwrite(Float32Array, length) : arrayToOverwrite(Float64Array, length);
 }
 
 /** Binds the high-level API to a backend: validation and parameter choice happen here, once, for every backend. */
 export function createQuantApi(backend: Backend): QuantApi {
+  const scratch = new FakeQuantizeScratch();
   /** Parameters for a plan: the 'minmax' data pass (when needed) runs on this API's backend. */
   const paramsOf = (p: Plan, options: QuantizeOptions | undefined): QuantParams =>
     resolveParams(p, options ?? {}, () => (p.bits !== undefined ? measureHalfGroupRanges(p.bits, p.half!, p.granularity, backend) : measureGroupRanges(p.x, p.granularity, backend)), backend);
@@ -534,7 +538,7 @@ export function createQuantApi(backend: Backend): QuantApi {
   function fakeQuantizeHalf(p: Plan, q: QuantParams): Uint16Array {
     const codes = allocateCodes(p.storage, p.length);
     runQuantize(backend, p, q, codes);
-    const bits = allocateOrLimit(p.length, (n) => new Uint16Array(n));
+    const bits = allocateOrLimit(p.length, (n) => arrayToOverwrite(Uint16Array, n));
     runDequantizeHalf(backend, p.granularity, codes, q.scale, q.zeroPoint, p.half!, bits);
     return bits;
   }
@@ -565,10 +569,10 @@ export function createQuantApi(backend: Backend): QuantApi {
     const p = plan(x, options, backend, 'fakeQuantize');
     const q = paramsOf(p, options);
     if (p.half !== undefined) return fakeQuantizeHalf(p, q);
-    if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
-      // The fused kernel: one pass and no codes array (its metrics cost less than allocating and filling one).
+    if (p.granularity.kind === 'tensor') {
+      // No metrics wanted: quantize and dequantize chunk by chunk through a scratch of codes that stays in cache.
       const values = allocateFloat(p.dtype, p.x.length);
-      backend.fakeQuantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
+      scratch.run(backend, p.x, q.scale as number, q.zeroPoint as number, p.kernel, p.storage, values);
       return values;
     }
     const codes = allocateCodes(p.storage, p.x.length);

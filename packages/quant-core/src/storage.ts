@@ -1,6 +1,7 @@
 import { describeValue } from './describe-value.js';
 import { ErrorCodes, fail } from './errors.js';
 import type { IntArray, Scheme } from './types.js';
+import { arrayToOverwrite } from './fresh-array.js';
 
 /** The integer interval and array type for a scheme and bit width. */
 export interface StorageSpec {
@@ -34,10 +35,13 @@ export function storageSpec(scheme: Scheme, bits: number, narrowRange = false, p
   return { bits, signed, qmin: narrowRange ? qmin + 1 : qmin, qmax, packed };
 }
 
-/** Unpacked storage: 2..8 bits in 8-bit arrays, 9..16 bits in 16-bit arrays. */
+/**
+ * Unpacked storage: 2..8 bits in 8-bit arrays, 9..16 bits in 16-bit arrays. Not zero-filled (fresh-array.ts): every
+ * caller has a kernel write all of it.
+ */
 export function allocateCodes(spec: StorageSpec, length: number): Int8Array | Uint8Array | Int16Array | Uint16Array {
-  if (spec.bits <= 8) return spec.signed ? new Int8Array(length) : new Uint8Array(length);
-  return spec.signed ? new Int16Array(length) : new Uint16Array(length);
+  if (spec.bits <= 8) return spec.signed ? arrayToOverwrite(Int8Array, length) : arrayToOverwrite(Uint8Array, length);
+  return spec.signed ? arrayToOverwrite(Int16Array, length) : arrayToOverwrite(Uint16Array, length);
 }
 
 /** Bytes needed to pack `length` elements of `bits` (2 or 4) bits. */
