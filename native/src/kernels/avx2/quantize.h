@@ -367,84 +367,172 @@ inline void set_consts(BatchConsts& c, size_t j, float scale, int32_t zp, QuantS
 }
 
 /*
- * params_from_range for 4 blocks at once in float64 lanes, then their constants, when none of the 4 ranges is refused
- * (returns false otherwise, writing nothing; the caller then takes them one by one). Lane by lane the same IEEE
- * operations as params_from_range: _mm256_round_pd rounds half to even like round_half_even_any (|quotient| is at
- * most about qmax - qmin here), the zero of `low`'s sign is the only difference (_mm256_min_pd(lo, 0) gives +0 for
- * lo = -0), and it cannot change a result: low / scale is then ±0, which rounds to ±0 and leaves qmin - 0 = qmin.
+ * params_from_range for `groups` groups of 4 blocks (lo_in / hi_in: 4 * groups ranges) in float64 lanes, then their
+ * constants into c from index j on, when none of the ranges is refused (returns false otherwise, writing no parameter;
+ * the caller then takes the blocks one by one). Lane by lane the same IEEE operations as params_from_range:
+ * _mm256_round_pd rounds half to even like round_half_even_any (|quotient| is at most about qmax - qmin here), the zero
+ * of `low`'s sign is the only difference (_mm256_min_pd(lo, 0) gives +0 for lo = -0), and it cannot change a result:
+ * low / scale is then ±0, which rounds to ±0 and leaves qmin - 0 = qmin.
+ *
+ * The work runs in three passes over the groups (scales, then zero points, then constants) rather than group by group:
+ * each group is one long chain of dependent divisions and conversions, and passes of independent iterations let the
+ * CPU overlap the chains of many groups (group by group, this was a third of the blocked kernel's time).
  */
 template <bool Symmetric>
-inline bool params4(const double* lo_in, const double* hi_in, QuantSpec spec, float* scales, int32_t* zps, BatchConsts& c, size_t j) {
+inline bool params_groups(const double* lo_in, const double* hi_in, size_t groups, QuantSpec spec, float* scales, int32_t* zps, BatchConsts& c, size_t j) {
   const __m256d inf = _mm256_set1_pd(__builtin_inf());
   const __m256d zero = _mm256_setzero_pd();
-  __m256d lo = _mm256_loadu_pd(lo_in);
-  __m256d hi = _mm256_loadu_pd(hi_in);
-  const __m256d empty = _mm256_and_pd(_mm256_cmp_pd(lo, inf, _CMP_EQ_OQ), _mm256_cmp_pd(hi, _mm256_sub_pd(zero, inf), _CMP_EQ_OQ));
-  lo = _mm256_blendv_pd(lo, zero, empty);
-  hi = _mm256_blendv_pd(hi, zero, empty);
-  // Refused: not lo <= hi, or an infinite bound (hi < inf and lo > -inf fail for NaN too).
-  const __m256d fine = _mm256_and_pd(_mm256_cmp_pd(lo, hi, _CMP_LE_OQ),
-                                     _mm256_and_pd(_mm256_cmp_pd(lo, _mm256_sub_pd(zero, inf), _CMP_GT_OQ), _mm256_cmp_pd(hi, inf, _CMP_LT_OQ)));
-  if (_mm256_movemask_pd(fine) != 0xF) return false;
   const __m256d levels = _mm256_set1_pd(Symmetric ? static_cast<double>(spec.qmax) : static_cast<double>(spec.qmax) - spec.qmin);
-  const __m256d low = Symmetric ? zero : _mm256_min_pd(lo, zero);
-  const __m256d neg_lo = _mm256_sub_pd(zero, lo);
-  const __m256d width = Symmetric ? _mm256_max_pd(_mm256_max_pd(neg_lo, hi), zero) : _mm256_sub_pd(_mm256_max_pd(hi, zero), low);
-  const __m128 scale_raw = _mm256_cvtpd_ps(_mm256_div_pd(width, levels));  // the float64 quotient rounded once
-  __m256d scale = _mm256_cvtps_pd(scale_raw);
-  if (_mm256_movemask_pd(_mm256_cmp_pd(scale, inf, _CMP_EQ_OQ)) != 0) return false;
-  scale = _mm256_blendv_pd(scale, _mm256_set1_pd(1.0), _mm256_cmp_pd(width, zero, _CMP_EQ_OQ));
   const __m256d min_normal = _mm256_set1_pd(MinNormal<float>::value);
-  scale = _mm256_blendv_pd(scale, min_normal, _mm256_cmp_pd(scale, min_normal, _CMP_LT_OQ));
-  __m128i zp = _mm_setzero_si128();
-  if (!Symmetric) {
-    const __m256d quotient = _mm256_cvtps_pd(_mm256_cvtpd_ps(_mm256_div_pd(low, scale)));  // float32: Math.fround
-    const __m256d rounded = _mm256_round_pd(quotient, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256d z = _mm256_sub_pd(_mm256_set1_pd(spec.qmin), rounded);
-    z = _mm256_min_pd(_mm256_max_pd(z, _mm256_set1_pd(spec.qmin)), _mm256_set1_pd(spec.qmax));
-    zp = _mm256_cvttpd_epi32(z);  // an integer in [qmin, qmax]: exact
+  const __m256d all_ones = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  alignas(32) double scale_d[kBlockBatch];
+  alignas(32) double low_d[kBlockBatch];
+  alignas(32) int32_t zp_i[kBlockBatch];
+  __m256d refused = zero;
+  for (size_t g = 0; g < groups; g++) {
+    __m256d lo = _mm256_loadu_pd(lo_in + 4 * g);
+    __m256d hi = _mm256_loadu_pd(hi_in + 4 * g);
+    const __m256d empty = _mm256_and_pd(_mm256_cmp_pd(lo, inf, _CMP_EQ_OQ), _mm256_cmp_pd(hi, _mm256_sub_pd(zero, inf), _CMP_EQ_OQ));
+    lo = _mm256_blendv_pd(lo, zero, empty);
+    hi = _mm256_blendv_pd(hi, zero, empty);
+    // Refused: not lo <= hi, or an infinite bound (hi < inf and lo > -inf fail for NaN too).
+    const __m256d fine = _mm256_and_pd(_mm256_cmp_pd(lo, hi, _CMP_LE_OQ),
+                                       _mm256_and_pd(_mm256_cmp_pd(lo, _mm256_sub_pd(zero, inf), _CMP_GT_OQ), _mm256_cmp_pd(hi, inf, _CMP_LT_OQ)));
+    const __m256d low = Symmetric ? zero : _mm256_min_pd(lo, zero);
+    const __m256d neg_lo = _mm256_sub_pd(zero, lo);
+    const __m256d width = Symmetric ? _mm256_max_pd(_mm256_max_pd(neg_lo, hi), zero) : _mm256_sub_pd(_mm256_max_pd(hi, zero), low);
+    __m256d scale = _mm256_cvtps_pd(_mm256_cvtpd_ps(_mm256_div_pd(width, levels)));  // the float64 quotient rounded once to float
+    refused = _mm256_or_pd(refused, _mm256_or_pd(_mm256_andnot_pd(fine, all_ones), _mm256_cmp_pd(scale, inf, _CMP_EQ_OQ)));
+    scale = _mm256_blendv_pd(scale, _mm256_set1_pd(1.0), _mm256_cmp_pd(width, zero, _CMP_EQ_OQ));
+    scale = _mm256_blendv_pd(scale, min_normal, _mm256_cmp_pd(scale, min_normal, _CMP_LT_OQ));
+    _mm256_store_pd(scale_d + 4 * g, scale);
+    _mm256_store_pd(low_d + 4 * g, low);
   }
-  const __m128 scale_f = _mm256_cvtpd_ps(scale);  // float values: exact
-  _mm_storeu_ps(scales, scale_f);
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(zps), zp);
-  // The constants of the 4 blocks, as set_consts makes them.
-  _mm_storeu_ps(c.mul + j, _mm_div_ps(_mm_set1_ps(1.0f), scale_f));
-  _mm_storeu_ps(c.scale + j, scale_f);
-  const __m128i lo_i = _mm_sub_epi32(_mm_set1_epi32(spec.qmin), zp);
-  const __m128i hi_i = _mm_sub_epi32(_mm_set1_epi32(spec.qmax), zp);
-  _mm_storeu_ps(c.lo + j, _mm_cvtepi32_ps(lo_i));
-  _mm_storeu_ps(c.hi + j, _mm_cvtepi32_ps(hi_i));
-  const __m256d bound = _mm256_cvtepi32_pd(_mm_max_epi32(_mm_sub_epi32(_mm_setzero_si128(), lo_i), hi_i));  // B = max(-lo, hi)
-  const __m256d tol = _mm256_mul_pd(bound, _mm256_set1_pd(QuantLimits<float>::four_u));
-  _mm_storeu_ps(c.threshold + j, _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_set1_pd(0.5), tol)));
-  _mm_storeu_si128(reinterpret_cast<__m128i*>(c.bias + j), _mm_sub_epi32(_mm_set1_epi32(0x4b400000), zp));
-  for (size_t k = 0; k < 4; k++) c.divide[j + k] = quantize_mode(scales[k], spec) == Mode::Divide;
+  if (_mm256_movemask_pd(refused) != 0) return false;
+  for (size_t g = 0; g < groups; g++) {
+    __m128i zp = _mm_setzero_si128();
+    if (!Symmetric) {
+      const __m256d quotient = _mm256_cvtps_pd(_mm256_cvtpd_ps(_mm256_div_pd(_mm256_load_pd(low_d + 4 * g), _mm256_load_pd(scale_d + 4 * g))));  // Math.fround
+      const __m256d rounded = _mm256_round_pd(quotient, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      __m256d z = _mm256_sub_pd(_mm256_set1_pd(spec.qmin), rounded);
+      z = _mm256_min_pd(_mm256_max_pd(z, _mm256_set1_pd(spec.qmin)), _mm256_set1_pd(spec.qmax));
+      zp = _mm256_cvttpd_epi32(z);  // an integer in [qmin, qmax]: exact
+    }
+    _mm_store_si128(reinterpret_cast<__m128i*>(zp_i + 4 * g), zp);
+  }
+  for (size_t g = 0; g < groups; g++) {
+    const size_t at = j + 4 * g;
+    const __m128 scale_f = _mm256_cvtpd_ps(_mm256_load_pd(scale_d + 4 * g));  // float values: exact
+    const __m128i zp = _mm_load_si128(reinterpret_cast<const __m128i*>(zp_i + 4 * g));
+    _mm_storeu_ps(scales + 4 * g, scale_f);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(zps + 4 * g), zp);
+    // The constants of the 4 blocks, as set_consts makes them.
+    _mm_storeu_ps(c.mul + at, _mm_div_ps(_mm_set1_ps(1.0f), scale_f));
+    _mm_storeu_ps(c.scale + at, scale_f);
+    const __m128i lo_i = _mm_sub_epi32(_mm_set1_epi32(spec.qmin), zp);
+    const __m128i hi_i = _mm_sub_epi32(_mm_set1_epi32(spec.qmax), zp);
+    _mm_storeu_ps(c.lo + at, _mm_cvtepi32_ps(lo_i));
+    _mm_storeu_ps(c.hi + at, _mm_cvtepi32_ps(hi_i));
+    const __m256d bound = _mm256_cvtepi32_pd(_mm_max_epi32(_mm_sub_epi32(_mm_setzero_si128(), lo_i), hi_i));  // B = max(-lo, hi)
+    const __m256d tol = _mm256_mul_pd(bound, _mm256_set1_pd(QuantLimits<float>::four_u));
+    _mm_storeu_ps(c.threshold + at, _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_set1_pd(0.5), tol)));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(c.bias + at), _mm_sub_epi32(_mm_set1_epi32(0x4b400000), zp));
+    // Divide: a scale outside the checked multiply's range (make_quant_vec's test, on the vector of 4).
+    alignas(16) float s4[4];
+    _mm_store_ps(s4, scale_f);
+    for (size_t k = 0; k < 4; k++) c.divide[at + k] = quantize_mode(s4[k], spec) == Mode::Divide;
+  }
   return true;
 }
 
-// x: a const float*, or a HalfRun (Vec<float>::load widens 8 half elements).
+// x: a const float*, or a HalfRun (Vec<float>::load widens 8 half elements). Groups of 32 elements take four vectors
+// at once, one ONNX check for the four (a vector whose check fails is redone with a true division; redoing the other
+// three as well changes nothing, since for them the multiply already gives the division's code) and one 32-code
+// store; the rest of the block goes 8 at a time.
 template <IntType T, bool Onnx, typename X>
-inline void quantize_block8(X x, size_t block, const BatchConsts& k, size_t j, void* out) {
+__attribute__((always_inline)) inline void quantize_block8(X x, size_t block, const BatchConsts& k, size_t j, void* out) {
   const __m256 mul = _mm256_broadcast_ss(k.mul + j);
   const __m256 lo = _mm256_broadcast_ss(k.lo + j);
   const __m256 hi = _mm256_broadcast_ss(k.hi + j);
   const __m256 magic = _mm256_set1_ps(RoundMagic<float>::value);
   const __m256i bias = _mm256_set1_epi32(k.bias[j]);
-  for (size_t i = 0; i < block; i += 8) {
-    const __m256 v = Vec<float>::load(x + i);
-    __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(v, mul), lo), hi);  // NaN -> lo
-    __m256 m = _mm256_add_ps(t, magic);
+  const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  // t = clamp(v * mul) (NaN -> lo), m = t + magic; `fails` gathers the lanes whose multiply may round otherwise.
+  const auto multiply = [&](__m256 v, __m256& m, __m256& fails) {
+    const __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(v, mul), lo), hi);
+    m = _mm256_add_ps(t, magic);
     if constexpr (Onnx) {
-      const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
       const __m256 d = _mm256_and_ps(_mm256_sub_ps(t, _mm256_sub_ps(m, magic)), abs_mask);
-      const __m256 flag = _mm256_cmp_ps(d, _mm256_broadcast_ss(k.threshold + j), _CMP_GE_OQ);
-      if (!_mm256_testz_ps(flag, flag)) {
-        t = _mm256_min_ps(_mm256_max_ps(_mm256_div_ps(v, _mm256_broadcast_ss(k.scale + j)), lo), hi);
-        m = _mm256_add_ps(t, magic);
-      }
+      fails = _mm256_or_ps(fails, _mm256_cmp_ps(d, _mm256_broadcast_ss(k.threshold + j), _CMP_GE_OQ));
     }
-    store_codes8<T>(out, i, _mm256_sub_epi32(_mm256_castps_si256(m), bias));
+  };
+  const auto divide = [&](__m256 v) {
+    return _mm256_add_ps(_mm256_min_ps(_mm256_max_ps(_mm256_div_ps(v, _mm256_broadcast_ss(k.scale + j)), lo), hi), magic);
+  };
+  const auto code = [&](__m256 m) { return _mm256_sub_epi32(_mm256_castps_si256(m), bias); };
+  size_t i = 0;
+  for (; i + 32 <= block; i += 32) {
+    const __m256 v0 = Vec<float>::load(x + i), v1 = Vec<float>::load(x + i + 8), v2 = Vec<float>::load(x + i + 16), v3 = Vec<float>::load(x + i + 24);
+    __m256 m0, m1, m2, m3, fails = _mm256_setzero_ps();
+    multiply(v0, m0, fails);
+    multiply(v1, m1, fails);
+    multiply(v2, m2, fails);
+    multiply(v3, m3, fails);
+    if (Onnx && !_mm256_testz_ps(fails, fails)) {
+      m0 = divide(v0);
+      m1 = divide(v1);
+      m2 = divide(v2);
+      m3 = divide(v3);
+    }
+    store_codes32<T>(out, i, code(m0), code(m1), code(m2), code(m3));
   }
+  for (; i < block; i += 8) {
+    const __m256 v = Vec<float>::load(x + i);
+    __m256 m, fails = _mm256_setzero_ps();
+    multiply(v, m, fails);
+    if (Onnx && !_mm256_testz_ps(fails, fails)) m = divide(v);
+    store_codes8<T>(out, i, code(m));
+  }
+}
+
+/*
+ * The min/max of 8 consecutive blocks of `block` elements (a multiple of 8), NaN ignored (+inf / -inf for a block
+ * without numbers), into lo[0, 8) / hi[0, 8) as float64. Each block folds its vectors into one accumulator lane-wise
+ * (`min(v, acc)` keeps acc for a NaN v, as min_max_block does); then the 8 accumulators are reduced together by
+ * transposing shuffles, 7 min (and 7 max) instructions for the 8 blocks instead of 3 shuffles and 3 min per block. The
+ * accumulators hold no NaN, so the order of the reduction changes no value (only which of -0 / +0 a zero range keeps,
+ * which no parameter depends on: see params_groups).
+ */
+template <typename Op> inline __m256 reduce8_blocks(const __m256* a, Op op) {
+  __m256 x[4];
+  for (int p = 0; p < 4; p++) x[p] = op(_mm256_permute2f128_ps(a[p], a[p + 4], 0x20), _mm256_permute2f128_ps(a[p], a[p + 4], 0x31));
+  // x[p]: 4 partials of block p (low half) and of block p + 4 (high half).
+  const __m256 y0 = op(_mm256_shuffle_ps(x[0], x[1], _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(x[0], x[1], _MM_SHUFFLE(3, 2, 3, 2)));
+  const __m256 y1 = op(_mm256_shuffle_ps(x[2], x[3], _MM_SHUFFLE(1, 0, 1, 0)), _mm256_shuffle_ps(x[2], x[3], _MM_SHUFFLE(3, 2, 3, 2)));
+  // y0: 2 partials each of blocks 0, 1 | 4, 5; y1: of blocks 2, 3 | 6, 7.
+  return op(_mm256_shuffle_ps(y0, y1, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(y0, y1, _MM_SHUFFLE(3, 1, 3, 1)));  // blocks 0 .. 7
+}
+
+inline void min_max_blocks8(const float* x, size_t block, double* lo, double* hi) {
+  __m256 mn[8], mx[8];
+  for (size_t j = 0; j < 8; j++) {
+    const float* xb = x + j * block;
+    __m256 a = _mm256_set1_ps(__builtin_inff());
+    __m256 b = _mm256_set1_ps(-__builtin_inff());
+    for (size_t i = 0; i < block; i += 8) {
+      const __m256 v = _mm256_loadu_ps(xb + i);
+      a = _mm256_min_ps(v, a);
+      b = _mm256_max_ps(v, b);
+    }
+    mn[j] = a;
+    mx[j] = b;
+  }
+  const __m256 lo8 = reduce8_blocks(mn, [](__m256 p, __m256 q) { return _mm256_min_ps(p, q); });
+  const __m256 hi8 = reduce8_blocks(mx, [](__m256 p, __m256 q) { return _mm256_max_ps(p, q); });
+  _mm256_storeu_pd(lo, _mm256_cvtps_pd(_mm256_castps256_ps128(lo8)));
+  _mm256_storeu_pd(lo + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(lo8, 1)));
+  _mm256_storeu_pd(hi, _mm256_cvtps_pd(_mm256_castps256_ps128(hi8)));
+  _mm256_storeu_pd(hi + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(hi8, 1)));
 }
 
 template <IntType T, bool Symmetric>
@@ -458,14 +546,17 @@ size_t quantize_blocks_batched(const float* x, size_t n, size_t block, QuantSpec
   for (size_t b0 = 0; b0 < whole; b0 += kBlockBatch) {
     const size_t count = whole - b0 < kBlockBatch ? whole - b0 : kBlockBatch;
     const float* xb = x + b0 * block;
-    for (size_t j = 0; j < count; j++) {
+    size_t j = 0;
+    for (; j + 8 <= count; j += 8) min_max_blocks8(xb + j * block, block, lo + j, hi + j);
+    for (; j < count; j++) {
       lo[j] = __builtin_inf();
       hi[j] = -__builtin_inf();
       min_max_block(xb + j * block, block, &lo[j], &hi[j]);
     }
-    size_t ok = 0;
+    // Every whole group of 4 at once; where some range is refused, group by group up to it, then one by one.
+    size_t ok = count / 4 > 0 && params_groups<Symmetric>(lo, hi, count / 4, spec, scales + b0, zps + b0, consts, 0) ? count / 4 * 4 : 0;
     while (ok < count) {
-      if (count - ok >= 4 && params4<Symmetric>(lo + ok, hi + ok, spec, scales + b0 + ok, zps + b0 + ok, consts, ok)) {
+      if (count - ok >= 4 && params_groups<Symmetric>(lo + ok, hi + ok, 1, spec, scales + b0 + ok, zps + b0 + ok, consts, ok)) {
         ok += 4;
         continue;
       }
