@@ -25,6 +25,12 @@ writeSafetensorsSpec(input, [
 ]);
 
 const DEFAULT_CALIBRATORS = ['minmax', 'percentile:99.99', 'mse', 'entropy', 'histogram'];
+/** The default layouts of a matrix (rank >= 2) and their calibrators, in grid order. */
+const MATRIX_LAYOUTS: [AnalysisCandidate['granularity'], string[]][] = [
+  ['tensor', DEFAULT_CALIBRATORS],
+  [{ axis: 0 }, ['minmax', 'percentile:99.99', 'mse']],
+  [{ axis: 1, blockSize: 32 }, ['minmax']],
+];
 
 interface JsonRow {
   label: string;
@@ -34,6 +40,12 @@ interface JsonRow {
   maxAbs: number;
   cosine: number;
   best: boolean;
+  bestOfBits: boolean;
+  cheapestWithinHalfDb: boolean;
+  bits: number;
+  bitsPerWeight: number;
+  storedBits: number;
+  kind: string;
   scale: number | null;
 }
 interface JsonTensor {
@@ -45,7 +57,7 @@ interface JsonTensor {
 }
 interface JsonOut {
   exitStatus: number;
-  candidates: { schemes: string[]; bits: number[]; granularities: string[]; calibrators: string[] };
+  candidates: { schemes: string[]; bits: number[]; ggml: string[] };
   files: { file: string; tensors: JsonTensor[]; skipped: { name: string; reason: string }[] }[];
 }
 
@@ -66,25 +78,76 @@ describe('quant compare', () => {
     json = JSON.parse(r.stdout) as JsonOut;
   });
 
-  it('defaults: both schemes, 8 and 4 bits, per tensor, every calibrator', () => {
-    expect(json.candidates).toMatchObject({ schemes: ['affine', 'symmetric'], bits: [8, 4], granularities: ['tensor'], calibrators: DEFAULT_CALIBRATORS });
+  it('defaults: both schemes, 8 and 4 bits, per tensor, per channel and blocks on matrices, GGML formats whose blocks fit', () => {
+    expect(json.candidates).toMatchObject({ schemes: ['affine', 'symmetric'], bits: [8, 4], ggml: ['q4_0', 'q4_1', 'q5_0', 'q5_1', 'q8_0', 'q2_k', 'q3_k', 'q4_k', 'q5_k', 'q6_k'] });
     const file = json.files[0]!;
+    const [wRows, biasRows] = [file.tensors[0]!.rows, file.tensors[1]!.rows];
+    // 16 x 64: rows of 64 hold whole blocks of the legacy formats (32), not of the K-quants (256).
+    expect(wRows.filter((r) => r.kind === 'ggml').map((r) => r.label)).toEqual(['ggml q4_0', 'ggml q4_1', 'ggml q5_0', 'ggml q5_1', 'ggml q8_0']);
+    expect(file.tensors[0]!.notes).toContain('q2_k, q3_k, q4_k, q5_k, q6_k: rows of 64 values are not whole blocks of those formats; skipped');
+    // A vector gets per-tensor candidates only.
+    expect(biasRows.map((r) => r.label)).toEqual(grid(['affine', 'symmetric'], [8, 4], ['tensor'], DEFAULT_CALIBRATORS).map((c) => analyze(bias, [c])[0]!.label));
     expect(file.tensors.map((t) => t.name)).toEqual(['w', 'bias', 'inf', 'scalar']);
     expect(file.skipped).toEqual([{ name: 'ids', dtype: 'I64', shape: [2], reason: 'I64 is not a float dtype' }]);
   });
 
   it("gives analyze()'s rows, in grid order, with exactly one best: the lowest MSE", () => {
-    const expected = analyze(w, grid(['affine', 'symmetric'], [8, 4], ['tensor'], DEFAULT_CALIBRATORS), { shape: [16, 64] });
-    const rows = json.files[0]!.tensors[0]!.rows;
+    const candidates: AnalysisCandidate[] = [];
+    for (const scheme of ['affine', 'symmetric'] as const) for (const bits of [8, 4]) for (const [granularity, calibrators] of MATRIX_LAYOUTS) candidates.push(...grid([scheme], [bits], [granularity], calibrators));
+    const expected = analyze(w, candidates, { shape: [16, 64] });
+    const rows = json.files[0]!.tensors[0]!.rows.filter((r) => r.kind === 'quantkit');
     expect(rows.map((r) => r.label)).toEqual(expected.map((r) => r.label));
     expect(rows.map((r) => r.mse)).toEqual(expected.map((r) => r.mse));
     expect(rows.map((r) => r.cosine)).toEqual(expected.map((r) => r.cosine));
-    expect(rows.map((r) => r.best)).toEqual(expected.map((r) => r.best));
-    expect(rows.filter((r) => r.best)).toHaveLength(1);
-    const best = rows.find((r) => r.best)!;
-    for (const r of rows) expect(best.mse as number).toBeLessThanOrEqual(r.mse as number);
+    const all = json.files[0]!.tensors[0]!.rows;
+    expect(all.filter((r) => r.best)).toHaveLength(1);
+    const best = all.find((r) => r.best)!;
+    for (const r of all) expect(best.mse as number).toBeLessThanOrEqual(r.mse as number);
     // Calibrators differ on this data (the outliers): the table is not 20 copies of one row.
     expect(new Set(rows.map((r) => r.mse)).size).toBeGreaterThan(4);
+  });
+
+  it('marks the lowest MSE of each bit width, and the fewest bits per weight within 0.5 dB of it', () => {
+    const rows = json.files[0]!.tensors[0]!.rows;
+    for (const bits of new Set(rows.map((r) => r.bits))) {
+      const width = rows.filter((r) => r.bits === bits);
+      const best = width.filter((r) => r.bestOfBits);
+      expect(best, `${bits} bits`).toHaveLength(1);
+      for (const r of width) expect(best[0]!.mse as number).toBeLessThanOrEqual(r.mse as number);
+      const near = width.filter((r) => (r.sqnrDb as number) >= (best[0]!.sqnrDb as number) - 0.5);
+      const cheapest = width.filter((r) => r.cheapestWithinHalfDb);
+      expect(cheapest).toHaveLength(1);
+      expect(near).toContain(cheapest[0]);
+      for (const r of near) expect(cheapest[0]!.bitsPerWeight).toBeLessThanOrEqual(r.bitsPerWeight);
+    }
+    // Both widths, and blocked candidates among the 4-bit ones: the 4-bit best is not per-tensor on this data.
+    expect(new Set(rows.map((r) => r.bits))).toEqual(new Set([8, 4, 5]));
+    expect(rows.find((r) => r.bits === 4 && r.bestOfBits)!.label).not.toContain('per-tensor');
+  });
+
+  it('gives each candidate its bits per weight as stored: codes (4-bit packed), a scale and a zero point per group', () => {
+    const rows = json.files[0]!.tensors[0]!.rows;
+    const bpw = (label: string): number => rows.find((r) => r.label === label)!.bitsPerWeight;
+    const n = 16 * 64;
+    expect(bpw('affine uint8 per-tensor minmax')).toBe((8 * n + 32 + 8) / n);
+    expect(bpw('symmetric int4 axis 0 minmax')).toBe((4 * n + 16 * (32 + 8)) / n);
+    expect(bpw('affine uint4 axis 1 block 32 minmax')).toBe(4 + 40 / 32);
+    expect(bpw('ggml q4_0')).toBe(4.5);
+    expect(bpw('ggml q8_0')).toBe(8.5);
+  });
+
+  it('--block-size takes a list (alone it means blocks only), --ggml chooses the GGML formats', () => {
+    const r = quant(['compare', input, '--json', '--block-size', '16,32', '--bits', '4', '--scheme', 'symmetric', '--calibrate', 'minmax', '--include', 'w']);
+    expect(r.status).toBe(0);
+    const rows = (JSON.parse(r.stdout) as JsonOut).files[0]!.tensors[0]!.rows;
+    expect(rows.map((x) => x.label)).toEqual(['symmetric int4 axis 1 block 16 minmax', 'symmetric int4 axis 1 block 32 minmax']);
+    expect(rows.map((x) => x.bitsPerWeight)).toEqual([4 + 40 / 16, 4 + 40 / 32]);
+    const g = quant(['compare', input, '--json', '--ggml', 'q8_0,q4_k', '--include', 'w', '--bits', '8', '--granularity', 'tensor', '--calibrate', 'minmax']);
+    const t = (JSON.parse(g.stdout) as JsonOut).files[0]!.tensors[0]!;
+    expect(t.rows.map((x) => x.label)).toEqual(['affine uint8 per-tensor minmax', 'symmetric int8 per-tensor minmax', 'ggml q8_0']);
+    expect(t.notes).toContain('q4_k: rows of 64 values are not whole blocks of those formats; skipped');
+    const none = quant(['compare', input, '--json', '--ggml', 'none', '--include', 'w']);
+    expect((JSON.parse(none.stdout) as JsonOut).files[0]!.tensors[0]!.rows.some((x) => x.kind === 'ggml')).toBe(false);
   });
 
   it('reports the candidates the library refuses (minmax on ±Infinity) and still ranks the others', () => {
@@ -117,7 +180,7 @@ describe('quant compare', () => {
   it('reads .npy files too', () => {
     const path = join(tmp.dir, 'layer.npy');
     writeNpySpec(path, { descr: '<f4', fortranOrder: false, shape: [16, 64], data: bytesOf(w) });
-    const r = quant(['compare', path, '--json', '--bits', '8', '--calibrate', 'mse']);
+    const r = quant(['compare', path, '--json', '--bits', '8', '--calibrate', 'mse', '--granularity', 'tensor']);
     expect(r.status).toBe(0);
     const t = (JSON.parse(r.stdout) as JsonOut).files[0]!.tensors[0]!;
     expect(t.name).toBe('layer');

@@ -88,7 +88,7 @@ describe('inspect on F16 / BF16 tensors', () => {
 describe('report on F16 / BF16 tensors', () => {
   it('analyses them like compare: the best candidate and its MSE are the file\'s', () => {
     const out = join(tmp.dir, 'report.html');
-    const r = quant(['report', input, '-o', out, '--json', '--bits', '4', '--scheme', 'affine', '--calibrate', 'minmax']);
+    const r = quant(['report', input, '-o', out, '--json', '--bits', '4', '--scheme', 'affine', '--calibrate', 'minmax', '--granularity', 'tensor']);
     expect(r.status, r.stderr).toBe(0);
     const html = readFileSync(out, 'utf8');
     for (const name of ['h', 'b']) {

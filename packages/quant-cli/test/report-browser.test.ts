@@ -33,6 +33,18 @@ interface ChartInfo {
   gridTicks: boolean;
 }
 
+interface ParetoInfo {
+  title: string;
+  width: number;
+  height: number;
+  /** Each point's rendered centre and whether it is on the front, and the chart's plot box. */
+  points: { x: number; y: number; front: boolean; fill: string }[];
+  box: { left: number; top: number; right: number; bottom: number };
+  frontLineLength: number;
+  tableRows: number;
+  caption: string;
+}
+
 describe('the report in headless Chromium', () => {
   const tmp = tempDir();
   let context: BrowserContext | undefined;
@@ -45,6 +57,7 @@ describe('the report in headless Chromium', () => {
   let title = '';
   let barFill = '';
   let headings: string[] = [];
+  let pareto: ParetoInfo | undefined;
 
   beforeAll(async () => {
     if (!available) return;
@@ -68,7 +81,26 @@ describe('the report in headless Chromium', () => {
     title = await tab.title();
     headings = await tab.locator('h1, h2').allTextContents();
     barFill = await tab.locator('svg.chart rect.bar').first().evaluate((el) => el.ownerDocument.defaultView!.getComputedStyle(el).fill as string);
-    charts = await tab.locator('svg.chart').evaluateAll((els) =>
+    pareto = await tab.locator('svg.chart.pareto').evaluate((svg) => {
+      const box = svg.getBoundingClientRect();
+      const points = [...svg.querySelectorAll('circle.point')].map((c) => {
+        const r = c.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2, front: c.classList.contains('front'), fill: c.ownerDocument.defaultView!.getComputedStyle(c).fill as string };
+      });
+      const line = svg.querySelector('polyline.front') as unknown as { getTotalLength(): number } | null;
+      const section = svg.closest('section')!;
+      return {
+        title: svg.querySelector('title')?.textContent ?? '',
+        width: box.width,
+        height: box.height,
+        points,
+        box: { left: box.left, top: box.top, right: box.right, bottom: box.bottom },
+        frontLineLength: line ? line.getTotalLength() : 0,
+        tableRows: section.querySelectorAll('table tbody tr').length,
+        caption: section.querySelector('figcaption')?.textContent ?? '',
+      };
+    });
+    charts = await tab.locator('svg.chart:not(.pareto)').evaluateAll((els) =>
       els.map((svg) => {
         const box = svg.getBoundingClientRect();
         const bars = [...svg.querySelectorAll('rect.bar')];
@@ -114,10 +146,39 @@ describe('the report in headless Chromium', () => {
       expect(c.height, c.title).toBeGreaterThan(100);
       expect(c.bars, c.title).toBe(isValues ? 80 : 60);
       expect(c.tallBars, c.title).toBeGreaterThan(isValues ? 5 : 2);
-      expect(c.clipLines, c.title).toBe(2); // the clipping range, or ±scale/2 on the error chart
-      expect(c.gridTicks, c.title).toBe(isValues);
+      // The matrices' figures show a blocked candidate (one range per block: the dashed lines span their extent, no
+      // single grid, no ±scale/2); the vector's a per-tensor one (its range, its grid, ±scale/2 on the error chart).
+      const perTensor = c.title.includes('bias');
+      expect(c.clipLines, c.title).toBe(isValues || perTensor ? 2 : 0);
+      expect(c.gridTicks, c.title).toBe(isValues && perTensor);
     });
     expect(barFill).toBe('rgb(59, 111, 182)'); // the inline stylesheet applied despite the strict policy
+  });
+
+  it('renders the whole-file Pareto chart: every choice a point inside the plot, the front drawn and filled, its data in a table', (ctx) => {
+    if (!available) ctx.skip(SKIP_REASON);
+    const p = pareto!;
+    expect(headings).toContain('The whole file: size against error');
+    expect(p.title).toBe('Size against error of the whole file, one point per choice');
+    expect(p.width).toBeGreaterThan(300);
+    expect(p.height).toBeGreaterThan(100);
+    expect(p.points.length).toBeGreaterThan(20);
+    expect(p.points.length).toBe(p.tableRows);
+    for (const pt of p.points) {
+      expect(pt.x).toBeGreaterThan(p.box.left);
+      expect(pt.x).toBeLessThan(p.box.right);
+      expect(pt.y).toBeGreaterThan(p.box.top);
+      expect(pt.y).toBeLessThan(p.box.bottom);
+    }
+    const front = p.points.filter((pt) => pt.front);
+    expect(front.length).toBeGreaterThan(1);
+    expect(p.frontLineLength).toBeGreaterThan(50);
+    // Up and to the right: on the front, more bits buy a higher SQNR (a smaller y on screen).
+    const sorted = [...front].sort((a, b) => a.x - b.x);
+    for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.y).toBeLessThanOrEqual(sorted[i - 1]!.y);
+    expect(front[0]!.fill).toBe('rgb(180, 86, 31)'); // filled by the stylesheet, unlike the other points
+    expect(p.points.find((pt) => !pt.front)!.fill).toBe('rgb(255, 255, 255)');
+    expect(p.caption).toContain('Pareto front');
   });
 
   it('logs no error and loads nothing but the page itself', (ctx) => {

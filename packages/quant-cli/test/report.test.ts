@@ -27,10 +27,16 @@ function svgs(fragment: string): string[] {
   return fragment.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
 }
 
+/** quantkit's default candidates for a matrix: per tensor, per channel (axis 0) and blocks of 32 (last axis). */
 function defaultGrid(): AnalysisCandidate[] {
+  const layouts: [AnalysisCandidate['granularity'], string[]][] = [
+    ['tensor', ['minmax', 'percentile:99.99', 'mse', 'entropy', 'histogram']],
+    [{ axis: 0 }, ['minmax', 'percentile:99.99', 'mse']],
+    [{ axis: 1, blockSize: 32 }, ['minmax']],
+  ];
   const out: AnalysisCandidate[] = [];
   for (const scheme of ['affine', 'symmetric'] as const) for (const bits of [8, 4]) {
-    for (const calibrator of ['minmax', 'percentile:99.99', 'mse', 'entropy', 'histogram']) out.push({ scheme, bits, granularity: 'tensor', calibrator, profile: 'onnx', narrowRange: false });
+    for (const [granularity, calibrators] of layouts) for (const calibrator of calibrators) out.push({ scheme, bits, granularity, calibrator, profile: 'onnx', narrowRange: false });
   }
   return out;
 }
@@ -69,26 +75,53 @@ describe('quant report', () => {
     }
   });
 
-  it('draws every value of a tensor, the best candidate range and grid, and its error', () => {
+  it('draws every value of a tensor, the range of the best 4-bit candidate, and its error', () => {
     const { x, shape } = REPORT_TENSORS.w;
-    const best = analyze(x, defaultGrid(), { shape }).find((r) => r.best)!;
-    const scale = best.params.scale as number;
-    const zp = best.params.zeroPoint as number;
+    // The figures show the lowest MSE of the smallest bit width (4) among quantkit's candidates.
+    const best = analyze(x, defaultGrid(), { shape })
+      .filter((r) => r.bits === 4)
+      .reduce((b, r) => (r.mse < b.mse ? r : b));
     const [values, errors] = svgs(section('w'));
 
     const bars = [...values!.matchAll(/<rect class="bar" data-count="(\d+)"/g)].map((m) => Number(m[1]));
     expect(bars).toHaveLength(80);
     expect(bars.reduce((a, b) => a + b, 0)).toBe(x.length);
+    // Per group (the outliers make blocks win): the dashed lines span the widest extent of the groups' ranges.
+    const scales = typeof best.params.scale === 'number' ? [best.params.scale] : [...best.params.scale];
+    const zps = typeof best.params.zeroPoint === 'number' ? [best.params.zeroPoint] : [...best.params.zeroPoint];
+    const lo = Math.min(...scales.map((s, g) => (best.params.qmin - zps[g]!) * s));
+    const hi = Math.max(...scales.map((s, g) => (best.params.qmax - zps[g]!) * s));
     const clip = [...values!.matchAll(/<line class="clip" data-side="(lo|hi)" data-value="([^"]+)"/g)].map((m) => [m[1], Number(m[2])]);
-    expect(clip).toEqual([['lo', (best.params.qmin - zp) * scale], ['hi', (best.params.qmax - zp) * scale]]);
-    expect(values).toContain(`data-codes="${best.params.qmax - best.params.qmin + 1}"`);
+    expect(clip).toEqual([['lo', lo], ['hi', hi]]);
+    if (scales.length === 1) expect(values).toContain(`data-codes="${best.params.qmax - best.params.qmin + 1}"`);
 
     const errorBars = [...errors!.matchAll(/<rect class="bar err" data-count="(\d+)"/g)].map((m) => Number(m[1]));
     expect(errorBars).toHaveLength(60);
     expect(errorBars.reduce((a, b) => a + b, 0)).toBe(x.length);
-    expect(errors).toContain(`data-value="${-scale / 2}"`);
-    expect(section('w')).toContain(`best candidate</dt><dd>${best.label}: SQNR`);
-    expect(section('w')).toMatch(new RegExp(`<tr class="best"><td>best</td><td>${best.label}</td>`));
+    if (scales.length === 1) expect(errors).toContain(`data-value="${-scales[0]! / 2}"`);
+    expect(section('w')).toContain(`figures show</dt><dd>${best.label}: SQNR`);
+    expect(section('w')).toMatch(new RegExp(`<tr( class="best")?><td>[a-z, ]*</td><td>${best.label}</td>`));
+  });
+
+  it('shows the whole file: a Pareto chart of the uniform choices with its description and data table', () => {
+    const start = html.indexOf('<section id="file"');
+    expect(start).toBeGreaterThan(0);
+    const file = html.slice(start, html.indexOf('</section>', start));
+    const [chart] = svgs(file);
+    expect(chart).toMatch(/^<svg class="chart pareto"[^>]* role="img" aria-labelledby="file-pareto-title file-pareto-desc">/);
+    const points = [...chart!.matchAll(/<circle class="point( front)?" data-bpw="([^"]+)" data-sqnr="([^"]+)"/g)].map((m) => ({ front: m[1] !== undefined, bpw: Number(m[2]), sqnr: Number(m[3]) }));
+    const rows = [...file.matchAll(/<tr( class="front")?><td>\*?<\/td><td>([^<]+)<\/td><td class="num">([^<]+)<\/td>/g)];
+    expect(points.length).toBe(rows.length);
+    expect(points.length).toBeGreaterThan(20);
+    // The front is what no other point beats on both axes (of equal points, one is on it).
+    for (const p of points) {
+      const dominated = points.some((q) => q.bpw <= p.bpw && q.sqnr >= p.sqnr && (q.bpw < p.bpw || q.sqnr > p.sqnr));
+      if (p.front) expect(dominated, `${p.bpw} bpw ${p.sqnr} dB`).toBe(false);
+      else expect(points.some((q) => q !== p && q.front && q.bpw <= p.bpw && q.sqnr >= p.sqnr), `${p.bpw} bpw ${p.sqnr} dB`).toBe(true);
+    }
+    expect(chart).toContain('<polyline class="front"');
+    expect(file).toMatch(/<figcaption>Each point is one candidate applied to every analysed tensor[^<]*Pareto front: [^<]+<\/figcaption>/);
+    expect(file).toContain('<caption>Each choice applied to the whole file, smallest first');
   });
 
   it('says where it capped: the sampled tensor, and the tensors left out', () => {

@@ -69,6 +69,9 @@ export * from './ggml/index.js';
 // Embedding quantization for vector search (int8 / uint8 / binary, scoring kernels, rescoring): docs/EMBEDDINGS.md.
 export * from './embeddings/index.js';
 
+// Per-tensor quantization plans (quant quantize --plan, quant compare --plan-out): docs/ANALYSIS.md.
+export * from './plan/index.js';
+
 // Calibration (range estimation), streaming observers and error analysis: docs/CALIBRATION.md.
 export * from './calibrate/index.js';
 import { createAnalysis } from './calibrate/analyze.js';

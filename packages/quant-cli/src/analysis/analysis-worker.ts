@@ -10,7 +10,7 @@ const port = parentPort!;
 port.on('message', (request: AnalysisRequest) => {
   let reply: AnalysisReply;
   try {
-    reply = { ok: analyzeTensor(request.x, request.shape, request.candidates) };
+    reply = { ok: analyzeTensor(request.x, request.shape, request.candidates, request.formats) };
   } catch (e) {
     const err = e as Error & { code?: unknown };
     reply = { error: { name: err?.name ?? 'Error', message: err?.message ?? String(e), code: typeof err?.code === 'string' ? err.code : undefined } };

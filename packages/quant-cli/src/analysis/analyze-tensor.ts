@@ -2,6 +2,7 @@ import { toCliError } from '../errors.js';
 import type { TensorValues } from '../formats/tensor-values.js';
 import { analyze, type AnalysisCandidate, type AnalysisRow } from '../lib.js';
 import { candidateLabel } from './candidate-label.js';
+import { measureGgml, type GgmlFormat, type GgmlRow } from './ggml-candidates.js';
 import { halfAnalysis } from './half-analysis.js';
 
 /** A candidate the library refused for this tensor (e.g. minmax on data holding ±Infinity). */
@@ -13,6 +14,8 @@ export interface FailedCandidate {
 export interface TensorAnalysis {
   /** The measured rows, in grid order; exactly one is `best` when any has a number for its MSE, else none. */
   readonly rows: readonly AnalysisRow[];
+  /** The GGML formats' rows, in the order asked. */
+  readonly ggml: readonly GgmlRow[];
   readonly failed: readonly FailedCandidate[];
 }
 
@@ -37,7 +40,13 @@ function withBest(rows: readonly AnalysisRow[]): AnalysisRow[] {
  * candidate makes analyze throw for all, so then each candidate is measured on its own and the refused ones are
  * reported. Either way best is decided here (withBest), the same for every library version.
  */
-export function analyzeTensor(x: TensorValues, shape: readonly number[], candidates: readonly AnalysisCandidate[]): TensorAnalysis {
+export function analyzeTensor(x: TensorValues, shape: readonly number[], candidates: readonly AnalysisCandidate[], formats: readonly GgmlFormat[] = []): TensorAnalysis {
+  const ggml = measureGgml(x, shape, formats);
+  const own = analyzeQuantkit(x, shape, candidates);
+  return { rows: own.rows, ggml: ggml.rows, failed: [...own.failed, ...ggml.failed] };
+}
+
+function analyzeQuantkit(x: TensorValues, shape: readonly number[], candidates: readonly AnalysisCandidate[]): Omit<TensorAnalysis, 'ggml'> {
   if (candidates.length === 0) return { rows: [], failed: [] };
   const measure = x.half === undefined ? (cs: readonly AnalysisCandidate[]) => analyze(x.data, cs, { shape }) : halfAnalysis(x.data, x.half, shape);
   try {

@@ -1,11 +1,12 @@
-import type { AnalysisRow } from '../lib.js';
 import { formatNumber, jsonNumber } from '../stats.js';
-import type { TensorAnalysis } from './analyze-tensor.js';
+import type { RankedRow, RankedTensor } from './ranking.js';
 
 /** The comparison table's columns, shared by `quant compare` (text) and `quant report` (HTML). */
-export const ROW_HEADERS = ['best', 'candidate', 'mse', 'sqnr_db', 'max_abs_err', 'cosine'] as const;
+export const ROW_HEADERS = ['mark', 'candidate', 'bpw', 'mse', 'sqnr_db', 'max_abs_err', 'cosine'] as const;
 /** Columns holding numbers (right-aligned). */
-export const NUMERIC_COLUMNS: ReadonlySet<number> = new Set([2, 3, 4, 5]);
+export const NUMERIC_COLUMNS: ReadonlySet<number> = new Set([2, 3, 4, 5, 6]);
+/** What the marks mean, printed under the tables. */
+export const MARK_LEGEND = "mark: '*' lowest MSE of its bit width; '+' fewest bits per weight within 0.5 dB SQNR of that width's best; bpw: bits per weight as stored (codes, scales, zero points)";
 
 /** A comparison table: headers, cells (measured rows first, then refused ones) and its numeric columns. */
 export interface ComparisonTable {
@@ -19,17 +20,25 @@ export function formatCosine(v: number): string {
   return Number.isFinite(v) ? v.toFixed(8) : formatNumber(v);
 }
 
-export function rowCells(r: AnalysisRow): string[] {
-  return [r.best ? '*' : '', r.label, formatNumber(r.mse), formatNumber(r.sqnrDb), formatNumber(r.maxAbs), formatCosine(r.cosine)];
+export function formatBpw(v: number): string {
+  return v.toFixed(3);
+}
+
+export function markOf(r: RankedRow): string {
+  return `${r.bestOfBits ? '*' : ''}${r.cheapest ? '+' : ''}`;
+}
+
+export function rowCells(r: RankedRow): string[] {
+  return [markOf(r), r.label, formatBpw(r.bitsPerWeight), formatNumber(r.mse), formatNumber(r.sqnrDb), formatNumber(r.maxAbs), formatCosine(r.cosine)];
 }
 
 /** Rows the library refused, as table rows (their metrics are blank). */
-export function failedCells(a: TensorAnalysis): string[][] {
-  return a.failed.map((f) => ['', f.label, 'refused', '', '', '']);
+export function failedCells(a: RankedTensor): string[][] {
+  return a.failed.map((f) => ['', f.label, '', 'refused', '', '', '']);
 }
 
 /** Whether some row left NaN values out of its metrics. */
-export function hasNaN(a: TensorAnalysis): boolean {
+export function hasNaN(a: RankedTensor): boolean {
   return a.rows.some((r) => r.nanCount > 0);
 }
 
@@ -37,7 +46,7 @@ export function hasNaN(a: TensorAnalysis): boolean {
  * The table of a tensor's candidates. When the data holds NaN, a last column 'nan' says how many values each row's
  * metrics leave out (the metrics describe the other values).
  */
-export function comparisonTable(a: TensorAnalysis): ComparisonTable {
+export function comparisonTable(a: RankedTensor): ComparisonTable {
   const measured = a.rows.map(rowCells);
   const refused = failedCells(a);
   if (!hasNaN(a)) return { headers: ROW_HEADERS, rows: [...measured, ...refused], numeric: NUMERIC_COLUMNS };
@@ -49,24 +58,29 @@ export function comparisonTable(a: TensorAnalysis): ComparisonTable {
 }
 
 /** One row as JSON; per-tensor scale and zero point are included, per-group arrays are not (they can be large). */
-export function rowJson(r: AnalysisRow, rangeOverflows = false): Record<string, unknown> {
-  const { scale, zeroPoint } = r.params;
+export function rowJson(r: RankedRow, rangeOverflows = false): Record<string, unknown> {
+  const params = r.row?.params;
+  const c = r.choice;
   return {
     label: r.label,
-    scheme: r.scheme,
+    kind: c.kind,
+    ...(c.kind === 'ggml' ? { format: c.format } : { scheme: c.scheme, granularity: r.row!.granularity, calibrator: c.calibrator }),
     bits: r.bits,
-    granularity: r.granularity,
-    calibrator: r.calibrator,
+    bitsPerWeight: jsonNumber(r.bitsPerWeight),
+    storedBits: r.storedBits,
     mse: jsonNumber(r.mse),
     rmse: jsonNumber(r.rmse),
     sqnrDb: jsonNumber(r.sqnrDb),
     maxAbs: jsonNumber(r.maxAbs),
     meanAbs: jsonNumber(r.meanAbs),
     cosine: jsonNumber(r.cosine),
+    squaredError: jsonNumber(r.squaredError),
     nanCount: r.nanCount,
     best: r.best,
+    bestOfBits: r.bestOfBits,
+    cheapestWithinHalfDb: r.cheapest,
     rangeOverflows,
-    scale: typeof scale === 'number' ? jsonNumber(scale) : null,
-    zeroPoint: typeof zeroPoint === 'number' ? zeroPoint : null,
+    scale: typeof params?.scale === 'number' ? jsonNumber(params.scale) : null,
+    zeroPoint: typeof params?.zeroPoint === 'number' ? params.zeroPoint : null,
   };
 }

@@ -24,10 +24,12 @@ const DEFAULT_MAX_ELEMENTS = 1 << 18;
 
 export const REPORT_HELP = `Usage: quant report <files...> -o <report.html|dir> [options]
 
-Writes one self-contained HTML page per input file (.npy or .safetensors): for every float tensor, a histogram of its
-values with the clipping range and quantization grid of the best candidate marked, a histogram of the error
-x - fakeQuantize(x) of that candidate, and the table of every candidate (as 'quant compare' prints it). The page
-loads nothing (inline CSS and SVG, no scripts); open it in any browser. Tensors are read one at a time.
+Writes one self-contained HTML page per input file (.npy or .safetensors): the whole file's size against error (each
+candidate applied to every tensor, as a Pareto chart with its description and data table), then for every float
+tensor a histogram of its values with the clipping range and quantization grid of the best candidate of the smallest
+bit width marked, a histogram of the error x - fakeQuantize(x) of that candidate, and the table of every candidate with
+its bits per weight and the best of each bit width (as 'quant compare' prints it; docs/ANALYSIS.md). The page loads
+nothing (inline CSS and SVG, no scripts); open it in any browser. Tensors are read one at a time.
 
 Output:
   -o, --output PATH   the .html file; with several inputs a directory receiving <name>.html per input

@@ -45,7 +45,7 @@ table { border-collapse: collapse; margin: .6em 0 1em; font-size: .9em; }
 caption { text-align: left; font-weight: 600; padding-bottom: .3em; }
 th, td { border-bottom: 1px solid var(--line); padding: .25em .7em; text-align: left; vertical-align: top; }
 th { background: var(--bg-alt); } td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-tr.best td { font-weight: 700; background: #eaf5ea; }
+tr.best td { font-weight: 700; background: #eaf5ea; } tr.front td { font-weight: 700; }
 figure { margin: .8em 0 1.2em; } figcaption { color: var(--muted); font-size: .9em; max-width: 80ch; }
 svg.chart { display: block; width: 100%; max-width: 760px; height: auto; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 svg .bar { fill: var(--bar); } svg .bar.err { fill: var(--err); }
@@ -54,6 +54,8 @@ svg .axis-label { font-size: 12px; fill: var(--fg); }
 svg .zone { fill: var(--zone); } svg .clip { stroke: var(--clip); stroke-width: 2; stroke-dasharray: 6 3; }
 svg .clip-label { font-size: 11px; fill: var(--clip); font-weight: 600; }
 svg .grid { stroke: var(--grid); stroke-width: 1; fill: none; } svg .grid-line { stroke: var(--grid); stroke-opacity: .25; stroke-width: 1; fill: none; }
+svg .point { fill: #fff; stroke: var(--bar); stroke-width: 1.5; } svg .point.front { fill: var(--err); stroke: var(--err); }
+svg .front { fill: none; stroke: var(--err); stroke-width: 1.5; } svg circle.front { fill: var(--err); }
 details { margin: .3em 0 1em; } summary { cursor: pointer; color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1em 1em; margin: .5em 0; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }

@@ -1,18 +1,23 @@
-import { analyzeTensorOffThread } from '../analysis/analyze-off-thread.js';
-import type { TensorAnalysis } from '../analysis/analyze-tensor.js';
-import { candidatesFor, type CandidateGrid } from '../analysis/candidates.js';
-import { comparisonTable, hasNaN } from '../analysis/rows.js';
+import type { CandidateGrid } from '../analysis/candidates.js';
+import type { FileTensor } from '../analysis/file-view.js';
+import { rankSampled } from '../analysis/rank-sample.js';
+import type { RankedTensor } from '../analysis/ranking.js';
+import { comparisonTable, formatBpw, hasNaN } from '../analysis/rows.js';
 import { valuesAsWritten } from '../analysis/half-analysis.js';
+import type { FloatDtype } from '../formats/dtypes.js';
 import type { TensorSource } from '../formats/tensor-source.js';
 import { widenedValues, type TensorValues } from '../formats/tensor-values.js';
 import { histogram, type AnalysisRow, type FloatArray, type QuantParams } from '../lib.js';
 import { formatNumber, tensorStats } from '../stats.js';
 import { renderHistogram, type Grid } from './histogram-svg.js';
 import { escapeHtml, htmlTable, idFor } from './html.js';
-import { sampleForReport } from './sample.js';
 
 export const VALUE_BINS = 80;
 export const ERROR_BINS = 60;
+
+const TABLE_NOTE =
+  'bpw: bits per weight as quant quantize stores the candidate (codes, 2- and 4-bit codes packed, plus a scale and a zero point per group; GGML formats: their blocks). ' +
+  'best: the lowest MSE of its bit width; cheapest: the fewest bits per weight within 0.5 dB SQNR of that best.';
 
 export interface SectionOptions {
   readonly grid: CandidateGrid;
@@ -26,8 +31,11 @@ export interface SectionSummary {
   readonly name: string;
   readonly dtype: string;
   readonly shape: readonly number[];
+  /** The candidate the figures show: the lowest MSE of the smallest bit width among quantkit's candidates. */
   readonly best: AnalysisRow | undefined;
   readonly sampled: boolean;
+  /** The tensor in the whole-file view. */
+  readonly file: FileTensor;
 }
 
 const ordinal = (k: number): string => `${k}${k % 100 >= 11 && k % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][k % 10] ?? 'th')}`;
@@ -166,14 +174,38 @@ function errorFigure(id: string, sample: TensorValues, x: FloatArray, best: Anal
   return `<figure>\n${chart.svg}\n<figcaption>${escapeHtml(sentences.join(' '))}</figcaption>\n</figure>\n${dataTable('Error histogram data', counts, lo, hi)}`;
 }
 
-function candidatesTable(a: TensorAnalysis, label: string): string {
+/** The mark column in words: 'best', 'cheapest', 'best, cheapest'. */
+function markWords(mark: string): string {
+  return [mark.includes('*') ? 'best' : '', mark.includes('+') ? 'cheapest' : ''].filter((w) => w !== '').join(', ');
+}
+
+function candidatesTable(a: RankedTensor, label: string): string {
   const table = comparisonTable(a);
-  const rows = table.rows.map((cells) => cells.map((c, i) => (i === 0 && c === '*' ? 'best' : c)));
-  return htmlTable(`Candidates for ${label}, in grid order (best: the lowest MSE)`, table.headers, rows, table.numeric, (i) => (a.rows[i]?.best ? 'best' : undefined));
+  const rows = table.rows.map((cells) => cells.map((c, i) => (i === 0 ? markWords(c) : c)));
+  return htmlTable(
+    `Candidates for ${label}, in grid order (best: the lowest MSE of its bit width; cheapest: the fewest bits per weight within 0.5 dB of it)`,
+    table.headers,
+    rows,
+    table.numeric,
+    (i) => (a.rows[i]?.bestOfBits ? 'best' : undefined),
+  );
+}
+
+/** "8 bits: label (SQNR 40.1 dB at 8.06 bpw); 4 bits: ..." */
+function bestPerWidth(a: RankedTensor): string {
+  const best = a.rows.filter((r) => r.bestOfBits).sort((x, y) => y.bits - x.bits);
+  return best.map((r) => `${r.bits} bits: ${r.label} (SQNR ${formatNumber(r.sqnrDb)} dB at ${formatBpw(r.bitsPerWeight)} bpw${r.cheapest ? '' : `; within 0.5 dB for less: ${a.rows.find((c) => c.cheapest && c.bits === r.bits)?.label ?? '?'}`})`).join('; ');
+}
+
+/** The row the figures show: the best of the smallest bit width among rows with quantization parameters. */
+function figureRow(a: RankedTensor): AnalysisRow | undefined {
+  const own = a.rows.filter((r) => r.row !== undefined && !Number.isNaN(r.mse));
+  const width = Math.min(...own.map((r) => r.bits));
+  return own.filter((r) => r.bits === width).reduce<RankedTensor['rows'][number] | undefined>((b, r) => (b === undefined || r.mse < b.mse ? r : b), undefined)?.row;
 }
 
 /** Why no candidate is best: all refused, or every MSE NaN (the data holds nothing but NaN). */
-function noBest(a: TensorAnalysis): string {
+function noBest(a: RankedTensor): string {
   return a.rows.length === 0 ? 'none (every candidate was refused)' : 'none (every candidate\'s MSE is NaN: the tensor holds no number to measure)';
 }
 
@@ -183,23 +215,21 @@ export async function tensorSection(index: number, t: TensorSource, values: Tens
   // Statistics and histograms need numbers: half bits are widened for them (the analysis quantizes the bits).
   const x = widenedValues(values).data;
   const stats = tensorStats(x);
-  const sample = sampleForReport(values, t.shape, options.maxElements);
+  const { sample, ranked, notes: analysisNotes } = await rankSampled(t, values, options.grid, options.maxElements);
   const notes: string[] = [];
-  if (sample.note) notes.push(`The analysis (candidates, error histogram) ran on a sample: ${sample.note}. The value histogram shows every value.`);
-  const grid = sample.flattened && options.grid.granularities.some((g) => g !== 'tensor') ? { ...options.grid, granularities: ['tensor' as const] } : options.grid;
-  const { candidates, notes: skippedGranularities } = candidatesFor(grid, sample.shape);
-  notes.push(...skippedGranularities);
-  const analysis = await analyzeTensorOffThread(sample.x, sample.shape, candidates);
-  for (const f of analysis.failed) notes.push(`${f.label} was refused: ${f.message}`);
-  if (hasNaN(analysis)) notes.push("NaN values are left out of every candidate's metrics (column 'nan'); the metrics describe the other values.");
-  const best = analysis.rows.find((r) => r.best);
+  if (sample.note) notes.push(`The analysis (candidates, error histogram) ran on a sample: ${sample.note}. Sizes are those of the whole tensor; the value histogram shows every value.`);
+  notes.push(...analysisNotes.filter((n) => n !== sample.note));
+  for (const f of ranked.failed) notes.push(`${f.label} was refused: ${f.message}`);
+  if (hasNaN(ranked)) notes.push("NaN values are left out of every candidate's metrics (column 'nan'); the metrics describe the other values.");
+  const best = figureRow(ranked);
   const facts: [string, string][] = [
     ['dtype', t.dtype],
     ['shape', `[${t.shape.join(', ')}]`],
     ['values', `${n0(stats.count)}${stats.nanCount ? `, ${n0(stats.nanCount)} NaN` : ''}${stats.infCount ? `, ${n0(stats.infCount)} ±Infinity` : ''}`],
     ['min / max', `${formatNumber(stats.min)} / ${formatNumber(stats.max)}`],
     ['mean / std', `${formatNumber(stats.mean)} / ${formatNumber(stats.std)}`],
-    ['best candidate', best ? `${best.label}: SQNR ${formatNumber(best.sqnrDb)} dB, MSE ${formatNumber(best.mse)}` : noBest(analysis)],
+    ['best per bit width', ranked.rows.some((r) => r.bestOfBits) ? bestPerWidth(ranked) : noBest(ranked)],
+    ['figures show', best ? `${best.label}: SQNR ${formatNumber(best.sqnrDb)} dB, MSE ${formatNumber(best.mse)}` : 'no candidate'],
   ];
   if (best && typeof best.params.scale === 'number') facts.push(['scale / zero point', `${formatNumber(best.params.scale)} / ${String(best.params.zeroPoint)}`]);
   const html = [
@@ -209,12 +239,14 @@ export async function tensorSection(index: number, t: TensorSource, values: Tens
     notes.length ? `<div class="notes"><ul>${notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul></div>` : '',
     `<h3>Values and the chosen range</h3>`,
     valuesFigure(id, x, best, t.name),
-    best ? `<h3>Quantization error of the best candidate</h3>\n${errorFigure(id, sample.x, widenedValues(sample.x).data, best, t.name)}` : '',
+    best ? `<h3>Quantization error of the best candidate of the smallest bit width</h3>\n${errorFigure(id, sample.x, widenedValues(sample.x).data, best, t.name)}` : '',
     `<h3>Candidates</h3>`,
-    candidatesTable(analysis, t.name),
+    `<p class="muted">${escapeHtml(TABLE_NOTE)}</p>`,
+    candidatesTable(ranked, t.name),
     `</section>`,
   ]
     .filter((s) => s !== '')
     .join('\n');
-  return { html, summary: { id, name: t.name, dtype: t.dtype, shape: t.shape, best, sampled: sample.note !== undefined } };
+  const file: FileTensor = { name: t.name, dtype: t.dtype as FloatDtype, count: x.length, ranked };
+  return { html, summary: { id, name: t.name, dtype: t.dtype, shape: t.shape, best, sampled: sample.note !== undefined, file } };
 }

@@ -25,6 +25,8 @@ const model = join(tmp.dir, 'model.safetensors');
 writeSafetensors(model, [f32Tensor('w', oneNaN), f32Tensor('dead', allNaN)]);
 
 const ONE_CANDIDATE = ['--scheme', 'affine', '--bits', '8', '--calibrate', 'minmax'];
+/** compare analyses every value (not a sample), so its MSE is the whole tensor's. */
+const ALL_VALUES = ['--max-elements', String(N)];
 
 /** The MSE of affine 8-bit minmax over the values that are not NaN, computed here from the library's fakeQuantize. */
 function expectedMse(): number {
@@ -53,7 +55,7 @@ interface Tensor {
 }
 
 describe('compare', () => {
-  const run = () => jsonOf<{ files: { tensors: Tensor[] }[] }>(quantWithin(['compare', model, '--json', '--bits', '8,4']));
+  const run = () => jsonOf<{ files: { tensors: Tensor[] }[] }>(quantWithin(['compare', model, '--json', '--bits', '8,4', ...ALL_VALUES]));
 
   it('one NaN in 100k values: every metric is a number, the NaN is counted, and a best row is marked', () => {
     const w = run().files[0]!.tensors.find((t) => t.name === 'w')!;
@@ -80,13 +82,13 @@ describe('compare', () => {
   });
 
   it('the table shows the NaN count and marks no best among NaN rows', () => {
-    const r = quantWithin(['compare', model, ...ONE_CANDIDATE]);
+    const r = quantWithin(['compare', model, ...ONE_CANDIDATE, ...ALL_VALUES]);
     expect(r.status).toBe(0);
-    const [w, dead] = r.stdout.split('\ndead  ');
-    expect(w).toMatch(/best {2}candidate .* cosine {2}nan\n/);
-    expect(w).toMatch(/\* {5}affine uint8 per-tensor minmax .* 1\n/);
+    const [w, dead] = r.stdout.slice(r.stdout.indexOf('\nw  ')).split('\ndead  ');
+    expect(w).toMatch(/mark {2}candidate .* cosine {2}nan\n/);
+    expect(w).toMatch(/\*\+ {4}affine uint8 per-tensor minmax .* 1\n/); // best of its width, and the cheapest within 0.5 dB
     expect(w).toContain("note: NaN values are left out of every metric (column 'nan')");
-    expect(dead).not.toContain('*');
+    expect(dead!.slice(0, dead!.indexOf('whole file'))).not.toContain('*');
     expect(dead).toContain('note: no candidate is marked best: every MSE is NaN');
   });
 });
