@@ -15,11 +15,16 @@ export const OnnxExitStatus = {
 
 const LIBRARY_STATUS: Readonly<Record<string, number>> = {
   [OnnxErrorCodes.OPTION]: OnnxExitStatus.USAGE,
+  [OnnxErrorCodes.PLAN]: OnnxExitStatus.USAGE,
   [OnnxErrorCodes.PARSE]: OnnxExitStatus.MALFORMED,
   [OnnxErrorCodes.INVALID]: OnnxExitStatus.MALFORMED,
   [OnnxErrorCodes.OPSET]: OnnxExitStatus.UNSUPPORTED,
   [OnnxErrorCodes.EXTERNAL_DATA]: OnnxExitStatus.UNSUPPORTED,
+  [OnnxErrorCodes.EXTERNAL_DATA_MISSING]: OnnxExitStatus.NOT_A_FILE,
+  [OnnxErrorCodes.EXTERNAL_DATA_SHORT]: OnnxExitStatus.MALFORMED,
+  [OnnxErrorCodes.EXTERNAL_DATA_PATH]: OnnxExitStatus.MALFORMED,
   [OnnxErrorCodes.TOO_LARGE]: OnnxExitStatus.UNSUPPORTED,
+  [OnnxErrorCodes.SHARED_WEIGHT]: OnnxExitStatus.UNSUPPORTED,
   [OnnxErrorCodes.ALREADY_QUANTIZED]: OnnxExitStatus.UNSUPPORTED,
   [OnnxErrorCodes.NOTHING_TO_QUANTIZE]: OnnxExitStatus.UNSUPPORTED,
   [OnnxErrorCodes.QUANTIZATION]: OnnxExitStatus.QUANTIZATION,

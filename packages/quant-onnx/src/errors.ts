@@ -9,14 +9,31 @@ export const OnnxErrorCodes = {
   INVALID: 'E_ONNX_INVALID',
   /** The model's default-domain opset is below what the requested mode writes; the message names the opset needed. */
   OPSET: 'E_ONNX_OPSET',
-  /** The model keeps tensor data in external files (data_location EXTERNAL): not supported yet. */
+  /**
+   * External data this call cannot read: bytes given without the model's folder (use quantizeOnnxFile), external data
+   * in a node attribute or a sparse initializer, or a malformed external_data entry (offset, length).
+   */
   EXTERNAL_DATA: 'E_ONNX_EXTERNAL_DATA',
-  /** The model (input or output) is over the 2 GiB protobuf limit: not supported yet (it needs external data). */
+  /** An external data file named by a tensor does not exist (or is not a regular file). */
+  EXTERNAL_DATA_MISSING: 'E_ONNX_EXTERNAL_DATA_MISSING',
+  /** An external data file is shorter than a tensor's offset + length, or the length disagrees with the dims. */
+  EXTERNAL_DATA_SHORT: 'E_ONNX_EXTERNAL_DATA_SHORT',
+  /** An external data location is absolute or leads outside the model's folder (path traversal). */
+  EXTERNAL_DATA_PATH: 'E_ONNX_EXTERNAL_DATA_PATH',
+  /** A model over the 2 GiB protobuf limit (its weights must be external data), or an output that would be. */
   TOO_LARGE: 'E_ONNX_TOO_LARGE',
+  /** A weight read by operators of different kinds (or through a non-weight input) in a mode that rewrites its readers. */
+  SHARED_WEIGHT: 'E_ONNX_SHARED_WEIGHT',
   /** Every weight the options select is already quantized (feeds a DequantizeLinear / QuantizeLinear). */
   ALREADY_QUANTIZED: 'E_ONNX_ALREADY_QUANTIZED',
   /** No initializer feeds a weight input of the selected operators (after --exclude). */
   NOTHING_TO_QUANTIZE: 'E_ONNX_NOTHING_TO_QUANTIZE',
+  /**
+   * A plan (the `plan` option, `--plan`) that cannot be applied: a choice that does not fit the mode or ONNX (a GGML
+   * type, the pytorch profile, bits the mode lacks), or an exact name that is no weight of the model. The cause is a
+   * QuantError with the plan format's code (ERR_QUANT_PLAN_NOT_APPLICABLE, ERR_QUANT_PLAN_UNKNOWN_TENSOR).
+   */
+  PLAN: 'E_ONNX_PLAN',
   /** An option is unknown or has a value this package does not accept. */
   OPTION: 'E_ONNX_OPTION',
   /** @quantkit/quant refused a weight (e.g. ±Infinity in its data); the cause is the QuantError. */

@@ -1,22 +1,29 @@
 import { OnnxError, OnnxErrorCodes } from './errors.js';
 import { subgraphsOf } from './graph-walk.js';
-import { DataLocation, type AttributeProto, type GraphProto, type ModelProto, type NodeProto, type SparseTensorProto, type TensorProto } from './onnx.js';
+import type { AttributeProto, GraphProto, ModelProto, NodeProto, SparseTensorProto, TensorProto } from './onnx.js';
+import { isExternal } from './tensor-data.js';
 
-/**
- * Refuses a model that keeps any tensor's data in an external file: reading and writing those files is a later step,
- * and quantizing the rest while leaving such references behind would produce a model that points at the wrong data.
- */
-export function refuseExternalData(model: ModelProto): void {
-  const external = findExternalTensor(model);
-  if (external === undefined) return;
-  throw new OnnxError(
-    OnnxErrorCodes.EXTERNAL_DATA,
-    `the model stores tensor data in external files (tensor '${external}', data_location EXTERNAL); models with external data are not supported yet`,
-  );
+/** An external_data entry's keys (onnx/external_data_helper.py): location, offset (default 0), length (default: to the end). */
+export interface ExternalRef {
+  readonly location: string;
+  readonly offset: number;
+  readonly length: number | undefined;
 }
 
-function isExternal(t: TensorProto): boolean {
-  return t.dataLocation === DataLocation.EXTERNAL || t.externalData.length > 0;
+function count(t: TensorProto, key: string, value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) {
+    throw new OnnxError(OnnxErrorCodes.EXTERNAL_DATA, `external_data ${key} '${value}' is not a non-negative integer`, { tensor: t.name });
+  }
+  return Number(value);
+}
+
+export function externalRef(t: TensorProto): ExternalRef {
+  const entry = (key: string) => t.externalData.find((e) => e.key === key)?.value;
+  const location = entry('location');
+  if (location === undefined || location === '') throw new OnnxError(OnnxErrorCodes.EXTERNAL_DATA, 'external data without a location', { tensor: t.name });
+  const offset = entry('offset');
+  const length = entry('length');
+  return { location, offset: offset === undefined ? 0 : count(t, 'offset', offset), length: length === undefined ? undefined : count(t, 'length', length) };
 }
 
 function sparseIsExternal(s: SparseTensorProto): boolean {
@@ -29,39 +36,37 @@ function attributeIsExternal(a: AttributeProto): boolean {
   return a.tensors.some(isExternal) || a.sparseTensors.some(sparseIsExternal);
 }
 
-/** Node attributes (constants), and the graphs they hold, recursively. */
-function nodesHaveExternal(nodes: readonly NodeProto[]): string | undefined {
+/** A tensor outside graph initializers (node attribute, sparse initializer, function) whose data is external, if any. */
+function unsupportedIn(nodes: readonly NodeProto[]): string | undefined {
   for (const [i, node] of nodes.entries()) {
     if (node.attribute.some(attributeIsExternal)) return `${node.name !== '' ? node.name : `${node.opType}#${i}`} (attribute)`;
     for (const sub of subgraphsOf(node, i)) {
-      const inside = graphHasExternal(sub.graph);
+      const inside = unsupportedInGraph(sub.graph);
       if (inside !== undefined) return inside;
     }
   }
   return undefined;
 }
 
-function graphHasExternal(graph: GraphProto): string | undefined {
+function unsupportedInGraph(graph: GraphProto): string | undefined {
   const sparse = graph.sparseInitializer.find(sparseIsExternal);
-  if (sparse !== undefined) return sparse.values?.name ?? 'sparse initializer';
-  return graph.initializer.find(isExternal)?.name ?? nodesHaveExternal(graph.node);
+  if (sparse !== undefined) return `${sparse.values?.name ?? ''} (sparse initializer)`;
+  return unsupportedIn(graph.node);
 }
 
-/** The name of the first tensor anywhere in the model whose data is external, if any. */
-function findExternalTensor(model: ModelProto): string | undefined {
-  if (model.graph !== undefined) {
-    const inGraph = graphHasExternal(model.graph);
-    if (inGraph !== undefined) return inGraph;
-  }
-  for (const fn of model.functions) {
-    const inFunction = nodesHaveExternal(fn.node);
-    if (inFunction !== undefined) return inFunction;
-  }
+/**
+ * Initializers of every graph (subgraphs included) may be external: they are read and written. External data anywhere
+ * else (node attributes, sparse initializers, functions, training graphs) is refused, never silently dropped.
+ */
+export function refuseUnsupportedExternalData(model: ModelProto): void {
+  let where = model.graph === undefined ? undefined : unsupportedInGraph(model.graph);
+  for (const fn of model.functions) where ??= unsupportedIn(fn.node);
   for (const info of model.trainingInfo) {
     for (const graph of [info.initialization, info.algorithm]) {
-      const inTraining = graph === undefined ? undefined : graphHasExternal(graph);
-      if (inTraining !== undefined) return inTraining;
+      if (graph !== undefined && (graph.initializer.some(isExternal) || unsupportedInGraph(graph) !== undefined)) where ??= 'a training graph';
     }
   }
-  return undefined;
+  if (where !== undefined) {
+    throw new OnnxError(OnnxErrorCodes.EXTERNAL_DATA, `external data is supported in graph initializers only; '${where}' keeps its data in an external file`);
+  }
 }

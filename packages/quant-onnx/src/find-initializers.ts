@@ -4,6 +4,8 @@ import type { GraphProto, NodeProto, TensorProto } from './onnx.js';
 /** One node input that reads an initializer. */
 export interface InitializerUse {
   readonly node: NodeProto;
+  /** The graph the node is in (the initializer's graph or a subgraph below it). */
+  readonly graph: GraphProto;
   /** The node's position in its graph (names nameless nodes). */
   readonly nodeIndex: number;
   /** Which input slot reads the initializer. */
@@ -46,7 +48,7 @@ function collect(graph: GraphProto, graphPath: string, outer: ReadonlyMap<string
     found.push(entry);
   }
   graph.node.forEach((node, nodeIndex) => {
-    node.input.forEach((name, input) => scope.get(name)?.uses.push({ node, nodeIndex, input }));
+    node.input.forEach((name, input) => scope.get(name)?.uses.push({ node, graph, nodeIndex, input }));
     for (const sub of subgraphsOf(node, nodeIndex)) collect(sub.graph, `${graphPath}/${sub.label}`, scope, found);
   });
   for (const v of graph.output) {

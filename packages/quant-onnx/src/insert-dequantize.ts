@@ -1,15 +1,14 @@
 import { create } from '@bufbuild/protobuf';
+import { replaceInitializer } from './replace-initializer.js';
 import { AttributeProtoSchema, AttributeType, NodeProtoSchema, type AttributeProto, type NodeProto } from './onnx.js';
 import type { QuantizedWeight } from './quantize-weight.js';
+import type { WeightNames } from './report.js';
 import type { SelectedWeight } from './select-weights.js';
 import type { UniqueNames } from './unique-names.js';
 import type { WeightLayout } from './weight-layout.js';
 
 /** The names given to one weight's new values and node (onnxruntime's suffixes, made unique). */
-export interface DequantizeNames {
-  readonly codes: string;
-  readonly scale: string;
-  readonly zeroPoint: string | undefined;
+export interface DequantizeNames extends WeightNames {
   /** The DequantizeLinear's output, which every former reader of the weight now reads. */
   readonly output: string;
   readonly node: string;
@@ -47,7 +46,7 @@ export function insertDequantize(weight: SelectedWeight, quantized: QuantizedWei
     quantized.zeroPoint.name = given.zeroPoint!;
     added.push(quantized.zeroPoint);
   }
-  graph.initializer.splice(graph.initializer.indexOf(tensor), 1, ...added);
+  replaceInitializer(graph, tensor, added);
   for (const use of uses) use.node.input[use.input] = given.output;
   for (const info of graph.valueInfo) if (info.name === base) info.name = given.output;
   const node = create(NodeProtoSchema, {

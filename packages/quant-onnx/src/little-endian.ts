@@ -2,7 +2,7 @@
  * ONNX stores raw_data little-endian. On little-endian hosts (every platform Node.js ships for but s390x) the typed
  * arrays' bytes are used as they are; elsewhere each element goes through a DataView.
  */
-const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+export const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 type Numeric = Float32Array | Int16Array | Uint16Array | Int8Array | Uint8Array;
 

@@ -4,6 +4,8 @@ export {
   AttributeProtoSchema,
   ModelProtoSchema,
   NodeProtoSchema,
+  OperatorSetIdProtoSchema,
+  StringStringEntryProtoSchema,
   TensorProto_DataLocation as DataLocation,
   TensorProto_DataType as DataType,
   TensorProtoSchema,

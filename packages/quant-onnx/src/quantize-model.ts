@@ -1,13 +1,17 @@
 import { OnnxError, OnnxErrorCodes } from './errors.js';
+import { applyPlan } from './apply-plan.js';
 import { findInitializers } from './find-initializers.js';
-import { insertDequantize } from './insert-dequantize.js';
 import { readOnnxModel, writeOnnxModel } from './model-io.js';
-import type { GraphProto, NodeProto } from './onnx.js';
+import { dynamicMode } from './modes/dynamic.js';
+import { MATMUL_NBITS_MODE } from './modes/matmul-nbits.js';
+import type { QuantizationMode } from './modes/mode-context.js';
+import { QDQ_MODE } from './modes/qdq.js';
+import type { ModelProto } from './onnx.js';
 import { defaultOpset, FLOAT16_NEED, INT4_IR_VERSION, opsetNeededBy, refuseLowOpset } from './opset.js';
-import { resolveOptions, type QuantizeOnnxOptions } from './options.js';
-import { quantizeWeight } from './quantize-weight.js';
-import { skippedReport, weightReport, type OnnxQuantizationReport, type QuantizedWeightReport } from './report.js';
+import { resolveOptions, type OnnxQuantMode, type QuantizeOnnxOptions, type ResolvedOptions } from './options.js';
+import { skippedReport, type OnnxQuantizationReport, type QuantizedWeightReport, type SkippedWeightReport } from './report.js';
 import { selectWeights, type WeightSelection } from './select-weights.js';
+import { INLINE_DATA, KEEP_INLINE, type TensorData, type TensorSink } from './tensor-data.js';
 import { UniqueNames } from './unique-names.js';
 
 export interface OnnxQuantizationResult {
@@ -16,58 +20,77 @@ export interface OnnxQuantizationResult {
   readonly report: OnnxQuantizationReport;
 }
 
-function refuseEmptySelection(selection: WeightSelection): void {
-  if (selection.selected.length > 0) return;
-  if (selection.alreadyQuantized > 0) {
+const MODES: Readonly<Record<OnnxQuantMode, QuantizationMode>> = { qdq: QDQ_MODE, 'matmul-nbits': MATMUL_NBITS_MODE, dynamic: dynamicMode };
+
+function refuseEmptySelection(selection: WeightSelection, rewrite: number, skipped: readonly { initializer: { tensor: { name: string } }; reason: string }[]): void {
+  if (rewrite > 0) return;
+  if (selection.alreadyQuantized > 0 && selection.selected.length === 0) {
     throw new OnnxError(
       OnnxErrorCodes.ALREADY_QUANTIZED,
       `the model is already quantized: ${selection.alreadyQuantized} initializer(s) feed QuantizeLinear/DequantizeLinear and no float weight is left to quantize`,
     );
   }
-  const skipped = selection.skipped.length > 0 ? ` (${selection.skipped.map((s) => `'${s.initializer.tensor.name}': ${s.reason}`).join(', ')})` : '';
-  throw new OnnxError(OnnxErrorCodes.NOTHING_TO_QUANTIZE, `no float initializer feeds a weight input of the selected operators${skipped}`);
+  const why = skipped.length > 0 ? ` (${skipped.map((s) => `'${s.initializer.tensor.name}': ${s.reason}`).join(', ')})` : '';
+  throw new OnnxError(OnnxErrorCodes.NOTHING_TO_QUANTIZE, `no float initializer feeds a weight input of the selected operators${why}`);
+}
+
+/** What quantizing a decoded model did (the model is changed in place). */
+export interface ModelQuantization {
+  readonly opset: number;
+  readonly weights: QuantizedWeightReport[];
+  readonly skipped: SkippedWeightReport[];
+  /** With a plan: its patterns that matched no weight. */
+  readonly plan?: { readonly unmatchedPatterns: readonly string[] };
 }
 
 /**
- * Quantizes an ONNX model's weights (mode 'qdq', weight-only): each selected float initializer becomes integer codes,
- * a scale and (affine) a zero point feeding a DequantizeLinear whose output its readers now read. Activations stay
- * float. Bytes in, bytes out; every refusal is an OnnxError with a stable code.
+ * Quantizes a decoded model in place with resolved options: weights are read through `data` (raw_data, or external
+ * files) and new payloads handed to `sink` as soon as they exist (kept inline, or written to an external file).
+ */
+export function quantizeModelProto(model: ModelProto, options: ResolvedOptions, data: TensorData = INLINE_DATA, sink: TensorSink = KEEP_INLINE): ModelQuantization {
+  const opset = defaultOpset(model);
+  if (options.plan === undefined) refuseLowOpset(opset, opsetNeededBy(options));
+  const graph = model.graph!;
+  const found = selectWeights(findInitializers(graph), options);
+  const selection = options.plan === undefined ? found : applyPlan(found, options.plan, options);
+  const mode = MODES[options.mode];
+  const plan = mode.plan(selection.selected, options);
+  const skipped = [...selection.skipped, ...plan.skipped];
+  refuseEmptySelection(selection, plan.rewrite.length, skipped);
+  // With a plan, each weight's own options decide what its DequantizeLinear needs.
+  for (const own of new Set(plan.rewrite.map((w) => w.options ?? options))) refuseLowOpset(opset, opsetNeededBy(own));
+  if (options.mode !== 'matmul-nbits' && plan.rewrite.some((w) => w.dtype === 'float16')) refuseLowOpset(opset, FLOAT16_NEED);
+  const weights = mode.run(plan.rewrite, { model, options, names: new UniqueNames(graph), data, sink });
+  if (weights.some((w) => w.readBy === 'DequantizeLinear' && w.bits === 4) && model.irVersion < INT4_IR_VERSION) model.irVersion = INT4_IR_VERSION;
+  const unmatchedPatterns = 'unmatchedPatterns' in selection ? (selection.unmatchedPatterns as readonly string[]) : [];
+  return { opset, weights, skipped: skipped.map(skippedReport), ...(options.plan === undefined ? {} : { plan: { unmatchedPatterns } }) };
+}
+
+/**
+ * Quantizes an ONNX model's weights (docs/ONNX.md): mode 'qdq' (default, integer initializers + DequantizeLinear),
+ * 'matmul-nbits' (com.microsoft.MatMulNBits) or 'dynamic' (quantize_dynamic's MatMulInteger / ConvInteger graph).
+ * Bytes in, bytes out, for models whose tensors are all inside the model (quantizeOnnxFile reads and writes external
+ * data); every refusal is an OnnxError with a stable code.
  */
 export function quantizeOnnxModelWithReport(bytes: Uint8Array, options: QuantizeOnnxOptions = {}): OnnxQuantizationResult {
   const resolved = resolveOptions(options);
   const model = readOnnxModel(bytes);
-  const opset = defaultOpset(model);
-  refuseLowOpset(opset, opsetNeededBy(resolved));
-  const graph = model.graph!;
-  const selection = selectWeights(findInitializers(graph), resolved);
-  refuseEmptySelection(selection);
-  if (selection.selected.some((w) => w.dtype === 'float16')) refuseLowOpset(opset, FLOAT16_NEED);
-
-  const names = new UniqueNames(graph);
-  const dequantizeNodes = new Map<GraphProto, NodeProto[]>();
-  const weights: QuantizedWeightReport[] = [];
-  for (const weight of selection.selected) {
-    const quantized = quantizeWeight(weight.initializer.tensor, weight.dtype, weight.shape, weight.layout, resolved);
-    const inserted = insertDequantize(weight, quantized, names);
-    const owner = weight.initializer.graph;
-    if (!dequantizeNodes.has(owner)) dequantizeNodes.set(owner, []);
-    dequantizeNodes.get(owner)!.push(inserted.node);
-    weights.push(weightReport(weight, quantized, inserted.names));
-  }
-  for (const [owner, nodes] of dequantizeNodes) owner.node = [...nodes, ...owner.node];
-  if (resolved.bits === 4 && model.irVersion < INT4_IR_VERSION) model.irVersion = INT4_IR_VERSION;
-
+  const done = quantizeModelProto(model, resolved);
   const out = writeOnnxModel(model);
+  return { model: out, report: reportOf(resolved, model, done, bytes.byteLength, out.byteLength) };
+}
+
+/** The report of a quantization: what was done to the model, and its sizes in and out. */
+export function reportOf(options: ResolvedOptions, model: ModelProto, done: ModelQuantization, inputBytes: number, outputBytes: number): OnnxQuantizationReport {
   return {
-    model: out,
-    report: {
-      opset,
-      irVersion: Number(model.irVersion),
-      weights,
-      skipped: selection.skipped.map(skippedReport),
-      inputBytes: bytes.byteLength,
-      outputBytes: out.byteLength,
-    },
+    mode: options.mode,
+    opset: done.opset,
+    irVersion: Number(model.irVersion),
+    weights: done.weights,
+    skipped: done.skipped,
+    ...(done.plan === undefined ? {} : { plan: done.plan }),
+    inputBytes,
+    outputBytes,
   };
 }
 

@@ -1,5 +1,6 @@
 import { OnnxError, OnnxErrorCodes } from './errors.js';
-import { readFloat32LE, readUint16LE } from './little-endian.js';
+import { readFloat32LE, readUint16LE, HOST_IS_LITTLE_ENDIAN } from './little-endian.js';
+import { INLINE_DATA, isExternal, type TensorData } from './tensor-data.js';
 import { DataType, type TensorProto } from './onnx.js';
 
 /** The float types whose initializers are quantized. */
@@ -28,8 +29,23 @@ function wrongLength(t: TensorProto, field: string, got: number, want: number): 
   throw new OnnxError(OnnxErrorCodes.INVALID, `${field} holds ${got} ${field === 'raw_data' ? 'bytes' : 'values'}, but dims [${t.dims.join(', ')}] need ${want}`, { tensor: t.name });
 }
 
-/** A float32 initializer's values (from raw_data or float_data), as a new array. */
-export function float32Values(t: TensorProto, count: number): Float32Array {
+/** An external payload of `count` elements of `bytesPer` bytes, checked (the reader checked it against the dims too). */
+function externalPayload(t: TensorProto, count: number, bytesPer: number, data: TensorData): Uint8Array {
+  const bytes = data.externalBytes(t);
+  if (bytes.byteLength !== count * bytesPer) wrongLength(t, 'raw_data', bytes.byteLength, count * bytesPer);
+  return bytes;
+}
+
+/**
+ * A float32 initializer's values (raw_data, float_data or external data). External values may be a view of the
+ * reader's buffer, valid until the next read: consume them before reading another tensor.
+ */
+export function float32Values(t: TensorProto, count: number, data: TensorData = INLINE_DATA): Float32Array {
+  if (isExternal(t)) {
+    const bytes = externalPayload(t, count, 4, data);
+    // Viewed in place on little-endian hosts (no second copy of a large weight).
+    return HOST_IS_LITTLE_ENDIAN && bytes.byteOffset % 4 === 0 ? new Float32Array(bytes.buffer, bytes.byteOffset, count) : readFloat32LE(bytes, count);
+  }
   if (t.rawData.byteLength > 0 || t.floatData.length === 0) {
     if (t.rawData.byteLength !== count * 4) wrongLength(t, 'raw_data', t.rawData.byteLength, count * 4);
     return readFloat32LE(t.rawData, count);
@@ -39,7 +55,8 @@ export function float32Values(t: TensorProto, count: number): Float32Array {
 }
 
 /** A float16 initializer's bit patterns (from raw_data, or int32_data: one value in the low 16 bits of each). */
-export function float16Bits(t: TensorProto, count: number): Uint16Array {
+export function float16Bits(t: TensorProto, count: number, data: TensorData = INLINE_DATA): Uint16Array {
+  if (isExternal(t)) return readUint16LE(externalPayload(t, count, 2, data), count);
   if (t.rawData.byteLength > 0 || t.int32Data.length === 0) {
     if (t.rawData.byteLength !== count * 2) wrongLength(t, 'raw_data', t.rawData.byteLength, count * 2);
     return readUint16LE(t.rawData, count);

@@ -49,7 +49,7 @@ describe('inputs that are not (whole) ONNX models', () => {
     expect(error.message).toMatch(/2 GiB protobuf limit.*external data/);
   });
 
-  it('a model with external data: E_ONNX_EXTERNAL_DATA', () => {
+  it('a model with external data given as bytes (no folder to read it from): E_ONNX_EXTERNAL_DATA', () => {
     const weight = floatTensor('fc.weight', [4, 4], new Float32Array(16));
     weight.rawData = new Uint8Array(0);
     weight.dataLocation = TensorProto_DataLocation.EXTERNAL;
@@ -60,7 +60,7 @@ describe('inputs that are not (whole) ONNX models', () => {
     const g = graph({ nodes: [node('MatMul', ['x', 'fc.weight'], ['y'])], initializers: [weight], inputs: [tensorValue('x', DataType.FLOAT, [1, 4])], outputs: [tensorValue('y', DataType.FLOAT, [1, 4])] });
     const error = errorOf(() => quantizeOnnxModel(model(13, g)));
     expect(error.code).toBe(OnnxErrorCodes.EXTERNAL_DATA);
-    expect(error.message).toMatch(/fc\.weight.*not supported yet/);
+    expect(error.message).toMatch(/fc\.weight.*give it as a file/);
   });
 
   it('a model without a default-domain opset: E_ONNX_INVALID', () => {
@@ -109,7 +109,15 @@ describe('options: E_ONNX_OPTION', () => {
     ['bits "8"', { bits: '8' }],
     ['scheme', { scheme: 'asymmetric' }],
     ['granularity', { granularity: 'row' }],
-    ['mode', { mode: 'dynamic' }],
+    ['mode', { mode: 'int8' }],
+    ['bits 16 with matmul-nbits', { mode: 'matmul-nbits', bits: 16 }],
+    ['blockSize 48 with matmul-nbits', { mode: 'matmul-nbits', blockSize: 48 }],
+    ['blockSize 512 with matmul-nbits', { mode: 'matmul-nbits', blockSize: 512 }],
+    ['granularity channel with matmul-nbits', { mode: 'matmul-nbits', granularity: 'channel' }],
+    ['bits 4 with dynamic', { mode: 'dynamic', bits: 4 }],
+    ['Gemm with dynamic', { mode: 'dynamic', ops: ['Gemm'] }],
+    ['unknown calibrator', { calibrate: 'median' }],
+    ['calibrator option of another method', { calibrate: { method: 'mse', percentile: 99 } }],
     ['blockSize without block granularity', { blockSize: 32 }],
     ['blockSize 1', { granularity: 'block', blockSize: 1 }],
     ['blockSize 2.5', { granularity: 'block', blockSize: 2.5 }],
@@ -137,5 +145,50 @@ describe('weights the library cannot quantize', () => {
   it('no weight input of the selected operators: E_ONNX_NOTHING_TO_QUANTIZE', () => {
     expect(codeOf(() => quantizeOnnxModel(mlp(13).bytes, { ops: ['Conv'] }))).toBe(OnnxErrorCodes.NOTHING_TO_QUANTIZE);
     expect(codeOf(() => quantizeOnnxModel(mlp(13).bytes, { exclude: ['fc*'] }))).toBe(OnnxErrorCodes.NOTHING_TO_QUANTIZE);
+  });
+});
+
+describe('opsets', () => {
+  it('an unknown (future) ai.onnx opset: E_ONNX_OPSET; opset 0: E_ONNX_INVALID', () => {
+    expect(errorOf(() => quantizeOnnxModel(mlp(27).bytes)).message).toMatch(/opset 27, which is unknown here \(the latest known is 26\)/);
+    expect(codeOf(() => quantizeOnnxModel(mlp(27).bytes))).toBe(OnnxErrorCodes.OPSET);
+    expect(codeOf(() => quantizeOnnxModel(mlp(0).bytes))).toBe(OnnxErrorCodes.INVALID);
+    expect(quantizeOnnxModel(mlp(26).bytes).byteLength).toBeGreaterThan(0);
+  });
+
+  it('dynamic needs opset 11 (DynamicQuantizeLinear)', () => {
+    expect(errorOf(() => quantizeOnnxModel(mlp(10).bytes, { mode: 'dynamic' })).message).toMatch(/DynamicQuantizeLinear \(mode dynamic\) needs opset 11/);
+  });
+});
+
+describe('weights shared by readers of different kinds', () => {
+  const shared = () =>
+    graph({
+      nodes: [node('MatMul', ['x', 'w'], ['h']), node('Gemm', ['h', 'w'], ['y'], { transB: 1 })],
+      initializers: [floatTensor('w', [16, 16], Float32Array.from({ length: 256 }, (_, i) => Math.sin(i)))],
+      inputs: [tensorValue('x', DataType.FLOAT, [2, 16])],
+      outputs: [tensorValue('y', DataType.FLOAT, [2, 16])],
+    });
+  it.each<[string, QuantizeOnnxOptions]>([
+    ['matmul-nbits', { mode: 'matmul-nbits' }],
+    ['dynamic', { mode: 'dynamic' }],
+  ])('%s: E_ONNX_SHARED_WEIGHT naming the weight and the other reader', (_label, options) => {
+    const error = errorOf(() => quantizeOnnxModel(model(13, shared()), options));
+    expect(error.code).toBe(OnnxErrorCodes.SHARED_WEIGHT);
+    expect(error.tensor).toBe('w');
+    expect(error.message).toMatch(/Gemm 'Gemm#1'/);
+  });
+
+  it('--exclude keeps it float instead', () => {
+    expect(codeOf(() => quantizeOnnxModel(model(13, shared()), { mode: 'matmul-nbits', exclude: ['w'] }))).toBe(OnnxErrorCodes.NOTHING_TO_QUANTIZE);
+  });
+});
+
+describe('a model quantized by a mode, quantized again', () => {
+  it.each<[QuantizeOnnxOptions]>([[{}], [{ mode: 'matmul-nbits' }], [{ mode: 'dynamic' }]])('%j: E_ONNX_ALREADY_QUANTIZED in every mode', (first) => {
+    const once = quantizeOnnxModel(mlp(21).bytes, first);
+    for (const again of [{}, { mode: 'matmul-nbits' }, { mode: 'dynamic' }] as QuantizeOnnxOptions[]) {
+      expect(codeOf(() => quantizeOnnxModel(once, again)), JSON.stringify(again)).toBe(OnnxErrorCodes.ALREADY_QUANTIZED);
+    }
   });
 });

@@ -1,13 +1,13 @@
 import { toBinary } from '@bufbuild/protobuf';
-import { fakeQuantize } from '@quantkit/quant';
+import { fakeQuantize, parseCalibration } from '@quantkit/quant';
 import { forEachGraph } from '../../src/graph-walk.js';
 import { ModelProtoSchema, TensorProto_DataType as DataType, type TensorProto } from '../../src/generated/onnx_pb.js';
 import { readOnnxModel } from '../../src/model-io.js';
-import type { OnnxQuantizationReport, QuantizeOnnxOptions, WeightLayout } from '../../src/index.js';
+import type { OnnxQuantizationReport, QuantizedWeightReport, QuantizeOnnxOptions, WeightLayout } from '../../src/index.js';
 
 /*
  * The oracle's other half: the ORIGINAL model with each weight the report lists replaced by quantkit's fakeQuantize of
- * it (same scheme, bits, and the layout the report says was used). Run in onnxruntime, it must give the quantized
+ * it (the scheme, bits, layout and calibrator the report gives for it). Run in onnxruntime, it must give the quantized
  * model's outputs bit for bit: DequantizeLinear computes fl((q - zp) * s), which is fakeQuantize's value.
  */
 
@@ -17,8 +17,10 @@ function granularity(layout: WeightLayout) {
   return { axis: layout.axis, blockSize: layout.blockSize };
 }
 
-function replaceValues(t: TensorProto, layout: WeightLayout, shape: readonly number[], options: QuantizeOnnxOptions): void {
-  const common = { scheme: options.scheme ?? 'symmetric', bits: options.bits ?? 8, shape, granularity: granularity(layout) };
+function replaceValues(t: TensorProto, w: QuantizedWeightReport, options: QuantizeOnnxOptions): void {
+  void options;
+  const range = w.calibrator === 'minmax' ? {} : { range: parseCalibration(w.calibrator) };
+  const common = { scheme: w.scheme, bits: w.bits, shape: w.shape, granularity: granularity(w.layout), ...range };
   if (t.dataType === DataType.FLOAT16) {
     const bits = new Uint16Array(t.rawData.slice().buffer);
     const fq = fakeQuantize(bits, { ...common, dtype: 'float16' });
@@ -36,7 +38,7 @@ export function fakeQuantizedModel(original: Uint8Array, report: OnnxQuantizatio
   forEachGraph(model.graph!, (graph) => {
     for (const t of graph.initializer) {
       const w = byName.get(t.name);
-      if (w !== undefined) replaceValues(t, w.layout, w.shape, options);
+      if (w !== undefined) replaceValues(t, w, options);
     }
   });
   return toBinary(ModelProtoSchema, model);

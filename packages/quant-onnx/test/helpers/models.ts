@@ -1,5 +1,5 @@
 import { Rng, deriveSeed } from '@quantkit/quant-conformance/random';
-import { DataType, floatTensor, graph, model, node, tensorValue } from './build-model.js';
+import { DataType, floatTensor, graph, int64Tensor, model, node, tensorValue } from './build-model.js';
 
 /*
  * The proof models, with seeded weights (normal, scaled by 1/sqrt(fan-in) like a trained layer's) and seeded inputs.
@@ -136,3 +136,68 @@ export function embedding(opset: number): TestModel {
   };
 }
 
+
+/**
+ * A small transformer block: ids [1, 8] -> Gather(embedding [500, 64]) -> single-head self-attention (MatMul q, k, v
+ * [64, 64]; the attention-shaped MatMuls Q K^T and softmax(.) V, which read no weight; MatMul o) + residual -> MLP
+ * (MatMul [64, 256], Relu, MatMul [256, 64]) + residual -> Reshape [8, 64] -> Gemm(transB=1, head [100, 64]) -> y [8, 100].
+ */
+export function transformerBlock(opset: number): TestModel {
+  const rng = new Rng(deriveSeed(SEED, 'tokens'));
+  const ids = BigInt64Array.from({ length: 8 }, () => BigInt(rng.int(0, 499)));
+  const g = graph({
+    nodes: [
+      node('Gather', ['tok.weight', 'ids'], ['x']),
+      node('MatMul', ['x', 'attn.q.weight'], ['q']),
+      node('MatMul', ['x', 'attn.k.weight'], ['k']),
+      node('MatMul', ['x', 'attn.v.weight'], ['v']),
+      node('Transpose', ['k'], ['kt'], { perm: [0, 2, 1] }),
+      node('MatMul', ['q', 'kt'], ['scores']),
+      node('Mul', ['scores', 'attn.scale'], ['scaled']),
+      node('Softmax', ['scaled'], ['probs'], { axis: -1 }),
+      node('MatMul', ['probs', 'v'], ['context']),
+      node('MatMul', ['context', 'attn.o.weight'], ['attn_out']),
+      node('Add', ['x', 'attn_out'], ['h1']),
+      node('MatMul', ['h1', 'mlp.up.weight'], ['up']),
+      node('Relu', ['up'], ['act']),
+      node('MatMul', ['act', 'mlp.down.weight'], ['down']),
+      node('Add', ['h1', 'down'], ['h2']),
+      node('Reshape', ['h2', 'flat.shape'], ['flat']),
+      node('Gemm', ['flat', 'head.weight', 'head.bias'], ['y'], { transB: 1 }),
+    ],
+    initializers: [
+      w('tok.weight', [500, 64], 1),
+      w('attn.q.weight', [64, 64], 64),
+      w('attn.k.weight', [64, 64], 64),
+      w('attn.v.weight', [64, 64], 64),
+      floatTensor('attn.scale', [], Float32Array.of(0.125)),
+      w('attn.o.weight', [64, 64], 64),
+      w('mlp.up.weight', [64, 256], 64),
+      w('mlp.down.weight', [256, 64], 256),
+      int64Tensor('flat.shape', [2], [8, 64]),
+      w('head.weight', [100, 64], 64),
+      w('head.bias', [100], 64),
+    ],
+    inputs: [tensorValue('ids', DataType.INT64, [1, 8])],
+    outputs: [tensorValue('y', DataType.FLOAT, [8, 100])],
+  });
+  const matmuls = ['attn.q.weight', 'attn.k.weight', 'attn.v.weight', 'attn.o.weight', 'mlp.up.weight', 'mlp.down.weight'];
+  return {
+    name: 'transformer',
+    bytes: model(opset, g),
+    feeds: { ids: { type: 'int64', data: ids, dims: [1, 8] } },
+    channelAxes: { 'tok.weight': 0, ...Object.fromEntries(matmuls.map((m) => [m, 1])), 'head.weight': 0 },
+    blockAxes: { 'tok.weight': 1, ...Object.fromEntries(matmuls.map((m) => [m, 0])), 'head.weight': 1 },
+  };
+}
+
+/** K not a multiple of any block size, and odd: x [3, 99] -> MatMul [99, 40] -> y (the padding of the last block). */
+export function oddK(opset: number): TestModel {
+  const g = graph({
+    nodes: [node('MatMul', ['x', 'odd.weight'], ['y'])],
+    initializers: [w('odd.weight', [99, 40], 99)],
+    inputs: [tensorValue('x', DataType.FLOAT, [3, 99])],
+    outputs: [tensorValue('y', DataType.FLOAT, [3, 40])],
+  });
+  return { name: 'odd-k', bytes: model(opset, g), feeds: { x: input('odd', [3, 99]) }, channelAxes: { 'odd.weight': 1 }, blockAxes: { 'odd.weight': 0 } };
+}

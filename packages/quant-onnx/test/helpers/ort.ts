@@ -1,9 +1,12 @@
 import * as ort from 'onnxruntime-node';
 import type { Feed } from './models.js';
 
-/** Runs a model in onnxruntime-node with graph optimizations off (no DequantizeLinear folding), one thread. */
-export async function runModel(model: Uint8Array, feeds: Readonly<Record<string, Feed>>): Promise<Record<string, Float32Array>> {
-  const session = await ort.InferenceSession.create(model, {
+/**
+ * Runs a model (bytes, or a file: external data is then read beside it) in onnxruntime-node with graph optimizations
+ * off (no DequantizeLinear folding) and weight prepacking off, one thread.
+ */
+export async function runModel(model: Uint8Array | string, feeds: Readonly<Record<string, Feed>>): Promise<Record<string, Float32Array>> {
+  const session = await ort.InferenceSession.create(model as Uint8Array, {
     graphOptimizationLevel: 'disabled',
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
