@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <ctime>
+#include <string>
 #include <vector>
 
 #include "ggml_inputs.h"
@@ -50,12 +51,28 @@ std::vector<const quantkit::KernelTable*> usable_tables() {
   return tables;
 }
 
-int run_ggml_bench(size_t n, int reps) {
+int run_ggml_bench(size_t n, int reps, const std::vector<std::string>& only) {
   if (n == 0 || n % quantkit::kGgmlSuperBlock != 0 || reps < 1) {
     std::fprintf(stderr, "ggml_test --bench: N must be a positive multiple of 256 and REPS >= 1\n");
     return 2;
   }
-  const std::vector<const quantkit::KernelTable*> sets = usable_tables();
+  std::vector<const quantkit::KernelTable*> sets;
+  std::vector<GgmlFormat> formats;
+  const auto wanted = [&](const char* name) { return std::find(only.begin(), only.end(), name) != only.end(); };
+  for (const quantkit::KernelTable* s : usable_tables()) {
+    if (wanted(s->isa)) sets.push_back(s);
+  }
+  for (int fi = 0; fi < quantkit::kGgmlFormatCount; fi++) {
+    if (wanted(quantkit::ggml_format_name(static_cast<GgmlFormat>(fi)))) formats.push_back(static_cast<GgmlFormat>(fi));
+  }
+  if (sets.size() + formats.size() != only.size()) {
+    std::fprintf(stderr, "ggml_test --bench: a NAME is neither a format nor a kernel set this CPU runs\n");
+    return 2;
+  }
+  if (sets.empty()) sets = usable_tables();
+  if (formats.empty()) {
+    for (int fi = 0; fi < quantkit::kGgmlFormatCount; fi++) formats.push_back(static_cast<GgmlFormat>(fi));
+  }
   Rng r(0x9e3779b97f4a7c15ULL);
   std::vector<float> x(n), y(n);
   for (float& v : x) v = static_cast<float>(ggml_normal(r));
@@ -65,8 +82,7 @@ int run_ggml_bench(size_t n, int reps) {
   std::printf("%-5s", "");
   for (const quantkit::KernelTable* s : sets) std::printf("  %8s quantize  %6s dequantize", s->isa, s->isa);
   std::printf("\n");
-  for (int fi = 0; fi < quantkit::kGgmlFormatCount; fi++) {
-    const GgmlFormat f = static_cast<GgmlFormat>(fi);
+  for (const GgmlFormat f : formats) {
     std::vector<Rates> rates(sets.size());
     for (int rep = 0; rep < reps; rep++) {
       for (size_t k = 0; k < sets.size(); k++) {

@@ -25,6 +25,11 @@ export const GgufErrorCodes = {
   SHAPE: 'E_GGUF_SHAPE',
   /** A bad option: an unknown type, a malformed glob, a thread count out of range. */
   OPTION: 'E_GGUF_OPTION',
+  /**
+   * A plan (`--plan`) that cannot be used: not a valid plan file, naming what is no F32/F16/BF16 tensor of the file, or
+   * giving a tensor quantkit's own format; the plan reader's own code (ERR_QUANT_PLAN_*) ends the message.
+   */
+  PLAN: 'E_GGUF_PLAN',
   /** A tensor the quantizer refuses (NaN or ±Infinity in its data). */
   QUANTIZE: 'E_GGUF_QUANTIZE',
   /** The output exists (and `force` was not given), or is the input itself. */

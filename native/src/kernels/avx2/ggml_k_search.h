@@ -41,15 +41,19 @@ inline __m256 code8(__m256 t, int32_t lo, int32_t hi) { return _mm256_cvtepi32_p
 
 // code8 for |t| < 2^21, which callers prove or check: t + 1.5 * 2^23 is then the integer nearest_int rounds t to, plus
 // 1.5 * 2^23, in [2^23, 2^24) where floats are the integers; clamped there and shifted back it is code8's value, in 4
-// instructions instead of 6 (the fits spend most of their time here).
-struct SmallCodes {
+// instructions instead of 6 (the fits spend most of their time here). A caller that proves t >= lo - 0.5 (ClampLo
+// false) or t < hi + 0.5 (ClampHi false) drops that clamp: it could not change the code.
+template <bool ClampLo = true, bool ClampHi = true> struct SmallCodes {
   __m256 magic, lo, hi;
   SmallCodes(int32_t l, int32_t h)
       : magic(_mm256_set1_ps(12582912.0f)),
         lo(_mm256_set1_ps(12582912.0f + static_cast<float>(l))),
         hi(_mm256_set1_ps(12582912.0f + static_cast<float>(h))) {}
   __m256 operator()(__m256 t) const {
-    return _mm256_sub_ps(_mm256_min_ps(_mm256_max_ps(_mm256_add_ps(t, magic), lo), hi), magic);
+    __m256 v = _mm256_add_ps(t, magic);
+    if constexpr (ClampLo) v = _mm256_max_ps(v, lo);
+    if constexpr (ClampHi) v = _mm256_min_ps(v, hi);
+    return _mm256_sub_ps(v, magic);
   }
 };
 constexpr float kSmallCodeBound = 2097152.0f;  // 2^21
@@ -108,11 +112,15 @@ inline void qkx2_fit_lanes(const Lanes<N, V>& X, const Lanes<N, V>& W, int nmax,
     }
   }
   Lanes<N, V> L;  // the candidate's codes, as floats
-  const SmallCodes small_codes(0, nmax);
   for (int is = 0; is <= nstep; ++is) {
-    const __m256 numerator = _mm256_set1_ps(rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax));
+    const float numerator_f = rmin + rdelta * static_cast<float>(is) + static_cast<float>(nmax);
+    const __m256 numerator = _mm256_set1_ps(numerator_f);
+    // t = iscale * (x - min) <= numerator * (1 + 2^-24)^2 < nmax + 0.5 (x <= max and rounding is monotonic), so the
+    // clamp to nmax changes nothing when numerator <= nmax + 0.4.
+    const bool below_top = numerator_f <= static_cast<float>(nmax) + 0.4f;
     __m256 sum_l[V], sum_l2[V], sum_xl[V];
-    bool small = true;  // |iscale * (x - min)| < 2^21 in every lane that counts
+    bool small = true;       // |iscale * (x - min)| < 2^21 in every lane that counts
+    bool above_zero = true;  // min <= lo in every lane that counts
     for (int g = 0; g < V; g++) {
       iscale[g] = _mm256_div_ps(numerator, _mm256_sub_ps(max[g], min[g]));  // with this lane's current min
       sum_l[g] = sum_l2[g] = sum_xl[g] = zero;
@@ -120,6 +128,9 @@ inline void qkx2_fit_lanes(const Lanes<N, V>& X, const Lanes<N, V>& W, int nmax,
       const __m256 span = _mm256_max_ps(abs8(_mm256_sub_ps(max[g], min[g])), abs8(_mm256_sub_ps(lo[g], min[g])));
       const __m256 ok = _mm256_or_ps(lt8(_mm256_mul_ps(abs8(iscale[g]), span), _mm256_set1_ps(kSmallCodeBound)), fit.flat[g]);
       small = small && _mm256_movemask_ps(ok) == 0xff;
+      // min <= lo: every x - min >= 0 and so is t (iscale > 0 where it counts): the clamp to 0 changes nothing.
+      const __m256 nonnegative = _mm256_or_ps(_mm256_cmp_ps(min[g], lo[g], _CMP_LE_OQ), fit.flat[g]);
+      above_zero = above_zero && _mm256_movemask_ps(nonnegative) == 0xff;
     }
     const auto candidate_sums = [&](const auto& code) {
       for (int i = 0; i < N; i++) {
@@ -133,16 +144,21 @@ inline void qkx2_fit_lanes(const Lanes<N, V>& X, const Lanes<N, V>& W, int nmax,
         }
       }
     };
-    if (small) candidate_sums(small_codes);
-    else candidate_sums([nmax](__m256 t) { return code8(t, 0, nmax); });
+    if (!small) candidate_sums([nmax](__m256 t) { return code8(t, 0, nmax); });
+    else if (above_zero && below_top) candidate_sums(SmallCodes<false, false>(0, nmax));
+    else if (above_zero) candidate_sums(SmallCodes<false, true>(0, nmax));
+    else if (below_top) candidate_sums(SmallCodes<true, false>(0, nmax));
+    else candidate_sums(SmallCodes<true, true>(0, nmax));
     __m256 D[V], this_scale[V], this_min[V], cur_error[V];
     for (int g = 0; g < V; g++) {
       D[g] = _mm256_sub_ps(_mm256_mul_ps(sum_w[g], sum_l2[g]), _mm256_mul_ps(sum_l[g], sum_l[g]));
       this_scale[g] = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sum_w[g], sum_xl[g]), _mm256_mul_ps(sum_x[g], sum_l[g])), D[g]);
       this_min[g] = _mm256_div_ps(_mm256_sub_ps(_mm256_mul_ps(sum_l2[g], sum_x[g]), _mm256_mul_ps(sum_l[g], sum_xl[g])), D[g]);
       const __m256 positive = gt8(this_min[g], zero);
-      this_min[g] = select8(positive, this_min[g], zero);
-      this_scale[g] = select8(positive, this_scale[g], _mm256_div_ps(sum_xl[g], sum_l2[g]));
+      if (_mm256_movemask_ps(positive) != 0) {  // `if (this_min > 0)`: rare, and a division
+        this_min[g] = select8(positive, this_min[g], zero);
+        this_scale[g] = select8(positive, this_scale[g], _mm256_div_ps(sum_xl[g], sum_l2[g]));
+      }
       cur_error[g] = zero;
     }
     for (int i = 0; i < N; i++) {

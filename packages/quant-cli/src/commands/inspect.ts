@@ -22,6 +22,8 @@ import { jsonText, visible } from '../safe-text.js';
 import { tensorStats } from '../stats.js';
 import { exitStatusOf, failureJson, reportFailure, type Failure } from './failures.js';
 import { inspectRowJson, renderInspectTable, type InspectRow } from './inspect-table.js';
+import { inspectGguf, isGgufPath } from './inspect-gguf.js';
+import { ggufInspectionJson, renderGgufInspection } from './inspect-gguf-table.js';
 import { Warnings } from './warnings.js';
 
 export const INSPECT_HELP = `Usage: quant inspect <files...> [options]
@@ -30,6 +32,11 @@ Prints a table per file: for every tensor its name, dtype, shape, min, max, mean
 population std; columns nan and inf count NaN and ±Infinity values when a tensor of the file has any). Quantized
 tensors (files written by 'quant quantize') show their scheme, bits and granularity, and their statistics are those
 of the dequantized values (their codes are checked against the recorded bits first).
+
+GGUF files (llama.cpp models, recognised by their magic or a .gguf extension) show their header: every tensor's
+GGML type, shape (ggml's order: row length first), bytes and bits per weight, the totals per type, and the file's
+general.file_type and bits per weight overall; no tensor data is read, and quantization options do not apply to them
+('quant gguf' re-quantizes them).
 
 Given any quantization option, it also estimates what quantizing each float tensor would cost: MSE, SQNR (dB) and
 the largest absolute error of the dequantized values against the originals (NaN values left out). --include/--exclude
@@ -154,6 +161,13 @@ export async function inspectCommand(args: readonly string[]): Promise<number> {
   const files: Record<string, unknown>[] = [];
   for (const path of positionals) {
     try {
+      if (await isGgufPath(path)) {
+        if (settings !== undefined) fail('USAGE', "quantization options do not apply to GGUF files (their tensors are GGML blocks; 'quant gguf' re-quantizes them)", { file: path });
+        const g = await inspectGguf(path);
+        if (values.json) files.push({ file: path, ...ggufInspectionJson(g) });
+        else process.stdout.write(`${positionals.length > 1 ? `${visible(path)}\n` : ''}${renderGgufInspection(g)}\n${positionals.length > 1 ? '\n' : ''}`);
+        continue;
+      }
       const rows = await inspectFile(path, context);
       for (const r of rows) if (r.overflow !== undefined) warnings.add({ kind: 'range-overflow', file: path, tensor: r.name, message: r.overflow });
       if (values.json) files.push({ file: path, tensors: rows.map(inspectRowJson) });

@@ -15,6 +15,7 @@ const BY_CODE: Readonly<Record<GgufErrorCode, number>> = {
   E_GGUF_METADATA: ExitStatus.MALFORMED,
   E_GGUF_SHAPE: ExitStatus.MALFORMED,
   E_GGUF_OPTION: ExitStatus.USAGE,
+  E_GGUF_PLAN: ExitStatus.USAGE,
   E_GGUF_QUANTIZE: ExitStatus.QUANTIZATION,
   E_GGUF_OUTPUT_EXISTS: ExitStatus.OUTPUT_EXISTS,
   E_GGUF_ABORTED: ExitStatus.SIGINT,

@@ -14,6 +14,8 @@ Re-quantizes the F32/F16/BF16 tensors of a GGUF model; every other tensor and al
                            llama-quantize mix (per-tensor rules): ${REQUANTIZE_TYPES.slice(9).join(', ')}
   --type-for GLOB=TYPE     give tensors whose name matches GLOB this type instead (repeatable; the first match
                            wins; * ? [..]); TYPE: ${TENSOR_TYPES.join(', ')}
+  --plan FILE              a per-tensor plan (docs/ANALYSIS.md, e.g. from 'quant compare --target gguf --plan-out'):
+                           its GGML types, or "keep", for the tensors it names or matches; --type-for wins over it
   --strict                 refuse tensors of an unknown ggml type instead of copying them through
   --threads N              worker threads quantizing (default: the available parallelism, at most 8)
   --force                  replace the output if it exists
@@ -28,6 +30,8 @@ export interface GgufCommand {
   readonly output: string;
   readonly type: RequantizeType;
   readonly typeFor: readonly TypeOverride[];
+  /** The plan file's path, if given. */
+  readonly plan: string | undefined;
   readonly strict: boolean;
   readonly threads: number | undefined;
   readonly force: boolean;
@@ -57,6 +61,7 @@ const OPTIONS = {
   output: { type: 'string', short: 'o' },
   type: { type: 'string', short: 't' },
   'type-for': { type: 'string', multiple: true },
+  plan: { type: 'string' },
   strict: { type: 'boolean' },
   threads: { type: 'string' },
   force: { type: 'boolean' },
@@ -73,7 +78,7 @@ export function parseGgufArgs(argv: readonly string[]): GgufCommand {
   }
   const { values, positionals } = parsed;
   const help = values.help === true;
-  if (help) return { help, input: '', output: '', type: 'q8_0', typeFor: [], strict: false, threads: undefined, force: false, quiet: false };
+  if (help) return { help, input: '', output: '', type: 'q8_0', typeFor: [], plan: undefined, strict: false, threads: undefined, force: false, quiet: false };
   if (positionals.length !== 1) usage(positionals.length === 0 ? 'no input file given' : `one input file at a time, got ${positionals.length}`);
   if (values.output === undefined || values.output === '') usage('no output given (-o out.gguf)');
   if (values.type === undefined) usage(`no --type given (one of ${REQUANTIZE_TYPES.join(', ')})`);
@@ -83,6 +88,7 @@ export function parseGgufArgs(argv: readonly string[]): GgufCommand {
     output: values.output,
     type: recipeOf(values.type).name,
     typeFor: (values['type-for'] ?? []).map(parseOverride),
+    plan: values.plan === '' ? usage('--plan takes a file') : values.plan,
     strict: values.strict === true,
     threads: parseThreads(values.threads),
     force: values.force === true,

@@ -8,7 +8,7 @@ import type { EncodeReply } from './worker-protocol.js';
 export interface ChunkEncoder {
   /** How many chunks are worth keeping in flight. */
   readonly parallelism: number;
-  /** job.x must own its buffer whole: a pool transfers it to a worker thread. */
+  /** job.bytes must own its buffer whole: a pool transfers it to a worker thread. */
   encode(job: ChunkJob): Promise<Uint8Array>;
   close(): Promise<void>;
 }
@@ -72,8 +72,8 @@ class WorkerPool implements ChunkEncoder {
       const onError = (e: Error): void => done(() => reject(e));
       worker.on('message', onMessage);
       worker.on('error', onError);
-      // The float32 rows move to the worker: the caller hands over a buffer of their own and does not touch it again.
-      worker.postMessage({ id, job }, [job.x.buffer as ArrayBuffer]);
+      // The rows' bytes move to the worker: the caller hands over a buffer of their own and does not touch it again.
+      worker.postMessage({ id, job }, [job.bytes.buffer as ArrayBuffer]);
     }
   }
 

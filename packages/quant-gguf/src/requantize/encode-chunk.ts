@@ -1,10 +1,12 @@
-import { narrowToHalf, quantizeBlocks, widenHalf } from '@quantkit/quant';
+import { createQuantizer, narrowToHalf, widenHalf } from '@quantkit/quant';
 import { GGML_TYPE, ggmlTypeName } from '../format/ggml-types.js';
 import { blockFormatOf } from './target-types.js';
 
-/** Whole rows of one tensor, as float32, to be written as `targetTypeId`. */
+/** Whole rows of one tensor, as read (F32, F16 or BF16 bytes), to be written as `targetTypeId`. */
 export interface ChunkJob {
-  readonly x: Float32Array;
+  /** The rows' bytes, owning their buffer whole from offset 0 (a pool of worker threads transfers it). */
+  readonly bytes: Uint8Array;
+  readonly sourceTypeId: number;
   readonly rows: number;
   readonly rowLength: number;
   readonly targetTypeId: number;
@@ -23,11 +25,21 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
 }
 
-/** The rows in the target type: GGML blocks by quantizeBlocks (bit-exact with ggml), or a float type rounded to nearest even. */
+/**
+ * One native thread per call: the parallelism is the chunk encoder's (its worker threads, as many as `threads` says),
+ * so `threads: 1` is one thread and N workers do not each start the addon's own threads.
+ */
+const oneThread = createQuantizer({ threads: 1 });
+
+/**
+ * The rows in the target type: decoded to float32 (on the encoding thread), then GGML blocks by quantizeBlocks
+ * (bit-exact with ggml), or a float type rounded to nearest even.
+ */
 export function encodeChunk(job: ChunkJob): Uint8Array {
-  const { x, targetTypeId } = job;
+  const { targetTypeId } = job;
+  const x = decodeFloats(job.bytes, job.sourceTypeId);
   const format = blockFormatOf(targetTypeId);
-  if (format !== undefined) return quantizeBlocks(x, { format, shape: [job.rows, job.rowLength] }).data;
+  if (format !== undefined) return oneThread.quantizeBlocks(x, { format, shape: [job.rows, job.rowLength] }).data;
   if (targetTypeId === GGML_TYPE.F32) return bytesOf(x);
   if (targetTypeId !== GGML_TYPE.F16 && targetTypeId !== GGML_TYPE.BF16) throw new Error(`cannot encode ${ggmlTypeName(targetTypeId)}`);
   const out = new Uint16Array(x.length);

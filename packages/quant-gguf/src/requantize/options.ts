@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { QuantPlan } from '@quantkit/quant';
 import { fail } from '../errors.js';
 import type { TypeOverride } from './plan-types.js';
 import type { RequantizeType } from './target-types.js';
@@ -23,8 +24,13 @@ export interface GgufProgress {
 export interface RequantizeOptions {
   /** A uniform type (q8_0, q4_0, q4_1, q5_0, q5_1, q3_k, q4_k, q5_k, q6_k) or a llama-quantize mix (q4_k_m, q4_k_s, q5_k_m, q5_k_s, q3_k_m, q2_k). */
   readonly type: RequantizeType;
-  /** Per-tensor types; the first glob matching a tensor's whole name wins over the type's own choice. */
+  /** Per-tensor types; the first glob matching a tensor's whole name wins over the plan and the type's own choice. */
   readonly typeFor?: readonly TypeOverride[];
+  /**
+   * A per-tensor plan (parsePlan / validatePlan of @quantkit/quant, docs/ANALYSIS.md): its GGML types ('keep': the
+   * tensor's own type) win over the type's own choice; the tensors it says nothing of follow `type`.
+   */
+  readonly plan?: QuantPlan;
   /** Refuse tensors of an unknown ggml type (E_GGUF_TYPE) instead of copying them through. */
   readonly strict?: boolean;
   /** Worker threads encoding chunks (default: the available parallelism, at most 8). 1 runs on the calling thread. */
@@ -36,7 +42,7 @@ export interface RequantizeOptions {
   readonly signal?: AbortSignal;
 }
 
-const KEYS = new Set(['type', 'typeFor', 'strict', 'threads', 'onProgress', 'force', 'signal']);
+const KEYS = new Set(['type', 'typeFor', 'plan', 'strict', 'threads', 'onProgress', 'force', 'signal']);
 export const MAX_THREADS = 64;
 
 export function defaultThreads(): number {
@@ -51,5 +57,6 @@ export function checkOptions(options: RequantizeOptions): RequantizeOptions & { 
   if (!(Number.isInteger(threads) && threads >= 1 && threads <= MAX_THREADS)) fail('E_GGUF_OPTION', `threads must be an integer from 1 to ${MAX_THREADS}, got ${String(threads)}`);
   if (options.typeFor !== undefined && !Array.isArray(options.typeFor)) fail('E_GGUF_OPTION', 'typeFor must be an array of { glob, type }');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') fail('E_GGUF_OPTION', 'onProgress must be a function');
+  if (options.plan !== undefined && !(typeof options.plan === 'object' && options.plan !== null && options.plan.tensors instanceof Map)) fail('E_GGUF_OPTION', 'plan must be a validated plan (parsePlan / validatePlan of @quantkit/quant)');
   return { ...options, threads };
 }

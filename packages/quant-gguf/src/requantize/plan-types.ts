@@ -1,3 +1,4 @@
+import { planChoiceFor, PlanErrorCodes, QuantError, unmatchedPlanEntries, type QuantPlan } from '@quantkit/quant';
 import { GGML_TYPE, ggmlTypeName } from '../format/ggml-types.js';
 import type { GgufMetadata } from '../format/metadata-values.js';
 import { significantDims, type GgufTensorInfo } from '../format/tensor-info.js';
@@ -33,18 +34,38 @@ interface Chosen {
 }
 
 /**
- * llama_tensor_get_type for one tensor: ineligible tensors (1-D, norms, not "*weight") keep their type; an override
- * replaces the rules; otherwise the mix's rules or the uniform type; then the row-length fallback.
+ * A plan's type for a tensor (docs/ANALYSIS.md's plan format): a GGML choice's type, 'keep' (its own type), or
+ * undefined when the plan says nothing of it. quantkit's own format does not exist in GGUF: ERR_QUANT_PLAN_NOT_APPLICABLE.
  */
-function chooseType(t: GgufTensorInfo, recipe: Recipe, overrides: readonly { re: RegExp; typeId: number }[], state: RuleState): Chosen {
-  if (!allowsQuantization(t.name, significantDims(t.shape))) return { typeId: t.typeId };
+function plannedTypeId(plan: QuantPlan | undefined, t: GgufTensorInfo): number | undefined {
+  const choice = plan === undefined ? undefined : planChoiceFor(plan, t.name);
+  if (choice === undefined) return undefined;
+  if (choice.kind === 'keep') return t.typeId;
+  if (choice.kind === 'ggml') return tensorTypeId(choice.format);
+  throw new QuantError(PlanErrorCodes.NOT_APPLICABLE, `the plan gives tensor '${t.name}' quantkit's ${choice.scheme} ${choice.bits}-bit format, which GGUF does not hold: plan GGML types for quant gguf ('quant compare --target gguf')`);
+}
+
+/**
+ * llama_tensor_get_type for one tensor: ineligible tensors (1-D, norms, not "*weight") keep their type; an override
+ * (--type-for), else the plan, replaces the rules; otherwise the mix's rules or the uniform type; then the row-length
+ * fallback.
+ */
+function chooseType(t: GgufTensorInfo, recipe: Recipe, overrides: readonly { re: RegExp; typeId: number }[], plan: QuantPlan | undefined, state: RuleState): Chosen {
+  if (!allowsQuantization(t.name, significantDims(t.shape))) {
+    const asked = plan?.tensors.get(t.name);
+    const keeps = asked === undefined || asked.kind === 'keep' || (asked.kind === 'ggml' && tensorTypeId(asked.format) === t.typeId);
+    return keeps ? { typeId: t.typeId } : { typeId: t.typeId, note: `kept ${ggmlTypeName(t.typeId)} as llama-quantize keeps it (1-D, a norm, or not a weight): the plan's type is not applied` };
+  }
   const override = overrides.find((o) => o.re.test(t.name));
   const rowLength = t.shape[0] ?? 1;
   let typeId = recipe.defaultTypeId;
+  const planned = override === undefined ? plannedTypeId(plan, t) : undefined;
   if (override !== undefined) typeId = override.typeId;
+  else if (planned !== undefined) typeId = planned;
   else if (recipe.mix) typeId = mixTensorType(state, tensorCategory(t.name), t.name, rowLength, recipe.defaultTypeId);
   // The rules ran for the counters' sake; data that is not float is copied whatever they chose.
   if (!FLOAT_TYPES.has(t.typeId)) return { typeId };
+  if (typeId === t.typeId) return { typeId }; // kept as it is (the plan's 'keep'): no fallback to apply
   const fallback = fallbackType(t.name, rowLength, typeId);
   return { typeId: fallback.typeId, ...(fallback.reason !== undefined ? { note: fallback.reason } : {}) };
 }
@@ -57,10 +78,17 @@ function planOf(t: GgufTensorInfo, chosen: Chosen): TensorPlan {
   return { tensor: t, targetTypeId, action, ...(note !== undefined ? { note } : {}) };
 }
 
-/** Every tensor's fate, in the file's order; the types are chosen in llama-quantize's order (llama-order.ts). */
-export function planTensorTypes(metadata: GgufMetadata, tensors: readonly GgufTensorInfo[], recipe: Recipe, overrides: readonly TypeOverride[] = []): TensorPlan[] {
+/**
+ * Every tensor's fate, in the file's order; the types are chosen in llama-quantize's order (llama-order.ts). A plan
+ * naming a tensor that is no F32/F16/BF16 tensor of the file is ERR_QUANT_PLAN_UNKNOWN_TENSOR (docs/ANALYSIS.md).
+ */
+export function planTensorTypes(metadata: GgufMetadata, tensors: readonly GgufTensorInfo[], recipe: Recipe, overrides: readonly TypeOverride[] = [], plan?: QuantPlan): TensorPlan[] {
   const compiled = overrides.map((o) => ({ re: globPattern(o.glob), typeId: tensorTypeId(o.type) }));
   const names = tensors.map((t) => t.name);
+  const unknown = plan === undefined ? [] : unmatchedPlanEntries(plan, tensors.filter((t) => FLOAT_TYPES.has(t.typeId)).map((t) => t.name)).names;
+  if (unknown.length > 0) {
+    throw new QuantError(PlanErrorCodes.UNKNOWN_TENSOR, `the plan names ${unknown.length === 1 ? 'a tensor' : `${unknown.length} tensors`} this file has no F32/F16/BF16 tensor of: ${unknown.slice(0, 5).map((n) => `'${n}'`).join(', ')}${unknown.length > 5 ? ', ...' : ''}`);
+  }
   const state: RuleState = {
     model: modelParams(metadata, names),
     ftype: recipe.ftype,
@@ -72,6 +100,6 @@ export function planTensorTypes(metadata: GgufMetadata, tensors: readonly GgufTe
     ffnUpSeen: 0,
   };
   const chosen = new Map<GgufTensorInfo, Chosen>();
-  for (const t of llamaOrder(tensors)) chosen.set(t, chooseType(t, recipe, compiled, state));
+  for (const t of llamaOrder(tensors)) chosen.set(t, chooseType(t, recipe, compiled, plan, state));
   return tensors.map((t) => planOf(t, chosen.get(t)!));
 }

@@ -42,6 +42,9 @@ function outputBytes(plan: TensorPlan): number {
 function located(e: unknown, file: string, tensor?: string): unknown {
   if (e instanceof GgufError) return e.locate({ file, tensor });
   const err = e as Error & { code?: unknown };
+  if (err instanceof Error && typeof err.code === 'string' && err.code.startsWith('ERR_QUANT_PLAN_')) {
+    return new GgufError('E_GGUF_PLAN', `${err.message} (${err.code})`, { file }, { cause: e });
+  }
   if (err instanceof Error && typeof err.code === 'string' && err.code.startsWith('ERR_QUANT')) {
     return new GgufError('E_GGUF_QUANTIZE', `${err.message} (${err.code})`, { file, tensor }, { cause: e });
   }
@@ -75,7 +78,7 @@ export async function requantizeGguf(inPath: string, outPath: string, options: R
   try {
     const { metadata, tensors } = reader.header;
     checkNotSplit(metadata, inPath);
-    const plans = planTensorTypes(metadata, tensors, recipe, opts.typeFor ?? []);
+    const plans = planTensorTypes(metadata, tensors, recipe, opts.typeFor ?? [], opts.plan);
     await checkTarget(outPath, opts.force === true, inPath);
     const specs: GgufTensorSpec[] = plans.map((p) => ({ name: p.tensor.name, shape: p.tensor.shape, typeId: p.targetTypeId, byteLength: outputBytes(p) }));
     const bytesTotal = tensors.reduce((a, t) => a + t.byteLength, 0);

@@ -3,7 +3,6 @@ import { ggmlTypeInfo } from '../format/ggml-types.js';
 import type { GgufReader } from '../read/gguf-reader.js';
 import type { GgufWriter } from '../write/gguf-writer.js';
 import type { ChunkEncoder } from './chunk-encoder.js';
-import { decodeFloats } from './encode-chunk.js';
 import type { TensorPlan } from './plan-types.js';
 
 /** Float32 elements per chunk (4 MiB): memory stays bounded by a few chunks, whatever the tensor's size. */
@@ -35,8 +34,8 @@ async function copyTensor(ctx: StreamContext, plan: TensorPlan): Promise<void> {
 }
 
 /**
- * Reads whole rows a chunk at a time, encodes them (up to encoder.parallelism chunks in flight) and writes the results
- * in order: a tensor is never whole in memory.
+ * Reads whole rows a chunk at a time, encodes them (encoder.parallelism + 1 chunks in flight: every encoder busy and
+ * the next chunk read and queued) and writes the results in order: a tensor is never whole in memory.
  */
 async function encodeTensor(ctx: StreamContext, plan: TensorPlan): Promise<void> {
   const t = plan.tensor;
@@ -56,10 +55,10 @@ async function encodeTensor(ctx: StreamContext, plan: TensorPlan): Promise<void>
       checkAborted(ctx.signal, t.name);
       const n = Math.min(rowsPerChunk, rows - row);
       const bytes = await ctx.reader.readTensorBytes(t, row * rowBytes, n * rowBytes);
-      const promise = ctx.encoder.encode({ x: decodeFloats(bytes, t.typeId), rows: n, rowLength, targetTypeId: plan.targetTypeId });
+      const promise = ctx.encoder.encode({ bytes, sourceTypeId: t.typeId, rows: n, rowLength, targetTypeId: plan.targetTypeId });
       promise.catch(() => {}); // awaited in order below; this only keeps a later chunk's failure from going unhandled
       inFlight.push({ promise, bytesIn: bytes.length });
-      if (inFlight.length >= ctx.encoder.parallelism) await drainOne();
+      if (inFlight.length > ctx.encoder.parallelism) await drainOne();
     }
     while (inFlight.length > 0) await drainOne();
   } finally {
