@@ -43,5 +43,7 @@ struct EmbeddingKernels {
 
 // embeddings_avx2.cc (x86-64 builds): the AVX2 kernels; use only when cpu_features() has AVX2 and F16C.
 extern const EmbeddingKernels kEmbeddingKernelsAvx2;
+// embeddings_neon.cc (AArch64 builds): the NEON kernels.
+extern const EmbeddingKernels kEmbeddingKernelsNeon;
 
 }  // namespace quantkit_test

@@ -566,6 +566,10 @@ int main(int argc, char** argv) {
     std::printf(" (avx2 NOT tested: this CPU lacks AVX2/F16C)");
   }
 #endif
+#if defined(QK_EMBEDDINGS_NEON)
+  g_sets.push_back(&kEmbeddingKernelsNeon);
+  std::printf(" neon");
+#endif
   std::printf("\n");
   if (run_bench) {
     bench();

@@ -9,12 +9,19 @@ namespace quantkit {
 #if defined(__x86_64__) || defined(_M_X64)
 extern const KernelTable kAvx2Kernels;  // kernels/avx2/table.cc, compiled with -mavx2 -mf16c
 #endif
+#if defined(__aarch64__)
+extern const KernelTable kNeonKernels;  // kernels/neon/table.cc
+#endif
 
 namespace {
 
 constexpr KernelSet kKernelSets[] = {
 #if defined(__x86_64__) || defined(_M_X64)
     {"avx2", "AVX2 and F16C", [](const CpuFeatures& cpu) { return cpu.avx2 && cpu.f16c; }, &kAvx2Kernels},
+#endif
+#if defined(__aarch64__)
+    // Advanced SIMD is part of the AArch64 base architecture: every AArch64 CPU and OS runs it.
+    {"neon", "AArch64 Advanced SIMD (NEON)", [](const CpuFeatures&) { return true; }, &kNeonKernels},
 #endif
     {"scalar", "nothing", [](const CpuFeatures&) { return true; }, &kScalarKernels},
 };

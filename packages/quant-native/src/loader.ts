@@ -5,7 +5,7 @@ import { ABI_VERSION, kernelMismatch, type NativeAddon } from './addon.js';
 import { addonFileProblem } from './addon-file.js';
 import { NativeErrorCodes } from './errors.js';
 import { missingSlot } from './marshal.js';
-import { platformPackageName } from './platform.js';
+import { PREBUILT_PLATFORMS, platformPackageName, platformTriple } from './platform.js';
 
 const require = createRequire(import.meta.url);
 
@@ -127,7 +127,9 @@ function unavailable(attempts: readonly Attempt[], exact: boolean): QuantError {
   const tried = attempts.length === 0 ? '  (nothing: every place was disabled)' : attempts.map((a) => `  - ${a.place}: ${a.reason}`).join('\n');
   const hint = exact
     ? 'QUANT_NATIVE_PATH names the exact file to load (nothing else is tried): fix or unset it.'
-    : `Build it with \`pnpm build\` at the root of the quantkit repository (needs cmake and a C++17 compiler), or install ${platformPackageName()} (an optional dependency of @quantkit/quant-native: make sure optional dependencies are not skipped).`;
+    : PREBUILT_PLATFORMS.includes(platformTriple())
+      ? `Build it with \`pnpm build\` at the root of the quantkit repository (needs cmake and a C++17 compiler), or install ${platformPackageName()} (an optional dependency of @quantkit/quant-native: make sure optional dependencies are not skipped).`
+      : `No prebuilt addon exists for ${platformTriple()} (prebuilt: ${PREBUILT_PLATFORMS.join(', ')}): build it with \`pnpm build\` at the root of the quantkit repository (needs cmake and a C++17 compiler).`;
   const errors = attempts.map((a) => a.error);
   const cause = errors.length === 1 ? errors[0] : new AggregateError(errors, 'every place failed');
   return new QuantError(NativeErrorCodes.UNAVAILABLE, `quantkit's native addon (quant_native.node) could not be loaded. Tried:\n${tried}\n${hint}`, { cause });

@@ -16,3 +16,9 @@ function isGlibc(): boolean {
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return Boolean(report?.header?.glibcVersionRuntime);
 }
+
+/**
+ * The platforms with a prebuilt addon package (native/npm/<triple>, each an optional dependency of this package);
+ * elsewhere the addon must be built from source, or quantkit runs on its reference backend.
+ */
+export const PREBUILT_PLATFORMS: readonly string[] = ['linux-x64-gnu', 'linux-arm64-gnu'];
