@@ -2,7 +2,8 @@
 // The conformance report: every case family × every backend, with pass counts, run programmatically (no vitest).
 //   pnpm conformance [--elements N] [--seed N] [--families a,b] [--no-onnxruntime]
 // Backends: the reference; the native backend once per kernel set the addon can run here (availableIsas: a new set
-// appears without a change here); @quantkit/quant in each
+// appears without a change here); the WebAssembly backend (@quantkit/quant-wasm) in both its kernel sets;
+// @quantkit/quant in each
 // QUANT_BACKEND mode. Sibling packages are loaded from their built dist (run `pnpm build` first). Exits non-zero when
 // a case fails, or when QUANT_REQUIRE_NATIVE=1 and the native addon is unavailable.
 import { existsSync } from 'node:fs';
@@ -27,6 +28,7 @@ async function sibling(dir) {
 }
 
 const native = async (isa) => (await sibling('quant-native')).createNativeBackend({ isa });
+const wasm = async (isa) => (await sibling('quant-wasm')).createWasmBackend({ isa });
 const adapter = async (backend) => {
   const q = (await sibling('quant')).createQuantizer({ backend });
   const info = q.backendInfo();
@@ -46,8 +48,11 @@ async function kernelSets() {
 const targets = [
   { name: 'reference', create: () => referenceBackend },
   ...(await kernelSets()).map((isa) => ({ name: `native ${isa}`, create: () => native(isa) })),
+  { name: 'wasm simd128', create: () => wasm('simd128') },
+  { name: 'wasm scalar', create: () => wasm('scalar') },
   { name: 'quant reference', create: () => adapter('reference') },
   { name: 'quant native', create: () => adapter('native') },
+  { name: 'quant wasm', create: () => adapter('wasm') },
   { name: 'quant auto', create: () => adapter('auto') },
 ];
 

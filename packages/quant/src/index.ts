@@ -3,13 +3,14 @@
  * with every backend-bound function routed to the selected backend:
  *
  * - QUANT_BACKEND=auto (default): the native AVX2 backend (@quantkit/quant-native, an optional dependency) if it
- *   loads, else the TypeScript reference, with the reason in backendInfo().reason; native: native or throw;
- *   reference: never touches the addon. Anything else throws ERR_QUANT_BACKEND.
+ *   loads, else the WebAssembly SIMD128 backend (@quantkit/quant-wasm), else the TypeScript reference, with the
+ *   reasons in backendInfo().reason; native: native or throw; wasm: WebAssembly or throw; reference: never touches
+ *   the addon. Anything else throws ERR_QUANT_BACKEND.
  * - Importing this module loads nothing: the choice is made on the first call (or backendInfo()).
  * - QUANT_DEBUG=backend prints the choice once, to stderr.
  * - createQuantizer({ backend, threads, isa, native }) binds the same API to an explicit choice or Backend object.
  *
- * Both backends give identical results, bit for bit; small calls stay in JavaScript (routing.ts).
+ * Every backend gives identical results, bit for bit; small calls stay in JavaScript (routing.ts).
  */
 import { createQuantizer } from './quantizer.js';
 

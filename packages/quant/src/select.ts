@@ -26,25 +26,32 @@ import { createRoutedBackend, ROUTING_THRESHOLDS } from './routing.js';
 export type KernelSetRequest = 'auto' | 'avx2' | 'scalar' | (string & {});
 
 /** How the backend is chosen: QUANT_BACKEND, or the `backend` option of createQuantizer. */
-export type BackendMode = 'auto' | 'native' | 'reference';
+export type BackendMode = 'auto' | 'native' | 'wasm' | 'reference';
 
-export const BACKEND_MODES: readonly BackendMode[] = ['auto', 'native', 'reference'];
+export const BACKEND_MODES: readonly BackendMode[] = ['auto', 'native', 'wasm', 'reference'];
 
 const NATIVE_UNAVAILABLE = ErrorCodes.NATIVE_UNAVAILABLE;
+/** @quantkit/quant-wasm's WasmErrorCodes.UNAVAILABLE (a string here: the types never require the package). */
+const WASM_UNAVAILABLE = 'ERR_QUANT_WASM_UNAVAILABLE';
 
 /** The part of @quantkit/quant-native this package uses (declared here, so the types never require it installed). */
 export interface NativeModule {
   createNativeBackend(options?: { isa?: KernelSetRequest; threads?: number }): Backend & Partial<AsyncBackend>;
 }
 
+/** The part of @quantkit/quant-wasm this package uses (declared here, so the types never require it installed). */
+export interface WasmPackage {
+  createWasmBackend(): Backend;
+}
+
 export interface BackendInfo {
-  /** 'native', 'reference', or the name of an injected backend. */
+  /** 'native', 'wasm', 'reference', or the name of an injected backend. */
   readonly name: string;
-  /** 'js' for the reference, 'avx2' or 'scalar' for native. */
+  /** 'js' for the reference, 'avx2' or 'scalar' for native, 'simd128' for wasm. */
   readonly isa: string;
   readonly version: string;
   readonly threads: number;
-  /** Why the reference serves the calls although native was wanted (mode auto only); one line. */
+  /** Why wasm or the reference serves the calls although native was wanted (mode auto only); one line. */
   readonly reason?: string;
 }
 
@@ -53,7 +60,7 @@ export function parseMode(value: unknown, source = 'QUANT_BACKEND'): BackendMode
   if (value === undefined || value === '') return 'auto';
   if (typeof value === 'string' && (BACKEND_MODES as readonly string[]).includes(value)) return value as BackendMode;
   const shown = typeof value === 'string' ? JSON.stringify(value) : describeValue(value);
-  throw new QuantError(ErrorCodes.BACKEND, `${source} must be 'auto', 'native' or 'reference', got ${shown}`);
+  throw new QuantError(ErrorCodes.BACKEND, `${source} must be 'auto', 'native', 'wasm' or 'reference', got ${shown}`);
 }
 
 /**
@@ -71,6 +78,19 @@ export function requireNativeModule(): NativeModule {
       ? '@quantkit/quant-native is not installed (it is an optional dependency of @quantkit/quant: install it, or make sure optional dependencies are not omitted)'
       : `@quantkit/quant-native failed to load: ${firstLine(error)}`;
     throw new QuantError(NATIVE_UNAVAILABLE, message, { cause: error });
+  }
+}
+
+/**
+ * Loads @quantkit/quant-wasm synchronously (a dependency of this package: pure JavaScript and a .wasm file, nothing
+ * to compile at install). Throws ERR_QUANT_WASM_UNAVAILABLE when it is missing or fails to load.
+ */
+export function requireWasmPackage(): WasmPackage {
+  const require = createRequire(import.meta.url);
+  try {
+    return require('@quantkit/quant-wasm') as WasmPackage;
+  } catch (error) {
+    throw new QuantError(WASM_UNAVAILABLE, `@quantkit/quant-wasm failed to load: ${firstLine(error)}`, { cause: error });
   }
 }
 
@@ -113,6 +133,8 @@ export interface SelectionOptions {
   readonly threads?: number;
   readonly isa?: KernelSetRequest;
   readonly native?: NativeModule;
+  /** The @quantkit/quant-wasm module to use instead of loading it by name (tests, bundles). */
+  readonly wasm?: WasmPackage;
 }
 
 /** A backend and everything bound to it. */
@@ -144,6 +166,18 @@ function nativeSelection(options: SelectionOptions): Selection {
   return bind(routed, asyncBackend, infoOf(nb));
 }
 
+/** Loads the WebAssembly backend (routed like native); throws ERR_QUANT_WASM_UNAVAILABLE when it cannot. */
+function wasmSelection(options: SelectionOptions, reason?: string): Selection {
+  const wb = (options.wasm ?? requireWasmPackage()).createWasmBackend();
+  const routed = createRoutedBackend(wb, { thresholds: ROUTING_THRESHOLDS });
+  return bind(routed, slicedAsyncBackend(routed), { ...infoOf(wb), ...(reason !== undefined ? { reason } : {}) });
+}
+
+/** A WebAssembly backend that cannot load (any error from loading it), as a one-line reason. */
+function wasmReason(error: unknown): string {
+  return `wasm backend unavailable: ${headline(error).replace(/^the WebAssembly backend is unavailable: /, '')}`;
+}
+
 /**
  * An error that means "the addon is not there or cannot load" (ERR_QUANT_NATIVE_UNAVAILABLE, or an error without a
  * quantkit code from loading it), as ERR_QUANT_NATIVE_UNAVAILABLE; undefined for anything else (a configuration
@@ -157,8 +191,9 @@ function asUnavailable(error: unknown): QuantError | undefined {
 }
 
 /**
- * Chooses the backend: an injected Backend as is; 'reference'; 'native' (or throw); 'auto': native, falling back to
- * the reference (with the reason in info.reason) only when the addon is not there or cannot load.
+ * Chooses the backend: an injected Backend as is; 'reference'; 'native' (or throw); 'wasm' (or throw); 'auto':
+ * native, else WebAssembly when the addon is not there or cannot load, else the reference, with the reasons in
+ * info.reason.
  */
 export function select(options: SelectionOptions): Selection {
   // Loud in every mode, the reference included: a malformed setting is a mistake, whichever backend would serve.
@@ -168,11 +203,18 @@ export function select(options: SelectionOptions): Selection {
   if (typeof choice === 'object') return bind(choice, hasAsyncKernels(choice) ? choice : slicedAsyncBackend(choice), infoOf(choice));
   const mode = choice ?? parseMode(process.env['QUANT_BACKEND']);
   if (mode === 'reference') return referenceSelection();
+  if (mode === 'wasm') return wasmSelection(options);
+  let nativeReason: string;
   try {
     return nativeSelection(options);
   } catch (error) {
     const unavailable = asUnavailable(error);
     if (unavailable === undefined || mode === 'native') throw unavailable ?? error;
-    return referenceSelection(`native backend unavailable: ${headline(error)}`);
+    nativeReason = `native backend unavailable: ${headline(error)}`;
+  }
+  try {
+    return wasmSelection(options, nativeReason);
+  } catch (error) {
+    return referenceSelection(`${nativeReason}; ${wasmReason(error)}`);
   }
 }

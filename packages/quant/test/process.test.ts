@@ -60,9 +60,9 @@ describe('loading', () => {
     expect(probe.error).toMatchObject({ code: 'ERR_QUANT_BACKEND', message: expect.stringContaining('"turbo"') });
   });
 
-  it('auto falls back to the reference when the addon cannot load, with a one-line reason', () => {
+  it('auto falls back to the WebAssembly backend when the addon cannot load, with a one-line reason', () => {
     const { probe } = run('probe.mjs', ['quantize', 'info'], { QUANT_BACKEND: 'auto', QUANT_NATIVE_PATH: '/nonexistent/quant_native.node' });
-    expect(probe.info?.name).toBe('reference');
+    expect(probe.info?.name).toBe('wasm');
     expect(probe.info?.reason).toMatch(/^native backend unavailable: /);
     expect(probe.info?.reason).not.toContain('\n');
   });
@@ -83,7 +83,7 @@ describe('QUANT_DEBUG=backend', () => {
 
   it('prints the fallback reason', () => {
     const { stderr } = run('probe.mjs', ['quantize'], { QUANT_DEBUG: 'backend', QUANT_NATIVE_PATH: '/nonexistent/quant_native.node' });
-    expect(stderr).toMatch(/\[quantkit\] backend: reference \(isa js, 1 thread, v[\d.]+\): native backend unavailable: /);
+    expect(stderr).toMatch(/\[quantkit\] backend: wasm \(isa simd128, 1 thread, v[\d.]+\): native backend unavailable: /);
   });
 
   it('is silent without QUANT_DEBUG', () => {

@@ -1,6 +1,9 @@
 import { QuantError, quantize as referenceQuantize, referenceBackend, VERSION } from '@quantkit/quant-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createQuantizer, parseMode, type NativeModule } from '../src/index.js';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { select, type WasmPackage } from '../src/select.js';
 import { nativeAvailability, spyBackend } from './helpers.js';
 
 /*
@@ -25,6 +28,13 @@ const unavailable = () => {
   throw new QuantError('ERR_QUANT_NATIVE_UNAVAILABLE', 'quant_native.node: not found\n(second line of the loader report)');
 };
 
+/** A @quantkit/quant-wasm whose module does not compile (an old runtime without SIMD128), as the real one reports it. */
+const failingWasm: WasmPackage = {
+  createWasmBackend() {
+    throw new QuantError('ERR_QUANT_WASM_UNAVAILABLE', 'the WebAssembly backend is unavailable: quant_kernels.wasm does not compile here (CompileError: SIMD unsupported); the module needs WebAssembly SIMD128');
+  },
+};
+
 let savedBackend: string | undefined;
 beforeEach(() => {
   savedBackend = process.env.QUANT_BACKEND;
@@ -38,7 +48,7 @@ describe('QUANT_BACKEND', () => {
   it('parses auto, native and reference; unset or empty means auto', () => {
     expect(parseMode(undefined)).toBe('auto');
     expect(parseMode('')).toBe('auto');
-    for (const m of ['auto', 'native', 'reference']) expect(parseMode(m)).toBe(m);
+    for (const m of ['auto', 'native', 'wasm', 'reference']) expect(parseMode(m)).toBe(m);
   });
 
   it('rejects any other value with ERR_QUANT_BACKEND, on first use rather than at creation', () => {
@@ -79,12 +89,43 @@ describe('modes', () => {
     expect(q.backendInfo()).toEqual({ name: 'native', isa: 'spy', version: VERSION, threads: 1 });
   });
 
-  it('auto falls back to the reference with a one-line reason', () => {
+  it('auto falls back to the WebAssembly backend with a one-line reason', () => {
     const q = createQuantizer({ backend: 'auto', native: countingNative(unavailable) });
     expect(q.quantize(x)).toEqual(referenceQuantize(x));
     const info = q.backendInfo();
-    expect(info).toMatchObject({ name: 'reference', isa: 'js', threads: 1 });
+    expect(info).toMatchObject({ name: 'wasm', isa: 'simd128', threads: 1 });
     expect(info.reason).toBe('native backend unavailable: quant_native.node: not found');
+  });
+
+  it('auto falls back to the reference when the WebAssembly backend cannot load either, with both reasons', () => {
+    const s = select({ backend: 'auto', native: countingNative(unavailable), wasm: failingWasm });
+    expect(s.api.quantize(x)).toEqual(referenceQuantize(x));
+    expect(s.info).toMatchObject({ name: 'reference', isa: 'js', threads: 1 });
+    expect(s.info.reason).toBe('native backend unavailable: quant_native.node: not found; wasm backend unavailable: quant_kernels.wasm does not compile here (CompileError: SIMD unsupported); the module needs WebAssembly SIMD128');
+  });
+
+  it('wasm selects the WebAssembly backend (QUANT_BACKEND=wasm), and throws instead of falling back', () => {
+    process.env.QUANT_BACKEND = 'wasm';
+    const q = createQuantizer({ native: countingNative(() => spyBackend('native').backend) });
+    expect(q.backendInfo()).toMatchObject({ name: 'wasm', isa: 'simd128' });
+    expect(q.backendInfo().reason).toBeUndefined();
+    expect(q.quantize(x)).toEqual(referenceQuantize(x));
+    expect(() => select({ backend: 'wasm', wasm: failingWasm })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_WASM_UNAVAILABLE' }));
+  });
+
+  it('a runtime without WebAssembly (node --jitless) gets the reference, with the reason', () => {
+    const script = `
+      import { createQuantizer } from '@quantkit/quant';
+      const native = { createNativeBackend() { throw Object.assign(new Error('no addon here'), { code: 'ERR_QUANT_NATIVE_UNAVAILABLE' }); } };
+      const q = createQuantizer({ native });
+      const r = q.quantize(Float32Array.of(1, 2, 3));
+      console.log(JSON.stringify({ info: q.backendInfo(), codes: [...r.data] }));`;
+    const r = spawnSync(process.execPath, ['--jitless', '--input-type=module', '-e', script], { cwd: fileURLToPath(new URL('..', import.meta.url)), encoding: 'utf8', env: { ...process.env, QUANT_BACKEND: 'auto' } });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { info: { name: string; reason: string }; codes: number[] };
+    expect(out.info.name).toBe('reference');
+    expect(out.info.reason).toBe('native backend unavailable: no addon here; wasm backend unavailable: this JavaScript runtime has no WebAssembly');
+    expect(out.codes).toEqual([...referenceQuantize(Float32Array.of(1, 2, 3)).data]);
   });
 
   it('native throws ERR_QUANT_NATIVE_UNAVAILABLE instead of falling back (sync and async)', async () => {

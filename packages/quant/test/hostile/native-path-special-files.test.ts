@@ -38,8 +38,8 @@ const specialFiles: [string, string, boolean][] = [
 ];
 
 describe.each(specialFiles)('QUANT_NATIVE_PATH naming %s', (_, path, exists) => {
-  it.skipIf(!exists)('auto falls back to the reference instead of hanging, and says why', () => {
-    expect(probe('auto', path).info).toMatchObject({ name: 'reference', reason: expect.stringMatching(/^native backend unavailable: .*not a regular file/) });
+  it.skipIf(!exists)('auto falls back to the WebAssembly backend instead of hanging, and says why', () => {
+    expect(probe('auto', path).info).toMatchObject({ name: 'wasm', reason: expect.stringMatching(/^native backend unavailable: .*not a regular file/) });
   });
 
   it.skipIf(!exists)('native fails with ERR_QUANT_NATIVE_UNAVAILABLE, saying it is not a regular file', () => {

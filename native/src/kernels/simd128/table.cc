@@ -1,0 +1,39 @@
+// The SIMD128 kernel set of the WebAssembly module (native/wasm): the only translation unit that includes
+// kernels/simd128/*.h, compiled for wasm32 with -msimd128 (native/wasm/build.mjs). Results equal the scalar set bit
+// for bit: every vector body computes the element function of kernels/common/ lane by lane, tails run the portable
+// loops.
+//
+// The set is the portable set (the scalar table it is given) with the slots below replaced by SIMD128 kernels:
+//   quantize_f32, dequantize_f32 (codes to float32 with a float scale), fake_quantize_f32, min_max_f32, abs_max_f32,
+//   pack, unpack.
+// Every other slot (float64 and half runs, per-element parameters, blocks, histograms,
+// GGML, embeddings, top-k) runs the portable loop of kernels/common/ as compiled for this target, which clang
+// auto-vectorises where it can. Built at run time (a copy of a table from another translation unit cannot be a
+// constant), once, by the module's entries.
+#if !defined(__wasm_simd128__)
+#error "kernels/simd128/table.cc must be compiled for wasm32 with -msimd128 (native/wasm/build.mjs)"
+#endif
+
+#include "../kernels.h"
+#include "dequantize.h"
+#include "fake_quantize.h"
+#include "pack.h"
+#include "quantize.h"
+#include "reduce.h"
+
+namespace quantkit {
+
+KernelTable simd128_kernel_table(const KernelTable& portable) {
+  KernelTable t = portable;
+  t.isa = "simd128";
+  t.quantize_f32 = simd128::quantize_f32;
+  t.dequantize_f32 = simd128::dequantize_f32;
+  t.min_max_f32 = simd128::min_max_f32;
+  t.abs_max_f32 = simd128::abs_max_f32;
+  t.fake_quantize_f32 = simd128::fake_quantize_f32;
+  t.pack = simd128::pack;
+  t.unpack = simd128::unpack;
+  return t;
+}
+
+}  // namespace quantkit
