@@ -5,6 +5,7 @@ import { HISTOGRAM_BINS } from './ops/misc.js';
 import type { ColumnId, TargetResult } from './results.js';
 import { apiTargets, halfTargets } from './api-targets.js';
 import { embeddingTargets } from './embedding-targets.js';
+import { ggmlTargets } from './ggml-targets.js';
 import { cellOf, rateTarget, whyMissing, type TargetInputs } from './target-cells.js';
 
 /*
@@ -154,6 +155,7 @@ export function evaluateTargets(r: Results, cli?: CliBenchResult): TargetResult[
     ...apiTargets(r),
     ...halfTargets(r),
     ...embeddingTargets(r),
+    ...ggmlTargets(r),
     ...f32Targets(cli),
     ...bf16Targets(cli),
   ];

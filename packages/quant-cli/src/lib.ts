@@ -21,6 +21,9 @@ export { analyze, parseCalibration, formatCalibration, histogram, CALIBRATION_ME
 // kernels' rounding (range-overflow.ts replays their arithmetic on a tensor's extremes).
 export { storageSpec, checkQuantizedTensor, roundHalfEven } from '@quantkit/quant';
 export type { AnalysisCandidate, AnalysisRow, CalibrationMethod, CalibrationSpec, QuantParams } from '@quantkit/quant';
+// GGML block formats (compare's grid) and per-tensor plans (compare --plan-out, quantize --plan): docs/ANALYSIS.md.
+export { quantizeBlocks, dequantizeBlocks, GGML_FORMATS, GGML_FORMAT_NAMES, parsePlan, formatPlan, planChoiceFor, unmatchedPlanEntries, PlanErrorCodes, PLAN_VERSION } from '@quantkit/quant';
+export type { GgmlFormat, PlanChoice, QuantkitChoice, QuantPlan } from '@quantkit/quant';
 
 import type { FloatArray, QuantInput, QuantizeOptions, QuantizedTensor } from '@quantkit/quant';
 

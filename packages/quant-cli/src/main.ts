@@ -17,9 +17,12 @@ Commands:
   report       a self-contained HTML page: value and error histograms with the chosen range, and the comparison
   embeddings   quantize embeddings for vector search (int8, uint8, binary; docs/EMBEDDINGS.md); 'embeddings eval':
                recall@k of int8 and binary search against exact float search
-  onnx         quantize the weights of an ONNX model (DequantizeLinear, per channel / per tensor / blocked; docs/ONNX.md)
+  onnx         quantize the weights of an ONNX model (qdq, MatMulNBits q4, dynamic q8; external data; --transformers-js
+               <dir> writes a transformers.js folder's variants; docs/ONNX.md)
   gguf         re-quantize a GGUF model to GGML block types (q8_0 .. q6_k, llama-quantize's mixes; docs/GGUF.md)
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
+  submit       queue a quantize run on Redis (BullMQ) for workers on many machines (docs/DISTRIBUTED.md)
+  worker       carry out queued runs; 'status <run-id>', 'cancel <run-id>': follow or stop a run
 
 Run 'quant <command> --help' for a command's options. 'quant --version' prints the versions and the backend.
 quantize and inspect take --calibrate (minmax, percentile[:P], mse, entropy, histogram; docs/CALIBRATION.md).
@@ -39,6 +42,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   onnx: async () => (await import('@quantkit/quant-onnx/cli')).runOnnxCommand as Command,
   gguf: async () => (await import('@quantkit/quant-gguf/cli')).runGgufCommand as Command,
   embeddings: async () => (await import('./commands/embeddings.js')).embeddingsCommand,
+  submit: async () => (await import('./commands/submit.js')).submitCommand,
+  worker: async () => (await import('./commands/worker.js')).workerCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  cancel: async () => (await import('./commands/cancel.js')).cancelCommand,
 };
 
 /** Runs one command line and returns the exit status; errors are reported on stderr. */

@@ -15,6 +15,8 @@ import { machineInfo } from '../machine.js';
 import { benchTensors, ELEMENTS_PER_TENSOR } from './inputs.js';
 import { CLI_RESULT_FILE } from './load.js';
 import { measureRows } from './measure-rows.js';
+import { runOnnxCliBench } from './onnx-rows.js';
+import { runGgufCliBench } from './gguf-rows.js';
 import { elementsPerSecond, type CliBenchResult, type CliRow } from './result.js';
 
 const RESULTS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../results');
@@ -32,6 +34,11 @@ Quantizes a generated float32 safetensors file, then a bfloat16 one of the same 
   --runs N        CLI runs on each file (default 3), the files taking turns: the median time and the largest peak
                   RSS are reported
   --keep          keep the temporary files (printed)
+  --onnx          only the ONNX rows: 1 GiB of float32 weights (external data) through quant onnx --mode qdq and
+                  --mode matmul-nbits (results/cli-onnx-latest.json; the full run does them after the others)
+  --gguf          only the GGUF rows: a generated 1 GiB F16 llama-shaped GGUF through quant gguf --type q4_k_m with
+                  --threads 1 and 2 (results/cli-gguf-latest.json; the full run does them last)
+  --gguf-layers N also run a GGUF of N layers (N > 8; about 84 MiB a layer) once, for the streaming peak RSS
   --json FILE     also write the JSON result to FILE (always: results/${CLI_RESULT_FILE})`;
 
 function log(line: string): void {
@@ -62,7 +69,7 @@ function rowLines(row: CliRow, throughput: string, rssSource: string): string {
 async function main(): Promise<number> {
   const { values } = parseArgs({
     args: process.argv.slice(2).filter((a) => a !== '--'),
-    options: { tensors: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { tensors: { type: 'string' }, threads: { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' }, json: { type: 'string' }, onnx: { type: 'boolean' }, gguf: { type: 'boolean' }, 'gguf-layers': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help === true) {
     console.log(HELP);
@@ -72,6 +79,18 @@ async function main(): Promise<number> {
   const threads = Number(values.threads ?? 2);
   const runs = Number(values.runs ?? 3);
   if (![tensors, threads, runs].every((v) => Number.isInteger(v) && v >= 1)) throw new Error('--tensors, --threads and --runs take positive integers');
+  const onnxRows = () => runOnnxCliBench({ bin: cliBin(), runs, keep: values.keep === true, resultsDir: RESULTS_DIR, log });
+  const streamingLayers = values['gguf-layers'] === undefined ? undefined : Number(values['gguf-layers']);
+  if (streamingLayers !== undefined && !Number.isInteger(streamingLayers)) throw new Error('--gguf-layers takes an integer');
+  const ggufRows = () => runGgufCliBench({ bin: cliBin(), runs, keep: values.keep === true, resultsDir: RESULTS_DIR, log, ...(streamingLayers !== undefined ? { streamingLayers } : {}) });
+  if (values.onnx === true) {
+    await onnxRows();
+    return 0;
+  }
+  if (values.gguf === true) {
+    await ggufRows();
+    return 0;
+  }
   const machine = machineInfo();
   const dir = mkdtempSync(join(os.tmpdir(), 'quant-bench-cli-'));
   const options = { bin: cliBin(), threads, runs, keep: values.keep === true, log };
@@ -121,6 +140,8 @@ async function main(): Promise<number> {
         ) +
         `\nresults/${CLI_RESULT_FILE} written`,
     );
+    await onnxRows();
+    await ggufRows();
     return 0;
   } finally {
     if (values.keep === true) log(`kept ${dir}`);

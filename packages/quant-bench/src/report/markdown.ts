@@ -5,6 +5,11 @@ import { LIMIT_MIN_SIZE } from '../limits.js';
 import type { BenchResults } from '../results.js';
 import { ROUTING_FILE } from '../routing-constants.js';
 import { FULL } from '../settings.js';
+import { onnxSection } from './onnx-section.js';
+import { ggufSection } from './gguf-section.js';
+import { queueSection } from './queue-section.js';
+import { wasmSection } from './wasm-section.js';
+import { loadWasmResult } from '../wasm/results.js';
 import { bandwidthTable, crossoverTable, missingColumns, operationTables, overheadTable, routingText, scalingTable, targetsTable, type Table } from '../tables.js';
 
 /*
@@ -127,6 +132,12 @@ figures above 100% of it are normal). A kernel near 100% cannot get faster on th
 Caveats: \`memcpy\` uses non-temporal stores for large copies, which a kernel writing with ordinary stores does not get
 (it pays a read-for-ownership per written line), so 100% is a bound, not an expectation, for write-heavy kernels.`;
 
+const ARM64 = `## arm64
+
+The NEON kernels of linux-arm64 are proven bit for bit under emulation in CI (qemu), where timings mean nothing:
+**arm64 speed is not measured here**. [ARM64.md](ARM64.md) gives instead the instructions per element of the main
+loops of the AVX2 and NEON kernels side by side, from the compilers' code.`;
+
 const METHOD = () => `## How the numbers are measured
 
 - One process, one run. Inputs are deterministic pseudo-random float32 data (bell-shaped, no NaN); parameters are
@@ -204,6 +215,16 @@ export function renderMarkdown(r: BenchResults, cli: CliBenchResult | undefined)
     '```',
     '',
     cliSection(cli),
+    '',
+    onnxSection(),
+    '',
+    ggufSection(),
+    '',
+    queueSection(),
+    '',
+    wasmSection(loadWasmResult()),
+    '',
+    ARM64,
     '',
     METHOD(),
     '',

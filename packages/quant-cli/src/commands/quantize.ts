@@ -14,6 +14,7 @@ import type { TensorValues } from '../formats/tensor-values.js';
 import { backendInfo, requireBackend, type QuantizedTensor } from '../lib.js';
 import { parseCommandArgs, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings, threadCount } from '../options.js';
 import { runQuantizeJob, type JobResult, type QuantizeJob } from '../pipeline/quantize-job.js';
+import { applyPlan, readPlanFile, type AppliedPlan } from '../plan/quantize-plan.js';
 import { formatBytes, Progress } from '../progress.js';
 import { jsonText, visible } from '../safe-text.js';
 import { exitStatusOf, failureJson, reportFailure, testDelayMs, type Failure } from './failures.js';
@@ -36,6 +37,9 @@ Output:
   --fail-fast         stop at the first failing file (default: report it and carry on)
 
 ${QUANT_OPTIONS_HELP}
+  --plan FILE                 per-tensor choices from a plan file (docs/ANALYSIS.md; 'quant compare --budget BPW
+                              --plan-out FILE' writes one): the tensors it names are quantized as it says (or kept
+                              as they are), the others with the options above
 
 Run:
   --threads N         tensors processed at once (default: CPU count, at most 8)
@@ -52,7 +56,7 @@ function stripExtension(p: string): string {
 }
 
 /** How the inputs map to outputs: one bundle file, or one file per input in a directory. */
-async function planJobs(inputs: readonly InputRef[], output: string, fromDirectory: boolean, inputArgs: number): Promise<{ jobs: QuantizeJob[]; problems: Failure[] }> {
+export async function planJobs(inputs: readonly InputRef[], output: string, fromDirectory: boolean, inputArgs: number): Promise<{ jobs: QuantizeJob[]; problems: Failure[] }> {
   let isDir = output.endsWith('/') || output.endsWith(sep);
   try {
     isDir ||= (await stat(output)).isDirectory();
@@ -82,7 +86,7 @@ async function planJobs(inputs: readonly InputRef[], output: string, fromDirecto
 }
 
 /** An output must never replace one of the run's inputs, even with --force. */
-function checkNotAnInput(job: QuantizeJob, inputs: ReadonlySet<string>): void {
+export function checkNotAnInput(job: QuantizeJob, inputs: ReadonlySet<string>): void {
   if (inputs.has(resolve(job.output))) fail('OUTPUT_IS_INPUT', 'is also an input; inputs are never modified (choose another output)', { file: job.output });
 }
 
@@ -95,6 +99,7 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
     force: { type: 'boolean' },
     'fail-fast': { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
+    plan: { type: 'string' },
   }, 'quantize');
   if (values.help) {
     process.stdout.write(`${QUANTIZE_HELP}\n`);
@@ -107,6 +112,7 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
   const quiet = values.quiet === true;
   const json = values.json === true;
   const filter = new NameFilter(values.include ?? [], values.exclude ?? []);
+  const plan = values.plan === undefined ? undefined : await readPlanFile(values.plan);
   requireBackend();
 
   const collected = await collectInputs(positionals, values.output);
@@ -126,7 +132,9 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
   const failFast = values['fail-fast'] === true;
   for (const failure of failures) reportFailure(failure, progress);
   if (!quiet) for (const note of collected.notes) process.stderr.write(`note: ${visible(note)}\n`);
-  await checkSelection(filter, jobs.flatMap((j) => j.inputs.map((i) => ({ path: i.path, npyName: i.npyName }))), (message) => warnings.add({ kind: 'unmatched-glob', message }));
+  const jobInputs = jobs.flatMap((j) => j.inputs.map((i) => ({ path: i.path, npyName: i.npyName })));
+  await checkSelection(filter, jobInputs, (message) => warnings.add({ kind: 'unmatched-glob', message }));
+  const applied: AppliedPlan | undefined = plan && (await applyPlan(plan, values.plan!, settings, jobInputs, (message) => warnings.add({ kind: 'unmatched-glob', message })));
 
   if (!(failFast && failures.length > 0)) {
     for (const job of jobs) {
@@ -135,7 +143,8 @@ export async function quantizeCommand(args: readonly string[]): Promise<number> 
         checkOutputExtension(job.output, SAFETENSORS_EXTENSIONS, 'a safetensors file');
         const result = await runQuantizeJob(job, {
           settings,
-          select: (name) => filter.selects(name),
+          ...(applied ? { settingsFor: applied.settingsFor } : {}),
+          select: (name) => filter.selects(name) && (applied?.quantizes(name) ?? true),
           threads,
           force: values.force === true,
           pool,

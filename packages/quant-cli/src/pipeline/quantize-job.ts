@@ -42,6 +42,8 @@ export interface QuantizeJob {
 
 export interface JobContext {
   readonly settings: QuantSettings;
+  /** Per-tensor settings (quant quantize --plan); `settings` for the tensors it does not name. */
+  readonly settingsFor?: (name: string) => QuantSettings | undefined;
   readonly select: (name: string) => boolean;
   readonly threads: number;
   readonly force: boolean;
@@ -54,7 +56,7 @@ export interface JobContext {
   readonly onQuantized?: (where: { readonly file: string; readonly tensor: string }, x: TensorValues, qt: QuantizedTensor, record: QuantizedRecord) => void;
 }
 
-type Item =
+export type Item =
   | { readonly kind: 'quantize'; readonly source: TensorSource; readonly name: string; readonly record: QuantizedRecord; readonly entries: readonly EntryShape[]; readonly first: number }
   | { readonly kind: 'copy'; readonly source: TensorSource; readonly name: string; readonly entries: readonly EntryShape[]; readonly first: number };
 
@@ -68,7 +70,7 @@ export interface JobResult {
   readonly seconds: number;
 }
 
-async function readInputs(job: QuantizeJob): Promise<InputFile[]> {
+export async function readInputs(job: QuantizeJob): Promise<InputFile[]> {
   const files: InputFile[] = [];
   for (const input of job.inputs) {
     const { fh, input: parsed } = await openInput(input.path, input.npyName);
@@ -82,7 +84,7 @@ async function readInputs(job: QuantizeJob): Promise<InputFile[]> {
 }
 
 /** Decides, for every tensor, whether it is quantized or copied, and where each output entry goes. */
-function planItems(files: readonly InputFile[], ctx: JobContext): { items: Item[]; entries: EntryShape[]; records: Map<string, QuantizedRecord> } {
+export function planItems(files: readonly InputFile[], ctx: Pick<JobContext, 'settings' | 'settingsFor' | 'select'>): { items: Item[]; entries: EntryShape[]; records: Map<string, QuantizedRecord> } {
   const items: Item[] = [];
   const entries: EntryShape[] = [];
   const records = new Map<string, QuantizedRecord>();
@@ -93,7 +95,7 @@ function planItems(files: readonly InputFile[], ctx: JobContext): { items: Item[
       if (isFloatDtype(source.dtype) && ctx.select(name)) {
         let record: QuantizedRecord;
         try {
-          record = recordFor(name, source.dtype, source.shape, ctx.settings);
+          record = recordFor(name, source.dtype, source.shape, ctx.settingsFor?.(name) ?? ctx.settings);
         } catch (e) {
           throw toCliError(e, { file: file.path, tensor: name });
         }
@@ -111,7 +113,7 @@ function planItems(files: readonly InputFile[], ctx: JobContext): { items: Item[
   return { items, entries, records };
 }
 
-function metadataFor(files: readonly InputFile[], records: ReadonlyMap<string, QuantizedRecord>): Record<string, string> {
+export function metadataFor(files: readonly InputFile[], records: ReadonlyMap<string, QuantizedRecord>): Record<string, string> {
   // The input's own metadata is kept when the output comes from one safetensors file (bundles would have to merge).
   const inherited = files.length === 1 && files[0]!.metadata ? files[0]!.metadata : {};
   const metadata: Record<string, string> = { ...inherited, [FORMAT_KEY]: FORMAT_ID, [VERSION_KEY]: VERSION };
@@ -119,7 +121,7 @@ function metadataFor(files: readonly InputFile[], records: ReadonlyMap<string, Q
   return metadata;
 }
 
-function layoutOrFail(entries: readonly EntryShape[], metadata: Record<string, string>, output: string): HeaderLayout {
+export function layoutOrFail(entries: readonly EntryShape[], metadata: Record<string, string>, output: string): HeaderLayout {
   try {
     return layoutSafetensors(entries, metadata);
   } catch (e) {
@@ -148,7 +150,7 @@ export function libraryOptions(r: QuantizedRecord): QuantizeOptions {
 }
 
 /** The bytes of the three entries of a quantized tensor, checked against the sizes promised in the header. */
-function quantizedBytes(qt: QuantizedTensor, item: Extract<Item, { kind: 'quantize' }>): Uint8Array[] {
+export function quantizedBytes(qt: QuantizedTensor, item: Extract<Item, { kind: 'quantize' }>): Uint8Array[] {
   const r = item.record;
   const scale = storedScales(qt.scale, scaleDtypeFor(r.dtype));
   const zpDtype = zeroPointDtypeFor(r.scheme, r.bits);
