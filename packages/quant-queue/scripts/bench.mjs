@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `pnpm --filter @quantkit/quant-queue bench`: throughput of `quant submit --wait` with 1, 2 and 4 worker processes
+ * `pnpm --filter @quantkit/quant-queue bench:queue`: throughput of `quant submit --wait` with 1, 2 and 4 worker processes
  * on this machine (files/s, GB/s of input), against one `quant quantize` process, and the queue's own cost per job
  * (empty jobs through one worker process). Starts its own redis-server on a free port.
  * Writes packages/quant-bench/results/queue-latest.json (docs/BENCHMARKS.md's queue section is rendered from it).

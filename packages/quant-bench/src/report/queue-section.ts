@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** What `pnpm --filter @quantkit/quant-queue bench` (packages/quant-queue/scripts/bench.mjs) writes. */
+/** What `pnpm --filter @quantkit/quant-queue bench:queue` (packages/quant-queue/scripts/bench.mjs) writes. */
 export interface QueueBenchResult {
   readonly schema: 1;
   readonly startedAt: string;
@@ -32,8 +32,8 @@ export function loadQueueResult(file = QUEUE_RESULT_FILE): QueueBenchResult | un
 
 /** The section of docs/BENCHMARKS.md on `quant submit` with 1, 2 and 4 worker processes (and docs/DISTRIBUTED.md's figures). */
 export function queueSection(r: QueueBenchResult | undefined = loadQueueResult()): string {
-  const head = '## Distributed: `quant submit` on BullMQ (`pnpm --filter @quantkit/quant-queue bench`)';
-  if (r === undefined) return `${head}\n\nNot measured yet: run \`pnpm --filter @quantkit/quant-queue bench\`, then regenerate this file.`;
+  const head = '## Distributed: `quant submit` on BullMQ (`pnpm --filter @quantkit/quant-queue bench:queue`)';
+  if (r === undefined) return `${head}\n\nNot measured yet: run \`pnpm --filter @quantkit/quant-queue bench:queue\`, then regenerate this file.`;
   const row = (label: string, x: Rate): string => `| ${label} | ${x.seconds.toFixed(2)} | ${x.filesPerSecond.toFixed(2)} | ${x.gbPerSecond.toFixed(3)} | ${(r.single.seconds / x.seconds).toFixed(2)} |`;
   return [
     head,
