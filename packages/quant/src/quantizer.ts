@@ -3,8 +3,9 @@ import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, ty
 
 export interface QuantizerOptions {
   /**
-   * 'auto' (default: QUANT_BACKEND, else auto): native if it loads, else the reference, with the reason in
-   * backendInfo(); 'native': native or throw; 'reference': never touches the addon. A Backend object is used as is
+   * 'auto' (default: QUANT_BACKEND, else auto): native if it loads, else WebAssembly, else the reference, with the
+   * reason in backendInfo(); 'native': native or throw; 'wasm': WebAssembly or throw; 'reference': never touches the
+   * addon. A Backend object is used as is
    * for every call (no size routing).
    */
   readonly backend?: BackendMode | Backend;
@@ -41,7 +42,7 @@ function checkOptions(options: QuantizerOptions): void {
   checkOptionKeys(options, QUANTIZER_OPTIONS);
   const { backend, threads, isa, native } = options;
   if (typeof backend === 'object' && (backend === null || !looksLikeBackend(backend))) {
-    throw new QuantError(ErrorCodes.BACKEND, 'backend must be \'auto\', \'native\', \'reference\' or a Backend object');
+    throw new QuantError(ErrorCodes.BACKEND, 'backend must be \'auto\', \'native\', \'wasm\', \'reference\' or a Backend object');
   }
   if (typeof backend !== 'object' && backend !== undefined) parseMode(backend, 'backend');
   if (threads !== undefined && (typeof threads !== 'number' || !Number.isInteger(threads) || threads < 1 || threads > 256)) {
