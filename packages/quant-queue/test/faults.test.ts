@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkBuilt, quant, start } from './helpers/quant.js';
+import { checkBuilt, quant, start, type Running } from './helpers/quant.js';
 import { redisAvailable } from './helpers/redis-server.js';
 import { listTree, sameTree, submit, world, type World } from './helpers/setup.js';
 import { writeSafetensors, writeTruncated } from './helpers/tensors.js';
@@ -13,6 +13,23 @@ import { writeSafetensors, writeTruncated } from './helpers/tensors.js';
  */
 
 const SLOW = { QUANT_CLI_TEST_DELAY_MS: '300' };
+
+/** Whether `x` has started a job of `kind` that it has not finished (its log has `start kind id` without `done kind id`). */
+function midJob(x: Running, kind: string): boolean {
+  const log = x.stderr();
+  return [...log.matchAll(new RegExp(`start ${kind} (\\S+)`, 'g'))].some((m) => !new RegExp(`(done|failed) ${kind} ${m[1]!}(\\s|$)`).test(log));
+}
+
+/** The first of `workers` (not in `taken`) caught in the middle of a job of `kind`; polls their logs for 30 s. */
+async function firstMidJob(workers: readonly Running[], kind: string, taken: readonly Running[]): Promise<Running> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const hit = workers.find((x) => !taken.includes(x) && midJob(x, kind));
+    if (hit !== undefined) return hit;
+    if (Date.now() > deadline) throw new Error(`no worker was caught in the middle of a ${kind} job within 30 s:\n${workers.map((x) => x.stderr()).join('\n')}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 const run = redisAvailable() ? describe : describe.skip;
 
@@ -62,18 +79,21 @@ run('quant workers under faults', () => {
         { name: 'c', dtype: 'BF16', shape: [4, 4] },
       ], 10 + i);
     }
-    const victims = await w.workers.add(2, SLOW);
-    await w.workers.add(2, SLOW);
+    const workers = await w.workers.add(4, SLOW);
     const out = join(w.dir, 'out');
     const waiting = submit(w, [input, '-o', `${out}/`, '--wait', '--split-elements', '100']);
-    // A shard job pauses 300 ms after writing, a file job after each of its three tensors: 150 ms in, both are mid-job
-    // (the file job's temporary file exists).
-    const kills = [/start shard/, /start file/].map(async (kind, k) => {
-      await victims[k]!.waitFor(kind);
+    // The first worker seen in the middle of a shard job and the first other one seen in the middle of a whole-file
+    // job are the victims (which worker takes which job is BullMQ's choice, so the victims are picked as it happens).
+    // A shard job pauses 300 ms after writing, a file job after each of its three tensors: 150 ms in, both are still
+    // mid-job (the file job's temporary file exists).
+    const victims: Running[] = [];
+    const killMidJob = async (kind: 'shard' | 'file') => {
+      const victim = await firstMidJob(workers, kind, victims);
+      victims.push(victim);
       await new Promise((r) => setTimeout(r, 150));
-      victims[k]!.child.kill('SIGKILL');
-    });
-    await Promise.all(kills);
+      victim.child.kill('SIGKILL');
+    };
+    await Promise.all([killMidJob('shard'), killMidJob('file')]);
     const result = await waiting;
     expect(result.status, result.stderr).toBe(0);
     // Each victim's job was started again by another worker (stalled-job detection), after its lock expired.
