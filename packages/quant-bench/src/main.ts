@@ -16,7 +16,7 @@ import { runMatrix } from './matrix.js';
 import { FULL, QUICK } from './settings.js';
 import { bytesPerElement } from './limits.js';
 import { OPERATIONS } from './ops/index.js';
-import { HELP, parseOptions } from './options.js';
+import { FULL_SIZES, HELP, parseOptions, QUICK_SIZES } from './options.js';
 import { loadOrt, ORT_COLUMNS } from './ort.js';
 import { measureOverhead } from './overhead.js';
 import { renderText } from './render-text.js';
@@ -127,7 +127,9 @@ async function main(): Promise<number> {
 
   const json = `${JSON.stringify(results, null, 2)}\n`;
   mkdirSync(RESULTS_DIR, { recursive: true });
-  const defaultFile = resolve(RESULTS_DIR, quick ? 'latest-quick.json' : 'latest.json');
+  // A filtered run (--only, --sizes) is not a full run: it must never replace latest.json, from which the docs are made.
+  const partial = options.only.length > 0 || options.sizes !== (quick ? QUICK_SIZES : FULL_SIZES);
+  const defaultFile = resolve(RESULTS_DIR, partial ? 'latest-partial.json' : quick ? 'latest-quick.json' : 'latest.json');
   writeFileSync(defaultFile, json);
   if (options.json !== undefined) writeFileSync(resolve(options.json), json);
   log(`results: ${defaultFile}${options.json !== undefined ? ` and ${resolve(options.json)}` : ''} (${results.durationSeconds.toFixed(0)} s); routing constants for ${ROUTING_FILE} printed above`);

@@ -30,7 +30,7 @@ onnxruntime-node and this machine's memory bandwidth, and writes the results as 
   -h, --help       this help
 
 From the repository root: \`pnpm bench --quick\`.
-Results: packages/quant-bench/results/latest.json (full run) or latest-quick.json (--quick);
+Results: packages/quant-bench/results/latest.json (full run), latest-quick.json (--quick) or latest-partial.json (--only / --sizes);
 docs/BENCHMARKS.md is generated from latest.json by \`pnpm --filter @quantkit/quant-bench report\`.`;
 
 function list(value: string | undefined): string[] {
