@@ -10,10 +10,12 @@ written with external data, one tensor at a time.
 
   -o, --output <path>        the quantized model (written to a temporary file, then renamed; with external data,
                              its payloads go to <path>_data beside it)
-  --mode qdq|matmul-nbits|dynamic
+  --mode qdq|matmul-nbits|dynamic|fp16
                              qdq (default): integer weights + DequantizeLinear; matmul-nbits: MatMul -> com.microsoft
                              MatMulNBits (q4); dynamic: quantize_dynamic's DynamicQuantizeLinear + MatMulInteger /
-                             ConvInteger graph (q8)
+                             ConvInteger graph (q8); fp16: the float16 graph, nothing quantized (float32 inputs and
+                             outputs behind Casts)
+  --float16                  matmul-nbits on the float16 graph: float16 scales (transformers.js's q4f16)
   --bits <n>                 qdq: 8 (default), 4, 16 (4 and 16 need opset 21); matmul-nbits: 4 (default), 8
   --scheme symmetric|affine  signed codes without zero point (default), or unsigned with one (dynamic: int8 or uint8
                              MatMul weights; Conv weights are uint8 always)
@@ -29,8 +31,8 @@ written with external data, one tensor at a time.
   --report <file>            also write the per-tensor error table: .json, .md or .html (a self-contained page)
   --plan <plan.json>         per-tensor choices (quantkit's plan format): keep, or bits / scheme / granularity /
                              block size / calibrator for the weights it names; the others take the options
-  --transformers-js <dir>    write model_quantized (q8), model_int8, model_uint8 and model_q4 beside every *.onnx in
-                             <dir>/onnx (or <dir>); no -o
+  --transformers-js <dir>    write model_quantized (q8), model_int8, model_uint8, model_q4, model_fp16 and
+                             model_q4f16 beside every *.onnx in <dir>/onnx (or <dir>); no -o
   --force                    replace existing output files
   --json                     print the report as JSON
   -h, --help                 this help`;
@@ -78,6 +80,7 @@ export function parseOnnxArgs(argv: readonly string[]): OnnxCommandArgs {
         report: { type: 'string' },
         plan: { type: 'string' },
         'transformers-js': { type: 'string' },
+        float16: { type: 'boolean' },
         force: { type: 'boolean' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -98,11 +101,12 @@ export function parseOnnxArgs(argv: readonly string[]): OnnxCommandArgs {
     ops: v.ops?.split(',').map((op) => op.trim()),
     exclude: v.exclude,
     calibrate: v.calibrate,
+    float16: v.float16,
   };
   if (transformersJs !== undefined) {
     if (transformersJs === '') usage('--transformers-js needs a folder');
     if (positionals.length > 0 || v.output !== undefined) usage(`--transformers-js <dir> takes no input model and no -o (it writes beside each model)\n\n${ONNX_HELP}`);
-    for (const flag of ['mode', 'bits', 'scheme', 'granularity', 'report', 'plan'] as const) {
+    for (const flag of ['mode', 'bits', 'scheme', 'granularity', 'report', 'plan', 'float16'] as const) {
       if (v[flag] !== undefined) usage(`--transformers-js writes fixed variants; --${flag} does not apply (see docs/ONNX.md)`);
     }
     return { ...NONE, help: false, transformersJs, force: v.force ?? false, json: v.json ?? false, options };

@@ -28,6 +28,8 @@ const LIBRARY_STATUS: Readonly<Record<string, number>> = {
   [OnnxErrorCodes.ALREADY_QUANTIZED]: OnnxExitStatus.UNSUPPORTED,
   [OnnxErrorCodes.NOTHING_TO_QUANTIZE]: OnnxExitStatus.UNSUPPORTED,
   [OnnxErrorCodes.QUANTIZATION]: OnnxExitStatus.QUANTIZATION,
+  [OnnxErrorCodes.FLOAT16]: OnnxExitStatus.UNSUPPORTED,
+  [OnnxErrorCodes.ALREADY_FLOAT16]: OnnxExitStatus.UNSUPPORTED,
 };
 
 /** A failure of the command itself (not of the library): `quant` CLI codes. */

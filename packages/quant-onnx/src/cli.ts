@@ -12,8 +12,8 @@ import { modelFolderOf, q8WantsUint8, transformersJsJobs } from './transformers-
 import { formatWeightErrors, measureWeightErrors, reportFormatOf } from './weight-errors.js';
 import { describeLayout } from './weight-layout.js';
 
-export { ONNX_HELP } from './cli-args.js';
-export { OnnxExitStatus } from './cli-errors.js';
+export { ONNX_HELP, parseOnnxArgs, type OnnxCommandArgs } from './cli-args.js';
+export { describeFailure, OnnxExitStatus } from './cli-errors.js';
 
 export interface CommandIo {
   readonly stdout: { write(text: string): unknown };
@@ -42,11 +42,19 @@ async function checkOutputs(input: string, output: string, force: boolean): Prom
 
 const MIB = 2 ** 20;
 
+/** Refusals that mean "this model has no such variant" in a transformers.js folder (the others stop the command). */
+const SKIPPED_VARIANT: ReadonlySet<string> = new Set([OnnxErrorCodes.NOTHING_TO_QUANTIZE, OnnxErrorCodes.FLOAT16, OnnxErrorCodes.ALREADY_FLOAT16]);
+
 function summary(input: string, output: string, report: OnnxQuantizationReport): string {
   const external = report.externalData === undefined ? '' : `, external data ${report.externalData.location}`;
   const lines = [
-    `${input} -> ${output}: ${report.mode}, ${report.weights.length} weight(s) quantized, ${(report.inputBytes / MIB).toFixed(2)} MiB -> ${(report.outputBytes / MIB).toFixed(2)} MiB (opset ${report.opset}${external})`,
+    `${input} -> ${output}: ${report.mode}${report.float16 !== undefined && report.mode !== 'fp16' ? ' on the float16 graph' : ''}, ${report.mode === 'fp16' ? 'converted to float16' : `${report.weights.length} weight(s) quantized`}, ${(report.inputBytes / MIB).toFixed(2)} MiB -> ${(report.outputBytes / MIB).toFixed(2)} MiB (opset ${report.opset}${external})`,
   ];
+  if (report.float16 !== undefined) {
+    const f = report.float16;
+    const kept = f.keptFloat32.length === 0 ? '' : `; kept float32: ${f.keptFloat32.join(', ')}`;
+    lines.push(`  float16: ${f.initializers} initializer(s), ${f.constants} constant(s), ${f.casts} Cast(s), ${f.saturated} value(s) saturated to ±65504${kept}`);
+  }
   for (const w of report.weights) {
     lines.push(`  ${w.name} [${w.shape.join(', ')}] ${w.dtype} -> ${w.codeType}, ${describeLayout(w.layout)}, read by ${w.readBy} (was ${w.firstUse.op})`);
     for (const c of w.conflicts) lines.push(`    warning: ${c.op} '${c.node}' would have used ${describeLayout(c.layout)}; it reads the same DequantizeLinear`);
@@ -69,6 +77,7 @@ async function readPlan(path: string): Promise<QuantPlan> {
 async function singleModel(args: OnnxCommandArgs, io: CommandIo, at: (path: string) => void): Promise<number> {
   const reportFormat = args.report === undefined ? undefined : reportFormatOf(args.report);
   if (args.report !== undefined && reportFormat === undefined) usage(`--report '${args.report}': the file must end in .json, .md or .html`);
+  if (args.report !== undefined && args.options.mode === 'fp16') usage('--report: mode fp16 quantizes no weight (it has no error table)');
   let options = args.options;
   if (args.plan !== undefined) {
     at(args.plan);
@@ -107,15 +116,18 @@ async function transformersJsFolder(args: OnnxCommandArgs, io: CommandIo, at: (p
   for (const job of jobs) {
     at(job.input);
     if (!wantsUint8.has(job.input)) wantsUint8.set(job.input, await q8WantsUint8(job.input));
-    const options = { ...job.variant.options(wantsUint8.get(job.input)!, args.options.blockSize), exclude: args.options.exclude, calibrate: args.options.calibrate };
+    const own = job.variant.options(wantsUint8.get(job.input)!, args.options.blockSize);
+    // fp16 quantizes nothing: --exclude and --calibrate apply to the quantized variants.
+    const options = own.mode === 'fp16' ? own : { ...own, exclude: args.options.exclude, calibrate: args.options.calibrate };
     try {
       const report = await quantizeOnnxFile(job.input, job.output, options);
       reports[job.output] = report;
       if (!args.json) io.stdout.write(`${job.variant.dtype}: ${summary(job.input, job.output, report).split('\n')[0]}\n`);
     } catch (error) {
       // A model without a weight the variant rewrites (no MatMul for q4, say) gets no such variant; anything else stops.
-      if (!(error instanceof OnnxError && error.code === OnnxErrorCodes.NOTHING_TO_QUANTIZE)) throw error;
-      reports[job.output] = 'skipped: nothing to quantize';
+      // A model the float16 conversion cannot take (a subgraph) or that is float16 already gets no fp16 / q4f16 either.
+      if (!(error instanceof OnnxError && SKIPPED_VARIANT.has(error.code))) throw error;
+      reports[job.output] = error.code === OnnxErrorCodes.NOTHING_TO_QUANTIZE ? 'skipped: nothing to quantize' : `skipped: ${error.code}`;
       if (!args.json) io.stdout.write(`${job.variant.dtype}: ${job.input}: no ${job.variant.dtype} variant (${error.message})\n`);
     }
   }

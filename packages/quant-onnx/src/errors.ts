@@ -34,6 +34,13 @@ export const OnnxErrorCodes = {
    * QuantError with the plan format's code (ERR_QUANT_PLAN_NOT_APPLICABLE, ERR_QUANT_PLAN_UNKNOWN_TENSOR).
    */
   PLAN: 'E_ONNX_PLAN',
+  /**
+   * The float16 conversion (mode 'fp16', option float16) cannot convert this model: a subgraph of an operator other than
+   * If / Loop / Scan, or a value whose element type cannot be told (an operator it does not know, without value_info).
+   */
+  FLOAT16: 'E_ONNX_FLOAT16',
+  /** The float16 conversion found no float32 tensor to convert: the model is float16 already. */
+  ALREADY_FLOAT16: 'E_ONNX_ALREADY_FLOAT16',
   /** An option is unknown or has a value this package does not accept. */
   OPTION: 'E_ONNX_OPTION',
   /** @quantkit/quant refused a weight (e.g. ±Infinity in its data); the cause is the QuantError. */

@@ -11,10 +11,12 @@ export { formatWeightErrors, measureWeightErrors, type WeightErrorRow } from './
 export { TRANSFORMERS_JS_VARIANTS, type TransformersJsVariant } from './transformers-js.js';
 export { OnnxError, OnnxErrorCodes, type OnnxErrorCode } from './errors.js';
 export { readOnnxModel, writeOnnxModel, PROTOBUF_LIMIT } from './model-io.js';
-export { DEFAULT_BLOCK_SIZE, DEFAULT_OPS, type OnnxBits, type OnnxGranularity, type OnnxQuantMode, type OnnxScheme, type QuantizeOnnxOptions } from './options.js';
+export { DEFAULT_BLOCK_SIZE, DEFAULT_OPS, resolveOptions, type OnnxBits, type OnnxGranularity, type OnnxQuantMode, type OnnxScheme, type QuantizeOnnxOptions } from './options.js';
 export { SUPPORTED_OPS, type SupportedOp } from './weight-inputs.js';
 export type { WeightLayout } from './weight-layout.js';
 export type { CodesReader, NodeRef, OnnxQuantizationReport, QuantizedWeightReport, SkippedWeightReport, WeightNames } from './report.js';
 export type { SkipReason } from './select-weights.js';
+export type { Float16Report } from './float16/convert-model.js';
+export { KEEP_FLOAT32_OPS } from './float16/keep-float32.js';
 export type { DequantizeNames } from './insert-dequantize.js';
 export * as onnx from './generated/onnx_pb.js';

@@ -30,6 +30,7 @@ export function defaultOpset(model: ModelProto): number {
 
 /** The opset the options' DequantizeLinear nodes need (no opset conversion is done). */
 export function opsetNeededBy(options: ResolvedOptions): OpsetNeed {
+  if (options.mode === 'fp16') return { opset: 1, why: 'the float16 conversion (Cast)' };
   if (options.mode === 'matmul-nbits') return { opset: 1, why: 'com.microsoft.MatMulNBits (its own domain)' };
   if (options.mode === 'dynamic') return { opset: 11, why: 'DynamicQuantizeLinear (mode dynamic)' };
   if (options.granularity === 'block') return { opset: 21, why: 'blocked DequantizeLinear (block_size)' };

@@ -4,11 +4,12 @@ import { globToRegExp } from './glob.js';
 import { SUPPORTED_OPS, type SupportedOp } from './weight-inputs.js';
 
 /**
- * 'qdq': weight-only, integer initializers + DequantizeLinear. 'matmul-nbits': MatMul with a constant 2-D weight becomes
+ * 'fp16': no quantization, the float16 conversion only (transformers.js's fp16: float16 initializers and values, float32
+ * graph inputs and outputs behind Casts; docs/ONNX.md "Float16"). 'qdq': weight-only, integer initializers + DequantizeLinear. 'matmul-nbits': MatMul with a constant 2-D weight becomes
  * com.microsoft.MatMulNBits (4 or 8 bits, blocks along K). 'dynamic': onnxruntime quantize_dynamic's graph
  * (DynamicQuantizeLinear on the activation, MatMulInteger / ConvInteger, the rescale).
  */
-export type OnnxQuantMode = 'qdq' | 'matmul-nbits' | 'dynamic';
+export type OnnxQuantMode = 'qdq' | 'matmul-nbits' | 'dynamic' | 'fp16';
 export type OnnxScheme = 'symmetric' | 'affine';
 export type OnnxGranularity = 'channel' | 'tensor' | 'block';
 export type OnnxBits = 4 | 8 | 16;
@@ -39,6 +40,11 @@ export interface QuantizeOnnxOptions {
    * weights take the options above.
    */
   readonly plan?: QuantPlan;
+  /**
+   * Convert the graph to float16 before quantizing (mode 'matmul-nbits' only: transformers.js's q4f16, MatMulNBits with
+   * float16 scales). Mode 'fp16' is this conversion alone.
+   */
+  readonly float16?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -52,6 +58,8 @@ export interface ResolvedOptions {
   /** undefined: minmax (the default range). */
   readonly calibration: CalibrationSpec | undefined;
   readonly plan: QuantPlan | undefined;
+  /** The graph is converted to float16 first (mode 'fp16', or the float16 option). */
+  readonly float16: boolean;
 }
 
 export const DEFAULT_OPS: readonly SupportedOp[] = ['MatMul', 'Gemm', 'Conv', 'Gather'];
@@ -62,9 +70,10 @@ const MODE_RULES: Readonly<Record<OnnxQuantMode, { bits: readonly OnnxBits[]; gr
   qdq: { bits: [8, 4, 16], granularity: ['channel', 'tensor', 'block'], ops: SUPPORTED_OPS, defaultOps: DEFAULT_OPS },
   'matmul-nbits': { bits: [4, 8], granularity: ['block'], ops: ['MatMul'], defaultOps: ['MatMul'] },
   dynamic: { bits: [8], granularity: ['tensor', 'channel'], ops: ['MatMul', 'Conv', 'Gather'], defaultOps: ['MatMul', 'Conv', 'Gather'] },
+  fp16: { bits: [8], granularity: ['tensor'], ops: [], defaultOps: [] },
 };
 
-const KEYS = ['mode', 'bits', 'scheme', 'granularity', 'blockSize', 'ops', 'exclude', 'calibrate', 'plan'];
+const KEYS = ['mode', 'bits', 'scheme', 'granularity', 'blockSize', 'ops', 'exclude', 'calibrate', 'plan', 'float16'];
 
 function optionError(message: string): never {
   throw new OnnxError(OnnxErrorCodes.OPTION, message);
@@ -124,7 +133,11 @@ export function resolveOptions(options: QuantizeOnnxOptions = {}): ResolvedOptio
   if (options === null || typeof options !== 'object') optionError('options must be an object');
   const unknown = Object.keys(options).filter((k) => !KEYS.includes(k) && (options as Record<string, unknown>)[k] !== undefined);
   if (unknown.length > 0) optionError(`unknown option ${unknown.map((k) => `'${k}'`).join(', ')}; options are ${KEYS.join(', ')}`);
-  const mode = oneOf<OnnxQuantMode>('mode', options.mode, ['qdq', 'matmul-nbits', 'dynamic'], 'qdq');
+  const mode = oneOf<OnnxQuantMode>('mode', options.mode, ['qdq', 'matmul-nbits', 'dynamic', 'fp16'], 'qdq');
+  const float16 = oneOf<boolean>('float16', options.float16, [true, false], false);
+  if (mode === 'fp16' && options.float16 === false) optionError("mode 'fp16' is the float16 conversion; float16: false contradicts it");
+  if (mode === 'fp16') return resolveFloat16Only(options);
+  if (float16 && mode !== 'matmul-nbits') optionError(`float16 applies to mode 'matmul-nbits' (q4f16) only; mode '${mode}' keeps the graph float32 (mode 'fp16' converts without quantizing)`);
   const rules = MODE_RULES[mode];
   const inMode = ` with mode '${mode}'`;
   const granularity = oneOf<OnnxGranularity>('granularity', options.granularity, rules.granularity, rules.granularity[0]!, inMode);
@@ -140,5 +153,13 @@ export function resolveOptions(options: QuantizeOnnxOptions = {}): ResolvedOptio
     exclude: exclude.map((pattern: string) => ({ pattern, re: globToRegExp(pattern) })),
     calibration: resolveCalibration(options.calibrate),
     plan: resolvePlan(options.plan),
+    float16,
   };
+}
+
+/** Mode 'fp16' quantizes nothing: every quantization option is refused. */
+function resolveFloat16Only(options: QuantizeOnnxOptions): ResolvedOptions {
+  const given = KEYS.filter((k) => k !== 'mode' && k !== 'float16' && (options as Record<string, unknown>)[k] !== undefined);
+  if (given.length > 0) optionError(`mode 'fp16' converts the graph to float16 and quantizes nothing: ${given.map((k) => `'${k}'`).join(', ')} does not apply`);
+  return { mode: 'fp16', bits: 8, scheme: 'symmetric', granularity: 'tensor', blockSize: DEFAULT_BLOCK_SIZE, ops: new Set(), exclude: [], calibration: undefined, plan: undefined, float16: true };
 }

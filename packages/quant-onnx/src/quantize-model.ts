@@ -1,4 +1,5 @@
 import { OnnxError, OnnxErrorCodes } from './errors.js';
+import { Float16Conversion, type Float16Report } from './float16/convert-model.js';
 import { applyPlan } from './apply-plan.js';
 import { findInitializers } from './find-initializers.js';
 import { readOnnxModel, writeOnnxModel } from './model-io.js';
@@ -20,7 +21,7 @@ export interface OnnxQuantizationResult {
   readonly report: OnnxQuantizationReport;
 }
 
-const MODES: Readonly<Record<OnnxQuantMode, QuantizationMode>> = { qdq: QDQ_MODE, 'matmul-nbits': MATMUL_NBITS_MODE, dynamic: dynamicMode };
+const MODES: Readonly<Record<Exclude<OnnxQuantMode, 'fp16'>, QuantizationMode>> = { qdq: QDQ_MODE, 'matmul-nbits': MATMUL_NBITS_MODE, dynamic: dynamicMode };
 
 function refuseEmptySelection(selection: WeightSelection, rewrite: number, skipped: readonly { initializer: { tensor: { name: string } }; reason: string }[]): void {
   if (rewrite > 0) return;
@@ -41,6 +42,8 @@ export interface ModelQuantization {
   readonly skipped: SkippedWeightReport[];
   /** With a plan: its patterns that matched no weight. */
   readonly plan?: { readonly unmatchedPatterns: readonly string[] };
+  /** Mode 'fp16' or the float16 option: what the float16 conversion did. */
+  readonly float16?: Float16Report;
 }
 
 /**
@@ -48,12 +51,20 @@ export interface ModelQuantization {
  * files) and new payloads handed to `sink` as soon as they exist (kept inline, or written to an external file).
  */
 export function quantizeModelProto(model: ModelProto, options: ResolvedOptions, data: TensorData = INLINE_DATA, sink: TensorSink = KEEP_INLINE): ModelQuantization {
+  if (!options.float16) return quantizeWeights(model, options, data, sink);
+  const opset = defaultOpset(model);
+  const conversion = new Float16Conversion(model, data);
+  const done = options.mode === 'fp16' ? { opset, weights: [], skipped: [] } : quantizeWeights(model, options, conversion.data, sink);
+  return { ...done, float16: conversion.finish(sink) };
+}
+
+function quantizeWeights(model: ModelProto, options: ResolvedOptions, data: TensorData, sink: TensorSink): ModelQuantization {
   const opset = defaultOpset(model);
   if (options.plan === undefined) refuseLowOpset(opset, opsetNeededBy(options));
   const graph = model.graph!;
   const found = selectWeights(findInitializers(graph), options);
   const selection = options.plan === undefined ? found : applyPlan(found, options.plan, options);
-  const mode = MODES[options.mode];
+  const mode = MODES[options.mode as Exclude<OnnxQuantMode, 'fp16'>];
   const plan = mode.plan(selection.selected, options);
   const skipped = [...selection.skipped, ...plan.skipped];
   refuseEmptySelection(selection, plan.rewrite.length, skipped);
@@ -89,6 +100,7 @@ export function reportOf(options: ResolvedOptions, model: ModelProto, done: Mode
     weights: done.weights,
     skipped: done.skipped,
     ...(done.plan === undefined ? {} : { plan: done.plan }),
+    ...(done.float16 === undefined ? {} : { float16: done.float16 }),
     inputBytes,
     outputBytes,
   };

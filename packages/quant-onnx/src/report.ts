@@ -1,4 +1,5 @@
 import { formatCalibration } from '@quantkit/quant';
+import type { Float16Report } from './float16/convert-model.js';
 import type { NodeProto } from './onnx.js';
 import type { OnnxBits, OnnxQuantMode, OnnxScheme } from './options.js';
 import type { CodeSpec } from './quantize-weight.js';
@@ -77,6 +78,8 @@ export interface OnnxQuantizationReport {
   readonly skipped: readonly SkippedWeightReport[];
   /** With a plan: its patterns that matched no weight. */
   readonly plan?: { readonly unmatchedPatterns: readonly string[] };
+  /** Mode 'fp16' and q4f16 (the float16 option): what the float16 conversion did. */
+  readonly float16?: Float16Report;
   /** Bytes of the input model (with its external data files, when read from a file). */
   readonly inputBytes: number;
   /** Bytes of the output model (with its external data file). */

@@ -10,13 +10,15 @@ import type { QuantizeOnnxOptions } from './options.js';
  * 124f7dd7aa7372b9ce851a22ca7971aa3fd3a07e): q8 is quantize_dynamic (per tensor, no reduce_range, constant B only,
  * subgraphs included) with int8 weights, or uint8 when the model has one of its QUINT8_OPS (Conv: onnxruntime-web has
  * no int8 ConvInteger; GroupQueryAttention, MultiHeadAttention); int8 / uint8 force the weight type; q4 is
- * MatMul4BitsQuantizer: 4 bits, blocks of 32 (its default), symmetric. fp16 and q4f16 (a float16 graph) are not written.
+ * MatMul4BitsQuantizer: 4 bits, blocks of 32 (its default), symmetric. fp16 is the float16 conversion (mode 'fp16',
+ * onnxconverter-common's convert_float_to_float16 with keep_io_types); q4f16 is q4 of the float16 graph (MatMulNBits
+ * with float16 scales).
  */
 export interface TransformersJsVariant {
   /** The file name suffix: model.onnx -> model_<suffix>.onnx. */
-  readonly suffix: 'quantized' | 'int8' | 'uint8' | 'q4';
+  readonly suffix: 'quantized' | 'int8' | 'uint8' | 'q4' | 'fp16' | 'q4f16';
   /** transformers.js's dtype name. */
-  readonly dtype: 'q8' | 'int8' | 'uint8' | 'q4';
+  readonly dtype: 'q8' | 'int8' | 'uint8' | 'q4' | 'fp16' | 'q4f16';
   options(wantsUint8: boolean, blockSize: number | undefined): QuantizeOnnxOptions;
 }
 
@@ -25,6 +27,12 @@ export const TRANSFORMERS_JS_VARIANTS: readonly TransformersJsVariant[] = [
   { suffix: 'int8', dtype: 'int8', options: () => ({ mode: 'dynamic', scheme: 'symmetric' }) },
   { suffix: 'uint8', dtype: 'uint8', options: () => ({ mode: 'dynamic', scheme: 'affine' }) },
   { suffix: 'q4', dtype: 'q4', options: (_wantsUint8, blockSize) => ({ mode: 'matmul-nbits', bits: 4, scheme: 'symmetric', ...(blockSize === undefined ? {} : { blockSize }) }) },
+  { suffix: 'fp16', dtype: 'fp16', options: () => ({ mode: 'fp16' }) },
+  {
+    suffix: 'q4f16',
+    dtype: 'q4f16',
+    options: (_wantsUint8, blockSize) => ({ mode: 'matmul-nbits', bits: 4, scheme: 'symmetric', float16: true, ...(blockSize === undefined ? {} : { blockSize }) }),
+  },
 ];
 
 /** Files that are already a variant (of these or of others transformers.js knows): never quantized again. */

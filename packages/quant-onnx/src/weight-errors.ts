@@ -8,7 +8,10 @@ import type { TensorProto } from './onnx.js';
 import { resolveOptions, type QuantizeOnnxOptions } from './options.js';
 import { weightValues } from './quantize-weight.js';
 import type { OnnxQuantizationReport, QuantizedWeightReport } from './report.js';
-import { INLINE_DATA, isExternal } from './tensor-data.js';
+import { INLINE_DATA, isExternal, type TensorData } from './tensor-data.js';
+import { toHalfBits } from './float16/half-values.js';
+import { DataType } from './onnx.js';
+import { float32Values } from './weight-values.js';
 import { describeLayout, type WeightLayout } from './weight-layout.js';
 
 /** One row of the per-tensor error table: a quantized weight against its float original. */
@@ -48,7 +51,7 @@ export async function measureWeightErrors(input: string, report: OnnxQuantizatio
   try {
     return report.weights.map((w: QuantizedWeightReport) => {
       const tensor = byKey.get(`${w.graph}\u0000${w.name}`)!;
-      const values = weightValues(tensor, w.dtype, w.shape, reader ?? INLINE_DATA);
+      const values = valuesOf(tensor, w, reader ?? INLINE_DATA);
       const common = { scheme: w.scheme, bits: w.bits, shape: w.shape, granularity: granularityOf(w.layout), ...(w.calibrator === 'minmax' ? {} : { range: parseCalibration(w.calibrator) }) };
       const { error } = values instanceof Uint16Array ? fakeQuantizeWithError(values, { ...common, dtype: 'float16' }) : fakeQuantizeWithError(values, common);
       return { name: w.name, graph: w.graph, shape: w.shape, codeType: w.codeType, readBy: w.readBy, layout: describeLayout(w.layout), error };
@@ -56,6 +59,12 @@ export async function measureWeightErrors(input: string, report: OnnxQuantizatio
   } finally {
     reader?.close();
   }
+}
+
+/** The weight as it was quantized: q4f16's weights are the float16 conversion of the input's float32 ones. */
+function valuesOf(tensor: TensorProto, w: QuantizedWeightReport, data: TensorData): Float32Array | Uint16Array {
+  if (w.dtype !== 'float16' || tensor.dataType !== DataType.FLOAT) return weightValues(tensor, w.dtype, w.shape, data);
+  return toHalfBits(float32Values(tensor, w.shape.reduce((p, d) => p * d, 1), data)).bits;
 }
 
 const COLUMNS = ['tensor', 'graph', 'shape', 'codes', 'read by', 'layout', 'SQNR dB', 'cosine', 'RMSE', 'max |error|'];

@@ -30,19 +30,22 @@ function fresh(): string {
 const opTypes = (bytes: Uint8Array) => new Set(decodeOnnxModel(bytes).graph!.node.map((node) => node.opType));
 
 describe('quant onnx --transformers-js <dir>', () => {
-  it('writes q8 / int8 / uint8 / q4 beside every model of onnx/, with external data where the model has it', async () => {
+  it('writes q8 / int8 / uint8 / q4 / fp16 / q4f16 beside every model of onnx/, with external data where the model has it', async () => {
     const root = fresh();
     const onnx = join(root, 'onnx');
     mkdirSync(onnx);
     writeWithExternalData(transformerBlock(13).bytes, onnx, 'decoder_model.onnx');
     writeFileSync(join(onnx, 'encoder_model.onnx'), cnn(13).bytes);
-    writeFileSync(join(onnx, 'encoder_model_fp16.onnx'), 'a variant: never quantized again');
+    writeFileSync(join(onnx, 'encoder_model_bnb4.onnx'), 'a variant: never quantized again');
     const r = await run('--transformers-js', root);
     expect(r).toMatchObject({ status: 0, stderr: '' });
     const files = readdirSync(onnx).sort();
     for (const stem of ['decoder_model', 'encoder_model']) for (const s of ['quantized', 'int8', 'uint8']) expect(files).toContain(`${stem}_${s}.onnx`);
     expect(files).toContain('decoder_model_q4.onnx');
     expect(files).toContain('decoder_model_q4.onnx_data');
+    for (const f of ['decoder_model_fp16.onnx', 'decoder_model_fp16.onnx_data', 'decoder_model_q4f16.onnx', 'decoder_model_q4f16.onnx_data', 'encoder_model_fp16.onnx']) expect(files).toContain(f);
+    expect(files).not.toContain('encoder_model_q4f16.onnx');
+    expect(r.stdout).toMatch(/q4f16: .*encoder_model\.onnx: no q4f16 variant/);
     // The CNN has no MatMul: no q4 variant, said so.
     expect(files).not.toContain('encoder_model_q4.onnx');
     expect(r.stdout).toMatch(/q4: .*encoder_model\.onnx: no q4 variant/);
@@ -52,6 +55,8 @@ describe('quant onnx --transformers-js <dir>', () => {
     expect(encoder.graph!.initializer.find((t) => t.name === 'conv1.weight_quantized')!.dataType).toBe(2); // UINT8
     expect(opTypes(new Uint8Array(readFileSync(join(onnx, 'decoder_model_quantized.onnx'))))).toContain('MatMulInteger');
     expect(opTypes(new Uint8Array(readFileSync(join(onnx, 'decoder_model_q4.onnx'))))).toContain('MatMulNBits');
+    expect(opTypes(new Uint8Array(readFileSync(join(onnx, 'decoder_model_q4f16.onnx'))))).toEqual(new Set(['Gather', 'MatMulNBits', 'Transpose', 'MatMul', 'Mul', 'Softmax', 'Add', 'Relu', 'Reshape', 'Gemm', 'Cast']));
+    expect(opTypes(new Uint8Array(readFileSync(join(onnx, 'encoder_model_fp16.onnx'))))).toContain('Cast');
     // A second run refuses to replace anything without --force, before writing anything.
     const again = await run('--transformers-js', root);
     expect(again).toMatchObject({ status: 6, stderr: expect.stringContaining('E_OUTPUT_EXISTS') });
