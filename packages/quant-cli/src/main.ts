@@ -21,7 +21,7 @@ Commands:
                <dir> writes a transformers.js folder's variants; docs/ONNX.md)
   gguf         re-quantize a GGUF model to GGML block types (q8_0 .. q6_k, llama-quantize's mixes; docs/GGUF.md)
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
-  submit       queue a quantize run on Redis (BullMQ) for workers on many machines (docs/DISTRIBUTED.md)
+  submit       queue a quantize (or onnx, gguf) run on Redis (BullMQ) for workers on many machines (docs/DISTRIBUTED.md)
   worker       carry out queued runs; 'status <run-id>', 'cancel <run-id>': follow or stop a run
 
 Run 'quant <command> --help' for a command's options. 'quant --version' prints the versions and the backend.

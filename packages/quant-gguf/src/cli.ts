@@ -7,6 +7,9 @@ import { parsePlan, unmatchedPlanEntries, type QuantPlan } from '@quantkit/quant
 import { GgufError } from './errors.js';
 import { parseGgufArgs, GGUF_HELP } from './cli/parse-args.js';
 import { ExitStatus, reportedError } from './cli/exit-status.js';
+
+export { reportedError } from './cli/exit-status.js';
+export { parseGgufArgs, type GgufCommand } from './cli/parse-args.js';
 import { formatBytes } from './cli/format-bytes.js';
 import { ProgressLine } from './cli/progress-line.js';
 import { visible } from './cli/visible.js';

@@ -19,10 +19,27 @@ export interface Failure {
   readonly tensor?: string;
 }
 
+/** Something the command warns about without failing (quant quantize's range overflow, quant gguf's notes, ...). */
+export interface Warning {
+  readonly kind: string;
+  readonly message: string;
+  readonly file?: string;
+  readonly tensor?: string;
+}
+
 export interface RunPlan {
   readonly files: readonly PlannedFile[];
   /** Inputs that could not be used (reported on the run as failed units, like quantize reports them). */
   readonly problems: readonly Failure[];
+  /** Warnings about the run as a whole, known before any job runs (a --include pattern matching nothing). */
+  readonly warnings?: readonly Warning[];
+}
+
+/** What a job that writes a whole output file reports. */
+export interface FileResult {
+  readonly inputBytes: number;
+  readonly outputBytes: number;
+  readonly warnings: readonly Warning[];
 }
 
 /** Row shards of one tensor too large for one job. Shard k covers rows [starts[k], starts[k + 1]). */
@@ -54,18 +71,21 @@ export interface FileContext {
 }
 
 export interface QuantizeEngine {
-  /** The CLI's plan of outputs for these inputs, exactly as `quant quantize <inputs> -o <output>` would make it. */
+  /**
+   * The CLI's plan of outputs for these inputs, exactly as the command (`quant quantize <inputs> -o <output>`, or one
+   * `quant onnx` / `quant gguf` per model: the options say which) would make it.
+   */
   plan(inputs: readonly string[], output: string, options: unknown): Promise<RunPlan>;
-  /** Quantizes one whole output file (runQuantizeJob: atomic, the bytes of `quant quantize`). */
-  quantizeFile(file: PlannedFile, options: unknown, ctx: FileContext): Promise<{ readonly inputBytes: number; readonly outputBytes: number }>;
+  /** Writes one whole output file (atomic, the bytes of the command run directly: quantize, onnx or gguf). */
+  quantizeFile(file: PlannedFile, options: unknown, ctx: FileContext): Promise<FileResult>;
   /** The row shards of the file's tensors above `threshold` elements; undefined when nothing is split. */
   splitPlan(file: PlannedFile, options: unknown, threshold: number): Promise<SplitPlan | undefined>;
   /** Min / max per group of rows [start, end) of a tensor (for granularities whose groups span shards). */
   shardRange(file: PlannedFile, options: unknown, tensor: string, start: number, end: number): Promise<GroupRange>;
   /** Creates `temporary` (refusing an existing output without force), writes the header and every unsplit tensor. */
-  writeUnsplit(file: PlannedFile, options: unknown, split: SplitPlan, temporary: string, ctx: FileContext): Promise<void>;
+  writeUnsplit(file: PlannedFile, options: unknown, split: SplitPlan, temporary: string, ctx: FileContext): Promise<readonly Warning[]>;
   /** Quantizes rows [start, end) of a tensor into `temporary` at their offsets (with `range` when merged). */
-  writeShard(file: PlannedFile, options: unknown, tensor: string, start: number, end: number, range: GroupRange | undefined, temporary: string, ctx: FileContext): Promise<void>;
+  writeShard(file: PlannedFile, options: unknown, tensor: string, start: number, end: number, range: GroupRange | undefined, temporary: string, ctx: FileContext): Promise<readonly Warning[]>;
   /** Checks `temporary` is complete, fsyncs it and renames it over the output. */
   commit(file: PlannedFile, options: unknown, split: SplitPlan, temporary: string, force: boolean): Promise<void>;
   /** Removes temporaries of `output` left by the given owners (workers that died holding a job). */

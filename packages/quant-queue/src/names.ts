@@ -15,6 +15,7 @@ export const keys = {
   run: (prefix: string, run: string): string => `${prefix}:run:${run}`,
   units: (prefix: string, run: string): string => `${prefix}:run:${run}:units`,
   problems: (prefix: string, run: string): string => `${prefix}:run:${run}:problems`,
+  warnings: (prefix: string, run: string): string => `${prefix}:run:${run}:warnings`,
   /** Work ids whose jobs must stop (a cancelled run's); a new submit of the same work takes its id out. */
   cancelled: (prefix: string): string => `${prefix}:cancelled`,
   /** Pub/sub channel: the work ids of a run just cancelled (workers abort their running jobs of them). */

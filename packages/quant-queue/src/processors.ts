@@ -1,6 +1,6 @@
 import { basename, dirname, join } from 'node:path';
 import type { FlowProducer, Job, Queue } from 'bullmq';
-import type { FileContext, GroupRange, QuantizeEngine } from './engine.js';
+import type { FileContext, GroupRange, QuantizeEngine, Warning } from './engine.js';
 import { decodeRange, encodeRange, mergeRanges, type EncodedRange } from './merge-ranges.js';
 import { jobIds, QUEUE_NAME, splitTemporaryName } from './names.js';
 import { JOB_OPTIONS, type WorkData } from './work.js';
@@ -53,7 +53,7 @@ async function prepareJob(job: Job<WorkData>, c: ProcessorContext, ctx: FileCont
     if (parts.length !== t.starts.length - 1) throw new Error(`internal error: ${parts.length} range results for the ${t.starts.length - 1} shards of '${t.name}'`);
     merged.set(ti, mergeRanges(parts.map((p) => decodeRange(p.range))));
   });
-  await c.engine.writeUnsplit(data.file, data.options, split, temporaryOf(data), ctx);
+  const warnings = await c.engine.writeUnsplit(data.file, data.options, split, temporaryOf(data), ctx);
   const children = split.tensors.flatMap((t, tensor) =>
     t.starts.slice(0, -1).map((_, shard) => {
       const range = merged.get(tensor);
@@ -65,20 +65,43 @@ async function prepareJob(job: Job<WorkData>, c: ProcessorContext, ctx: FileCont
       };
     }),
   );
-  await c.flows.add({ name: 'commit', queueName: QUEUE_NAME, data, opts: { ...JOB_OPTIONS, jobId: commitId }, children });
+  // The commit job reports the file's warnings: these, and its shard jobs' (their return values).
+  await c.flows.add({ name: 'commit', queueName: QUEUE_NAME, data: { ...data, warnings } satisfies WorkData, opts: { ...JOB_OPTIONS, jobId: commitId }, children });
   return {};
 }
 
-async function shardJob(job: Job<WorkData>, c: ProcessorContext, ctx: FileContext): Promise<unknown> {
+/** What a shard job returns: its warnings, and which shard (the commit job orders them). */
+interface ShardResult {
+  readonly tensor: number;
+  readonly shard: number;
+  readonly warnings: readonly Warning[];
+}
+
+async function shardJob(job: Job<WorkData>, c: ProcessorContext, ctx: FileContext): Promise<ShardResult> {
   const { split, tensor, shard, range } = job.data;
   const t = split!.tensors[tensor!]!;
-  await c.engine.writeShard(job.data.file, job.data.options, t.name, t.starts[shard!]!, t.starts[shard! + 1]!, range ? decodeRange(range) : undefined, temporaryOf(job.data), ctx);
-  return {};
+  const warnings = await c.engine.writeShard(job.data.file, job.data.options, t.name, t.starts[shard!]!, t.starts[shard! + 1]!, range ? decodeRange(range) : undefined, temporaryOf(job.data), ctx);
+  return { tensor: tensor!, shard: shard!, warnings };
+}
+
+/**
+ * The warnings of a split file: the unsplit tensors', then the split ones' in shard order, one per tensor and kind
+ * (every shard of a tensor may warn about it; the first shard's warning stands for the tensor's).
+ */
+export function splitWarnings(unsplit: readonly Warning[], shards: readonly ShardResult[]): Warning[] {
+  const ordered = [...shards].sort((a, b) => a.tensor - b.tensor || a.shard - b.shard).flatMap((s) => s.warnings ?? []);
+  const seen = new Set<string>();
+  return [...unsplit, ...ordered].filter((w) => {
+    const key = JSON.stringify([w.kind, w.file ?? null, w.tensor ?? null]);
+    if (w.tensor === undefined || !seen.has(key)) return seen.add(key), true;
+    return false;
+  });
 }
 
 async function commitJob(job: Job<WorkData>, c: ProcessorContext, ctx: FileContext): Promise<unknown> {
   await c.engine.commit(job.data.file, job.data.options, job.data.split!, temporaryOf(job.data), ctx.force);
-  return { outputBytes: job.data.split!.fileSize };
+  const shards = Object.values(await job.getChildrenValues<ShardResult>());
+  return { outputBytes: job.data.split!.fileSize, warnings: splitWarnings(job.data.warnings ?? [], shards) };
 }
 
 export async function runProcessor(job: Job<WorkData>, c: ProcessorContext, ctx: FileContext): Promise<unknown> {

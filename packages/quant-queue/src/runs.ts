@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { Failure } from './engine.js';
+import type { Failure, Warning } from './engine.js';
 import { QueueError } from './errors.js';
 import { keys } from './names.js';
 import type { Unit } from './work.js';
@@ -14,6 +14,8 @@ export interface RunRecord {
   readonly units: readonly Unit[];
   /** Inputs refused while planning (a path that does not exist...): failed units without a job. */
   readonly problems: readonly Failure[];
+  /** Warnings about the run found while planning it (the files' own warnings are on their jobs). */
+  readonly warnings: readonly Warning[];
 }
 
 /** Run ids sort by time: base-36 milliseconds, then random. */
@@ -26,6 +28,7 @@ export async function saveRun(redis: Redis, prefix: string, run: Omit<RunRecord,
   m.hset(keys.run(prefix, run.id), { created: run.created, output: run.output, cancelled: 0 });
   if (run.units.length > 0) m.rpush(keys.units(prefix, run.id), ...run.units.map((u) => JSON.stringify(u)));
   if (run.problems.length > 0) m.rpush(keys.problems(prefix, run.id), ...run.problems.map((p) => JSON.stringify(p)));
+  if (run.warnings.length > 0) m.rpush(keys.warnings(prefix, run.id), ...run.warnings.map((w) => JSON.stringify(w)));
   await m.exec();
 }
 
@@ -35,7 +38,8 @@ export async function loadRun(redis: Redis, prefix: string, id: string): Promise
   if (head.created === undefined) throw new QueueError('NOT_FOUND', `no run '${id}' in this Redis (prefix '${prefix}')`);
   const units = (await redis.lrange(keys.units(prefix, id), 0, -1)).map((u) => JSON.parse(u) as Unit);
   const problems = (await redis.lrange(keys.problems(prefix, id), 0, -1)).map((p) => JSON.parse(p) as Failure);
-  return { id, created: Number(head.created), output: head.output ?? '', cancelled: head.cancelled === '1', units, problems };
+  const warnings = (await redis.lrange(keys.warnings(prefix, id), 0, -1)).map((w) => JSON.parse(w) as Warning);
+  return { id, created: Number(head.created), output: head.output ?? '', cancelled: head.cancelled === '1', units, problems, warnings };
 }
 
 export async function markCancelled(redis: Redis, prefix: string, id: string): Promise<void> {

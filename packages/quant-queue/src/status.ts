@@ -1,6 +1,6 @@
 import type { Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Failure } from './engine.js';
+import type { Failure, Warning } from './engine.js';
 import { CANCELLED } from './errors.js';
 import { keys } from './names.js';
 import { loadRun, type RunRecord } from './runs.js';
@@ -17,6 +17,8 @@ export interface UnitStatus {
   readonly inputBytes: number;
   readonly outputBytes?: number;
   readonly failure?: Failure;
+  /** What the command warned about while writing this file (a done file's; its file field is set). */
+  readonly warnings?: readonly Warning[];
 }
 
 export interface RunStatus {
@@ -28,6 +30,8 @@ export interface RunStatus {
   /** True when no unit is waiting or running. */
   readonly finished: boolean;
   readonly counts: Readonly<Record<UnitState, number>>;
+  /** Every warning of the run: the run's own (from planning), then each done file's, in the run's file order. */
+  readonly warnings: readonly Warning[];
 }
 
 /** A job's failure as the worker recorded it (processors.ts: the CLI's failure as JSON), or BullMQ's own reason. */
@@ -43,16 +47,25 @@ export function failureOfReason(reason: string | undefined, file: string): Failu
 
 const isGeneric = (f: Failure): boolean => f.code === 'E_IO' && f.message.startsWith('job failed: ');
 
+/**
+ * A job and its state. The state is read first: a job read first could finish in between, and a 'failed' or
+ * 'completed' state would come with the data of the job still running (no failure reason, no return value).
+ */
 async function stateOf(queue: Queue, id: string): Promise<{ job: Job | undefined; state: string }> {
-  const job = await queue.getJob(id);
-  return { job, state: job ? await job.getState() : 'missing' };
+  const state = await queue.getJobState(id);
+  const job = state === 'unknown' ? undefined : await queue.getJob(id);
+  return { job, state: job ? state : 'missing' };
 }
 
 /** The unit's state from its jobs: its final job's, or for a split file not yet that far, its other jobs'. */
 async function unitStatus(queue: Queue, unit: Unit, cancelledIds: ReadonlySet<string>): Promise<UnitStatus> {
   const base = { output: unit.output, inputs: unit.inputs, split: unit.split, inputBytes: unit.inputBytes };
   const final = await stateOf(queue, unit.final);
-  if (final.state === 'completed') return { ...base, state: 'done', outputBytes: (final.job!.returnvalue as { outputBytes?: number } | null)?.outputBytes };
+  if (final.state === 'completed') {
+    const result = final.job!.returnvalue as { outputBytes?: number; warnings?: Warning[] } | null;
+    const warnings = (result?.warnings ?? []).map((w) => ({ ...w, file: w.file ?? unit.output }));
+    return { ...base, state: 'done', outputBytes: result?.outputBytes, ...(warnings.length > 0 ? { warnings } : {}) };
+  }
   let failure: Failure | undefined;
   let active = final.state === 'active';
   let queued = final.state !== 'missing' && final.state !== 'failed';
@@ -85,7 +98,8 @@ export async function runStatus(redis: Redis, queue: Queue, prefix: string, id: 
   for (const u of units) counts[u.state]++;
   // A cancelled run is over once nothing of it runs; what was removed from the queue never will.
   const finished = counts.running === 0 && (counts.waiting === 0 || run.cancelled);
-  return { run: run.id, output: run.output, created: run.created, cancelled: run.cancelled, units, finished, counts };
+  const warnings = [...run.warnings, ...units.flatMap((u) => u.warnings ?? [])];
+  return { run: run.id, output: run.output, created: run.created, cancelled: run.cancelled, units, finished, counts, warnings };
 }
 
 /** The exit status of a finished run, as `quant quantize` computes it (commands/failures.ts's exitStatusOf). */

@@ -116,6 +116,6 @@ export async function submitRun(h: Handles, request: SubmitRequest): Promise<Sub
     await enqueue(h, unit, data, split);
   }
   const run = newRunId();
-  await saveRun(h.redis, h.prefix, { id: run, created: Date.now(), output: request.output, units, problems: plan.problems });
+  await saveRun(h.redis, h.prefix, { id: run, created: Date.now(), output: request.output, units, problems: plan.problems, warnings: plan.warnings ?? [] });
   return { run, units: units.length + plan.problems.length, reused };
 }

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Warning } from './engine.js';
 import { runStatus, type RunStatus } from './status.js';
 
 /**
@@ -27,7 +28,15 @@ export function progressLine(s: RunStatus): string {
   return `run ${s.run}: files ${s.counts.done}/${total} (${pct}%)${extra.length ? `  ${extra.join(', ')}` : ''}`;
 }
 
-/** The status as text: a summary line, then one line per unit that is not done (all of them with `all`). */
+/** A warning as `quant` prints one: "warning: <file>: tensor '<name>': <message>". */
+export function warningText(w: Warning): string {
+  return ['warning', ...(w.file !== undefined ? [w.file] : []), ...(w.tensor !== undefined ? [`tensor '${w.tensor}'`] : []), w.message].join(': ');
+}
+
+/**
+ * The status as text: a summary line, then one line per unit that is not done (all of them with `all`), then the
+ * run's warnings.
+ */
 export function statusText(s: RunStatus, all: boolean): string {
   const lines = [`${progressLine(s)}${s.cancelled ? '  [cancelled]' : ''}${s.finished ? '  [finished]' : ''}`];
   for (const u of s.units) {
@@ -35,5 +44,6 @@ export function statusText(s: RunStatus, all: boolean): string {
     const why = u.failure ? `: ${u.failure.tensor ? `tensor '${u.failure.tensor}': ` : ''}${u.failure.message} [${u.failure.code}]` : '';
     lines.push(`  ${u.state.padEnd(9)} ${u.inputs.join(', ') || u.output} -> ${u.output}${why}`);
   }
+  for (const w of s.warnings) lines.push(`  ${warningText(w)}`);
   return lines.join('\n');
 }

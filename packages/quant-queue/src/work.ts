@@ -1,4 +1,4 @@
-import type { PlannedFile, SplitPlan } from './engine.js';
+import type { PlannedFile, SplitPlan, Warning } from './engine.js';
 import type { EncodedRange } from './merge-ranges.js';
 import { jobIds } from './names.js';
 
@@ -16,6 +16,8 @@ export interface WorkData {
   readonly shard?: number;
   /** Shard jobs of a tensor whose ranges were merged: the whole tensor's per-group range. */
   readonly range?: EncodedRange;
+  /** The commit job of a split file: the warnings of its prepare job (the tensors that were not split). */
+  readonly warnings?: readonly Warning[];
 }
 
 export type JobName = 'file' | 'prepare' | 'range' | 'shard' | 'commit' | 'noop';

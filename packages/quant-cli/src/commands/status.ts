@@ -6,8 +6,9 @@ import { jsonText, visibleLines } from '../safe-text.js';
 
 export const STATUS_HELP = `Usage: quant status <run-id> --redis <url> [options]
 
-Shows a run queued by 'quant submit': how many of its files are done, running, waiting, failed or cancelled, and for
-each file that failed, the error 'quant quantize' would have reported (its code and message).
+Shows a run queued by 'quant submit': how many of its files are done, running, waiting, failed or cancelled, for
+each file that failed the error the command ('quant quantize', 'quant onnx', 'quant gguf') would have reported (its
+code and message), and what the command warned about (range overflow, unmatched patterns, notes).
 
 ${QUEUE_OPTIONS_HELP}
 

@@ -1,7 +1,7 @@
 import { mkdir, open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { FileContext, GroupRange, PlannedFile, SplitPlan } from '@quantkit/quant-queue';
+import type { FileContext, GroupRange, PlannedFile, SplitPlan, Warning } from '@quantkit/quant-queue';
 import { quantizeTensor } from '../engine.js';
 import { fail, toCliError } from '../errors.js';
 import { codeArrayOf, type CodeDtype } from '../formats/dtypes.js';
@@ -15,7 +15,8 @@ import { testDelayMs } from '../commands/failures.js';
 import { libraryOptions, quantizedBytes } from '../pipeline/quantize-job.js';
 import { writeAt, writePartsAt } from '../pipeline/write.js';
 import { findItem, layoutFile, rowsRecord, shardOffsets, type FileLayout, type QuantizeItem } from './split-layout.js';
-import { asQueueOptions } from './queue-options.js';
+import { asQuantizeOptions } from './queue-options.js';
+import { rangeOverflowWarning } from './queue-warnings.js';
 
 /*
  * The jobs of a split output file (docs/DISTRIBUTED.md): every writer opens the one temporary file beside the output
@@ -41,7 +42,7 @@ async function withInput<T>(path: string, use: (fh: FileHandle) => Promise<T>): 
 
 /** Min / max per group of rows [start, end) for a granularity whose groups span rows: per tensor, or along axis > 0. */
 export async function shardRange(file: PlannedFile, options: unknown, tensor: string, start: number, end: number): Promise<GroupRange> {
-  const item = findItem(await layoutFile(file, asQueueOptions(options)), tensor);
+  const item = findItem(await layoutFile(file, asQuantizeOptions(options)), tensor);
   const r = item.record;
   const src = rowsOf(item.source, start, end);
   const pool = new BufferPool(1);
@@ -70,8 +71,11 @@ export async function shardRange(file: PlannedFile, options: unknown, tensor: st
   });
 }
 
-/** The three entries' bytes of `item` (of its rows [start, end) when given), quantized as `quant quantize` does. */
-async function quantizeRows(item: QuantizeItem, rows: readonly [number, number] | undefined, range: GroupRange | undefined, pool: BufferPool, signal: AbortSignal): Promise<Uint8Array[]> {
+/**
+ * The three entries' bytes of `item` (of its rows [start, end) when given), quantized as `quant quantize` does; the
+ * range-overflow warning of those rows goes to `warnings`.
+ */
+async function quantizeRows(item: QuantizeItem, rows: readonly [number, number] | undefined, range: GroupRange | undefined, pool: BufferPool, signal: AbortSignal, warnings: Warning[]): Promise<Uint8Array[]> {
   const record = rows ? rowsRecord(item.record, rows[1] - rows[0]) : item.record;
   const entries = entriesOf(item.name, record);
   const src = rows ? rowsOf(item.source, rows[0], rows[1]) : item.source;
@@ -81,6 +85,8 @@ async function quantizeRows(item: QuantizeItem, rows: readonly [number, number] 
       const out = codeArrayOf(entries[0].dtype as CodeDtype, new Uint8Array(entries[0].byteLength));
       const explicit = range && (record.granularity === 'tensor' ? { min: range.min[0]!, max: range.max[0]! } : { min: Float64Array.from(range.min), max: Float64Array.from(range.max) });
       const qt = await quantizeTensor(x.data, { ...libraryOptions(record), out, ...(explicit ? { range: explicit } : {}) }, signal);
+      const warning = rangeOverflowWarning({ file: item.source.file, tensor: item.name }, x, qt, record);
+      if (warning) warnings.push(warning);
       return quantizedBytes(qt, { ...item, record, entries });
     } catch (e) {
       throw toCliError(e, { file: item.source.file, tensor: item.name });
@@ -91,8 +97,9 @@ async function quantizeRows(item: QuantizeItem, rows: readonly [number, number] 
 }
 
 /** Writes the header and every tensor that is not split into a new temporary file of the output's full size. */
-export async function writeUnsplit(file: PlannedFile, options: unknown, split: SplitPlan, temporary: string, ctx: FileContext): Promise<void> {
-  const layout = await layoutFile(file, asQueueOptions(options));
+export async function writeUnsplit(file: PlannedFile, options: unknown, split: SplitPlan, temporary: string, ctx: FileContext): Promise<Warning[]> {
+  const warnings: Warning[] = [];
+  const layout = await layoutFile(file, asQuantizeOptions(options));
   await checkWritable(file.output, ctx.force);
   const splitNames = new Set(split.tensors.map((t) => t.name));
   const pool = new BufferPool(2);
@@ -113,10 +120,11 @@ export async function writeUnsplit(file: PlannedFile, options: unknown, split: S
         const raw = await withInput(item.source.file, (h) => readRowMajor(h, item.source, pool));
         await writeAt(fh, raw.data, position).finally(() => raw.release());
       } else {
-        await writePartsAt(fh, await quantizeRows(item, undefined, undefined, pool, ctx.signal), position);
+        await writePartsAt(fh, await quantizeRows(item, undefined, undefined, pool, ctx.signal, warnings), position);
       }
     }
     await fh.close();
+    return warnings;
   } catch (e) {
     await fh.close().catch(() => {});
     await unlink(temporary).catch(() => {});
@@ -125,10 +133,11 @@ export async function writeUnsplit(file: PlannedFile, options: unknown, split: S
 }
 
 /** Quantizes rows [start, end) of a split tensor into the temporary file, at their offsets in the three entries. */
-export async function writeShard(file: PlannedFile, options: unknown, tensor: string, start: number, end: number, range: GroupRange | undefined, temporary: string, ctx: FileContext): Promise<void> {
-  const layout: FileLayout = await layoutFile(file, asQueueOptions(options));
+export async function writeShard(file: PlannedFile, options: unknown, tensor: string, start: number, end: number, range: GroupRange | undefined, temporary: string, ctx: FileContext): Promise<Warning[]> {
+  const warnings: Warning[] = [];
+  const layout: FileLayout = await layoutFile(file, asQuantizeOptions(options));
   const item = findItem(layout, tensor);
-  const [codes, scale, zeroPoint] = await quantizeRows(item, [start, end], range, new BufferPool(1), ctx.signal);
+  const [codes, scale, zeroPoint] = await quantizeRows(item, [start, end], range, new BufferPool(1), ctx.signal, warnings);
   const at = layout.header.offsets;
   const [codesAt, scaleAt, zeroPointAt] = shardOffsets(item.record, start);
   const fh = await open(temporary, 'r+').catch((e: unknown) => {
@@ -147,6 +156,7 @@ export async function writeShard(file: PlannedFile, options: unknown, tensor: st
   }
   const delay = testDelayMs();
   if (delay > 0) await sleep(delay, undefined, { signal: ctx.signal });
+  return warnings;
 }
 
 /**
@@ -160,7 +170,7 @@ export async function commitSplit(file: PlannedFile, options: unknown, split: Sp
     fail('NOT_FOUND', `the temporary file of this split output is gone ('${temporary}'): was the run cancelled?`, { file: file.output });
   }
   if (st.size !== split.fileSize) fail('IO', `the temporary file is ${st.size} bytes, the layout says ${split.fileSize}`, { file: file.output });
-  const layout = await layoutFile(file, asQueueOptions(options));
+  const layout = await layoutFile(file, asQuantizeOptions(options));
   const fh = await open(temporary, 'r+');
   try {
     const head = new Uint8Array(layout.header.bytes.length);
