@@ -17,8 +17,8 @@ Commands:
   report       a self-contained HTML page: value and error histograms with the chosen range, and the comparison
   embeddings   quantize embeddings for vector search (int8, uint8, binary; docs/EMBEDDINGS.md); 'embeddings eval':
                recall@k of int8 and binary search against exact float search
-  onnx         quantize the weights of an ONNX model (qdq, MatMulNBits q4, dynamic q8; external data; --transformers-js
-               <dir> writes a transformers.js folder's variants; docs/ONNX.md)
+  onnx         quantize the weights of an ONNX model (qdq, MatMulNBits q4, dynamic q8, fp16, q4f16; external data;
+               --transformers-js <dir> writes a transformers.js folder's variants; docs/ONNX.md)
   gguf         re-quantize a GGUF model to GGML block types (q8_0 .. q6_k, llama-quantize's mixes; docs/GGUF.md)
   conformance  'conformance export <dir>': write the golden conformance corpus as JSON
   submit       queue a quantize (or onnx, gguf) run on Redis (BullMQ) for workers on many machines (docs/DISTRIBUTED.md)
