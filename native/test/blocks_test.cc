@@ -150,10 +150,9 @@ template <typename F> size_t run_blocks(const KernelTable& t, const F* x, size_t
 }
 
 // The kernels on one run of blocks (a one-row layout), every table, canaries around every output.
-template <typename F> void check_kernels(const std::vector<const KernelTable*>& tables, size_t n, size_t block, uint64_t seed) {
-  Rng r(seed);
-  const BlocksCase c = random_blocks_case(r);
-  const std::vector<F> data = random_data<F>(r, n, r.chance(30));
+template <typename F> void check_kernels_on(const std::vector<const KernelTable*>& tables, const std::vector<F>& data, size_t block, const BlocksCase& c,
+                                            uint64_t seed) {
+  const size_t n = data.size();
   const Layout l = Layout::blocked(1, n, 1, block);
   std::vector<double> want_scales;
   std::vector<int32_t> want_zps, want_codes;
@@ -198,6 +197,42 @@ template <typename F> void check_kernels(const std::vector<const KernelTable*>& 
       }
       stats().checks++;
     }
+  }
+}
+
+template <typename F> void check_kernels(const std::vector<const KernelTable*>& tables, size_t n, size_t block, uint64_t seed) {
+  Rng r(seed);
+  const BlocksCase c = random_blocks_case(r);
+  const std::vector<F> data = random_data<F>(r, n, r.chance(30));
+  check_kernels_on<F>(tables, data, block, c, seed);
+}
+
+// Blocks of every kind at every position of the kernels' batches (64 blocks), each block of one kind: tiny ranges
+// whose scale is below 2^-125 (ONNX takes the division body for them), values on a grid of exact ties (the checked
+// multiply fails and redoes the block by division), smooth data, constants, all NaN. The kinds follow a pattern
+// co-prime with the batch length, so every kind lands on every batch position and next to every other kind.
+template <typename F> void check_block_kinds(const std::vector<const KernelTable*>& tables, size_t block, uint64_t seed) {
+  Rng r(seed);
+  const size_t blocks = 64 * 5 + 3;
+  std::vector<F> data(blocks * block + block / 2);  // a partial last block
+  for (size_t b = 0; b * block < data.size(); b++) {
+    const int kind = static_cast<int>((b * 3 + seed) % 5);
+    const double magnitude = std::ldexp(1.0, static_cast<int>(r.range(-20, 20)));
+    for (size_t i = b * block; i < data.size() && i < (b + 1) * block; i++) {
+      double v = (r.uniform() * 2 - 1) * magnitude;
+      if (kind == 0) v = (r.uniform() * 2 - 1) * 1e-37;  // width / levels < 2^-125: the min-normal scale, division
+      if (kind == 1) v = static_cast<double>(r.next() % 64) / 8.0 * magnitude / 32;
+      if (kind == 3) v = magnitude;
+      if (kind == 4) v = std::numeric_limits<double>::quiet_NaN();
+      data[i] = static_cast<F>(v);
+    }
+  }
+  const QuantSpec specs[] = {{0, 255, Profile::Onnx}, {0, 255, Profile::PyTorch}, {-128, 127, Profile::Onnx}, {0, 65535, Profile::Onnx},
+                             {-32767, 32767, Profile::PyTorch}};
+  for (const QuantSpec& spec : specs) {
+    const bool symmetric = spec.qmin < 0;
+    const IntType type = spec.qmax > 255 ? (symmetric ? IntType::I16 : IntType::U16) : (symmetric ? IntType::I8 : IntType::U8);
+    check_kernels_on<F>(tables, data, block, BlocksCase{symmetric, spec, type}, seed);
   }
 }
 
@@ -318,6 +353,7 @@ template <typename F> void test_quantize_blocks(const std::vector<const KernelTa
   for (size_t block : blocks) {
     for (size_t n = 0; n <= 130; n++) check_kernels<F>(tables, n, block, mix_seed(seed, 0xb10c0000 + block * 1000 + n + (sizeof(F) << 40)));
     for (size_t n : {1000u, 4099u, 65536u + 7u}) check_kernels<F>(tables, n, block, mix_seed(seed, 0xb10d0000 + block * 100000 + n + (sizeof(F) << 40)));
+    for (uint64_t k = 0; k < 5; k++) check_block_kinds<F>(tables, block, mix_seed(seed, 0xb10f0000 + block * 10 + k + (sizeof(F) << 40)) / 5 * 5 + k);
   }
   ThreadPool pool;
   for (int i = 0; i < 150; i++) check_job<F>(tables, pool, mix_seed(seed, 0xb10e0000 + i + (sizeof(F) << 40)));

@@ -353,8 +353,11 @@ struct BatchConsts {
   alignas(32) float hi[kBlockBatch];         // qmax - zp
   alignas(32) float threshold[kBlockBatch];  // 0.5 - tol (see the Checked-mode proof above)
   alignas(32) int32_t bias[kBlockBatch];     // bits(1.5 * 2^23) - zp
-  bool divide[kBlockBatch];                  // ONNX with a scale outside [2^-125, 2^125]: the Divide body
+  uint64_t divide = 0;                       // bit j: ONNX with a scale outside [2^-125, 2^125], the Divide body
+
+  bool divides(size_t j) const { return (divide >> j) & 1; }
 };
+static_assert(kBlockBatch <= 64, "BatchConsts::divide holds one bit per block");
 
 inline void set_consts(BatchConsts& c, size_t j, float scale, int32_t zp, QuantSpec spec) {
   c.mul[j] = 1.0f / scale;
@@ -363,7 +366,8 @@ inline void set_consts(BatchConsts& c, size_t j, float scale, int32_t zp, QuantS
   c.hi[j] = static_cast<float>(spec.qmax - zp);
   c.threshold[j] = static_cast<float>(0.5 - clamp_bound(spec, zp) * QuantLimits<float>::four_u);
   c.bias[j] = 0x4b400000 - zp;
-  c.divide[j] = quantize_mode(scale, spec) == Mode::Divide;
+  const uint64_t bit = uint64_t{1} << j;
+  c.divide = quantize_mode(scale, spec) == Mode::Divide ? c.divide | bit : c.divide & ~bit;
 }
 
 /*
@@ -437,10 +441,15 @@ inline bool params_groups(const double* lo_in, const double* hi_in, size_t group
     const __m256d tol = _mm256_mul_pd(bound, _mm256_set1_pd(QuantLimits<float>::four_u));
     _mm_storeu_ps(c.threshold + at, _mm256_cvtpd_ps(_mm256_sub_pd(_mm256_set1_pd(0.5), tol)));
     _mm_storeu_si128(reinterpret_cast<__m128i*>(c.bias + at), _mm_sub_epi32(_mm_set1_epi32(0x4b400000), zp));
-    // Divide: a scale outside the checked multiply's range (make_quant_vec's test, on the vector of 4).
-    alignas(16) float s4[4];
-    _mm_store_ps(s4, scale_f);
-    for (size_t k = 0; k < 4; k++) c.divide[at + k] = quantize_mode(s4[k], spec) == Mode::Divide;
+    // Divide: an ONNX scale outside the checked multiply's range (quantize_mode's test, on the vector of 4; the
+    // scales are never NaN).
+    uint64_t divide = 0;
+    if (spec.profile == Profile::Onnx) {
+      const __m128 outside = _mm_or_ps(_mm_cmplt_ps(scale_f, _mm_set1_ps(QuantLimits<float>::min_scale)),
+                                       _mm_cmpgt_ps(scale_f, _mm_set1_ps(QuantLimits<float>::max_scale)));
+      divide = static_cast<uint64_t>(_mm_movemask_ps(outside));
+    }
+    c.divide = (c.divide & ~(uint64_t{0xf} << at)) | divide << at;
   }
   return true;
 }
@@ -449,22 +458,26 @@ inline bool params_groups(const double* lo_in, const double* hi_in, size_t group
 // at once, one ONNX check for the four (a vector whose check fails is redone with a true division; redoing the other
 // three as well changes nothing, since for them the multiply already gives the division's code) and one 32-code
 // store; the rest of the block goes 8 at a time.
-template <IntType T, bool Onnx, typename X>
-__attribute__((always_inline)) inline void quantize_block8(X x, size_t block, const BatchConsts& k, size_t j, void* out) {
+template <IntType T, bool Onnx, size_t Block = 0, typename X>
+__attribute__((always_inline)) inline void quantize_block8(X x, size_t block_size, const BatchConsts& k, size_t j, void* out) {
+  const size_t block = Block != 0 ? Block : block_size;  // a constant 32 unrolls the loops below into straight code
   const __m256 mul = _mm256_broadcast_ss(k.mul + j);
   const __m256 lo = _mm256_broadcast_ss(k.lo + j);
   const __m256 hi = _mm256_broadcast_ss(k.hi + j);
   const __m256 magic = _mm256_set1_ps(RoundMagic<float>::value);
   const __m256i bias = _mm256_set1_epi32(k.bias[j]);
   const __m256 abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
-  // t = clamp(v * mul) (NaN -> lo), m = t + magic; `fails` gathers the lanes whose multiply may round otherwise.
-  const auto multiply = [&](__m256 v, __m256& m, __m256& fails) {
+  // t = clamp(v * mul) (NaN -> lo), m = t + magic; `dmax` keeps the largest d = |t - k| of the lanes, whose
+  // multiply may round otherwise where d >= threshold (d is never NaN: t is clamped, so one comparison of the maximum
+  // flags the same vectors as a comparison per lane).
+  const auto multiply = [&](__m256 v, __m256& m, __m256& dmax) {
     const __m256 t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(v, mul), lo), hi);
     m = _mm256_add_ps(t, magic);
-    if constexpr (Onnx) {
-      const __m256 d = _mm256_and_ps(_mm256_sub_ps(t, _mm256_sub_ps(m, magic)), abs_mask);
-      fails = _mm256_or_ps(fails, _mm256_cmp_ps(d, _mm256_broadcast_ss(k.threshold + j), _CMP_GE_OQ));
-    }
+    if constexpr (Onnx) dmax = _mm256_max_ps(dmax, _mm256_and_ps(_mm256_sub_ps(t, _mm256_sub_ps(m, magic)), abs_mask));
+  };
+  const auto failed = [&](__m256 dmax) {
+    const __m256 fails = _mm256_cmp_ps(dmax, _mm256_broadcast_ss(k.threshold + j), _CMP_GE_OQ);
+    return !_mm256_testz_ps(fails, fails);
   };
   const auto divide = [&](__m256 v) {
     return _mm256_add_ps(_mm256_min_ps(_mm256_max_ps(_mm256_div_ps(v, _mm256_broadcast_ss(k.scale + j)), lo), hi), magic);
@@ -473,12 +486,12 @@ __attribute__((always_inline)) inline void quantize_block8(X x, size_t block, co
   size_t i = 0;
   for (; i + 32 <= block; i += 32) {
     const __m256 v0 = Vec<float>::load(x + i), v1 = Vec<float>::load(x + i + 8), v2 = Vec<float>::load(x + i + 16), v3 = Vec<float>::load(x + i + 24);
-    __m256 m0, m1, m2, m3, fails = _mm256_setzero_ps();
-    multiply(v0, m0, fails);
-    multiply(v1, m1, fails);
-    multiply(v2, m2, fails);
-    multiply(v3, m3, fails);
-    if (Onnx && !_mm256_testz_ps(fails, fails)) {
+    __m256 m0, m1, m2, m3, dmax = _mm256_setzero_ps();
+    multiply(v0, m0, dmax);
+    multiply(v1, m1, dmax);
+    multiply(v2, m2, dmax);
+    multiply(v3, m3, dmax);
+    if (Onnx && failed(dmax)) {
       m0 = divide(v0);
       m1 = divide(v1);
       m2 = divide(v2);
@@ -488,9 +501,9 @@ __attribute__((always_inline)) inline void quantize_block8(X x, size_t block, co
   }
   for (; i < block; i += 8) {
     const __m256 v = Vec<float>::load(x + i);
-    __m256 m, fails = _mm256_setzero_ps();
-    multiply(v, m, fails);
-    if (Onnx && !_mm256_testz_ps(fails, fails)) m = divide(v);
+    __m256 m, dmax = _mm256_setzero_ps();
+    multiply(v, m, dmax);
+    if (Onnx && failed(dmax)) m = divide(v);
     store_codes8<T>(out, i, code(m));
   }
 }
@@ -513,7 +526,8 @@ template <typename Op> inline __m256 reduce8_blocks(const __m256* a, Op op) {
   return op(_mm256_shuffle_ps(y0, y1, _MM_SHUFFLE(2, 0, 2, 0)), _mm256_shuffle_ps(y0, y1, _MM_SHUFFLE(3, 1, 3, 1)));  // blocks 0 .. 7
 }
 
-inline void min_max_blocks8(const float* x, size_t block, double* lo, double* hi) {
+template <size_t Block = 0> inline void min_max_blocks8(const float* x, size_t block_size, double* lo, double* hi) {
+  const size_t block = Block != 0 ? Block : block_size;
   __m256 mn[8], mx[8];
   for (size_t j = 0; j < 8; j++) {
     const float* xb = x + j * block;
@@ -535,7 +549,7 @@ inline void min_max_blocks8(const float* x, size_t block, double* lo, double* hi
   _mm256_storeu_pd(hi + 4, _mm256_cvtps_pd(_mm256_extractf128_ps(hi8, 1)));
 }
 
-template <IntType T, bool Symmetric>
+template <IntType T, bool Symmetric, size_t Block>
 size_t quantize_blocks_batched(const float* x, size_t n, size_t block, QuantSpec spec, float* scales, int32_t* zps, void* out) {
   using Code = typename CodeType<T>::type;
   constexpr ParamScheme scheme = Symmetric ? ParamScheme::Symmetric : ParamScheme::Affine;
@@ -546,12 +560,12 @@ size_t quantize_blocks_batched(const float* x, size_t n, size_t block, QuantSpec
   for (size_t b0 = 0; b0 < whole; b0 += kBlockBatch) {
     const size_t count = whole - b0 < kBlockBatch ? whole - b0 : kBlockBatch;
     const float* xb = x + b0 * block;
-    size_t j = 0;
-    for (; j + 8 <= count; j += 8) min_max_blocks8(xb + j * block, block, lo + j, hi + j);
-    for (; j < count; j++) {
-      lo[j] = __builtin_inf();
-      hi[j] = -__builtin_inf();
-      min_max_block(xb + j * block, block, &lo[j], &hi[j]);
+    size_t m = 0;
+    for (; m + 8 <= count; m += 8) min_max_blocks8<Block>(xb + m * block, block, lo + m, hi + m);
+    for (; m < count; m++) {
+      lo[m] = __builtin_inf();
+      hi[m] = -__builtin_inf();
+      min_max_block(xb + m * block, block, &lo[m], &hi[m]);
     }
     // Every whole group of 4 at once; where some range is refused, group by group up to it, then one by one.
     size_t ok = count / 4 > 0 && params_groups<Symmetric>(lo, hi, count / 4, spec, scales + b0, zps + b0, consts, 0) ? count / 4 * 4 : 0;
@@ -581,14 +595,14 @@ size_t quantize_blocks_batched(const float* x, size_t n, size_t block, QuantSpec
     size_t line = 0;
     for (size_t j = 0; j < ok; j++) {
       for (size_t e = 0; e < lines_per_block && line * 64 < next_bytes; e++, line++) _mm_prefetch(next + line * 64, _MM_HINT_T0);
-      if (consts.divide[j]) {
+      if (consts.divides(j)) {
         const float s = consts.scale[j];
         const int32_t zp = zps[b0 + j];
         quantize_run<float, T, Mode::Divide>(xb + j * block, block, make_quant_vec(s, zp, spec), make_quant_params(s, zp, spec), ob + j * block);
       } else if (spec.profile == Profile::Onnx) {
-        quantize_block8<T, true>(xb + j * block, block, consts, j, ob + j * block);
+        quantize_block8<T, true, Block>(xb + j * block, block, consts, j, ob + j * block);
       } else {
-        quantize_block8<T, false>(xb + j * block, block, consts, j, ob + j * block);
+        quantize_block8<T, false, Block>(xb + j * block, block, consts, j, ob + j * block);
       }
     }
     if (ok < count) return b0 + ok;
@@ -600,8 +614,13 @@ size_t quantize_blocks_batched(const float* x, size_t n, size_t block, QuantSpec
 
 template <IntType T>
 size_t quantize_blocks_batched(const float* x, size_t n, size_t block, ParamScheme scheme, QuantSpec spec, float* scales, int32_t* zps, void* out) {
-  if (scheme == ParamScheme::Symmetric) return quantize_blocks_batched<T, true>(x, n, block, spec, scales, zps, out);
-  return quantize_blocks_batched<T, false>(x, n, block, spec, scales, zps, out);
+  // Blocks of 32 (the common size) get a body with the block length a constant.
+  if (block == 32) {
+    if (scheme == ParamScheme::Symmetric) return quantize_blocks_batched<T, true, 32>(x, n, block, spec, scales, zps, out);
+    return quantize_blocks_batched<T, false, 32>(x, n, block, spec, scales, zps, out);
+  }
+  if (scheme == ParamScheme::Symmetric) return quantize_blocks_batched<T, true, 0>(x, n, block, spec, scales, zps, out);
+  return quantize_blocks_batched<T, false, 0>(x, n, block, spec, scales, zps, out);
 }
 
 template <typename F>
@@ -642,7 +661,7 @@ void quantize_block_runs_batched(X x, size_t n, size_t block, const float* scale
     for (size_t j = 0; j < count; j++) {
       const size_t at = (b0 + j) * block;
       Code* ob = static_cast<Code*>(out) + at;
-      if (consts.divide[j]) {
+      if (consts.divides(j)) {
         const float s = consts.scale[j];
         const int32_t zp = zps[b0 + j];
         quantize_run<float, T, Mode::Divide>(x + at, block, make_quant_vec(s, zp, spec), make_quant_params(s, zp, spec), ob);
