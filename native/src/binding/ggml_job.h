@@ -1,7 +1,8 @@
 // The job of the ggml* kernels: GGML block quantize / dequantize of whole blocks, in chunks of blocks that threads
-// share (each chunk writes only its own blocks). Quantize checks each chunk for NaN / ±Infinity before quantizing it
-// (GGML formats take finite values only): a chunk holding one writes nothing and records its first such element; the
-// lowest recorded index is the call's badIndex (the outputs are then unspecified, as the kernel table says).
+// share (each chunk writes only its own blocks). Quantize checks each run of a chunk for NaN / ±Infinity just before
+// quantizing it (GGML formats take finite values only): at the first run holding one the chunk stops and records that
+// element; the lowest recorded index is the call's badIndex (the outputs are then unspecified, as the kernel table
+// says).
 #pragma once
 
 #include <cstddef>

@@ -44,6 +44,22 @@ template <int HalfLevels> inline void symmetric_codes(const BlockVecs& a, __m256
   }
 }
 
+// symmetric_codes when the block's d is 0 or a normal float: then |x * id| <= HalfLevels * (1 + 2^-24)^3 (|x| <= |max|,
+// d = max / -HalfLevels and id = 1 / d each rounded once, none subnormal), so x * id + HalfLevels + 0.5 truncates to a
+// code in [0, 2 * HalfLevels] that the (int8_t) cast leaves as it is. (A subnormal d can round to less than |max| /
+// HalfLevels and its inverse overflow: such blocks take symmetric_codes.)
+template <int HalfLevels> inline void symmetric_codes_normal(const BlockVecs& a, __m256 id, __m256i* c) {
+  const __m256 offset = _mm256_set1_ps(static_cast<float>(HalfLevels) + 0.5f);
+  for (int k = 0; k < 4; k++) {
+    c[k] = _mm256_min_epi32(trunc_to_int8(_mm256_add_ps(_mm256_mul_ps(a.v[k], id), offset)), _mm256_set1_epi32(2 * HalfLevels - 1));
+  }
+}
+
+// Lanes where d is neither 0 nor a normal float (its magnitude below FLT_MIN).
+inline int subnormal_lanes(__m256 d) {
+  return _mm256_movemask_ps(_mm256_and_ps(lt8(abs8(d), _mm256_set1_ps(1.17549435e-38f)), ne8(d, _mm256_setzero_ps())));
+}
+
 // q4_1 / q5_1 codes: (x - min) * id + 0.5f truncated; q4_1 MIN(15, (int8_t)..), q5_1 the low byte as it is.
 template <int Levels> inline void affine_codes(const BlockVecs& a, __m256 min, __m256 id, __m256i* c) {
   for (int k = 0; k < 4; k++) {
@@ -58,6 +74,13 @@ inline void store_nibbles(const __m256i* c, uint8_t* qs) {
   const __m256i lo = _mm256_or_si256(_mm256_and_si256(c[0], byte), _mm256_and_si256(_mm256_slli_epi32(c[2], 4), byte));
   const __m256i hi = _mm256_or_si256(_mm256_and_si256(c[1], byte), _mm256_and_si256(_mm256_slli_epi32(c[3], 4), byte));
   _mm_storeu_si128(reinterpret_cast<__m128i*>(qs), pack_low_bytes_2x8(lo, hi));
+}
+
+// store_nibbles of codes in [0, 15]: nothing to mask.
+inline void store_small_nibbles(const __m256i* c, uint8_t* qs) {
+  const __m256i lo = _mm256_or_si256(c[0], _mm256_slli_epi32(c[2], 4));
+  const __m256i hi = _mm256_or_si256(c[1], _mm256_slli_epi32(c[3], 4));
+  _mm_storeu_si128(reinterpret_cast<__m128i*>(qs), pack_bytes_2x8(lo, hi));
 }
 
 // q5: masked nibbles in qs, bit 4 of code j in bit j of the little-endian uint32 qh.
@@ -105,10 +128,17 @@ template <int HalfLevels> inline void quantize_batch_symmetric(const float* x, u
   const __m256 d = _mm256_div_ps(max, _mm256_set1_ps(-static_cast<float>(HalfLevels)));
   _mm256_store_ps(id, inverse_or_zero8(d));
   store_fp16_batch(d, y, kLayout.bytes, 0);
+  const bool normal = subnormal_lanes(d) == 0;
   for (size_t b = 0; b < kBatch; b++) {
     __m256i c[4];
-    symmetric_codes<HalfLevels>(BlockVecs(x + b * kQK), _mm256_set1_ps(id[b]), c);
     uint8_t* yb = y + b * kLayout.bytes;
+    if (normal) {
+      symmetric_codes_normal<HalfLevels>(BlockVecs(x + b * kQK), _mm256_set1_ps(id[b]), c);
+      if constexpr (HalfLevels == 8) store_small_nibbles(c, yb + kLayout.qs);
+      else store_five_bits(c, yb + kLayout.qh, yb + kLayout.qs);
+      continue;
+    }
+    symmetric_codes<HalfLevels>(BlockVecs(x + b * kQK), _mm256_set1_ps(id[b]), c);
     if constexpr (HalfLevels == 8) store_nibbles(c, yb + kLayout.qs);
     else store_five_bits(c, yb + kLayout.qh, yb + kLayout.qs);
   }
@@ -157,12 +187,16 @@ template <LegacyLayout Layout> inline void quantize_batch_q8(const float* x, uin
   _mm256_store_ps(d, vd);
   _mm256_store_ps(id, inverse_or_zero8(vd));
   store_fp16_batch(vd, y, Layout.bytes, 0);
+  // With every d 0 or normal, |x * id| <= 127 * (1 + 2^-24)^3 rounds to a code in [-127, 127] (see
+  // symmetric_codes_normal): packed without masking. A subnormal d may overflow its inverse (INT32_MIN codes, whose
+  // low byte is 0): masked.
+  const bool normal = subnormal_lanes(vd) == 0;
   for (size_t b = 0; b < kBatch; b++) {
     const BlockVecs a(x + b * kQK);
     const __m256 ib = _mm256_set1_ps(id[b]);
     __m256i c[4];
     for (int k = 0; k < 4; k++) c[k] = roundf_to_int8(_mm256_mul_ps(a.v[k], ib));
-    const __m256i codes = pack_low_bytes_4x8(c[0], c[1], c[2], c[3]);
+    const __m256i codes = normal ? pack_int8_4x8(c[0], c[1], c[2], c[3]) : pack_low_bytes_4x8(c[0], c[1], c[2], c[3]);
     uint8_t* yb = y + b * Layout.bytes;
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(yb + Layout.qs), codes);
     if constexpr (Layout.qs == kQ8_1.qs) store_u16(yb + 2, fp16_of(static_cast<float>(int8_sum_32(codes)) * d[b]));

@@ -70,12 +70,25 @@ inline __m128i pack_low_bytes_2x8(__m256i a, __m256i b) {
   return _mm_shuffle_epi32(bytes, _MM_SHUFFLE(3, 1, 2, 0));  // a0-3 a4-7 b0-3 b4-7
 }
 
+// pack_low_bytes_2x8 of lanes already in [0, 255] (no masking needed before the saturating packs).
+inline __m128i pack_bytes_2x8(__m256i a, __m256i b) {
+  const __m256i ab = _mm256_packus_epi32(a, b);  // a0-3 b0-3 | a4-7 b4-7
+  const __m128i bytes = _mm_packus_epi16(_mm256_castsi256_si128(ab), _mm256_extracti128_si256(ab, 1));
+  return _mm_shuffle_epi32(bytes, _MM_SHUFFLE(3, 1, 2, 0));  // a0-3 a4-7 b0-3 b4-7
+}
+
 // The low byte of each int32 lane of a, b, c, d (32 bytes, in that order).
 inline __m256i pack_low_bytes_4x8(__m256i a, __m256i b, __m256i c, __m256i d) {
   const __m256i m = _mm256_set1_epi32(0xff);
   const __m256i ab = _mm256_packus_epi32(_mm256_and_si256(a, m), _mm256_and_si256(b, m));
   const __m256i cd = _mm256_packus_epi32(_mm256_and_si256(c, m), _mm256_and_si256(d, m));
   const __m256i abcd = _mm256_packus_epi16(ab, cd);  // groups of 4: a0 b0 c0 d0 a1 b1 c1 d1
+  return _mm256_permutevar8x32_epi32(abcd, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+}
+
+// pack_low_bytes_4x8 of lanes already in [-128, 127] (the signed saturating packs keep them; no masking).
+inline __m256i pack_int8_4x8(__m256i a, __m256i b, __m256i c, __m256i d) {
+  const __m256i abcd = _mm256_packs_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
   return _mm256_permutevar8x32_epi32(abcd, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
 }
 

@@ -5,6 +5,7 @@ import { GgufReader } from '../read/gguf-reader.js';
 import { GgufWriter } from '../write/gguf-writer.js';
 import type { GgufTensorSpec } from '../write/plan-layout.js';
 import { createChunkEncoder } from './chunk-encoder.js';
+import { ChunkPipeline } from './chunk-pipeline.js';
 import { checkOptions, type RequantizeOptions } from './options.js';
 import { checkNotSplit, outputMetadata } from './output-metadata.js';
 import { planTensorTypes, type TensorPlan } from './plan-types.js';
@@ -87,22 +88,35 @@ export async function requantizeGguf(inPath: string, outPath: string, options: R
     try {
       await writeAtomically(outPath, async (fh) => {
         const writer = await GgufWriter.begin(fh, outputMetadata(metadata, recipe.ftype), specs);
-        for (const [index, plan] of plans.entries()) {
-          current = plan.tensor.name;
-          const report = (tensorDone: boolean): void =>
-            opts.onProgress?.({
-              index,
-              count: plans.length,
-              name: plan.tensor.name,
-              from: ggmlTypeName(plan.tensor.typeId),
-              to: ggmlTypeName(plan.targetTypeId),
-              action: plan.action,
-              bytesDone,
-              bytesTotal,
-              tensorDone,
-            });
-          await streamTensor({ reader, writer, encoder, signal: opts.signal, advance: (n) => ((bytesDone += n), report(false)) }, plan);
-          report(true);
+        // Two chunks per encoder: each has the next one queued when it finishes, even while an older, slower chunk
+        // holds up the writing.
+        const pipeline = new ChunkPipeline(writer, 2 * encoder.parallelism);
+        try {
+          for (const [index, plan] of plans.entries()) {
+            current = plan.tensor.name;
+            const report = (tensorDone: boolean): void =>
+              opts.onProgress?.({
+                index,
+                count: plans.length,
+                name: plan.tensor.name,
+                from: ggmlTypeName(plan.tensor.typeId),
+                to: ggmlTypeName(plan.targetTypeId),
+                action: plan.action,
+                bytesDone,
+                bytesTotal,
+                tensorDone,
+              });
+            const advance = (n: number): void => {
+              bytesDone += n;
+              report(false);
+            };
+            await streamTensor({ reader, writer, encoder, pipeline, signal: opts.signal, advance, tensorDone: () => report(true) }, plan);
+          }
+          await pipeline.drain();
+        } catch (e) {
+          await pipeline.settle();
+          if (pipeline.failedTensor !== undefined) current = pipeline.failedTensor;
+          throw e;
         }
         current = undefined;
         writer.finish();

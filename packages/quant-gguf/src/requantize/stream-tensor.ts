@@ -3,6 +3,7 @@ import { ggmlTypeInfo } from '../format/ggml-types.js';
 import type { GgufReader } from '../read/gguf-reader.js';
 import type { GgufWriter } from '../write/gguf-writer.js';
 import type { ChunkEncoder } from './chunk-encoder.js';
+import type { ChunkPipeline } from './chunk-pipeline.js';
 import type { TensorPlan } from './plan-types.js';
 
 /** Float32 elements per chunk (4 MiB): memory stays bounded by a few chunks, whatever the tensor's size. */
@@ -14,55 +15,60 @@ export interface StreamContext {
   readonly reader: GgufReader;
   readonly writer: GgufWriter;
   readonly encoder: ChunkEncoder;
+  /** Encoded chunks in flight, written in order; shared by every tensor of the run. */
+  readonly pipeline: ChunkPipeline;
   readonly signal: AbortSignal | undefined;
-  /** Called with the input bytes just done. */
+  /** Called with the input bytes just written. */
   readonly advance: (bytes: number) => void;
+  /** Called once the tensor's last bytes are written. */
+  readonly tensorDone: () => void;
 }
 
 function checkAborted(signal: AbortSignal | undefined, tensor: string): void {
   if (signal?.aborted) throw new GgufError('E_GGUF_ABORTED', 'aborted', { tensor }, { cause: signal.reason });
 }
 
+/** Copies the tensor's bytes after the chunks still in the pipeline. */
 async function copyTensor(ctx: StreamContext, plan: TensorPlan): Promise<void> {
   const t = plan.tensor;
+  await ctx.pipeline.drain();
   for (let start = 0; start < t.byteLength; start += COPY_BYTES) {
     checkAborted(ctx.signal, t.name);
     const bytes = await ctx.reader.readTensorBytes(t, start, Math.min(COPY_BYTES, t.byteLength - start));
     await ctx.writer.write(bytes);
     ctx.advance(bytes.length);
   }
+  ctx.tensorDone();
 }
 
 /**
- * Reads whole rows a chunk at a time, encodes them (encoder.parallelism + 1 chunks in flight: every encoder busy and
- * the next chunk read and queued) and writes the results in order: a tensor is never whole in memory.
+ * Reads whole rows a chunk at a time and queues them for encoding in the pipeline, which writes the results in order:
+ * a tensor is never whole in memory. Returns once its last chunk is queued; the pipeline writes it later, while the
+ * encoders start on the next tensor.
  */
 async function encodeTensor(ctx: StreamContext, plan: TensorPlan): Promise<void> {
   const t = plan.tensor;
   const rowLength = t.shape[0] ?? 1;
-  if (t.elements === 0) return;
+  if (t.elements === 0) {
+    await ctx.pipeline.drain();
+    ctx.tensorDone();
+    return;
+  }
   const rows = t.elements / rowLength;
   const rowBytes = rowLength * ggmlTypeInfo(t.typeId)!.typeSize;
   const rowsPerChunk = Math.max(1, Math.floor(CHUNK_ELEMENTS / rowLength));
-  const inFlight: { promise: Promise<Uint8Array>; bytesIn: number }[] = [];
-  const drainOne = async (): Promise<void> => {
-    const { promise, bytesIn } = inFlight.shift()!;
-    await ctx.writer.write(await promise);
-    ctx.advance(bytesIn);
-  };
-  try {
-    for (let row = 0; row < rows; row += rowsPerChunk) {
-      checkAborted(ctx.signal, t.name);
-      const n = Math.min(rowsPerChunk, rows - row);
-      const bytes = await ctx.reader.readTensorBytes(t, row * rowBytes, n * rowBytes);
-      const promise = ctx.encoder.encode({ bytes, sourceTypeId: t.typeId, rows: n, rowLength, targetTypeId: plan.targetTypeId });
-      promise.catch(() => {}); // awaited in order below; this only keeps a later chunk's failure from going unhandled
-      inFlight.push({ promise, bytesIn: bytes.length });
-      if (inFlight.length > ctx.encoder.parallelism) await drainOne();
-    }
-    while (inFlight.length > 0) await drainOne();
-  } finally {
-    await Promise.allSettled(inFlight.map((f) => f.promise));
+  for (let row = 0; row < rows; row += rowsPerChunk) {
+    checkAborted(ctx.signal, t.name);
+    const n = Math.min(rowsPerChunk, rows - row);
+    // Memory of its own (the chunk moves to a worker thread whole) that the read fills completely: not zero-filled first.
+    const bytes = await ctx.reader.readTensorBytes(t, row * rowBytes, n * rowBytes, Buffer.allocUnsafeSlow(n * rowBytes));
+    const bytesIn = bytes.length; // the bytes themselves may move to a worker thread
+    const promise = ctx.encoder.encode({ bytes, sourceTypeId: t.typeId, rows: n, rowLength, targetTypeId: plan.targetTypeId });
+    const last = row + n >= rows;
+    await ctx.pipeline.push(promise, t.name, () => {
+      ctx.advance(bytesIn);
+      if (last) ctx.tensorDone();
+    });
   }
 }
 
