@@ -386,6 +386,34 @@ void test_top_k() {
   }
 }
 
+// Orders that steer a vector set's scan (which skips groups of items that cannot enter the heap): NaN among the first
+// k items (a NaN root, which every number displaces), runs of scores tied with the root (which must not enter), sorted
+// runs where every item enters or none does, and the integer extremes.
+void test_top_k_orders() {
+  Rng r(g_seed ^ 0x70c);
+  const double nan = std::nan("");
+  for (size_t n : {40, 1001}) {
+    for (size_t k : {1, 3, 8, 17}) {
+      std::vector<double> nan_first(n), ties(n), rising(n), falling(n);
+      std::vector<int32_t> s(n);
+      std::vector<uint32_t> u(n);
+      for (size_t i = 0; i < n; i++) {
+        nan_first[i] = i < k || r.chance(5) ? nan : static_cast<double>(r.range(-3, 3));
+        ties[i] = i % 97 == 50 ? 2.0 : r.chance(50) ? 0.0 : -0.0;
+        rising[i] = static_cast<double>(i);
+        falling[i] = -static_cast<double>(i);
+        s[i] = i % 31 == 7 ? INT32_MIN + static_cast<int32_t>(i % 3) : r.chance(50) ? INT32_MAX : static_cast<int32_t>(r.range(-2, 2));
+        u[i] = i % 29 == 5 ? static_cast<uint32_t>(i % 2) : r.chance(50) ? 0xffffffffu : 0xfffffffeu;
+      }
+      for (bool descending : {false, true}) {
+        for (const auto* d : {&nan_first, &ties, &rising, &falling}) check_top_k(*d, k, descending);
+        check_top_k(s, k, descending);
+        check_top_k(u, k, descending);
+      }
+    }
+  }
+}
+
 // ---- golden file --------------------------------------------------------------------------------------------------
 
 struct Golden {
@@ -592,6 +620,7 @@ int main(int argc, char** argv) {
       {"integer extremes at dim 65536", test_integer_extremes},
       {"asymmetric and float scores", test_scores},
       {"top-k", test_top_k},
+      {"top-k orders (NaN root, ties)", test_top_k_orders},
   };
   for (const Step& step : steps) {
     const long before = stats().failures;

@@ -232,25 +232,40 @@ template <typename T> inline void top_k_sift_down(const T* scores, uint32_t* hea
   }
 }
 
+// The heap of top_k_scalar's first min(k, n) items in out; returns its size. A vector set's top-k shares these steps
+// and filters its scan.
+template <typename T> inline size_t top_k_heap_start(const T* scores, size_t n, size_t k, bool descending, uint32_t* out) {
+  const size_t size = k < n ? k : n;
+  for (size_t i = 0; i < size; i++) out[i] = static_cast<uint32_t>(i);
+  for (size_t i = size / 2; i-- > 0;) top_k_sift_down(scores, out, size, i, descending);
+  return size;
+}
+
+// Item i (after every kept one) replaces the heap's root if it ranks before it.
+template <typename T> inline void top_k_offer(const T* scores, size_t i, uint32_t* heap, size_t size, bool descending) {
+  if (ranks_before(scores, static_cast<uint32_t>(i), heap[0], descending)) {
+    heap[0] = static_cast<uint32_t>(i);
+    top_k_sift_down(scores, heap, size, 0, descending);
+  }
+}
+
+// The heap sorted in place, best first.
+template <typename T> inline void top_k_heap_sort(const T* scores, uint32_t* heap, size_t size, bool descending) {
+  for (size_t end = size; end-- > 1;) {
+    const uint32_t t = heap[0];
+    heap[0] = heap[end];
+    heap[end] = t;
+    top_k_sift_down(scores, heap, end, 0, descending);
+  }
+}
+
 // The indices of the min(k, n) best of scores[0, n) into out, best first; returns how many. n < 2^32. out is the heap
 // (worst kept item at its root), so no other memory is used.
 template <typename T> inline size_t top_k_scalar(const T* scores, size_t n, size_t k, bool descending, uint32_t* out) {
-  const size_t size = k < n ? k : n;
+  const size_t size = top_k_heap_start(scores, n, k, descending, out);
   if (size == 0) return 0;
-  for (size_t i = 0; i < size; i++) out[i] = static_cast<uint32_t>(i);
-  for (size_t i = size / 2; i-- > 0;) top_k_sift_down(scores, out, size, i, descending);
-  for (size_t i = size; i < n; i++) {
-    if (ranks_before(scores, static_cast<uint32_t>(i), out[0], descending)) {
-      out[0] = static_cast<uint32_t>(i);
-      top_k_sift_down(scores, out, size, 0, descending);
-    }
-  }
-  for (size_t end = size - 1; end > 0; end--) {
-    const uint32_t t = out[0];
-    out[0] = out[end];
-    out[end] = t;
-    top_k_sift_down(scores, out, end, 0, descending);
-  }
+  for (size_t i = size; i < n; i++) top_k_offer(scores, i, out, size, descending);
+  top_k_heap_sort(scores, out, size, descending);
   return size;
 }
 

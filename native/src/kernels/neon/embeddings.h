@@ -1,9 +1,12 @@
 // NEON embedding kernels (contract in common/embeddings.h; docs/EMBEDDINGS.md): the Hamming and integer dot / L2
-// scans in NEON; quantize, binary packing, the float scans and top-k on the portable loops of common/embeddings.h
-// (exactly the scalar set's, listed in table.cc). Names as in the other sets, for the kernel table and embeddings_test.
+// scans here; quantize and binary packing in embeddings_quantize.h, the asymmetric and float32 scans in
+// embeddings_scores.h, top-k in top_k.h. Names as in the other sets, for the kernel table and embeddings_test.
 #pragma once
 
 #include "../common/embeddings.h"
+#include "embeddings_quantize.h"
+#include "embeddings_scores.h"
+#include "top_k.h"
 #include "vec.h"
 
 namespace quantkit::neon {
@@ -76,21 +79,6 @@ void l2_scan_i8(const int8_t* query, const int8_t* rows, size_t count, size_t di
 void l2_scan_u8(const uint8_t* query, const uint8_t* rows, size_t count, size_t dim, uint32_t* out) {
   for (size_t r = 0; r < count; r++) out[r] = l2_row(query, rows + r * dim, dim);
 }
-
-// The portable loops (table.cc lists these slots).
-template <typename F>
-void quantize_embedding_rows(const F* x, size_t rows, size_t dim, const F* starts, const F* steps, EmbeddingCodes codes, uint8_t* out) {
-  quantize_embedding_rows_scalar(x, rows, dim, starts, steps, codes, out);
-}
-template <typename F>
-void pack_binary_rows(const F* x, size_t rows, size_t dim, BitOrder order, BitThreshold threshold, bool signed_codes, uint8_t* out) {
-  pack_binary_rows_scalar(x, rows, dim, order, threshold, signed_codes, out);
-}
-constexpr auto dot_scan_asymmetric = asymmetric_scan_scalar<false>;
-constexpr auto l2_scan_asymmetric = asymmetric_scan_scalar<true>;
-constexpr auto dot_scan_f32 = float_scan_scalar<false>;
-constexpr auto l2_scan_f32 = float_scan_scalar<true>;
-template <typename T> size_t top_k(const T* scores, size_t n, size_t k, bool descending, uint32_t* out) { return top_k_scalar(scores, n, k, descending, out); }
 
 }  // namespace
 }  // namespace quantkit::neon

@@ -5,11 +5,10 @@
 // kernels/common/. Built with -ffp-contract=off like every kernel file (GCC for AArch64 fuses a * b + c into FMADD by
 // default, which would change results).
 //
-// Slots on the portable loops of kernels/common/ (exactly what the scalar set runs; GCC auto-vectorises some of them
-// for AArch64, as it does for the scalar set there), not written with NEON intrinsics yet:
-//   ggml_quantize (every format), ggml_dequantize of q5_0, q5_1 and the K-quants (neon/ggml.h),
-//   quantize_embedding_rows_f32, pack_binary_rows_f32, dot_scan_asymmetric, l2_scan_asymmetric, dot_scan_f32,
-//   l2_scan_f32, top_k_f64, top_k_i32, top_k_u32 (neon/embeddings.h).
+// No slot runs on the portable loops of kernels/common/ as a whole (they serve as tails and rare fallbacks only). The
+// GGML slots are NEON for every format, quantize and dequantize (neon/ggml*.h; their format switch is the scalar set's,
+// common/ggml_dispatch.h).
+// (The embedding and top-k slots are all NEON: neon/embeddings*.h, neon/top_k.h.)
 #if defined(__aarch64__)
 
 #define QUANTKIT_NEON_TABLE_CC 1
