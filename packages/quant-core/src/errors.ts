@@ -39,6 +39,13 @@ export const ErrorCodes = {
   NATIVE_THREADS: 'ERR_QUANT_NATIVE_THREADS',
   /** The raw addon was called with arguments its own C++ checks refuse (not reachable through the validated API). */
   NATIVE_ARGUMENT: 'ERR_QUANT_NATIVE_ARGUMENT',
+  /**
+   * The WebAssembly module (@quantkit/quant-wasm) could not be found, compiled or instantiated (no WebAssembly, no
+   * SIMD128, a missing .wasm file). Like NATIVE_UNAVAILABLE, mode 'auto' answers it by falling back.
+   */
+  WASM_UNAVAILABLE: 'ERR_QUANT_WASM_UNAVAILABLE',
+  /** The WebAssembly module's linear memory could not grow to what a call or an allocation needs (the runtime's limit, or 4 GiB). */
+  WASM_MEMORY: 'ERR_QUANT_WASM_MEMORY',
   /** An input or output buffer is detached: before the call, or while an async call was running. */
   DETACHED: 'ERR_QUANT_DETACHED',
   /** A size quantkit refuses to serve: more parameter groups than can be allocated, `bins` above its cap, ... */

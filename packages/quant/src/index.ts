@@ -18,8 +18,8 @@ export * from '@quantkit/quant-core';
 export { createQuantizer } from './quantizer.js';
 export type { Quantizer, QuantizerOptions } from './quantizer.js';
 export { BACKEND_MODES, parseMode } from './select.js';
-export type { BackendInfo, BackendMode, KernelSetRequest, NativeModule } from './select.js';
-export { createRoutedBackend, ROUTING_THRESHOLDS } from './routing.js';
+export type { BackendInfo, BackendMode, KernelSetRequest, NativeModule, WasmPackage } from './select.js';
+export { createRoutedBackend, ROUTING_THRESHOLDS, WASM_ROUTING_THRESHOLDS } from './routing.js';
 export type { RoutingOperation, RoutingThresholds } from './routing.js';
 export { ASYNC_SLICE } from './async.js';
 

@@ -1,5 +1,5 @@
 import { checkOptionKeys, deferredKernels, describeValue, ErrorCodes, QuantError, type Analyze, type AsyncQuantApi, type Backend, type KernelApi, type FloatArray, type QuantApi, type QuantizeOptions, type QuantizedTensor, type DequantizeAsyncOptions, type QuantizeAsyncOptions } from '@quantkit/quant-core';
-import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, type KernelSetRequest, type NativeModule, type Selection } from './select.js';
+import { debugBackend, parseMode, select, type BackendInfo, type BackendMode, type KernelSetRequest, type NativeModule, type Selection, type WasmPackage } from './select.js';
 
 export interface QuantizerOptions {
   /**
@@ -15,6 +15,12 @@ export interface QuantizerOptions {
   readonly isa?: KernelSetRequest;
   /** The @quantkit/quant-native module to use instead of loading it by name (bundlers that inline it, tests). */
   readonly native?: NativeModule;
+  /**
+   * The @quantkit/quant-wasm module to use instead of loading it by name (bundlers that inline it, tests). The
+   * WebAssembly backend it creates is routed by WASM_ROUTING_THRESHOLDS; to use one instance as is, pass
+   * `backend: createWasmBackend()`.
+   */
+  readonly wasm?: WasmPackage;
 }
 
 /** quantkit's whole backend-bound API, bound to one backend selection. */
@@ -35,12 +41,12 @@ function looksLikeBackend(b: object): b is Backend {
 }
 
 /** The options of createQuantizer (a typo is ERR_QUANT_UNKNOWN_OPTION naming the closest one). */
-const QUANTIZER_OPTIONS = ['backend', 'threads', 'isa', 'native'] as const;
+const QUANTIZER_OPTIONS = ['backend', 'threads', 'isa', 'native', 'wasm'] as const;
 
 function checkOptions(options: QuantizerOptions): void {
   if (typeof options !== 'object' || options === null) throw new QuantError(ErrorCodes.OPTION, `createQuantizer options must be an object, got ${describeValue(options)}`);
   checkOptionKeys(options, QUANTIZER_OPTIONS);
-  const { backend, threads, isa, native } = options;
+  const { backend, threads, isa, native, wasm } = options;
   if (typeof backend === 'object' && (backend === null || !looksLikeBackend(backend))) {
     throw new QuantError(ErrorCodes.BACKEND, 'backend must be \'auto\', \'native\', \'wasm\', \'reference\' or a Backend object');
   }
@@ -55,6 +61,9 @@ function checkOptions(options: QuantizerOptions): void {
   }
   if (native !== undefined && (typeof native !== 'object' || native === null || typeof native.createNativeBackend !== 'function')) {
     throw new QuantError(ErrorCodes.OPTION, `native must be the @quantkit/quant-native module, got ${describeValue(native)}`);
+  }
+  if (wasm !== undefined && (typeof wasm !== 'object' || wasm === null || typeof wasm.createWasmBackend !== 'function')) {
+    throw new QuantError(ErrorCodes.OPTION, `wasm must be the @quantkit/quant-wasm module, got ${describeValue(wasm)}`);
   }
 }
 

@@ -48,6 +48,34 @@ export const ROUTING_THRESHOLDS: RoutingThresholds = Object.freeze({
   embeddings: 256,
 });
 
+/**
+ * The same break-even points for the WebAssembly backend (@quantkit/quant-wasm, SIMD128), which the adapter selects
+ * where the addon cannot load. A wasm call costs about 0.5 µs more than a reference call (arguments into the
+ * descriptor, arrays copied into linear memory), so its break-evens lie up to twice as high as native's. Measured in
+ * CPU time (the machine was loaded), reference against wasm in one process, sizes 32 .. 8192 (the histogram to
+ * 65536), per kernel the smallest size from which wasm wins at every larger size; the largest of an operation's
+ * kernels is used.
+ * ggml and embeddings were not measured (native's values).
+ */
+export const WASM_ROUTING_THRESHOLDS: RoutingThresholds = Object.freeze({
+  /** quantizeTensor 256 (128: ×0.72-0.79), quantizeAxis 512 (256: ×0.75). */
+  quantize: 512,
+  /** dequantizeTensor 512 (256: ×0.72-0.77), dequantizeBlocked 1024 (512: ×0.81). */
+  dequantize: 1024,
+  /** fakeQuantizeTensor: wasm wins from 32 (×1.4). */
+  fakeQuantize: 32,
+  /** minMax 256 (128: ×0.70), minMaxBlocked 128. */
+  minMax: 256,
+  absMax: 256,
+  pack: 256,
+  /** unpack 512 (256: ×0.81-1.01). */
+  unpack: 512,
+  /** histogram into 2048 bins: 16384 (8192: ×0.94; the wasm histogram runs the portable loop, ×1.3 at 65536). */
+  histogram: 16384,
+  ggml: 256,
+  embeddings: 256,
+});
+
 export type RoutingOperation = KernelOperation;
 export type RoutingThresholds = { readonly [K in RoutingOperation]: number };
 

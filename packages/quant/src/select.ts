@@ -20,7 +20,7 @@ import {
   type QuantApi,
 } from '@quantkit/quant-core';
 import { routedAsyncBackend, slicedAsyncBackend } from './async.js';
-import { createRoutedBackend, ROUTING_THRESHOLDS } from './routing.js';
+import { createRoutedBackend, ROUTING_THRESHOLDS, WASM_ROUTING_THRESHOLDS } from './routing.js';
 
 /** A native kernel set: 'auto' (the best this CPU runs) or a name of the addon's list ('avx2', 'scalar', ...). */
 export type KernelSetRequest = 'auto' | 'avx2' | 'scalar' | (string & {});
@@ -31,8 +31,7 @@ export type BackendMode = 'auto' | 'native' | 'wasm' | 'reference';
 export const BACKEND_MODES: readonly BackendMode[] = ['auto', 'native', 'wasm', 'reference'];
 
 const NATIVE_UNAVAILABLE = ErrorCodes.NATIVE_UNAVAILABLE;
-/** @quantkit/quant-wasm's WasmErrorCodes.UNAVAILABLE (a string here: the types never require the package). */
-const WASM_UNAVAILABLE = 'ERR_QUANT_WASM_UNAVAILABLE';
+const WASM_UNAVAILABLE = ErrorCodes.WASM_UNAVAILABLE;
 
 /** The part of @quantkit/quant-native this package uses (declared here, so the types never require it installed). */
 export interface NativeModule {
@@ -169,7 +168,7 @@ function nativeSelection(options: SelectionOptions): Selection {
 /** Loads the WebAssembly backend (routed like native); throws ERR_QUANT_WASM_UNAVAILABLE when it cannot. */
 function wasmSelection(options: SelectionOptions, reason?: string): Selection {
   const wb = (options.wasm ?? requireWasmPackage()).createWasmBackend();
-  const routed = createRoutedBackend(wb, { thresholds: ROUTING_THRESHOLDS });
+  const routed = createRoutedBackend(wb, { thresholds: WASM_ROUTING_THRESHOLDS });
   return bind(routed, slicedAsyncBackend(routed), { ...infoOf(wb), ...(reason !== undefined ? { reason } : {}) });
 }
 

@@ -1,7 +1,7 @@
 import { kernels as referenceKernels, referenceBackend, type Backend, type FloatArray, type KernelSpec } from '@quantkit/quant-core';
 import { describe, expect, it } from 'vitest';
 import { routedAsyncBackend, slicedAsyncBackend } from '../src/async.js';
-import { createQuantizer, createRoutedBackend, ROUTING_THRESHOLDS, type RoutingOperation } from '../src/index.js';
+import { createQuantizer, createRoutedBackend, ROUTING_THRESHOLDS, WASM_ROUTING_THRESHOLDS, type RoutingOperation } from '../src/index.js';
 import { spyBackend } from './helpers.js';
 
 /*
@@ -110,6 +110,21 @@ describe('routing thresholds', () => {
     q.quantize(f32(Math.max(ROUTING_THRESHOLDS.quantize, ROUTING_THRESHOLDS.minMax)));
     expect(native.calls).toEqual(['minMax', 'quantizeTensor']);
     expect(q.backendInfo()).toMatchObject({ name: 'native', isa: 'spy' });
+  });
+
+  it('routes a WebAssembly quantizer by WASM_ROUTING_THRESHOLDS (one constant per operation, as native)', () => {
+    expect(Object.keys(WASM_ROUTING_THRESHOLDS).sort()).toEqual(Object.keys(ROUTING_THRESHOLDS).sort());
+    for (const v of Object.values(WASM_ROUTING_THRESHOLDS)) expect(Number.isInteger(v) && v > 0).toBe(true);
+    const wasm = spyBackend('wasm');
+    const q = createQuantizer({ backend: 'wasm', wasm: { createWasmBackend: () => wasm.backend } });
+    const t = WASM_ROUTING_THRESHOLDS;
+    q.kernels.dequantizeTensor(new Uint8Array(t.dequantize - 1), 0.5, 0, new Float32Array(t.dequantize - 1));
+    q.kernels.absMax(f32(t.absMax - 1));
+    expect(wasm.calls).toEqual([]);
+    q.kernels.dequantizeTensor(new Uint8Array(t.dequantize), 0.5, 0, new Float32Array(t.dequantize));
+    q.kernels.absMax(f32(t.absMax));
+    expect(wasm.calls).toEqual(['dequantizeTensor', 'absMax']);
+    expect(q.backendInfo()).toMatchObject({ name: 'wasm', isa: 'spy' });
   });
 
   it('results do not depend on the side of the threshold (both sides are the reference contract)', () => {

@@ -1,5 +1,6 @@
 import { QuantError, quantize as referenceQuantize, referenceBackend, VERSION } from '@quantkit/quant-core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createWasmBackend } from '@quantkit/quant-wasm';
 import { createQuantizer, parseMode, type NativeModule } from '../src/index.js';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -111,6 +112,7 @@ describe('modes', () => {
     expect(q.backendInfo().reason).toBeUndefined();
     expect(q.quantize(x)).toEqual(referenceQuantize(x));
     expect(() => select({ backend: 'wasm', wasm: failingWasm })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_WASM_UNAVAILABLE' }));
+    expect(() => createQuantizer({ backend: 'wasm', wasm: failingWasm }).backendInfo()).toThrow(expect.objectContaining({ code: 'ERR_QUANT_WASM_UNAVAILABLE' }));
   });
 
   it('a runtime without WebAssembly (node --jitless) gets the reference, with the reason', () => {
@@ -186,6 +188,20 @@ describe('modes', () => {
     expect(q.backend()).toBe(spy.backend);
   });
 
+  it('serves every call of an injected WebAssembly backend (createWasmBackend()), zero-copy arrays included', () => {
+    for (const isa of ['simd128', 'scalar'] as const) {
+      const wb = createWasmBackend({ isa });
+      const q = createQuantizer({ backend: wb, native: countingNative(unavailable) });
+      expect(q.backend()).toBe(wb);
+      expect(q.backendInfo()).toMatchObject({ name: 'wasm', isa, threads: 1 });
+      expect(q.quantize(x)).toEqual(referenceQuantize(x));
+      const inside = wb.memory.allocate(Float32Array, x.length);
+      inside.array.set(x);
+      expect(q.quantize(inside.array)).toEqual(referenceQuantize(x));
+      wb.memory.free(inside);
+    }
+  });
+
   it('validates its options at creation', () => {
     expect(() => createQuantizer({ threads: 0 })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
     expect(() => createQuantizer({ threads: 1.5 })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION' }));
@@ -197,6 +213,7 @@ describe('modes', () => {
     expect(() => unknown.backendInfo()).toThrow(expect.objectContaining({ code: 'ERR_QUANT_NATIVE_ISA' }));
     expect(() => createQuantizer({ backend: 'gpu' as 'auto' })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
     expect(() => createQuantizer({ backend: {} as never })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_BACKEND' }));
+    expect(() => createQuantizer({ wasm: {} as never })).toThrow(expect.objectContaining({ code: 'ERR_QUANT_OPTION', message: expect.stringContaining('@quantkit/quant-wasm') }));
   });
 });
 

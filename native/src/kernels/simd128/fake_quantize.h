@@ -38,12 +38,12 @@ template <Mode M> size_t fake_quantize_body(const float* x, size_t n, float scal
   const v128_t abs64 = wasm_i64x2_splat(0x7fffffffffffffffLL);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    v128_t dist = wasm_f32x4_splat(0.0f);
-    v128_t k0 = codes4<M>(c, x + i, &dist);
-    v128_t k1 = codes4<M>(c, x + i + 4, &dist);
-    if (M == Mode::Checked && wasm_v128_any_true(wasm_f32x4_ge(dist, c.threshold))) {
-      k0 = codes4<Mode::Divide>(c, x + i, &dist);
-      k1 = codes4<Mode::Divide>(c, x + i + 4, &dist);
+    v128_t d0, d1;
+    v128_t k0 = codes4<M>(c, x + i, &d0);
+    v128_t k1 = codes4<M>(c, x + i + 4, &d1);
+    if (M == Mode::Checked && wasm_v128_any_true(wasm_f32x4_ge(wasm_f32x4_pmax(d0, d1), c.threshold))) {
+      k0 = codes4<Mode::Divide>(c, x + i, &d0);
+      k1 = codes4<Mode::Divide>(c, x + i + 4, &d1);
     }
     const v128_t a0 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(k0), s);  // fl(k * scale), k = q - zp exact in float
     const v128_t a1 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(k1), s);

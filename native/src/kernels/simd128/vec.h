@@ -11,7 +11,29 @@ namespace quantkit::simd128 {
 namespace {
 
 inline v128_t load(const void* p) { return wasm_v128_load(p); }
+
+// v, as a value the compiler cannot see through: a constant made opaque before a loop stays in a local, where V8 keeps
+// it in a register (V8 rematerialises a v128.const at every use inside a loop, 2-3 instructions each), and clang
+// cannot rewrite the lanes it masks into narrower, shuffled operations.
+inline v128_t opaque(v128_t v) {
+  __asm__("" : "+r"(v));
+  return v;
+}
 inline void store(void* p, v128_t v) { wasm_v128_store(p, v); }
+
+// T* for a void* and const T* for a const void*.
+template <typename V, typename T> struct CodePointer { using type = T*; };
+template <typename T> struct CodePointer<const void, T> { using type = const T*; };
+
+// Calls f(codes) with q (a void* or const void*) as a pointer to its code type t.
+template <typename V, typename Body> inline void with_codes(V* q, IntType t, Body f) {
+  switch (t) {
+    case IntType::I8: f(static_cast<typename CodePointer<V, int8_t>::type>(q)); return;
+    case IntType::U8: f(static_cast<typename CodePointer<V, uint8_t>::type>(q)); return;
+    case IntType::I16: f(static_cast<typename CodePointer<V, int16_t>::type>(q)); return;
+    case IntType::U16: f(static_cast<typename CodePointer<V, uint16_t>::type>(q)); return;
+  }
+}
 
 // Stores 16 int32 codes (four vectors, each value inside Code's range, so the saturating narrows are exact) to out.
 template <typename Code> inline void store_codes16(Code* out, v128_t a, v128_t b, v128_t c, v128_t d) {

@@ -236,9 +236,17 @@ export function errorChecks(): Check[] {
 /** Every code in ErrorCodes has at least one scenario (checked by this package's tests). */
 /**
  * Codes no call of the API on a Backend object can raise: loading the native addon and its configuration (tested by
- * @quantkit/quant-native and @quantkit/quant), and the raw addon's own argument checks (behind validation).
+ * @quantkit/quant-native and @quantkit/quant), and the raw addon's own argument checks (behind validation); loading the
+ * WebAssembly module and growing its memory past the runtime's limit (tested by @quantkit/quant-wasm).
  */
-const NOT_THROUGH_THE_API: readonly string[] = [ErrorCodes.NATIVE_UNAVAILABLE, ErrorCodes.NATIVE_ISA, ErrorCodes.NATIVE_THREADS, ErrorCodes.NATIVE_ARGUMENT];
+const NOT_THROUGH_THE_API: readonly string[] = [
+  ErrorCodes.NATIVE_UNAVAILABLE,
+  ErrorCodes.NATIVE_ISA,
+  ErrorCodes.NATIVE_THREADS,
+  ErrorCodes.NATIVE_ARGUMENT,
+  ErrorCodes.WASM_UNAVAILABLE,
+  ErrorCodes.WASM_MEMORY,
+];
 
 export function uncoveredErrorCodes(): string[] {
   const covered = new Set<string>([...ERROR_SCENARIOS.map((s) => s.code), ...NOT_THROUGH_THE_API]);
