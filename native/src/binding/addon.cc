@@ -23,6 +23,7 @@
 //     fakeQuantizeTensor: x, out                       minMax, absMax: x
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
 //     histogram, absHistogram: x, counts (ADDED to, as packages/quant-core/src/calibrate/histogram.ts does)
+//     histogramHalf, absHistogramHalf: x (Uint16Array), counts (ADDED to)
 //     ggmlQuantize: x (Float32Array), out (Uint8Array)   ggmlDequantize: blocks (Uint8Array), out (Float32Array)
 //     quantizeEmbeddingRows: x, starts, steps (Float32Array), out (Int8Array / Uint8Array)
 //     packBinaryRows: x (Float32Array), out (Int8Array / Uint8Array)
@@ -148,6 +149,7 @@ const KernelFunctions kKernels[] = {
     functions<FakeQuantizeTensor>(), functions<MinMax>(),           functions<AbsMax>(),
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),
     functions<Unpack>(),            functions<Histogram<false>>(),  functions<Histogram<true>>(),
+    functions<HistogramHalf>(),     functions<AbsHistogramHalf>(),
     functions<GgmlQuantize>(),      functions<GgmlDequantize>(),
     functions<QuantizeEmbeddingRows>(), functions<PackBinaryRows>(), functions<HammingScan>(),
     functions<DotScanInt8>(),       functions<DotScanUint8>(),      functions<L2ScanInt8>(),

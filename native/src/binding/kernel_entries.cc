@@ -204,14 +204,15 @@ PackJob Unpack::job(const KernelTable* t) const {
 
 // ---- histograms ----------------------------------------------------------------------------------------------------
 
-template <bool Abs> bool Histogram<Abs>::check(const Descriptor& d, Failure* f) {
+template <bool Abs, bool Half> bool Histogram<Abs, Half>::check(const Descriptor& d, Failure* f) {
+  if (Half && !d.half(&half, f)) return false;
   if (counts.length < 1 || counts.length > 2147483647u) return f->set(kErrOutput, "counts must have 1 to 2^31 - 1 elements");
   return d.histogram_range(Abs, &min, &max, f);
 }
 
-template <bool Abs> HistogramJob Histogram<Abs>::job(const KernelTable* t) const {
+template <bool Abs, bool Half> HistogramJob Histogram<Abs, Half>::job(const KernelTable* t) const {
   const auto type = counts.elem == Elem::U32 ? HistogramCounts::Type::U32 : HistogramCounts::Type::F64;
-  return HistogramJob(t, float_input(x), Abs, min, max, HistogramCounts{type, counts.data, counts.length});
+  return HistogramJob(t, float_input(x, Half, half), Abs, min, max, HistogramCounts{type, counts.data, counts.length});
 }
 
 // ---- GGML blocks --------------------------------------------------------------------------------------------------
@@ -261,5 +262,7 @@ template struct GroupMinMax<Layout::Kind::Axis, true>;
 template struct GroupMinMax<Layout::Kind::Block, true>;
 template struct Histogram<false>;
 template struct Histogram<true>;
+template struct Histogram<false, true>;
+template struct Histogram<true, true>;
 
 }  // namespace quantkit

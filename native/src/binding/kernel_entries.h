@@ -192,13 +192,16 @@ struct Unpack : NoResults {
   PackJob job(const KernelTable* t) const;
 };
 
-// histogram / absHistogram(x, counts, desc): reads min, max; ADDS to counts.
-template <bool Abs> struct Histogram : NoResults {
-  static constexpr const char* kName = Abs ? "absHistogram" : "histogram";
+// histogram / absHistogram(x, counts, desc): reads min, max; ADDS to counts. Half: histogramHalf / absHistogramHalf,
+// x of half bit patterns (binned as their exact float32 widening); also reads half.
+template <bool Abs, bool Half = false> struct Histogram : NoResults {
+  static constexpr const char* kName = Abs ? (Half ? "absHistogramHalf" : "absHistogram") : (Half ? "histogramHalf" : "histogram");
   ArrayView x, counts;
-  static constexpr ArrayArg<Histogram> kArrays[] = {{"x", ArrayKind::FloatIn, &Histogram::x}, {"counts", ArrayKind::Counts, &Histogram::counts}};
+  static constexpr ArrayArg<Histogram> kArrays[] = {{"x", Half ? ArrayKind::HalfIn : ArrayKind::FloatIn, &Histogram::x},
+                                                    {"counts", ArrayKind::Counts, &Histogram::counts}};
   double min;
   double max;
+  HalfType half = HalfType::F16;
   bool check(const Descriptor& d, Failure* f);
   HistogramJob job(const KernelTable* t) const;
 };
@@ -240,5 +243,7 @@ using MinMaxHalf = Reduce<ReduceJob::Kind::MinMax, true>;
 using MinMaxAxisHalf = GroupMinMax<Layout::Kind::Axis, true>;
 using MinMaxBlockedHalf = GroupMinMax<Layout::Kind::Block, true>;
 using AbsHistogram = Histogram<true>;
+using HistogramHalf = Histogram<false, true>;
+using AbsHistogramHalf = Histogram<true, true>;
 
 }  // namespace quantkit

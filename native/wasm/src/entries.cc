@@ -30,7 +30,7 @@ constexpr size_t kErrorBlock = size_t{1} << 16;
   X(minMaxHalf) X(minMaxAxisHalf) X(minMaxBlockedHalf) X(minMaxAxis) X(minMaxBlocked) X(pack) X(unpack)        \
   X(histogram) X(absHistogram) X(ggmlQuantize) X(ggmlDequantize) X(quantizeEmbeddingRows) X(packBinaryRows)    \
   X(hammingScan) X(dotScanInt8) X(dotScanUint8) X(l2ScanInt8) X(l2ScanUint8) X(dotScanAsymmetric)               \
-  X(l2ScanAsymmetric) X(dotScanFloat) X(l2ScanFloat) X(topKKernel)
+  X(l2ScanAsymmetric) X(dotScanFloat) X(l2ScanFloat) X(topKKernel) X(histogramHalf) X(absHistogramHalf)
 
 enum class Kernel : int32_t {
 #define QUANTKIT_WASM_KERNEL_ID(name) name,
@@ -265,6 +265,14 @@ Status run(Kernel k, const Call& c) {
       uint32_t* counts = c.ptr<uint32_t>(1);
       if (c.f64(0)) (abs ? t.abs_histogram_f64 : t.histogram_f64)(c.ptr<const double>(0), c.len(0), lo, hi, counts, c.len(1));
       else (abs ? t.abs_histogram_f32 : t.histogram_f32)(c.ptr<const float>(0), c.len(0), lo, hi, counts, c.len(1));
+      return Status::Ok;
+    }
+    case K::histogramHalf:
+    case K::absHistogramHalf: {
+      // x (arrays[0]) holds half bit patterns of the type in the half slot; counts as for histogram.
+      if (c.elem(1) != Elem::U32) return Status::BadArguments;
+      const auto kernel = k == K::absHistogramHalf ? t.abs_histogram_half : t.histogram_half;
+      kernel(c.ptr<const uint16_t>(0), c.half(), c.len(0), c.num(Slot::Min), c.num(Slot::Max), c.ptr<uint32_t>(1), c.len(1));
       return Status::Ok;
     }
     case K::ggmlQuantize:

@@ -133,9 +133,13 @@ function bf16Targets(cli: CliBenchResult | undefined): TargetResult[] {
   const bf16 = cli?.bf16;
   const missing = cliRowMissing(cli) ?? cliRowMissing(bf16);
   if (cli === undefined || bf16 === undefined || missing !== undefined) return notApplicable([t1, t2], missing ?? '');
-  const note = `bfloat16 ${formatRate(elementsPerSecond(bf16))} against float32 ${formatRate(elementsPerSecond(cli))} (elements; ${bf16.seconds.toFixed(2)} s for ${bf16.tensors} tensors)`;
+  // The ratio is judged on the pair measured in memory when there is one (on a disk it measures the disk's write-back).
+  const h = cli.halfRatio;
+  const [f, b, ratio] = h !== undefined ? [h.f32, h.bf16, h.elementsRatio] : [cli, bf16, bf16.elementsRatio];
+  const where = h !== undefined ? `files in ${h.location}, runs ${h.runRatios.map((r) => r.toFixed(2)).join(', ')}; on ${cli.location ?? 'disk'} ${bf16.elementsRatio.toFixed(2)}×` : `files on ${cli.location ?? 'disk'}`;
+  const note = `bfloat16 ${formatRate(elementsPerSecond(b))} against float32 ${formatRate(elementsPerSecond(f))} (elements; ${b.seconds.toFixed(2)} s for ${b.tensors} tensors; ${where})`;
   return [
-    { ...t1, measured: `${bf16.elementsRatio.toFixed(2)}×`, status: bf16.elementsRatio >= 1.5 ? 'met' : 'not met', note },
+    { ...t1, measured: `${ratio.toFixed(2)}×`, status: ratio >= 1.5 ? 'met' : 'not met', note },
     { ...t2, measured: formatMB(bf16.peakRssBytes), status: bf16.peakRssBytes <= 300e6 ? 'met' : 'not met', note: cli.rssSource },
   ];
 }

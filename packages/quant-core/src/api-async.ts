@@ -166,7 +166,7 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
       // after an abort or a detach; the ranges are the synchronous calibrateGroups's, bit for bit.
       const checkpoint = (): void => {
         throwIfAborted(signal);
-        checkStillAttached([p.x], call);
+        checkStillAttached([p.bits ?? p.x], call); // p.x of a half plan would widen it
       };
       const ranges = await calibrateGroupsAsync(p, options.range, { backend, signal, checkpoint }, () => measureRanges(p, call, signal));
       return resolveParams(p, { ...options, range: undefined }, () => ranges);

@@ -8,6 +8,7 @@ import { ggmlDequantize, ggmlQuantize } from './ggml/kernels.js';
 import { REFERENCE_EMBEDDING_KERNELS } from './embeddings/kernels.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
+import { absHistogramHalfRun, histogramHalfRun } from './calibrate/half-histogram.js';
 import { KERNEL_TABLE, type KernelArgs, type KernelName, type KernelParam, type KernelSignatures } from './kernel-table.js';
 import type { FloatArray, KernelSpec, Profile, QuantizationErrorReport } from './types.js';
 import { VERSION } from './version.js';
@@ -151,4 +152,6 @@ export const referenceBackend: Backend = Object.freeze({
   ...REFERENCE_EMBEDDING_KERNELS,
   histogram: histogramRun,
   absHistogram: absHistogramRun,
+  histogramHalf: histogramHalfRun,
+  absHistogramHalf: absHistogramHalfRun,
 }) as Backend;

@@ -10,9 +10,10 @@ import { typedArrayName } from './views.js';
  * Half-precision inputs of the API (docs/SPEC.md §12). A Uint16Array holds bit patterns of the type the `dtype` option
  * names (required: the array alone is ambiguous); a Float16Array (where the runtime has one) is float16 values. The
  * arithmetic is that of onnxruntime's QuantizeLinear on float16 inputs: every value widened exactly to float32, then
- * the float32 contract with a scale that is a value of the half type. Per-tensor min/max, quantize and dequantize run
- * the backends' half kernels on the bits; every other path (per-axis and blocked layouts, calibrators, metrics) runs
- * the float32 kernels on the input widened once into a Float32Array (widenAll), made on first use.
+ * the float32 contract with a scale that is a value of the half type. Min/max, quantize and dequantize run the
+ * backends' half kernels on the bits, and the calibrators read the bits (calibrate/half-values.ts); the paths left
+ * (error metrics, the fused blocked-from-data kernel) run the float32 kernels on the input widened once into a
+ * Float32Array (widenAll), made on first use.
  */
 
 /** A quantize input resolved: the values to run the float kernels on, the precision they stand for. */

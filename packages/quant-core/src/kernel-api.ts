@@ -1,5 +1,5 @@
 import type { Backend } from './backend.js';
-import { checkHistogramArgs } from './calibrate/histogram.js';
+import { checkHistogramArgs, checkHistogramBounds } from './calibrate/histogram.js';
 import { ErrorCodes, fail, type ErrorCode } from './errors.js';
 import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs } from './ggml/kernels.js';
 import {
@@ -269,6 +269,14 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   },
   absHistogram(x, min, max, counts) {
     checkHistogramArgs(x, min, max, counts, true);
+  },
+  histogramHalf(x, dtype, min, max, counts) {
+    checkHalfArray(x, 'x', dtype);
+    checkHistogramBounds(min, max, counts, false);
+  },
+  absHistogramHalf(x, dtype, min, max, counts) {
+    checkHalfArray(x, 'x', dtype);
+    checkHistogramBounds(min, max, counts, true);
   },
   ggmlQuantize(x, format, out) {
     checkGgmlQuantizeArgs(x, format, out);

@@ -65,6 +65,10 @@ export interface KernelSignatures {
   histogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
   /** The same for |x| (0 <= min). */
   absHistogram(x: FloatArray, min: number, max: number, counts: HistogramCounts): void;
+  /** histogram of half-precision bit patterns of `dtype`: each value binned as its exact float32 widening is. */
+  histogramHalf(x: Uint16Array, dtype: HalfDType, min: number, max: number, counts: HistogramCounts): void;
+  /** absHistogram of half-precision bit patterns of `dtype` (|x| of each exact float32 widening; 0 <= min). */
+  absHistogramHalf(x: Uint16Array, dtype: HalfDType, min: number, max: number, counts: HistogramCounts): void;
 
   /**
    * GGML blocks of `format` from x (a whole number of blocks, rows end to end) into out, bit-exact with ggml's
@@ -196,6 +200,8 @@ export const KERNEL_TABLE: Table = Object.freeze({
   unpack: { name: 'unpack', operation: 'unpack', params: ['packed', 'bits', 'signed', 'out'], inputs: ['packed'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'packed', returns: 'none' },
   histogram: { name: 'histogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
   absHistogram: { name: 'absHistogram', operation: 'histogram', params: ['x', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
+  histogramHalf: { name: 'histogramHalf', operation: 'histogram', params: ['x', 'dtype', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
+  absHistogramHalf: { name: 'absHistogramHalf', operation: 'histogram', params: ['x', 'dtype', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
   ggmlQuantize: { name: 'ggmlQuantize', operation: 'ggml', params: ['x', 'format', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'ggml', returns: 'badIndex' },
   ggmlDequantize: { name: 'ggmlDequantize', operation: 'ggml', params: ['blocks', 'format', 'out'], inputs: ['blocks'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'ggml', returns: 'none' },
   quantizeEmbeddingRows: { name: 'quantizeEmbeddingRows', params: ['x', 'dim', 'starts', 'steps', 'precision', 'int8Rounding', 'out'], inputs: ['x', 'starts', 'steps'], outputs: ['out'], count: 'x', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { calibrateRange, createKernelApi, ErrorCodes, referenceBackend } from '@quantkit/quant-core';
+import { calibrateRange, createKernelApi, ErrorCodes, referenceBackend, widenHalf } from '@quantkit/quant-core';
 import type { Backend, FloatArray, HistogramCounts } from '@quantkit/quant-core';
 import { createNativeBackend, type NativeBackend, type NativeEngine } from '../src/index.js';
 import { Arena, describeNative, floatData, native, rng, sameBits } from './helpers.js';
@@ -203,6 +203,44 @@ describeNative('native histograms count exactly what the reference counts', () =
     expect(code(() => call(x, new Uint32Array(0), range(0, 1)))).toBe(ErrorCodes.OUTPUT);
     expect(code(() => call(x, new Float32Array(4), range(0, 1)))).toBe(ErrorCodes.OUTPUT);
     expect(code(() => call([1, 2], counts, range(0, 1)))).toBe(ErrorCodes.INPUT_TYPE);
+    expect(Array.from(counts)).toEqual([7, 7, 7, 7]);
+  });
+
+  it('half data: histogramHalf / absHistogramHalf (sync, async, threads) count the float32 histogram of the exact widening', async () => {
+    const n = 1_000_003;
+    const r = rng(21);
+    for (const dtype of ['float16', 'bfloat16'] as const) {
+      const bits = new Uint16Array(n).map(() => Math.floor(r() * 65536));
+      const wide = new Float32Array(n);
+      widenHalf(bits, dtype, 0, n, wide);
+      for (const abs of [false, true]) {
+        const [min, max] = abs ? [0, 3] : [-3, 3];
+        const want = expected(abs, wide, min, max, initialCounts(Float64Array, 777, 4));
+        for (const b of backends) {
+          const got = initialCounts(Float64Array, 777, 4);
+          (abs ? b.absHistogramHalf : b.histogramHalf)(bits, dtype, min, max, got);
+          expect(sameBits(got, want), `${b.isa} x ${b.threads} ${dtype} abs=${abs}`).toBeUndefined();
+        }
+        const got = initialCounts(Float64Array, 777, 4);
+        const b = backends[1]!;
+        await (abs ? b.absHistogramHalfAsync(bits, dtype, min, max, got) : b.histogramHalfAsync(bits, dtype, min, max, got));
+        expect(sameBits(got, want), `async ${dtype} abs=${abs}`).toBeUndefined();
+      }
+    }
+    // The raw addon refuses a half slot that names no half type, and a Float32Array x, before touching the counts.
+    const raw: NativeEngine = addon.addon.createEngine('auto', 1);
+    const slots = addon.addon.descriptorSlots;
+    const desc = (half: number): Uint8Array => {
+      const d = new Float64Array(slots.length);
+      d[slots.indexOf('min')] = 0;
+      d[slots.indexOf('max')] = 1;
+      d[slots.indexOf('half')] = half;
+      return new Uint8Array(d.buffer);
+    };
+    const counts = new Uint32Array(4).fill(7);
+    const call = raw.histogramHalf as (...a: unknown[]) => void;
+    expect(() => call(new Uint16Array(8), counts, desc(7))).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_QUANT_/) }));
+    expect(() => call(new Float32Array(8), counts, desc(0))).toThrow(expect.objectContaining({ code: ErrorCodes.INPUT_TYPE }));
     expect(Array.from(counts)).toEqual([7, 7, 7, 7]);
   });
 });

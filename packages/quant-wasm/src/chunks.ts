@@ -76,6 +76,8 @@ export function chunkPlan(name: KernelName, a: Args): ChunkPlan {
       return elements(Math.ceil(len(a[3]) / 8), [bitsPerGroup(a[1]), 8]);
     case 'histogram':
     case 'absHistogram':
+    case 'histogramHalf':
+    case 'absHistogramHalf':
       return elements(len(a[0]), [1, 0]);
     case 'ggmlQuantize': {
       const f = GGML_FORMATS[a[1] as GgmlFormat];

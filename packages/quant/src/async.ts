@@ -108,6 +108,8 @@ function slicedKernels(b: Backend): SlicedKernels {
     // Counting is additive: slice by slice adds the same +1s in the same order as one call.
     histogramAsync: (x, min, max, counts, o) => sliced(x.length, o, (s, e) => b.histogram(x.subarray(s, e), min, max, counts)),
     absHistogramAsync: (x, min, max, counts, o) => sliced(x.length, o, (s, e) => b.absHistogram(x.subarray(s, e), min, max, counts)),
+    histogramHalfAsync: (x, dtype, min, max, counts, o) => sliced(x.length, o, (s, e) => b.histogramHalf(x.subarray(s, e), dtype, min, max, counts)),
+    absHistogramHalfAsync: (x, dtype, min, max, counts, o) => sliced(x.length, o, (s, e) => b.absHistogramHalf(x.subarray(s, e), dtype, min, max, counts)),
   };
 }
 

@@ -43,6 +43,22 @@ describe('sliced async kernels (reference mode)', () => {
     }
   });
 
+  it('half histograms run in slices with the synchronous counts, and calibrating a bfloat16 tensor gives the sync range', async () => {
+    const bits = Uint16Array.from(x, (v) => numberToBfloat16(v));
+    for (const abs of [false, true]) {
+      const want = new Float64Array(300).fill(0.5);
+      const got = want.slice();
+      (abs ? referenceBackend.absHistogramHalf : referenceBackend.histogramHalf)(bits, 'bfloat16', abs ? 0 : -4, 4, want);
+      await (abs ? b.absHistogramHalfAsync : b.histogramHalfAsync)(bits, 'bfloat16', abs ? 0 : -4, 4, got);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
+    const range = { method: 'percentile', percentile: 99, exactLimit: 1000 } as const;
+    const a = await createAsyncQuantApi(b).quantizeAsync(bits, { dtype: 'bfloat16', range });
+    const s = referenceQuantize(bits, { dtype: 'bfloat16', range });
+    expect([a.scale, a.zeroPoint]).toEqual([s.scale, s.zeroPoint]);
+    expect(sameBytes(a.data, s.data)).toBe(true);
+  });
+
   it('handles empty inputs', async () => {
     await expect(b.minMaxAsync(new Float32Array(0))).resolves.toEqual({ min: Infinity, max: -Infinity });
     await expect(b.quantizeTensorAsync(new Float32Array(0), 1, 0, spec, new Uint8Array(0))).resolves.toBeUndefined();

@@ -35,8 +35,8 @@ import { EMBEDDING_OPS, runEmbeddings } from './differential-embeddings.js';
 
 export const DEFAULT_DIFFERENTIAL_ELEMENTS = 10_000_000;
 
-/** Every kernel of the table; the histograms have a family of their own (checks/histogram.ts). */
-type Op = Exclude<KernelName, 'histogram' | 'absHistogram'>;
+/** Every kernel of the table; the histograms have families of their own (checks/histogram.ts, checks/half-histogram.ts). */
+type Op = Exclude<KernelName, 'histogram' | 'absHistogram' | 'histogramHalf' | 'absHistogramHalf'>;
 
 /** Share of the element budget per operation (blocked reference kernels are the slowest, so they get less). */
 const SHARES: Readonly<Record<Op, number>> = {

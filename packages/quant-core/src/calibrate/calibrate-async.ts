@@ -1,6 +1,6 @@
 import { allocateOrLimit } from '../limits.js';
 import type { GroupRanges } from '../ranges.js';
-import { rangeOf, type CalibrationTarget } from './calibrators.js';
+import { calibrationDataOf, rangeOf, type CalibrationTarget } from './calibrators.js';
 import { groupsOf } from './groups.js';
 import { Pacer, runCalibrationAsync, type AsyncCalibrationEnv } from './run-async.js';
 import { isCalibrationSpec, resolveCalibration } from './spec.js';
@@ -21,7 +21,7 @@ export async function calibrateGroupsAsync(target: CalibrationTarget, spec: unkn
   const min = allocateOrLimit(g.groups, (n) => new Float64Array(n));
   const max = allocateOrLimit(g.groups, (n) => new Float64Array(n));
   const pacer = new Pacer(env.checkpoint);
-  for (const [i, values] of groupsOf(target.x, g)) {
+  for (const [i, values] of groupsOf(calibrationDataOf(target), g)) {
     const range = await runCalibrationAsync(rangeOf(values, r, target), env, pacer);
     // Other code may have run during the await (the input detached, the signal aborted) before the next group is read.
     env.checkpoint();

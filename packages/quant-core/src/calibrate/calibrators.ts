@@ -4,20 +4,27 @@ import { resolveGranularity, resolveShape, type ResolvedGranularity } from '../l
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from '../options.js';
 import { allocateOrLimit } from '../limits.js';
 import { qparamsFromRange } from '../params.js';
-import { measureGroupRanges } from '../ranges.js';
+import { measureGroupRanges, measureHalfGroupRanges } from '../ranges.js';
 import { storageSpec, type StorageSpec } from '../storage.js';
-import type { FloatArray, FloatDType, Granularity, KernelSpec, MinMax, Profile, Scheme } from '../types.js';
+import type { FloatArray, FloatDType, Granularity, HalfDType, KernelSpec, MinMax, Profile, Scheme } from '../types.js';
 import { checkBoolean, checkFloatArray, checkProfile, checkScheme } from '../validate.js';
 import { groupsOf } from './groups.js';
+import { HalfValues, type CalibrationData } from './half-values.js';
 import type { FiniteStats } from './histogram.js';
 import { histogramQuantileSteps } from './percentile.js';
 import { runCalibration } from './run-sync.js';
 import { resolveCalibration, type CalibrationSpec, type ResolvedCalibration } from './spec.js';
 import { addHistogram, finiteCopyOf, finiteStatsOf, finiteValuesOf, realMseOf, searchFor, tailMomentsOf, type Calibration } from './steps.js';
 
-/** What a range is calibrated for: the tensor, its scheme, storage and grouping (api.ts's plan has these fields). */
+/**
+ * What a range is calibrated for: the tensor, its scheme, storage and grouping (api.ts's plan has these fields). A half
+ * tensor gives its bits and half type: then the calibrators read the bits (calibrationDataOf) and never `x`, which a
+ * plan makes (widens) on first use.
+ */
 export interface CalibrationTarget {
   readonly x: FloatArray;
+  readonly bits?: Uint16Array | undefined;
+  readonly half?: HalfDType | undefined;
   readonly scheme: Scheme;
   readonly storage: StorageSpec;
   readonly kernel: KernelSpec;
@@ -57,15 +64,22 @@ const REFINE_FACTORS = [1, 0.85, 0.95, 1.05, 1.15];
 export function calibrateGroups(target: CalibrationTarget, spec: unknown, backend: Backend = referenceBackend): { min: Float64Array; max: Float64Array } {
   const r = resolveCalibration(spec);
   const g = target.granularity;
-  if (r.method === 'minmax') return measureGroupRanges(target.x, g, backend);
+  if (r.method === 'minmax') {
+    return target.bits !== undefined ? measureHalfGroupRanges(target.bits, target.half!, g, backend) : measureGroupRanges(target.x, g, backend);
+  }
   const min = allocateOrLimit(g.groups, (n) => new Float64Array(n));
   const max = allocateOrLimit(g.groups, (n) => new Float64Array(n));
-  for (const [i, values] of groupsOf(target.x, g)) {
+  for (const [i, values] of groupsOf(calibrationDataOf(target), g)) {
     const range = runCalibration(rangeOf(values, r, target), backend);
     min[i] = range.min;
     max[i] = range.max;
   }
   return { min, max };
+}
+
+/** The data the calibrators read: a half tensor's bits (not widened), else x. */
+export function calibrationDataOf(target: CalibrationTarget): CalibrationData {
+  return target.bits !== undefined ? new HalfValues(target.bits, target.half!) : target.x;
 }
 
 /** What calibrateRange calibrates for (the quantize options that matter to a range). */
@@ -110,7 +124,7 @@ export function calibrateValues(x: FloatArray, r: ResolvedCalibration, ctx: Grou
  * The range of one group as a calibration (steps.ts): the calibrator asks for its passes over x and its searches,
  * and whoever runs it performs them ('minmax' is the backend's own reduction and never comes here).
  */
-export function rangeOf(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+export function rangeOf(x: CalibrationData, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
   switch (r.method) {
     case 'percentile':
       return percentileRange(x, r, plan);
@@ -134,7 +148,7 @@ function checkHistogramSpan(lo: number, hi: number): void {
  * of x, so the same share of values is clipped in total. Exact up to exactLimit finite values (numpy.percentile with
  * its default 'linear' method, found by selection on a float64 copy), histogram-based (two passes, no copy) above.
  */
-function* percentileRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+function* percentileRange(x: CalibrationData, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
   const abs = plan.scheme === 'symmetric';
   const stats = yield* finiteStatsOf(x, abs);
   if (stats.count === 0) return EMPTY;
@@ -157,7 +171,7 @@ function* percentileRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan
  * [-t, t] and affine ranges to [max(min, -t), min(max, t)]. Levels on the |x| side: 2^(bits-1), as TensorRT, or
  * 2^bits for affine data of one sign (TensorRT's unsigned case).
  */
-function* entropyRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+function* entropyRange(x: CalibrationData, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
   const a = yield* finiteStatsOf(x, true);
   if (a.count === 0) return EMPTY;
   const s = plan.scheme === 'symmetric' ? a : yield* finiteStatsOf(x, false);
@@ -178,7 +192,7 @@ function* entropyRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): 
  * PyTorch HistogramObserver's L2 search on a histogram of x over [min, max] (also for symmetric schemes, as PyTorch:
  * the searched range then gives a = max(-lo, hi) and the range [-a, a]).
  */
-function* l2SearchRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+function* l2SearchRange(x: CalibrationData, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
   const s = yield* finiteStatsOf(x, false);
   if (s.count === 0) return EMPTY;
   let lo = s.min;
@@ -212,7 +226,7 @@ function stepsOf(plan: GroupPlan): number {
  *  3. refine: the real quantize→dequantize MSE of the backend's kernels for the model's range scaled by a few factors
  *     (REFINE_FACTORS) and for the min/max range; the lowest wins (the model's range on ties).
  */
-function* mseRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
+function* mseRange(x: CalibrationData, r: ResolvedCalibration, plan: GroupPlan): Calibration<MinMax> {
   const abs = plan.scheme === 'symmetric';
   const stats = yield* finiteStatsOf(x, abs);
   if (stats.count === 0) return EMPTY;
@@ -241,13 +255,20 @@ function* mseRange(x: FloatArray, r: ResolvedCalibration, plan: GroupPlan): Cali
   return yield* refineOnRealError(x, stats, best, full, plan);
 }
 
-function* refineOnRealError(x: FloatArray, stats: FiniteStats, model: MinMax, full: MinMax, plan: GroupPlan): Calibration<MinMax> {
-  const values = stats.count === x.length ? x : yield* finiteValuesOf(x, stats.count);
-  const out = x instanceof Float32Array ? new Float32Array(values.length) : new Float64Array(values.length);
+/**
+ * The real error needs every value as a float (the fake-quantize kernels take float data): a half group's finite
+ * values are widened into a float32 copy here (chunk by chunk from the bits), as a float group with non-finite values
+ * is copied. docs/CALIBRATION.md says so.
+ */
+function* refineOnRealError(x: CalibrationData, stats: FiniteStats, model: MinMax, full: MinMax, plan: GroupPlan): Calibration<MinMax> {
+  const values = stats.count === x.length && !(x instanceof HalfValues) ? x : yield* finiteValuesOf(x, stats.count);
+  const out = values instanceof Float64Array ? new Float64Array(values.length) : new Float32Array(values.length);
+  // A range of one sign scaled by f > 1 can cross itself once one end is clamped to the data (both ends negative:
+  // max * f < full.min = min); such a candidate is no range and is left out.
   const candidates: MinMax[] = REFINE_FACTORS.map((f) => ({
     min: Math.max(model.min * f, full.min),
     max: Math.min(model.max * f, full.max),
-  }));
+  })).filter((c) => c.min <= c.max);
   candidates.push(full);
   let best = model;
   let bestMse = Infinity;

@@ -38,6 +38,11 @@ export function absHistogramRun(x: FloatArray, min: number, max: number, counts:
 /** The validation of histogram / absHistogram (also used by the kernel API): OUTPUT for counts, RANGE for bounds. */
 export function checkHistogramArgs(x: unknown, min: unknown, max: unknown, counts: unknown, abs: boolean): asserts x is FloatArray {
   checkFloatArray(x, 'x');
+  checkHistogramBounds(min, max, counts, abs);
+}
+
+/** The checks of histogram / absHistogram (and their half variants) besides x's type. */
+export function checkHistogramBounds(min: unknown, max: unknown, counts: unknown, abs: boolean): void {
   if (!(counts instanceof Float64Array || counts instanceof Uint32Array) || counts.length < 1 || counts.length > 2 ** 31 - 1) {
     fail(ErrorCodes.OUTPUT, `counts must be a non-empty Float64Array or Uint32Array, got ${describe(counts)}`);
   }

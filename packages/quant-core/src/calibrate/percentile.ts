@@ -1,6 +1,8 @@
 import type { FloatArray } from '../types.js';
 import type { Backend } from '../backend.js';
-import { absHistogramRun, appendFinite, histogramRun } from './histogram.js';
+import { absHistogramHalfRun, histogramHalfRun } from './half-histogram.js';
+import { HalfValues, type CalibrationData } from './half-values.js';
+import { absHistogramRun, appendFinite, histogramRun, type HistogramCounts } from './histogram.js';
 import { finish, SEARCH_CHUNK, type PausingSearch } from './search-pauses.js';
 import { addHistogram, type Calibration, type Step } from './steps.js';
 
@@ -147,9 +149,27 @@ function locateRank(counts: ArrayLike<number>, lo: number, hi: number, k: number
 }
 
 /** The histogram kernels histogram-based calibration runs (a Backend has them). */
-export type HistogramKernels = Pick<Backend, 'histogram' | 'absHistogram'>;
+export type HistogramKernels = Pick<Backend, 'histogram' | 'absHistogram'> & Partial<Pick<Backend, 'histogramHalf' | 'absHistogramHalf'>>;
 
-const REFERENCE_HISTOGRAMS: HistogramKernels = { histogram: histogramRun, absHistogram: absHistogramRun };
+const REFERENCE_HISTOGRAMS: Required<HistogramKernels> = {
+  histogram: histogramRun,
+  absHistogram: absHistogramRun,
+  histogramHalf: histogramHalfRun,
+  absHistogramHalf: absHistogramHalfRun,
+};
+
+/**
+ * Adds the histogram of x (|x| when abs) to counts with `kernels`: half data through their half kernels (the
+ * reference's when `kernels` lack them, e.g. a Backend written against an earlier interface), never widened whole.
+ */
+export function addHistogramWith(kernels: HistogramKernels, x: CalibrationData, abs: boolean, min: number, max: number, counts: HistogramCounts): void {
+  if (x instanceof HalfValues) {
+    const k = typeof kernels.histogramHalf === 'function' && typeof kernels.absHistogramHalf === 'function' ? kernels : REFERENCE_HISTOGRAMS;
+    if (abs) k.absHistogramHalf!(x.bits, x.half, min, max, counts);
+    else k.histogramHalf!(x.bits, x.half, min, max, counts);
+  } else if (abs) kernels.absHistogram(x, min, max, counts);
+  else kernels.histogram(x, min, max, counts);
+}
 
 /**
  * The q-quantile of the finite values of x (|x| when abs) from histograms, for inputs too large to copy and select.
@@ -174,13 +194,12 @@ export function histogramQuantile(
   for (let next = passes.next(); ; next = passes.next()) {
     if (next.done) return next.value;
     const h = next.value as Extract<Step, { kind: 'histogram' }>; // its only kind of step
-    if (h.abs) kernels.absHistogram(h.x, h.min, h.max, h.counts);
-    else kernels.histogram(h.x, h.min, h.max, h.counts);
+    addHistogramWith(kernels, h.x, h.abs, h.min, h.max, h.counts);
   }
 }
 
 /** histogramQuantile as calibration steps (steps.ts): its two histogram passes are asked of the runner. */
-export function* histogramQuantileSteps(x: FloatArray, abs: boolean, lo: number, hi: number, count: number, q: number, bins: number): Calibration<number> {
+export function* histogramQuantileSteps(x: CalibrationData, abs: boolean, lo: number, hi: number, count: number, q: number, bins: number): Calibration<number> {
   if (count === 0) return NaN;
   if (lo === hi) return lo;
   const h = (count - 1) * q;

@@ -1,10 +1,11 @@
 import type { AbortSignalLike, AsyncBackend } from '../api-async.js';
 import { referenceBackend } from '../backend.js';
 import { allocateCodes } from '../storage.js';
-import type { FloatArray } from '../types.js';
-import { absHistogramRun, addFiniteStats, addTailMoments, appendFinite, histogramRun, newMoments } from './histogram.js';
+import { appendFiniteOf, forEachFloatChunk, HalfValues, type CalibrationData } from './half-values.js';
+import { addFiniteStats, addTailMoments, appendFinite, newMoments } from './histogram.js';
+import { addHistogramWith } from './percentile.js';
 import { nextTurn } from './next-turn.js';
-import { addSquaredDifferences, performStep } from './run-sync.js';
+import { addSquaredDifferences, finiteValuesArray, performStep } from './run-sync.js';
 import { SEARCH_CHUNK } from './search-pauses.js';
 import { pausingSearch, searchWork, type SearchRequest, type SearchResult } from './search.js';
 import type { Calibration, Step } from './steps.js';
@@ -93,35 +94,39 @@ async function performLarge(step: Step, env: AsyncCalibrationEnv, pacer: Pacer):
   switch (step.kind) {
     case 'finiteStats': {
       const stats = { min: Infinity, max: -Infinity, count: 0 };
-      await inSlices(step.x, pacer, (slice) => addFiniteStats(stats, slice, step.abs));
+      await inSlices(step.x, pacer, (slice) => forEachFloatChunk(slice, (c) => addFiniteStats(stats, c, step.abs)));
       return stats;
     }
     case 'histogram': {
       const { x, abs, min, max, counts } = step;
       if (backend.capabilities.histogram) {
-        await (abs ? backend.absHistogramAsync(x, min, max, counts, { signal }) : backend.histogramAsync(x, min, max, counts, { signal }));
+        if (x instanceof HalfValues) {
+          const { bits, half } = x;
+          await (abs ? backend.absHistogramHalfAsync(bits, half, min, max, counts, { signal }) : backend.histogramHalfAsync(bits, half, min, max, counts, { signal }));
+        } else await (abs ? backend.absHistogramAsync(x, min, max, counts, { signal }) : backend.histogramAsync(x, min, max, counts, { signal }));
       } else {
         // Counting is additive: slice after slice adds the same +1s in the same order as one call.
-        await inSlices(x, pacer, (slice) => (abs ? absHistogramRun(slice, min, max, counts) : histogramRun(slice, min, max, counts)));
+        await inSlices(x, pacer, (slice) => addHistogramWith(referenceBackend, slice, abs, min, max, counts));
       }
       return undefined;
     }
     case 'tailMoments': {
       const below = newMoments();
       const above = newMoments();
-      await inSlices(step.x, pacer, (slice) => addTailMoments(slice, step.lo, step.hi, step.abs, below, above));
+      await inSlices(step.x, pacer, (slice) => forEachFloatChunk(slice, (c) => addTailMoments(c, step.lo, step.hi, step.abs, below, above)));
       return { below, above };
     }
     case 'finiteCopy': {
       const out = new Float64Array(step.x.length);
       let n = 0;
-      await inSlices(step.x, pacer, (slice) => (n = appendFinite(slice, step.abs, out, n)));
+      await inSlices(step.x, pacer, (slice) => forEachFloatChunk(slice, (c) => (n = appendFinite(c, step.abs, out, n))));
       return out.subarray(0, n);
     }
     case 'finiteValues': {
-      const out = step.x instanceof Float32Array ? new Float32Array(step.count) : new Float64Array(step.count);
+      const out = finiteValuesArray(step.x, step.count);
       let n = 0;
-      await inSlices(step.x, pacer, (slice) => (n = appendFinite(slice, false, out, n)));
+      const allFinite = step.count === step.x.length;
+      await inSlices(step.x, pacer, (slice) => (n = appendFiniteOf(slice, false, out, n, allFinite, appendFinite)));
       return out;
     }
     case 'realMse':
@@ -153,10 +158,10 @@ async function realMseAsync(step: Extract<Step, { kind: 'realMse' }>, env: Async
 }
 
 /** Calls fn on consecutive slices of x, in order, turning the event loop when the pacer says so. */
-async function inSlices(x: FloatArray, pacer: Pacer, fn: (slice: FloatArray) => void): Promise<void> {
+async function inSlices<T extends CalibrationData>(x: T, pacer: Pacer, fn: (slice: T) => void): Promise<void> {
   for (let start = 0; start < x.length; start += INLINE_ELEMENTS) {
     const end = Math.min(start + INLINE_ELEMENTS, x.length);
-    fn(x.subarray(start, end));
+    fn(x.subarray(start, end) as T);
     if (pacer.spend(end - start)) await pacer.turn();
   }
 }

@@ -1,8 +1,9 @@
 import { referenceBackend, type Backend } from '../backend.js';
 import { allocateCodes } from '../storage.js';
 import type { FloatArray } from '../types.js';
-import { appendFinite, finiteStats, tailMoments } from './histogram.js';
-import type { HistogramKernels } from './percentile.js';
+import { appendFiniteOf, forEachFloatChunk, type CalibrationData } from './half-values.js';
+import { addFiniteStats, addTailMoments, appendFinite, newMoments, type FiniteStats, type Moments } from './histogram.js';
+import { addHistogramWith, type HistogramKernels } from './percentile.js';
 import { runSearch } from './search.js';
 import type { Calibration, Step } from './steps.js';
 
@@ -17,23 +18,28 @@ export function runCalibration<T>(calibration: Calibration<T>, backend: Backend)
 /** One step, at once, on `backend`: the definition of every step's result (steps.ts). */
 export function performStep(step: Step, backend: Backend): unknown {
   switch (step.kind) {
-    case 'finiteStats':
-      return finiteStats(step.x, step.abs);
-    case 'histogram': {
-      const kernels = histogramKernels(backend);
-      if (step.abs) kernels.absHistogram(step.x, step.min, step.max, step.counts);
-      else kernels.histogram(step.x, step.min, step.max, step.counts);
-      return undefined;
+    case 'finiteStats': {
+      const stats: FiniteStats = { min: Infinity, max: -Infinity, count: 0 };
+      forEachFloatChunk(step.x, (c) => addFiniteStats(stats, c, step.abs));
+      return stats;
     }
-    case 'tailMoments':
-      return tailMoments(step.x, step.lo, step.hi, step.abs);
+    case 'histogram':
+      addHistogramWith(histogramKernels(backend), step.x, step.abs, step.min, step.max, step.counts);
+      return undefined;
+    case 'tailMoments': {
+      const tails: { below: Moments; above: Moments } = { below: newMoments(), above: newMoments() };
+      forEachFloatChunk(step.x, (c) => addTailMoments(c, step.lo, step.hi, step.abs, tails.below, tails.above));
+      return tails;
+    }
     case 'finiteCopy': {
       const out = new Float64Array(step.x.length);
-      return out.subarray(0, appendFinite(step.x, step.abs, out, 0));
+      let n = 0;
+      forEachFloatChunk(step.x, (c) => (n = appendFinite(c, step.abs, out, n)));
+      return out.subarray(0, n);
     }
     case 'finiteValues': {
-      const out = step.x instanceof Float32Array ? new Float32Array(step.count) : new Float64Array(step.count);
-      appendFinite(step.x, false, out, 0);
+      const out = finiteValuesArray(step.x, step.count);
+      appendFiniteOf(step.x, false, out, 0, step.count === step.x.length, appendFinite);
       return out;
     }
     case 'realMse':
@@ -41,6 +47,11 @@ export function performStep(step: Step, backend: Backend): unknown {
     case 'search':
       return runSearch(step.search);
   }
+}
+
+/** The array finiteValues fills: x's own precision, float32 for half data (its exact widening). */
+export function finiteValuesArray(x: CalibrationData, count: number): FloatArray {
+  return x instanceof Float64Array ? new Float64Array(count) : new Float32Array(count);
 }
 
 /** The histogram kernels of a backend: its own when capabilities.histogram says so, else the reference's. */

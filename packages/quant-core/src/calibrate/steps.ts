@@ -1,5 +1,6 @@
 import type { FloatArray, KernelSpec } from '../types.js';
 import type { StorageSpec } from '../storage.js';
+import type { CalibrationData } from './half-values.js';
 import type { FiniteStats, Moments } from './histogram.js';
 import type { SearchRequest, SearchResults } from './search.js';
 
@@ -12,16 +13,16 @@ import type { SearchRequest, SearchResults } from './search.js';
  * bit for bit, so a calibrated range never depends on how it was computed.
  */
 export type Step =
-  /** finiteStats(x, abs) */
-  | { readonly kind: 'finiteStats'; readonly x: FloatArray; readonly abs: boolean }
-  /** Adds the histogram of x (|x| when abs) over [min, max] to counts: histogram / absHistogram. */
-  | { readonly kind: 'histogram'; readonly x: FloatArray; readonly abs: boolean; readonly min: number; readonly max: number; readonly counts: Float64Array }
+  /** finiteStats(x, abs) (of the exact float32 widening of half data, here and below) */
+  | { readonly kind: 'finiteStats'; readonly x: CalibrationData; readonly abs: boolean }
+  /** Adds the histogram of x (|x| when abs) over [min, max] to counts: histogram / absHistogram (their *Half kernels). */
+  | { readonly kind: 'histogram'; readonly x: CalibrationData; readonly abs: boolean; readonly min: number; readonly max: number; readonly counts: Float64Array }
   /** tailMoments(x, lo, hi, abs) */
-  | { readonly kind: 'tailMoments'; readonly x: FloatArray; readonly lo: number; readonly hi: number; readonly abs: boolean }
+  | { readonly kind: 'tailMoments'; readonly x: CalibrationData; readonly lo: number; readonly hi: number; readonly abs: boolean }
   /** finiteCopy(x, abs): the finite values (of |x|) as float64, in order. */
-  | { readonly kind: 'finiteCopy'; readonly x: FloatArray; readonly abs: boolean }
-  /** finiteValues(x, count): the `count` finite values of x, in x's own type, in order. */
-  | { readonly kind: 'finiteValues'; readonly x: FloatArray; readonly count: number }
+  | { readonly kind: 'finiteCopy'; readonly x: CalibrationData; readonly abs: boolean }
+  /** finiteValues(x, count): the `count` finite values of x, in x's own type (float32 for half data), in order. */
+  | { readonly kind: 'finiteValues'; readonly x: CalibrationData; readonly count: number }
   /** The mean squared error of fake-quantizing `values` with (scale, zeroPoint) through the backend's kernels into `out`. */
   | {
       readonly kind: 'realMse';
@@ -43,17 +44,17 @@ function* perform<T>(step: Step): Generator<Step, T, unknown> {
   return (yield step) as T;
 }
 
-export const finiteStatsOf = (x: FloatArray, abs: boolean) => perform<FiniteStats>({ kind: 'finiteStats', x, abs });
+export const finiteStatsOf = (x: CalibrationData, abs: boolean) => perform<FiniteStats>({ kind: 'finiteStats', x, abs });
 
-export const addHistogram = (x: FloatArray, abs: boolean, min: number, max: number, counts: Float64Array) =>
+export const addHistogram = (x: CalibrationData, abs: boolean, min: number, max: number, counts: Float64Array) =>
   perform<void>({ kind: 'histogram', x, abs, min, max, counts });
 
-export const tailMomentsOf = (x: FloatArray, lo: number, hi: number, abs: boolean) =>
+export const tailMomentsOf = (x: CalibrationData, lo: number, hi: number, abs: boolean) =>
   perform<{ below: Moments; above: Moments }>({ kind: 'tailMoments', x, lo, hi, abs });
 
-export const finiteCopyOf = (x: FloatArray, abs: boolean) => perform<Float64Array>({ kind: 'finiteCopy', x, abs });
+export const finiteCopyOf = (x: CalibrationData, abs: boolean) => perform<Float64Array>({ kind: 'finiteCopy', x, abs });
 
-export const finiteValuesOf = (x: FloatArray, count: number) => perform<FloatArray>({ kind: 'finiteValues', x, count });
+export const finiteValuesOf = (x: CalibrationData, count: number) => perform<FloatArray>({ kind: 'finiteValues', x, count });
 
 export const realMseOf = (values: FloatArray, scale: number, zeroPoint: number, kernel: KernelSpec, storage: StorageSpec, out: FloatArray) =>
   perform<number>({ kind: 'realMse', values, scale, zeroPoint, kernel, storage, out });

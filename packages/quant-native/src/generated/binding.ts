@@ -133,6 +133,12 @@ function writeMinMax(d: Float64Array, S: SlotIndices, min: Args<'histogram'>[1],
   d[S.max] = max;
 }
 
+function writeDtypeMinMax(d: Float64Array, S: SlotIndices, dtype: Args<'histogramHalf'>[1], min: Args<'histogramHalf'>[2], max: Args<'histogramHalf'>[3]): void {
+  d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+  d[S.min] = min;
+  d[S.max] = max;
+}
+
 function writeDimPrecisionInt8Rounding(d: Float64Array, S: SlotIndices, dim: Args<'quantizeEmbeddingRows'>[1], precision: Args<'quantizeEmbeddingRows'>[4], int8Rounding: Args<'quantizeEmbeddingRows'>[5]): void {
   d[S.dim] = dim;
   d[S.precision] = precision === 'int8' ? 0 : 1;
@@ -277,6 +283,14 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
     absHistogram(x, min, max, counts) {
       writeMinMax(d, S, min, max);
       e.absHistogram(x, counts, bytes);
+    },
+    histogramHalf(x, dtype, min, max, counts) {
+      writeDtypeMinMax(d, S, dtype, min, max);
+      e.histogramHalf(x, counts, bytes);
+    },
+    absHistogramHalf(x, dtype, min, max, counts) {
+      writeDtypeMinMax(d, S, dtype, min, max);
+      e.absHistogramHalf(x, counts, bytes);
     },
     ggmlQuantize(x, format, out) {
       d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
@@ -487,6 +501,16 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       writeMinMax(d, S, min, max);
       await run(options, (cancel) => e.absHistogramAsync(x, counts, new Uint8Array(d.buffer), cancel));
+    },
+    async histogramHalfAsync(x, dtype, min, max, counts, options) {
+      const d = new Float64Array(size);
+      writeDtypeMinMax(d, S, dtype, min, max);
+      await run(options, (cancel) => e.histogramHalfAsync(x, counts, new Uint8Array(d.buffer), cancel));
+    },
+    async absHistogramHalfAsync(x, dtype, min, max, counts, options) {
+      const d = new Float64Array(size);
+      writeDtypeMinMax(d, S, dtype, min, max);
+      await run(options, (cancel) => e.absHistogramHalfAsync(x, counts, new Uint8Array(d.buffer), cancel));
     },
     async ggmlQuantizeAsync(x, format, out, options) {
       const d = new Float64Array(size);
