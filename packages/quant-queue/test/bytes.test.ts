@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkBuilt, quant } from './helpers/quant.js';
@@ -90,6 +90,37 @@ run.concurrent('quant submit writes the bytes of quant quantize', () => {
   it('a calibrator whose groups span rows (per tensor) is never split: one job, the same bytes', async () => {
     const status = await compare(['--calibrate', 'mse']);
     expect(status.units.every((u) => !u.split)).toBe(true);
+  });
+
+  it('--plan: per-tensor choices (kept, packed blocks, per channel with a calibrator, split and not), the same bytes', async () => {
+    const plan = join(w.dir, 'plan.json');
+    writeFileSync(
+      plan,
+      JSON.stringify({
+        format: 'quantkit.plan',
+        version: 1,
+        default: { bits: 8, granularity: 'channel' },
+        tensors: [
+          { name: 'w2', scheme: 'symmetric', bits: 4, granularity: 'block', blockSize: 4, packed: true },
+          { name: 'h', bits: 6, granularity: 'channel', axis: 0, calibrator: 'percentile:99' },
+          { match: 'small', keep: true },
+          { match: 'v*', bits: 12 },
+        ],
+      }),
+    );
+    const status = await compare(['--plan', plan]);
+    expect(status.units.some((u) => u.split)).toBe(true);
+  });
+
+  it('--plan naming a tensor no input has: the submit fails as quant quantize --plan does, and queues nothing', async () => {
+    const plan = join(w.dir, 'plan-unknown.json');
+    writeFileSync(plan, JSON.stringify({ format: 'quantkit.plan', version: 1, tensors: [{ name: 'no-such-tensor', bits: 4 }] }));
+    const out = join(w.dir, 'plan-unknown');
+    const [q, s] = await Promise.all([quant(['quantize', inputs, '-o', `${out}-local/`, '--plan', plan]), submit(w, [inputs, '-o', `${out}/`, '--plan', plan])]);
+    expect(q.status).toBe(2);
+    expect(s.status, s.stderr).toBe(q.status);
+    expect(s.stderr).toContain('ERR_QUANT_PLAN_UNKNOWN_TENSOR');
+    expect(s.stdout).toBe('');
   });
 
   it('resubmitting the same work reuses the finished outputs', async () => {

@@ -4,7 +4,8 @@ import { ExitStatus, fail } from '../errors.js';
 import { parseCommandArgs, parseInteger, QUANT_OPTIONS, QUANT_OPTIONS_HELP, quantSettings } from '../options.js';
 import { CommandFailure } from '../queue/command-failure.js';
 import { separateOptions } from '../queue/command-args.js';
-import { modelQueueOptions, splitModelArgs } from '../queue/model-options.js';
+import { modelQueueOptions, planOf, splitModelArgs } from '../queue/model-options.js';
+import { readPlanFile } from '../plan/quantize-plan.js';
 import { absoluteOutput } from '../queue/model-plan.js';
 import { queueEngine } from '../queue/queue-engine.js';
 import type { QueueOptions } from '../queue/queue-options.js';
@@ -29,6 +30,7 @@ Output:
   --command C         quantize (default), onnx or gguf: the command each job runs; the options below are its own
 
 ${QUANT_OPTIONS_HELP}
+  --plan FILE         quantize: per-tensor choices from a plan file, as 'quant quantize --plan' (docs/ANALYSIS.md)
 
 quant onnx / quant gguf options (with --command onnx / gguf): every option of 'quant onnx' ('quant onnx --help':
 --mode, --bits, --scheme, --granularity, --block-size, --ops, --exclude, --calibrate, --plan, ...) or of 'quant gguf'
@@ -89,8 +91,13 @@ interface SubmitArgs {
 function parseSubmitArgs(args: readonly string[]): SubmitArgs {
   const command = commandOf(args);
   if (command === 'quantize') {
-    const { values, positionals } = parseCommandArgs(args, { ...QUANT_OPTIONS, ...SUBMIT_OPTIONS }, 'submit');
-    return { values, inputs: positionals, options: async () => ({ settings: quantSettings(values), include: values.include ?? [], exclude: values.exclude ?? [] }) };
+    const { values, positionals } = parseCommandArgs(args, { ...QUANT_OPTIONS, ...SUBMIT_OPTIONS, plan: { type: 'string' } }, 'submit');
+    const options = async (): Promise<QueueOptions> => {
+      // The plan's syntax is checked here, as `quant quantize --plan` checks it; its names against the inputs when the run is planned.
+      if (values.plan !== undefined) await readPlanFile(values.plan);
+      return { settings: quantSettings(values), include: values.include ?? [], exclude: values.exclude ?? [], ...(await planOf(values.plan)) };
+    };
+    return { values, inputs: positionals, options };
   }
   const { own, rest } = separateOptions(args, { ...SUBMIT_OPTIONS, help: { type: 'boolean', short: 'h' } });
   const { values } = parseCommandArgs(own, SUBMIT_OPTIONS, 'submit');

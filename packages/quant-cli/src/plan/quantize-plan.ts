@@ -85,6 +85,11 @@ export async function applyPlan(plan: QuantPlan, path: string, base: QuantSettin
     const [n, c] = ggml[0]!;
     fail('USAGE', `--plan ${visible(path)}: tensor '${visible(n)}' is planned as GGML ${(c as { format: string }).format}${ggml.length > 1 ? ` (and ${ggml.length - 1} more)` : ''}, which quant quantize does not write; use quant gguf, or plan with 'quant compare --target quantize' (${PlanErrorCodes.NOT_APPLICABLE})`);
   }
+  return planSelection(plan, base);
+}
+
+/** How a checked plan applies to tensors by name (no file access: queue workers call it with the plan's text parsed). */
+export function planSelection(plan: QuantPlan, base: QuantSettings): AppliedPlan {
   const cache = new Map<string, QuantSettings | undefined>();
   return {
     quantizes: (name) => planChoiceFor(plan, name)?.kind !== 'keep',

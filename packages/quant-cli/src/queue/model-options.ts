@@ -28,7 +28,7 @@ export function splitModelArgs(command: ModelCommand, args: readonly string[]): 
 }
 
 /** The plan file's text, for the jobs to carry: `{ plan }`, or nothing without --plan. */
-async function planOf(path: string | undefined): Promise<{ plan?: PlanText }> {
+export async function planOf(path: string | undefined): Promise<{ plan?: PlanText }> {
   if (path === undefined) return {};
   const text = await readFile(path, 'utf8').catch((e: unknown) => {
     throw toCliError(e, { file: path });

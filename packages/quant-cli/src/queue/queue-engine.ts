@@ -11,13 +11,15 @@ import { collectInputs } from '../io/collect-inputs.js';
 import { checkOutputExtension, SAFETENSORS_EXTENSIONS } from '../io/output-checks.js';
 import { hostTag, temporaryOwner } from '../io/temporary-name.js';
 import { runQuantizeJob } from '../pipeline/quantize-job.js';
+import { parsePlan } from '../lib.js';
+import { applyPlan } from '../plan/quantize-plan.js';
 import { Progress } from '../progress.js';
 import { NameFilter } from '../glob.js';
 import { CommandFailure } from './command-failure.js';
 import { runGgufJob } from './gguf-job.js';
 import { planModels } from './model-plan.js';
 import { onnxCompanions, runOnnxJob } from './onnx-job.js';
-import { asQuantizeOptions, asQueueOptions, selectorOf, type QuantizeQueueOptions } from './queue-options.js';
+import { asQuantizeOptions, asQueueOptions, selectionOf, type QuantizeQueueOptions } from './queue-options.js';
 import { rangeOverflowWarning } from './queue-warnings.js';
 import { commitSplit, shardRange, writeShard, writeUnsplit } from './shard-io.js';
 import { layoutFile, splitPlanOf } from './split-layout.js';
@@ -57,6 +59,8 @@ async function planQuantize(inputs: readonly string[], output: string, o: Quanti
   const warnings: Warning[] = [];
   const selection = files.flatMap((f) => f.inputs);
   await checkSelection(new NameFilter(o.include, o.exclude), selection, (message) => warnings.push({ kind: 'unmatched-glob', message }));
+  // quant quantize --plan's checks: a name that is no float tensor of the inputs, or a GGML choice, fails the submit.
+  if (o.plan !== undefined) await applyPlan(parsePlan(o.plan.text), o.plan.path, o.settings, selection, (message) => warnings.push({ kind: 'unmatched-glob', message }));
   return { files, problems, warnings };
 }
 
@@ -87,8 +91,7 @@ export const queueEngine: QuantizeEngine = {
     if (o.command === 'gguf') return runGgufJob(file, o, { ...ctx, signal: AbortSignal.any([ctx.signal, interruptSignal]) });
     const warnings: Warning[] = [];
     const result = await runQuantizeJob(file, {
-      settings: o.settings,
-      select: selectorOf(o),
+      ...selectionOf(o),
       threads: ctx.threads,
       force: ctx.force,
       pool,

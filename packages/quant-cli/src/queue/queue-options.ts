@@ -2,6 +2,9 @@ import type { QuantizeOnnxOptions } from '@quantkit/quant-onnx';
 import type { RequantizeType, TypeOverride } from '@quantkit/quant-gguf';
 import type { QuantSettings } from '../formats/quantized-format.js';
 import { NameFilter } from '../glob.js';
+import { parsePlan } from '../lib.js';
+import { planSelection } from '../plan/quantize-plan.js';
+import type { JobContext } from '../pipeline/quantize-job.js';
 
 /*
  * The options a queued job carries (JSON through Redis, and part of its work id: identity.ts of quant-queue). A plan
@@ -14,6 +17,8 @@ export interface QuantizeQueueOptions {
   readonly settings: QuantSettings;
   readonly include: readonly string[];
   readonly exclude: readonly string[];
+  /** --plan: per-tensor choices (checked against the inputs by submit, as `quant quantize --plan` checks them). */
+  readonly plan?: PlanText;
 }
 
 /** A plan file given with --plan: its path (for messages) and its text. */
@@ -51,7 +56,10 @@ export function asQuantizeOptions(options: unknown): QuantizeQueueOptions {
   return o;
 }
 
-export function selectorOf(o: QuantizeQueueOptions): (name: string) => boolean {
+/** Which tensors a quantize job quantizes, and with which settings: --include / --exclude, then the plan's choices. */
+export function selectionOf(o: QuantizeQueueOptions): Pick<JobContext, 'settings' | 'settingsFor' | 'select'> {
   const filter = new NameFilter(o.include, o.exclude);
-  return (name) => filter.selects(name);
+  if (o.plan === undefined) return { settings: o.settings, select: (name) => filter.selects(name) };
+  const applied = planSelection(parsePlan(o.plan.text), o.settings);
+  return { settings: o.settings, settingsFor: applied.settingsFor, select: (name) => filter.selects(name) && applied.quantizes(name) };
 }

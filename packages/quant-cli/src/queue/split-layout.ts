@@ -6,7 +6,7 @@ import type { HeaderLayout } from '../formats/safetensors-writer.js';
 import { layoutOrFail, metadataFor, planItems, readInputs, type Item } from '../pipeline/quantize-job.js';
 import type { PlannedFile, SplitPlan, SplitTensor } from '@quantkit/quant-queue';
 import { rowShards } from '@quantkit/quant-queue';
-import { selectorOf, type QuantizeQueueOptions } from './queue-options.js';
+import { selectionOf, type QuantizeQueueOptions } from './queue-options.js';
 
 /** A planned output file as `quant quantize` lays it out: its items, where each entry goes, the header. */
 export interface FileLayout {
@@ -16,7 +16,7 @@ export interface FileLayout {
 
 export async function layoutFile(file: PlannedFile, o: QuantizeQueueOptions): Promise<FileLayout> {
   const files = await readInputs(file);
-  const { items, entries, records } = planItems(files, { settings: o.settings, select: selectorOf(o) });
+  const { items, entries, records } = planItems(files, selectionOf(o));
   return { items, header: layoutOrFail(entries, metadataFor(files, records), file.output) };
 }
 
