@@ -1,5 +1,6 @@
 // Tests of the half-precision kernels (half_test.h): quantize_half, quantize_groups_half, dequantize_half, min_max_half,
-// min_max_rows_half, abs_max_half, histogram_half and abs_histogram_half of every table, for float16 and bfloat16.
+// min_max_rows_half, abs_max_half, histogram_half, abs_histogram_half and widen_half of every table, for float16 and
+// bfloat16.
 //
 // The oracle never calls src/kernels: a half input is widened by ref_half_value (the IEEE fields through ldexp) and
 // then goes through the float32 reference of reference.h; a half output is ref_round_half of the double product (a
@@ -683,10 +684,46 @@ void test_known_answers(const std::vector<const KernelTable*>& tables, HalfType 
   }
 }
 
+// ---- widen_half ----------------------------------------------------------------------------------------------------
+
+// widen_half of every set: each of the 65536 patterns widened to the bits of ref_half_value (NaN: quiet, payload kept,
+// as f16_to_f32_bits), at every length up to 70 and at a long odd length, at odd offsets, nothing written past out.
+void test_widen(const std::vector<const KernelTable*>& tables, HalfType t) {
+  Guarded<uint16_t> all(65536, 3);
+  for (size_t i = 0; i < 65536; i++) all[i] = static_cast<uint16_t>(i);
+  std::vector<uint32_t> want(65536);
+  for (size_t i = 0; i < 65536; i++) {
+    const uint16_t h = static_cast<uint16_t>(i);
+    if (t == HalfType::BF16) {  // the top half of a float32, NaN payloads (signalling ones too) kept as they are
+      want[i] = static_cast<uint32_t>(h) << 16;
+    } else if (is_nan_pattern(h, t)) {  // float16 NaN: quiet, its payload moved up into the float32 mantissa
+      want[i] = (static_cast<uint32_t>(h & 0x8000) << 16) | 0x7fc00000u | (static_cast<uint32_t>(h & 0x3ff) << 13);
+    } else {
+      const float f = widen(h, t);
+      std::memcpy(&want[i], &f, 4);
+    }
+  }
+  for (const KernelTable* k : tables) {
+    for (size_t n : {size_t{0}, size_t{1}, size_t{7}, size_t{8}, size_t{15}, size_t{16}, size_t{17}, size_t{24}, size_t{33}, size_t{70}, size_t{4097}, size_t{4105}, size_t{65536}}) {
+      for (size_t start : {size_t{0}, size_t{65536} - n}) {
+        Guarded<float> out(n, 1 + n % 5);
+        k->widen_half(all.data() + start, t, n, out.data());
+        QK_CHECK(out.canaries_intact(), "%s widen_half %s n %zu wrote outside out", k->isa, half_name(t), n);
+        for (size_t i = 0; i < n; i++) {
+          uint32_t got;
+          std::memcpy(&got, &out[i], 4);
+          if (got != want[start + i]) QK_FAIL("%s widen_half %s n %zu: pattern 0x%04zx -> 0x%08x, expected 0x%08x", k->isa, half_name(t), n, start + i, got, want[start + i]);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void test_half(const std::vector<const KernelTable*>& tables, uint64_t seed, HalfType t) {
   g_double_rounding_cases = 0;
+  test_widen(tables, t);
   test_known_answers(tables, t);
   test_all_patterns(tables, seed, t);
   test_lengths(tables, seed, t);

@@ -20,11 +20,12 @@
 //     dequantizeAxisHalf, dequantizeBlockedHalf: q, scales, zeroPoints, out (Uint16Array)
 //     minMaxAxisHalf, minMaxBlockedHalf: x (Uint16Array), outMin, outMax
 //     dequantizeTensor: q, out                         dequantizeAxis, dequantizeBlocked: q, scales, zeroPoints, out
-//     fakeQuantizeTensor: x, out                       minMax, absMax: x
+//     fakeQuantizeTensor, fakeQuantizeTensorValues: x, out                            minMax, absMax: x
 //     minMaxAxis, minMaxBlocked: x, outMin, outMax     pack: q, out        unpack: packed, out
 //     histogram, absHistogram: x, counts (ADDED to, as packages/quant-core/src/calibrate/histogram.ts does)
 //     histogramHalf, absHistogramHalf: x (Uint16Array), counts (ADDED to)
 //     ggmlQuantize: x (Float32Array), out (Uint8Array)   ggmlDequantize: blocks (Uint8Array), out (Float32Array)
+//     ggmlQuantizeHalf: x (Uint16Array), out (Uint8Array)
 //     quantizeEmbeddingRows: x, starts, steps (Float32Array), out (Int8Array / Uint8Array)
 //     packBinaryRows: x (Float32Array), out (Int8Array / Uint8Array)
 //     hammingScan, dotScanInt8, dotScanUint8, l2ScanInt8, l2ScanUint8: query, rows (Int8Array / Uint8Array),
@@ -35,7 +36,7 @@
 //   desc is a Uint8Array over the bytes of descriptorSlots.length float64 numbers (a byte view of a Float64Array,
 //   which Node-API recognises faster: call.h): every scalar argument the kernel reads and every scalar result it
 //   writes (minMax: min, max; absMax: absMax; fakeQuantizeTensor: sumSq .. dot, in ErrorSums order;
-//   quantizeBlockedMinMax: badGroup; ggmlQuantize: badIndex; topKKernel: resultCount).
+//   quantizeBlockedMinMax: badGroup; ggmlQuantize, ggmlQuantizeHalf: badIndex; topKKernel: resultCount).
 //
 //   Async variants run on the libuv thread pool (plus this addon's pool), keep every array argument and desc
 //   referenced until they settle, write their results into desc before the promise resolves, and stop between chunks
@@ -75,7 +76,7 @@ namespace {
 // Version of the JavaScript interface above. packages/quant-native/src/addon.ts has the same number; the loader
 // refuses a binary whose number differs. Bump both whenever a function, an argument, a descriptor slot or a result
 // changes.
-constexpr int32_t kAbiVersion = 8;
+constexpr int32_t kAbiVersion = 9;
 
 // ---- kernel functions ----------------------------------------------------------------------------------------------
 
@@ -146,11 +147,11 @@ const KernelFunctions kKernels[] = {
     functions<QuantizeBlockedHalf>(), functions<DequantizeTensorHalf>(), functions<DequantizeAxisHalf>(),
     functions<DequantizeBlockedHalf>(), functions<MinMaxHalf>(), functions<MinMaxAxisHalf>(), functions<MinMaxBlockedHalf>(),
     functions<DequantizeTensor>(),  functions<DequantizeAxis>(),    functions<DequantizeBlocked>(),
-    functions<FakeQuantizeTensor>(), functions<MinMax>(),           functions<AbsMax>(),
+    functions<FakeQuantizeTensor>(), functions<FakeQuantizeTensorValues>(), functions<MinMax>(), functions<AbsMax>(),
     functions<MinMaxAxis>(),        functions<MinMaxBlocked>(),     functions<Pack>(),
     functions<Unpack>(),            functions<Histogram<false>>(),  functions<Histogram<true>>(),
     functions<HistogramHalf>(),     functions<AbsHistogramHalf>(),
-    functions<GgmlQuantize>(),      functions<GgmlDequantize>(),
+    functions<GgmlQuantize>(),      functions<GgmlQuantizeHalf>(),  functions<GgmlDequantize>(),
     functions<QuantizeEmbeddingRows>(), functions<PackBinaryRows>(), functions<HammingScan>(),
     functions<DotScanInt8>(),       functions<DotScanUint8>(),      functions<L2ScanInt8>(),
     functions<L2ScanUint8>(),       functions<DotScanAsymmetric>(), functions<L2ScanAsymmetric>(),

@@ -69,6 +69,7 @@ void GgmlJob::run_chunk(size_t index) {
     return;
   }
   static_assert(kCheckRun % kGgmlSuperBlock == 0, "runs must be whole blocks of every format");
+  if (half_ != nullptr) return quantize_half_chunk(index, first, n);
   for (size_t at = 0; at < n; at += kCheckRun) {
     const float* x = floats_ + first + at;
     const size_t m = std::min(kCheckRun, n - at);
@@ -79,6 +80,23 @@ void GgmlJob::run_chunk(size_t index) {
       return;
     }
     table_->ggml_quantize(format_, x, m, bytes_ + ggml_row_bytes(format_, first + at));
+  }
+}
+
+void GgmlJob::quantize_half_chunk(size_t index, size_t first, size_t n) {
+  // One run widened by the set's widen_half (F16C, FCVTL, or the portable loop) into L1-resident stack floats: the
+  // quantizer then reads exactly what ggmlQuantize reads of the widened input, and nothing is allocated.
+  alignas(64) float run[kCheckRun];
+  for (size_t at = 0; at < n; at += kCheckRun) {
+    const size_t m = std::min(kCheckRun, n - at);
+    table_->widen_half(half_ + first + at, half_type_, m, run);
+    if (non_finite_bits(run, m) != 0) {
+      size_t i = 0;
+      while (run[i] - run[i] == 0.0f) i++;
+      bad_[index] = first + at + i;
+      return;
+    }
+    table_->ggml_quantize(format_, run, m, bytes_ + ggml_row_bytes(format_, first + at));
   }
 }
 

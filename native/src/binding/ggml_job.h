@@ -20,6 +20,14 @@ class GgmlJob final : public Job {
 
   // Quantize x[0, n) into out.
   static GgmlJob quantize(const KernelTable* t, GgmlFormat f, const float* x, size_t n, uint8_t* out) { return GgmlJob(t, f, false, x, n, out, nullptr); }
+  // Quantize the float32 widening of the half bit patterns x[0, n) of type h into out: each run of a chunk is widened
+  // into a stack buffer just before its check and quantize, so the blocks and badIndex are those of the widened x.
+  static GgmlJob quantize_half(const KernelTable* t, GgmlFormat f, const uint16_t* x, HalfType h, size_t n, uint8_t* out) {
+    GgmlJob job(t, f, false, nullptr, n, out, nullptr);
+    job.half_ = x;
+    job.half_type_ = h;
+    return job;
+  }
   // Dequantize n elements' blocks into out.
   static GgmlJob dequantize(const KernelTable* t, GgmlFormat f, const uint8_t* blocks, size_t n, float* out) { return GgmlJob(t, f, true, out, n, const_cast<uint8_t*>(blocks), nullptr); }
 
@@ -31,11 +39,15 @@ class GgmlJob final : public Job {
 
  private:
   GgmlJob(const KernelTable* t, GgmlFormat f, bool dequantize, const float* floats, size_t n, uint8_t* bytes, void*);
+  // run_chunk of a half input: quantizes its x[first, first + n), or records its first NaN / ±Infinity and stops.
+  void quantize_half_chunk(size_t index, size_t first, size_t n);
 
   const KernelTable* table_;
   GgmlFormat format_;
   bool dequantize_;
-  const float* floats_;  // x (quantize) or out (dequantize, written through a cast)
+  const float* floats_;  // x (quantize) or out (dequantize, written through a cast); nullptr for a half x
+  const uint16_t* half_ = nullptr;  // x of quantize_half
+  HalfType half_type_ = HalfType::F16;
   size_t n_;
   uint8_t* bytes_;  // out (quantize) or the blocks (dequantize, only read)
   size_t blocks_per_chunk_;

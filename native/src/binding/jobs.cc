@@ -211,25 +211,28 @@ void DequantizeJob::run_chunk(size_t index) {
 
 // ---- fake quantize -------------------------------------------------------------------------------------------------
 
-FakeQuantizeJob::FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, QuantSpec spec, double scale, int32_t zero_point)
-    : table_(table), x_(x), out_(out), spec_(spec), scale_(scale), zero_point_(zero_point), chunks_(chunks_for(x.length)) {
-  if (chunks_ > 1) others_.resize(chunks_ - 1);
+FakeQuantizeJob::FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, QuantSpec spec, double scale, int32_t zero_point, bool with_sums)
+    : table_(table), x_(x), out_(out), spec_(spec), scale_(scale), zero_point_(zero_point), with_sums_(with_sums), chunks_(chunks_for(x.length)) {
+  if (chunks_ > 1 && with_sums_) others_.resize(chunks_ - 1);
 }
 
 void FakeQuantizeJob::run_chunk(size_t index) {
   const size_t start = index * kChunkElements;
   const size_t n = std::min(kChunkElements, x_.length - start);
-  ErrorSums& sums = index == 0 ? first_ : others_[index - 1];
-  sums = ErrorSums{};
+  ErrorSums* sums = nullptr;  // values only
+  if (with_sums_) {
+    sums = index == 0 ? &first_ : &others_[index - 1];
+    *sums = ErrorSums{};
+  }
   if (x_.type == FloatType::F32) {
-    table_->fake_quantize_f32(static_cast<const float*>(x_.data) + start, n, static_cast<float>(scale_), zero_point_, spec_, static_cast<float*>(out_.data) + start, &sums);
+    table_->fake_quantize_f32(static_cast<const float*>(x_.data) + start, n, static_cast<float>(scale_), zero_point_, spec_, static_cast<float*>(out_.data) + start, sums);
   } else {
-    table_->fake_quantize_f64(static_cast<const double*>(x_.data) + start, n, scale_, zero_point_, spec_, static_cast<double*>(out_.data) + start, &sums);
+    table_->fake_quantize_f64(static_cast<const double*>(x_.data) + start, n, scale_, zero_point_, spec_, static_cast<double*>(out_.data) + start, sums);
   }
 }
 
 void FakeQuantizeJob::finish() {
-  total_ = chunks_ > 0 ? first_ : ErrorSums{};
+  total_ = chunks_ > 0 && with_sums_ ? first_ : ErrorSums{};
   for (const ErrorSums& s : others_) merge_sums(total_, s);
 }
 

@@ -159,10 +159,11 @@ class DequantizeJob final : public Job {
   ChunkPlan plan_;
 };
 
-// Per-tensor quantize -> dequantize of x into out (same element type), with the error sums of every element.
+// Per-tensor quantize -> dequantize of x into out (same element type), with the error sums of every element, or
+// (with_sums false: fakeQuantizeTensorValues) the values only, the kernels called with sums == nullptr.
 class FakeQuantizeJob final : public Job {
  public:
-  FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, QuantSpec spec, double scale, int32_t zero_point);
+  FakeQuantizeJob(const KernelTable* table, FloatInput x, FloatOutput out, QuantSpec spec, double scale, int32_t zero_point, bool with_sums = true);
   size_t chunk_count() const override { return chunks_; }
   void run_chunk(size_t index) override;
   void finish() override;
@@ -176,6 +177,7 @@ class FakeQuantizeJob final : public Job {
   QuantSpec spec_;
   double scale_;
   int32_t zero_point_;
+  bool with_sums_;
   size_t chunks_;
   ErrorSums first_;                // chunk 0 (the only one for small inputs: no allocation)
   std::vector<ErrorSums> others_;  // chunks 1..

@@ -150,6 +150,16 @@ FakeQuantizeJob FakeQuantizeTensor::job(const KernelTable* t) const {
   return FakeQuantizeJob(t, float_input(x), float_output(out), spec, scale, zero_point);
 }
 
+bool FakeQuantizeTensorValues::check(const Descriptor& d, Failure* f) {
+  checked.x = x;
+  checked.out = out;
+  return checked.check(d, f);
+}
+
+FakeQuantizeJob FakeQuantizeTensorValues::job(const KernelTable* t) const {
+  return FakeQuantizeJob(t, float_input(x), float_output(out), checked.spec, checked.scale, checked.zero_point, false);
+}
+
 void FakeQuantizeTensor::publish(const FakeQuantizeJob& job, void* desc) {
   const ErrorSums& s = job.sums();
   store_result(desc, Slot::SumSq, s.sum_sq);
@@ -231,6 +241,16 @@ GgmlJob GgmlQuantize::job(const KernelTable* t) const {
 void GgmlQuantize::publish(const GgmlJob& job, void* desc) {
   const size_t bad = job.bad_index();
   store_result(desc, Slot::BadIndex, bad == GgmlJob::kNoBadIndex ? -1.0 : static_cast<double>(bad));
+}
+
+bool GgmlQuantizeHalf::check(const Descriptor& d, Failure* f) {
+  if (!d.ggml_format(&format, f) || !d.half(&half, f)) return false;
+  if (x.length % ggml_block_size(format) != 0) return f->set(kErrShape, "x must hold whole blocks of " + std::to_string(ggml_block_size(format)) + " elements");
+  return has_length("out", out, ggml_row_bytes(format, x.length), kErrOutput, f);
+}
+
+GgmlJob GgmlQuantizeHalf::job(const KernelTable* t) const {
+  return GgmlJob::quantize_half(t, format, static_cast<const uint16_t*>(x.data), half, x.length, static_cast<uint8_t*>(out.data));
 }
 
 bool GgmlDequantize::check(const Descriptor& d, Failure* f) {

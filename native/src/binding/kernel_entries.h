@@ -144,6 +144,17 @@ struct FakeQuantizeTensor {
   static void publish(const FakeQuantizeJob& job, void* desc);
 };
 
+// fakeQuantizeTensorValues(x, out, desc): fakeQuantizeTensor's values without the error sums; reads the same slots.
+struct FakeQuantizeTensorValues : NoResults {
+  static constexpr const char* kName = "fakeQuantizeTensorValues";
+  ArrayView x, out;
+  static constexpr ArrayArg<FakeQuantizeTensorValues> kArrays[] = {{"x", ArrayKind::FloatIn, &FakeQuantizeTensorValues::x},
+                                                                   {"out", ArrayKind::FloatOut, &FakeQuantizeTensorValues::out}};
+  FakeQuantizeTensor checked;  // the checks and scalars of fakeQuantizeTensor
+  bool check(const Descriptor& d, Failure* f);
+  FakeQuantizeJob job(const KernelTable* t) const;
+};
+
 // minMax(x, desc): writes min, max.   absMax(x, desc): writes absMax.   minMaxHalf(x, desc): minMax of half bit
 // patterns; reads half.
 template <ReduceJob::Kind K, bool Half = false> struct Reduce {
@@ -215,6 +226,19 @@ struct GgmlQuantize {
   bool check(const Descriptor& d, Failure* f);
   GgmlJob job(const KernelTable* t) const;
   static void publish(const GgmlJob& job, void* desc);
+};
+
+// ggmlQuantizeHalf(x, out, desc): ggmlQuantize of the exact float32 widening of x, half bit patterns (a Uint16Array of
+// whole blocks); reads format and half; writes badIndex.
+struct GgmlQuantizeHalf {
+  static constexpr const char* kName = "ggmlQuantizeHalf";
+  ArrayView x, out;
+  static constexpr ArrayArg<GgmlQuantizeHalf> kArrays[] = {{"x", ArrayKind::HalfIn, &GgmlQuantizeHalf::x}, {"out", ArrayKind::BytesOut, &GgmlQuantizeHalf::out}};
+  GgmlFormat format;
+  HalfType half = HalfType::F16;
+  bool check(const Descriptor& d, Failure* f);
+  GgmlJob job(const KernelTable* t) const;
+  static void publish(const GgmlJob& job, void* desc) { GgmlQuantize::publish(job, desc); }
 };
 
 // ggmlDequantize(blocks, out, desc): reads format. out is a Float32Array.

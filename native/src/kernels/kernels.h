@@ -113,7 +113,9 @@ struct KernelTable {
   void (*dequantize_half)(const void* q, IntType q_type, size_t n, double scale, int32_t zp, HalfType t, uint16_t* out);
 
   // Quantize then dequantize x[0, n) into out[0, n) (same precision as x), adding the error of every element to sums
-  // (sums are per call; the caller merges the sums of consecutive chunks in order).
+  // (sums are per call; the caller merges the sums of consecutive chunks in order). sums == nullptr: values only, the
+  // same out without the error pass (fakeQuantize(x) returns no metrics; the sums are about half the kernel's time).
+  // One slot for both, not a second pair: every set gets values-only with its fused kernel and no set can lack it.
   void (*fake_quantize_f32)(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, float* out, ErrorSums* sums);
   void (*fake_quantize_f64)(const double* x, size_t n, double scale, int32_t zp, QuantSpec spec, double* out, ErrorSums* sums);
 
@@ -150,6 +152,9 @@ struct KernelTable {
   void (*abs_histogram_f32)(const float* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*abs_histogram_f64)(const double* x, size_t n, double min, double max, uint32_t* counts, size_t bins);
   void (*abs_histogram_half)(const uint16_t* x, HalfType t, size_t n, double min, double max, uint32_t* counts, size_t bins);
+  // x[0, n) of type t widened exactly to float32 into out[0, n) (half_to_float of common/half.h): for callers that run a
+  // float32-only kernel on half data a short run at a time (the GGML job's half path), widening into their own buffer.
+  void (*widen_half)(const uint16_t* x, HalfType t, size_t n, float* out);
 
   // GGML blocks of format f (kernels/ggml_types.h) from x[0, n), n a multiple of the block size, x finite, into
   // ggml_row_bytes(f, n) bytes of out: ggml's quantize_row_*_ref bit for bit (docs/GGML.md). No allocation.
@@ -202,14 +207,14 @@ constexpr bool kernel_table_complete(const KernelTable& t) {
          t.quantize_groups_half != nullptr && t.quantize_block_runs_f32 != nullptr &&
          t.quantize_block_runs_half != nullptr && t.dequantize_half != nullptr && t.min_max_half != nullptr &&
          t.min_max_rows_half != nullptr && t.abs_max_half != nullptr && t.histogram_half != nullptr &&
-         t.abs_histogram_half != nullptr && t.ggml_quantize != nullptr && t.ggml_dequantize != nullptr &&
+         t.abs_histogram_half != nullptr && t.widen_half != nullptr && t.ggml_quantize != nullptr && t.ggml_dequantize != nullptr &&
          t.quantize_embedding_rows_f32 != nullptr && t.pack_binary_rows_f32 != nullptr && t.hamming_scan != nullptr &&
          t.dot_scan_i8 != nullptr && t.dot_scan_u8 != nullptr && t.l2_scan_i8 != nullptr && t.l2_scan_u8 != nullptr &&
          t.dot_scan_asymmetric != nullptr && t.l2_scan_asymmetric != nullptr && t.dot_scan_f32 != nullptr &&
          t.l2_scan_f32 != nullptr && t.top_k_f64 != nullptr && t.top_k_i32 != nullptr && t.top_k_u32 != nullptr;
 }
 // A slot added to KernelTable must be added to kernel_table_complete too (every member is one pointer).
-static_assert(sizeof(KernelTable) == 49 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
+static_assert(sizeof(KernelTable) == 50 * sizeof(void*), "update kernel_table_complete for the new KernelTable slot");
 
 }  // namespace
 

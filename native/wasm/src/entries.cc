@@ -26,11 +26,13 @@ constexpr size_t kErrorBlock = size_t{1} << 16;
 #define QUANTKIT_WASM_KERNELS(X)                                                                                \
   X(quantizeTensor) X(quantizeAxis) X(quantizeBlocked) X(quantizeBlockedMinMax) X(quantizeTensorHalf)          \
   X(quantizeAxisHalf) X(quantizeBlockedHalf) X(dequantizeTensor) X(dequantizeTensorHalf) X(dequantizeAxisHalf) \
-  X(dequantizeBlockedHalf) X(dequantizeAxis) X(dequantizeBlocked) X(fakeQuantizeTensor) X(minMax) X(absMax)    \
+  X(dequantizeBlockedHalf) X(dequantizeAxis) X(dequantizeBlocked) X(fakeQuantizeTensor) X(fakeQuantizeTensorValues) \
+  X(minMax) X(absMax)                                                                                          \
   X(minMaxHalf) X(minMaxAxisHalf) X(minMaxBlockedHalf) X(minMaxAxis) X(minMaxBlocked) X(pack) X(unpack)        \
   X(histogram) X(absHistogram) X(ggmlQuantize) X(ggmlDequantize) X(quantizeEmbeddingRows) X(packBinaryRows)    \
   X(hammingScan) X(dotScanInt8) X(dotScanUint8) X(l2ScanInt8) X(l2ScanUint8) X(dotScanAsymmetric)               \
-  X(l2ScanAsymmetric) X(dotScanFloat) X(l2ScanFloat) X(topKKernel) X(histogramHalf) X(absHistogramHalf)
+  X(l2ScanAsymmetric) X(dotScanFloat) X(l2ScanFloat) X(topKKernel) X(histogramHalf) X(absHistogramHalf) \
+  X(ggmlQuantizeHalf)
 
 enum class Kernel : int32_t {
 #define QUANTKIT_WASM_KERNEL_ID(name) name,
@@ -146,6 +148,13 @@ template <typename F> void fake_quantize(const Call& c) {
   c.set(Slot::Dot, sums.dot);
 }
 
+// fakeQuantizeTensorValues: the values of fake_quantize without the sums (the kernel called with sums == nullptr).
+template <typename F> void fake_quantize_values(const Call& c) {
+  const QuantSpec spec = c.spec();
+  if constexpr (sizeof(F) == 4) table->fake_quantize_f32(c.ptr<const F>(0), c.len(0), static_cast<float>(c.num(Slot::Scale)), c.i32(Slot::ZeroPoint), spec, c.ptr<F>(1), nullptr);
+  else table->fake_quantize_f64(c.ptr<const F>(0), c.len(0), c.num(Slot::Scale), c.i32(Slot::ZeroPoint), spec, c.ptr<F>(1), nullptr);
+}
+
 // ggmlQuantize: -1, or the index of the first NaN / ±Infinity (nothing is written then), as GgmlJob does.
 double ggml_quantize(const Call& c) {
   const float* x = c.ptr<const float>(0);
@@ -158,6 +167,29 @@ double ggml_quantize(const Call& c) {
     return static_cast<double>(i);
   }
   table->ggml_quantize(static_cast<GgmlFormat>(c.i32(Slot::Format)), x, n, c.ptr<uint8_t>(1));
+  return -1;
+}
+
+// ggmlQuantizeHalf: ggml_quantize of the widening of x (half bit patterns), run by run through a stack buffer as
+// GgmlJob's half path does: runs of whole super-blocks, each checked, then quantized.
+double ggml_quantize_half(const Call& c) {
+  constexpr size_t kRun = 2048;  // 8 KiB of stack; a multiple of every format's block size
+  float run[kRun];
+  const uint16_t* x = c.ptr<const uint16_t>(0);
+  const size_t n = c.len(0);
+  const auto format = static_cast<GgmlFormat>(c.i32(Slot::Format));
+  for (size_t at = 0; at < n; at += kRun) {
+    const size_t m = n - at < kRun ? n - at : kRun;
+    table->widen_half(x + at, c.half(), m, run);
+    int non_finite = 0;
+    for (size_t i = 0; i < m; i++) non_finite |= !(run[i] - run[i] == 0.0f);
+    if (non_finite != 0) {
+      size_t i = 0;
+      while (run[i] - run[i] == 0.0f) i++;
+      return static_cast<double>(at + i);
+    }
+    table->ggml_quantize(format, run, m, c.ptr<uint8_t>(1) + ggml_row_bytes(format, at));
+  }
   return -1;
 }
 
@@ -220,6 +252,10 @@ Status run(Kernel k, const Call& c) {
       if (c.f64(0)) fake_quantize<double>(c);
       else fake_quantize<float>(c);
       return Status::Ok;
+    case K::fakeQuantizeTensorValues:
+      if (c.f64(0)) fake_quantize_values<double>(c);
+      else fake_quantize_values<float>(c);
+      return Status::Ok;
     case K::minMax:
     case K::minMaxHalf: {
       double lo = c.num(Slot::OutMin), hi = c.num(Slot::OutMax);
@@ -277,6 +313,9 @@ Status run(Kernel k, const Call& c) {
     }
     case K::ggmlQuantize:
       c.set(Slot::Result, ggml_quantize(c));
+      return Status::Ok;
+    case K::ggmlQuantizeHalf:
+      c.set(Slot::Result, ggml_quantize_half(c));
       return Status::Ok;
     case K::ggmlDequantize:
       t.ggml_dequantize(static_cast<GgmlFormat>(c.i32(Slot::Format)), c.ptr<const uint8_t>(0), c.len(1), c.ptr<float>(1));

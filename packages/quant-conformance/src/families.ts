@@ -2,6 +2,7 @@ import { corpusChecks } from './checks/corpus.js';
 import { differentialChecks, type DifferentialOptions } from './checks/differential.js';
 import { errorChecks } from './checks/errors.js';
 import { halfHistogramChecks } from './checks/half-histogram.js';
+import { ggmlHalfChecks } from './checks/ggml-half.js';
 import { histogramChecks } from './checks/histogram.js';
 import { onnxVectorChecks } from './checks/onnx-vectors.js';
 import { viewChecks } from './checks/views.js';
@@ -18,7 +19,7 @@ export interface ConformanceOptions {
 }
 
 /** Every case family, in report order. */
-export const FAMILY_NAMES: readonly string[] = ['onnx-vectors', ...GENERATED_FAMILIES.map(([name]) => name), 'views', 'histogram', 'half-histogram', 'errors', 'differential'];
+export const FAMILY_NAMES: readonly string[] = ['onnx-vectors', ...GENERATED_FAMILIES.map(([name]) => name), 'views', 'histogram', 'half-histogram', 'ggml-half', 'errors', 'differential'];
 
 /** The families a run covers, in report order: the selected built-in ones, then those of extraChecks. */
 export function familiesOf(options: ConformanceOptions = {}): string[] {
@@ -38,6 +39,7 @@ export function conformanceChecks(options: ConformanceOptions = {}): Check[] {
     else if (family === 'views') checks.push(...viewChecks());
     else if (family === 'histogram') checks.push(...histogramChecks());
     else if (family === 'half-histogram') checks.push(...halfHistogramChecks());
+    else if (family === 'ggml-half') checks.push(...ggmlHalfChecks());
     else if (family === 'errors') checks.push(...errorChecks());
     else if (family === 'differential') {
       if (options.differential !== false) checks.push(...differentialChecks(options.differential ?? {}));

@@ -53,6 +53,12 @@ function quantizeRun(x: FloatArray, out: IntArray | Int32Array, start: number, e
 }
 
 function quantizingBackend(name: string, f: QuantizeFlags): Backend {
+  const fakeQuantizeValues = (x: FloatArray, scale: number, zp: number, spec: KernelSpec, out: FloatArray): void => {
+    const codes = new Int32Array(x.length);
+    quantizeRun(x, codes, 0, x.length, scale, zp, spec, f);
+    const s = x instanceof Float32Array ? Math.fround(scale) : scale;
+    for (let i = 0; i < x.length; i++) out[i] = (codes[i]! - zp) * s;
+  };
   return {
     ...ref,
     name,
@@ -77,12 +83,10 @@ function quantizingBackend(name: string, f: QuantizeFlags): Backend {
       }
     },
     fakeQuantizeTensor(x, scale, zp, spec, out) {
-      const codes = new Int32Array(x.length);
-      quantizeRun(x, codes, 0, x.length, scale, zp, spec, f);
-      const s = x instanceof Float32Array ? Math.fround(scale) : scale;
-      for (let i = 0; i < x.length; i++) out[i] = (codes[i]! - zp) * s;
+      fakeQuantizeValues(x, scale, zp, spec, out);
       return kernelErrorReport(x, out); // the kernel contract: every pair summed, NaN included (SPEC §6)
     },
+    fakeQuantizeTensorValues: fakeQuantizeValues,
   };
 }
 
@@ -97,6 +101,7 @@ function wrongTailBackend(): Backend {
     quantizeTensor: (x, s, z, spec, out) => ref.quantizeTensor(cut(x, shortTail(x.length)), s, z, spec, cut(out, shortTail(x.length))),
     dequantizeTensor: (q, s, z, out) => ref.dequantizeTensor(cut(q, shortTail(q.length)), s, z, cut(out, shortTail(q.length))),
     fakeQuantizeTensor: (x, s, z, spec, out) => ref.fakeQuantizeTensor(cut(x, shortTail(x.length)), s, z, spec, cut(out, shortTail(x.length))),
+    fakeQuantizeTensorValues: (x, s, z, spec, out) => ref.fakeQuantizeTensorValues(cut(x, shortTail(x.length)), s, z, spec, cut(out, shortTail(x.length))),
     minMax: (x) => ref.minMax(cut(x, shortTail(x.length))),
     absMax: (x) => ref.absMax(cut(x, shortTail(x.length))),
     unpack: (p, bits, signed, out) => ref.unpack(p, bits, signed, cut(out, shortTail(out.length))),
@@ -105,7 +110,7 @@ function wrongTailBackend(): Backend {
 
 /** Re-creates every typed-array argument at byteOffset 0 of its buffer: the classic "data pointer without offset" bug. */
 function droppedOffsetBackend(): Backend {
-  const methods = ['quantizeTensor', 'quantizeAxis', 'quantizeBlocked', 'dequantizeTensor', 'dequantizeAxis', 'dequantizeBlocked', 'fakeQuantizeTensor', 'minMax', 'absMax', 'minMaxAxis', 'minMaxBlocked', 'pack', 'unpack'] as const;
+  const methods = ['quantizeTensor', 'quantizeAxis', 'quantizeBlocked', 'dequantizeTensor', 'dequantizeAxis', 'dequantizeBlocked', 'fakeQuantizeTensor', 'fakeQuantizeTensorValues', 'minMax', 'absMax', 'minMaxAxis', 'minMaxBlocked', 'pack', 'unpack'] as const;
   const strip = (a: unknown) =>
     ArrayBuffer.isView(a) && !(a instanceof DataView) ? new (a.constructor as new (b: ArrayBufferLike, o: number, n: number) => unknown)(a.buffer, 0, (a as IntArray).length) : a;
   const b: Record<string, unknown> = { ...ref, name: 'mutant-dropped-byte-offset' };

@@ -32,7 +32,6 @@ import {
 } from './validate.js';
 import { typedArrayName } from './views.js';
 import { arrayToOverwrite } from './fresh-array.js';
-import { FakeQuantizeScratch } from './fake-quantize-chunks.js';
 
 export interface QuantizeOptions {
   /** 'affine' (default): unsigned codes with a zero point; 'symmetric': signed codes, zero point 0. */
@@ -481,7 +480,6 @@ export function allocateFloat(dtype: FloatDType, length: number): FloatArray {
 
 /** Binds the high-level API to a backend: validation and parameter choice happen here, once, for every backend. */
 export function createQuantApi(backend: Backend): QuantApi {
-  const scratch = new FakeQuantizeScratch();
   /** Parameters for a plan: the 'minmax' data pass (when needed) runs on this API's backend. */
   const paramsOf = (p: Plan, options: QuantizeOptions | undefined): QuantParams =>
     resolveParams(p, options ?? {}, () => (p.bits !== undefined ? measureHalfGroupRanges(p.bits, p.half!, p.granularity, backend) : measureGroupRanges(p.x, p.granularity, backend)), backend);
@@ -569,10 +567,10 @@ export function createQuantApi(backend: Backend): QuantApi {
     const p = plan(x, options, backend, 'fakeQuantize');
     const q = paramsOf(p, options);
     if (p.half !== undefined) return fakeQuantizeHalf(p, q);
-    if (p.granularity.kind === 'tensor') {
-      // No metrics wanted: quantize and dequantize chunk by chunk through a scratch of codes that stays in cache.
+    if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
+      // No metrics wanted: the fused kernel's values-only variant, one pass per element and no codes in between.
       const values = allocateFloat(p.dtype, p.x.length);
-      scratch.run(backend, p.x, q.scale as number, q.zeroPoint as number, p.kernel, p.storage, values);
+      backend.fakeQuantizeTensorValues(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
       return values;
     }
     const codes = allocateCodes(p.storage, p.x.length);

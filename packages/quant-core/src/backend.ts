@@ -4,7 +4,7 @@ import * as quantizeKernels from './kernels/quantize.js';
 import { quantizeBlockedMinMax } from './kernels/quantize-blocks.js';
 import { dequantizeTensorHalf, minMaxHalf, quantizeTensorHalf } from './kernels/half-kernels.js';
 import * as halfLayoutKernels from './kernels/half-layouts.js';
-import { ggmlDequantize, ggmlQuantize } from './ggml/kernels.js';
+import { ggmlDequantize, ggmlQuantize, ggmlQuantizeHalf } from './ggml/kernels.js';
 import { REFERENCE_EMBEDDING_KERNELS } from './embeddings/kernels.js';
 import * as reduceKernels from './kernels/reduce.js';
 import { absHistogramRun, histogramRun } from './calibrate/histogram.js';
@@ -120,6 +120,16 @@ function referenceFakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: nu
   return errorReportOf(acc.finish(), x.length);
 }
 
+/** Reference fake-quantize without metrics: the same values, chunk by chunk through the codes scratch. */
+function referenceFakeQuantizeTensorValues(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): void {
+  const s = x instanceof Float32Array ? Math.fround(scale) : scale;
+  for (let start = 0; start < x.length; start += FAKE_QUANT_CHUNK) {
+    const end = Math.min(start + FAKE_QUANT_CHUNK, x.length);
+    quantizeKernels.quantizeRun(x.subarray(start, end), fakeQuantCodes, 0, end - start, scale, zeroPoint, spec);
+    for (let i = start; i < end; i++) out[i] = (fakeQuantCodes[i - start]! - zeroPoint) * s;
+  }
+}
+
 export const referenceBackend: Backend = Object.freeze({
   name: 'reference',
   isa: 'js',
@@ -147,7 +157,9 @@ export const referenceBackend: Backend = Object.freeze({
   ...reduceKernels,
   ...packKernels,
   fakeQuantizeTensor: referenceFakeQuantizeTensor,
+  fakeQuantizeTensorValues: referenceFakeQuantizeTensorValues,
   ggmlQuantize,
+  ggmlQuantizeHalf,
   ggmlDequantize,
   ...REFERENCE_EMBEDDING_KERNELS,
   histogram: histogramRun,

@@ -1,7 +1,7 @@
 import type { Backend } from './backend.js';
 import { checkHistogramArgs, checkHistogramBounds } from './calibrate/histogram.js';
 import { ErrorCodes, fail, type ErrorCode } from './errors.js';
-import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs } from './ggml/kernels.js';
+import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs, checkGgmlQuantizeHalfArgs } from './ggml/kernels.js';
 import {
   checkAsymmetricScanArgs, checkFloatScanArgs, checkHammingScanArgs, checkIntegerScanArgs, checkPackBinaryRowsArgs, checkQuantizeEmbeddingRowsArgs, checkTopKArgs,
 } from './embeddings/kernel-checks.js';
@@ -136,6 +136,19 @@ function checkDequantizeHalfGroups(q: IntArray, scales: FloatArray, zeroPoints: 
   checkGroupParams(scales, zeroPoints, groupsOf(q.length), false, r.min, r.max);
 }
 
+/** fakeQuantizeTensor and fakeQuantizeTensorValues: out like x, a spec of at most 16 bits, scale and zero point in it. */
+function checkFakeQuantizeArgs(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): void {
+  checkFloatArray(x, 'x');
+  checkFloatOut(out, x.length);
+  if (out.constructor !== x.constructor) fail(ErrorCodes.OUTPUT, `out must be a ${describe(x)} like x, got ${describe(out)}`);
+  checkSpecShape(spec);
+  if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < -32768 || spec.qmax > 65535) {
+    fail(ErrorCodes.BITS, `[qmin, qmax] = [${describe(spec.qmin)}, ${describe(spec.qmax)}] must be an integer interval of at most 16 bits`);
+  }
+  checkScale(scale, x instanceof Float32Array);
+  checkZp(zeroPoint, spec.qmin, spec.qmax);
+}
+
 /** The argument checks of every kernel, run before the backend sees the call. */
 const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => void } = {
   quantizeTensor(x, scale, zeroPoint, spec, out) {
@@ -225,17 +238,8 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
     const r = arrayRange(q);
     checkGroupParams(scales, zeroPoints, checkBlockLayout(layout, q.length), false, r.min, r.max);
   },
-  fakeQuantizeTensor(x, scale, zeroPoint, spec, out) {
-    checkFloatArray(x, 'x');
-    checkFloatOut(out, x.length);
-    if (out.constructor !== x.constructor) fail(ErrorCodes.OUTPUT, `out must be a ${describe(x)} like x, got ${describe(out)}`);
-    checkSpecShape(spec);
-    if (!Number.isInteger(spec.qmin) || !Number.isInteger(spec.qmax) || spec.qmin > spec.qmax || spec.qmin < -32768 || spec.qmax > 65535) {
-      fail(ErrorCodes.BITS, `[qmin, qmax] = [${describe(spec.qmin)}, ${describe(spec.qmax)}] must be an integer interval of at most 16 bits`);
-    }
-    checkScale(scale, x instanceof Float32Array);
-    checkZp(zeroPoint, spec.qmin, spec.qmax);
-  },
+  fakeQuantizeTensor: checkFakeQuantizeArgs,
+  fakeQuantizeTensorValues: checkFakeQuantizeArgs,
   minMax(x) {
     checkFloatArray(x, 'x');
   },
@@ -280,6 +284,9 @@ const KERNEL_CHECKS: { readonly [K in KernelName]: (...args: KernelArgs<K>) => v
   },
   ggmlQuantize(x, format, out) {
     checkGgmlQuantizeArgs(x, format, out);
+  },
+  ggmlQuantizeHalf(x, dtype, format, out) {
+    checkGgmlQuantizeHalfArgs(x, dtype, format, out);
   },
   ggmlDequantize(blocks, format, out) {
     checkGgmlDequantizeArgs(blocks, format, out);

@@ -43,6 +43,8 @@ export interface KernelSignatures {
    * followed by dequantizeTensor), and return the error metrics of out against x.
    */
   fakeQuantizeTensor(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): QuantizationErrorReport;
+  /** fakeQuantizeTensor's values without the metrics (fakeQuantize(x)): one pass per element, no error sums. */
+  fakeQuantizeTensorValues(x: FloatArray, scale: number, zeroPoint: number, spec: KernelSpec, out: FloatArray): void;
 
   minMax(x: FloatArray): MinMax;
   absMax(x: FloatArray): number;
@@ -76,6 +78,11 @@ export interface KernelSignatures {
    * finite values only; outputs are then unspecified).
    */
   ggmlQuantize(x: Float32Array, format: GgmlFormat, out: Uint8Array): number;
+  /**
+   * ggmlQuantize of half-precision bit patterns of `dtype`, each widened exactly to float32: the same blocks, and the
+   * same -1 or index of the first NaN / ±Infinity, as ggmlQuantize of the widened values.
+   */
+  ggmlQuantizeHalf(x: Uint16Array, dtype: HalfDType, format: GgmlFormat, out: Uint8Array): number;
   /** The float32 values of whole GGML blocks of `format` (ggml's dequantize_row_*). */
   ggmlDequantize(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void;
 
@@ -189,6 +196,7 @@ export const KERNEL_TABLE: Table = Object.freeze({
   dequantizeAxis: { name: 'dequantizeAxis', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'axis', needs: 'dequantize', returns: 'none' },
   dequantizeBlocked: { name: 'dequantizeBlocked', operation: 'dequantize', params: ['q', 'scales', 'zeroPoints', 'layout', 'out'], inputs: DEQUANTIZE_INPUTS, outputs: ['out'], count: 'q', granularity: 'blocked', needs: 'dequantize', returns: 'none' },
   fakeQuantizeTensor: { name: 'fakeQuantizeTensor', operation: 'fakeQuantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'fakeQuantize', returns: 'errorReport' },
+  fakeQuantizeTensorValues: { name: 'fakeQuantizeTensorValues', operation: 'fakeQuantize', params: ['x', 'scale', 'zeroPoint', 'spec', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'fakeQuantize', returns: 'none' },
   minMax: { name: 'minMax', operation: 'minMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
   absMax: { name: 'absMax', operation: 'absMax', params: ['x'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'absMax' },
   minMaxHalf: { name: 'minMaxHalf', operation: 'minMax', params: ['x', 'dtype'], inputs: ['x'], outputs: [], count: 'x', granularity: 'tensor', needs: 'floats', returns: 'minMax' },
@@ -203,6 +211,7 @@ export const KERNEL_TABLE: Table = Object.freeze({
   histogramHalf: { name: 'histogramHalf', operation: 'histogram', params: ['x', 'dtype', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
   absHistogramHalf: { name: 'absHistogramHalf', operation: 'histogram', params: ['x', 'dtype', 'min', 'max', 'counts'], inputs: ['x'], outputs: ['counts'], count: 'x', granularity: 'tensor', needs: 'histogram', returns: 'none' },
   ggmlQuantize: { name: 'ggmlQuantize', operation: 'ggml', params: ['x', 'format', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'ggml', returns: 'badIndex' },
+  ggmlQuantizeHalf: { name: 'ggmlQuantizeHalf', operation: 'ggml', params: ['x', 'dtype', 'format', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', granularity: 'tensor', needs: 'ggml', returns: 'badIndex' },
   ggmlDequantize: { name: 'ggmlDequantize', operation: 'ggml', params: ['blocks', 'format', 'out'], inputs: ['blocks'], outputs: ['out'], count: 'out', granularity: 'tensor', needs: 'ggml', returns: 'none' },
   quantizeEmbeddingRows: { name: 'quantizeEmbeddingRows', params: ['x', 'dim', 'starts', 'steps', 'precision', 'int8Rounding', 'out'], inputs: ['x', 'starts', 'steps'], outputs: ['out'], count: 'x', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },
   packBinaryRows: { name: 'packBinaryRows', params: ['x', 'dim', 'precision', 'bitOrder', 'threshold', 'out'], inputs: ['x'], outputs: ['out'], count: 'x', operation: 'embeddings', granularity: 'tensor', needs: 'embeddings', returns: 'none' },

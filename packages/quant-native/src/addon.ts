@@ -4,7 +4,7 @@ import { arrayParamsOf, asyncNameOf, KERNEL_NAMES, type AsyncKernelName, type Ke
  * The JavaScript interface version this package speaks; native/src/binding/addon.cc has the same kAbiVersion, and the
  * loader refuses a binary that reports another one. Bump both together.
  */
-export const ABI_VERSION = 8;
+export const ABI_VERSION = 9;
 
 /**
  * One kernel as the addon exports it: the kernel's typed arrays in parameter order (KernelInfo.params without the

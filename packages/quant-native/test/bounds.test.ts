@@ -23,6 +23,8 @@ describeNative('the addon checks, in C++, everything that decides which memory i
     expect(codeOf(() => e.dequantizeTensor!(new Int8Array(10), new Float32Array(9), descriptor({ scale: 1 })))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.fakeQuantizeTensor!(x, new Float32Array(99), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.fakeQuantizeTensor!(x, new Float64Array(100), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
+    expect(codeOf(() => e.fakeQuantizeTensorValues!(x, new Float32Array(99), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
+    expect(codeOf(() => e.fakeQuantizeTensorValues!(x, new Float64Array(100), q(1, 0, 0, 255)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.minMaxAxis!(x, new Float64Array(9), new Float64Array(10), axis(1, 10, 10)))).toBe('ERR_QUANT_OUTPUT');
     expect(codeOf(() => e.minMaxBlocked!(x, new Float64Array(15), new Float64Array(14), blocked(1, 100, 1, 7)))).toBe('ERR_QUANT_OUTPUT');
   });
@@ -91,6 +93,7 @@ describeNative('the addon checks, in C++, everything that decides which memory i
     expect(codeOf(() => e.quantizeTensor!(x, out, q(1, 0, -128, 127, 2)))).toBe('ERR_QUANT_OPTION');
     expect(codeOf(() => e.dequantizeTensor!(new Int8Array(2), new Float32Array(2), descriptor({ scale: 1, zeroPoint: 2 ** 31 })))).toBe('ERR_QUANT_ZERO_POINT');
     expect(codeOf(() => e.fakeQuantizeTensor!(x, new Float32Array(100), q(1, 0, -40000, 0)))).toBe('ERR_QUANT_BITS');
+    expect(codeOf(() => e.fakeQuantizeTensorValues!(x, new Float32Array(100), q(1, 0, -40000, 0)))).toBe('ERR_QUANT_BITS');
     expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(2), descriptor({ bits: 3 })))).toBe('ERR_QUANT_PACKED');
     expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(2), descriptor({ bits: 4 })))).toBe('ERR_QUANT_PACKED');
     expect(codeOf(() => e.pack!(new Int8Array(5), new Uint8Array(1), descriptor({ bits: 2 })))).toBe('ERR_QUANT_PACKED');

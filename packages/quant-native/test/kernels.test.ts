@@ -121,7 +121,7 @@ describeNative('native kernels are bit-identical to the reference', () => {
               const x = floatData(dtype, n, seed, { spread: 120 * scale, tieScale: scale, edges: seed % 3 !== 0 });
               const expected = new (floatCtor(dtype))(n);
               const expectedReport = referenceBackend.fakeQuantizeTensor(x, scale, zp, spec, expected);
-              const arena = new Arena(n * 16 + 256, seed % 2 === 0);
+              const arena = new Arena(n * 24 + 384, seed % 2 === 0); // x, out and the values-only output
               const xv = arena.copy(x, seed % 8);
               const out = arena.view(floatCtor(dtype) as never, n, (seed + 1) % 8) as FloatArray;
               const report = withinArena(arena, [out], () => b.fakeQuantizeTensor(xv, scale, zp, spec, out));
@@ -129,6 +129,11 @@ describeNative('native kernels are bit-identical to the reference', () => {
               if (diff) throw new Error(`${dtype} ${scheme} ${bits}b ${profile} n=${n}: ${diff}`);
               // Up to one chunk (65536 elements) the sums are added in exactly the reference's order.
               expect(report, `${dtype} ${scheme} ${bits}b ${profile} n=${n}`).toStrictEqual(expectedReport);
+              // The values-only kernel (no sums): the same values, at another alignment of its output.
+              const values = arena.view(floatCtor(dtype) as never, n, (seed + 4) % 8) as FloatArray;
+              withinArena(arena, [values], () => b.fakeQuantizeTensorValues(xv, scale, zp, spec, values));
+              const valuesDiff = sameBits(values, expected);
+              if (valuesDiff) throw new Error(`values only: ${dtype} ${scheme} ${bits}b ${profile} n=${n}: ${valuesDiff}`);
             }
           }
         }

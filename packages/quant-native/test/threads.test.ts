@@ -48,6 +48,9 @@ describeNative('results do not depend on the thread count', () => {
         const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
         const report = b.fakeQuantizeTensor(x, 0.7, 131, s, out);
         expect(sameBits(out, expected), `${b.threads} threads`).toBeUndefined();
+        const values = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+        b.fakeQuantizeTensorValues(x, 0.7, 131, s, values);
+        expect(sameBits(values, expected), `values only, ${b.threads} threads`).toBeUndefined();
         return report;
       });
       for (const r of reports.slice(1)) expect(r).toStrictEqual(reports[0]);

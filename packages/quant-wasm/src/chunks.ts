@@ -46,6 +46,8 @@ export function chunkPlan(name: KernelName, a: Args): ChunkPlan {
       return elements(len(a[0]), [1, 1]);
     case 'fakeQuantizeTensor':
       return elements(len(a[0]), [1, 1], ERROR_BLOCK);
+    case 'fakeQuantizeTensorValues':
+      return elements(len(a[0]), [1, 1]);
     case 'minMax':
     case 'absMax':
     case 'minMaxHalf':
@@ -81,6 +83,10 @@ export function chunkPlan(name: KernelName, a: Args): ChunkPlan {
       return elements(len(a[0]), [1, 0]);
     case 'ggmlQuantize': {
       const f = GGML_FORMATS[a[1] as GgmlFormat];
+      return elements(len(a[0]) / f.blockSize, [f.blockSize, f.bytesPerBlock]);
+    }
+    case 'ggmlQuantizeHalf': {
+      const f = GGML_FORMATS[a[2] as GgmlFormat];
       return elements(len(a[0]) / f.blockSize, [f.blockSize, f.bytesPerBlock]);
     }
     case 'ggmlDequantize': {

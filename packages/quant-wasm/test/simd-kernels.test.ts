@@ -34,7 +34,7 @@ const SPECS: [KernelSpec, new (n: number) => IntArray, number][] = [
 ];
 
 describe('SIMD128 kernels against the reference', () => {
-  it('quantize and fake-quantize at, and one ulp around, every rounding boundary', () => {
+  it('quantize and fake-quantize (with metrics and values only) at, and one ulp around, every rounding boundary', () => {
     for (const scale of [0.1, 0.0234, Math.fround(6 / 255), 3, 1e-20, 1e30]) {
       for (const [spec, Codes, zp] of SPECS) {
         const x = nearTies(scale, spec.qmin - zp - 2, Math.min(spec.qmax - zp + 2, spec.qmin - zp + 3000));
@@ -45,6 +45,9 @@ describe('SIMD128 kernels against the reference', () => {
         const [fa, fb] = [new Float32Array(x.length), new Float32Array(x.length)];
         expect(wasm.fakeQuantizeTensor(x, scale, zp, spec, fa)).toEqual(referenceBackend.fakeQuantizeTensor(x, scale, zp, spec, fb));
         expect(Buffer.from(fa.buffer).equals(Buffer.from(fb.buffer)), `fakeQuantize scale ${scale}`).toBe(true);
+        const fv = new Float32Array(x.length);
+        wasm.fakeQuantizeTensorValues(x, scale, zp, spec, fv);
+        expect(Buffer.from(fv.buffer).equals(Buffer.from(fb.buffer)), `fakeQuantizeTensorValues scale ${scale}`).toBe(true);
       }
     }
   });

@@ -73,6 +73,7 @@ function slicedKernels(b: Backend): SlicedKernels {
   return {
     quantizeTensorAsync: (x, scale, zp, spec, out, o) => sliced(x.length, o, (s, e) => b.quantizeTensor(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as IntArray)),
     dequantizeTensorAsync: (q, scale, zp, out, o) => sliced(q.length, o, (s, e) => b.dequantizeTensor(q.subarray(s, e) as IntArray, scale, zp, out.subarray(s, e) as FloatArray)),
+    fakeQuantizeTensorValuesAsync: (x, scale, zp, spec, out, o) => sliced(x.length, o, (s, e) => b.fakeQuantizeTensorValues(x.subarray(s, e), scale, zp, spec, out.subarray(s, e) as FloatArray)),
     async fakeQuantizeTensorAsync(x, scale, zp, spec, out, o) {
       // The metrics are accumulated slice by slice, pairs in element order into one accumulator (its lanes and blocks
       // count from x[0]): kernelErrorReport(x, out), without a pass over the whole tensor at the end that would hold

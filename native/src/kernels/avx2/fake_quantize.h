@@ -1,4 +1,5 @@
-// AVX2 fake-quantize kernels (quantize then dequantize, with error sums). Built on the quantize body of quantize.h.
+// AVX2 fake-quantize kernels (quantize then dequantize, with error sums or values only). Built on the quantize body
+// of quantize.h.
 #pragma once
 
 #include "../common/fake_quantize.h"
@@ -81,12 +82,13 @@ template <typename F> QUANTKIT_NOINLINE void accumulate_errors(const F* x, const
 // passes; the tail (fewer than 8) through fake_quantize_loop of common/fake_quantize.h.
 constexpr size_t kFakeChunk = 512;  // a multiple of 8: chunks end on group boundaries
 
-template <typename F, Mode M>
+// Errors = false (sums == nullptr): the same vector pass without the error pass, the tail through
+// fake_quantize_values_loop.
+template <typename F, Mode M, bool Errors>
 void fake_quantize_run(const F* x, size_t n, F scale, const QuantVec<F>& c, const QuantParams<F>& p, F* out, ErrorSums* sums) {
   using A = Vec<F>;
   static_assert(kErrorLanes % A::lanes == 0 && kFakeChunk % kErrorLanes == 0, "groups of 8 are whole vectors");
   const typename A::V s = A::set1(scale);
-  ErrorAccumulator acc(*sums);
   ErrorVectors lo, hi;  // lanes 0-3, 4-7
   const size_t body = n - n % kErrorLanes;
   for (size_t start = 0; start < body; start += kFakeChunk) {
@@ -98,22 +100,32 @@ void fake_quantize_run(const F* x, size_t n, F scale, const QuantVec<F>& c, cons
       if (M == Mode::Checked && A::any(flag)) m = shifted<Mode::Divide>(c, x0, &flag);
       A::store(out + i, A::mul(A::sub(m, c.magic), s));
     }
-    accumulate_errors(x, out, start, end, &lo, &hi);
+    if constexpr (Errors) accumulate_errors(x, out, start, end, &lo, &hi);
   }
-  lo.store_to(acc, 0);
-  hi.store_to(acc, 4);
-  fake_quantize_loop(x + body, n - body, scale, p, out + body, acc, 0);  // body % 8 == 0: the tail starts at lane 0
-  acc.finish(sums);
+  if constexpr (Errors) {
+    ErrorAccumulator acc(*sums);
+    lo.store_to(acc, 0);
+    hi.store_to(acc, 4);
+    fake_quantize_loop(x + body, n - body, scale, p, out + body, acc, 0);  // body % 8 == 0: the tail starts at lane 0
+    acc.finish(sums);
+  } else {
+    fake_quantize_values_loop(x + body, n - body, scale, p, out + body);
+  }
 }
 
-template <typename F> void fake_quantize(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, F* out, ErrorSums* sums) {
+template <typename F, bool Errors> void fake_quantize_modes(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, F* out, ErrorSums* sums) {
   const QuantParams<F> p = make_quant_params(scale, zp, spec);
   const QuantVec<F> c = make_quant_vec(scale, zp, spec);
   switch (quantize_mode(scale, spec)) {
-    case Mode::Multiply: fake_quantize_run<F, Mode::Multiply>(x, n, scale, c, p, out, sums); return;
-    case Mode::Checked: fake_quantize_run<F, Mode::Checked>(x, n, scale, c, p, out, sums); return;
-    case Mode::Divide: fake_quantize_run<F, Mode::Divide>(x, n, scale, c, p, out, sums); return;
+    case Mode::Multiply: fake_quantize_run<F, Mode::Multiply, Errors>(x, n, scale, c, p, out, sums); return;
+    case Mode::Checked: fake_quantize_run<F, Mode::Checked, Errors>(x, n, scale, c, p, out, sums); return;
+    case Mode::Divide: fake_quantize_run<F, Mode::Divide, Errors>(x, n, scale, c, p, out, sums); return;
   }
+}
+
+template <typename F> void fake_quantize(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, F* out, ErrorSums* sums) {
+  if (sums == nullptr) fake_quantize_modes<F, false>(x, n, scale, zp, spec, out, sums);
+  else fake_quantize_modes<F, true>(x, n, scale, zp, spec, out, sums);
 }
 
 }  // namespace

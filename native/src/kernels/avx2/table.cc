@@ -22,6 +22,7 @@
 #include "pack.h"
 #include "quantize.h"
 #include "reduce.h"
+#include "widen.h"
 
 namespace quantkit {
 
@@ -65,6 +66,7 @@ constexpr KernelTable kAvx2Kernels = {
     .abs_histogram_f32 = avx2::histogram<true, float>,
     .abs_histogram_f64 = avx2::histogram<true, double>,
     .abs_histogram_half = avx2::histogram_half<true>,
+    .widen_half = avx2::widen_half_f32,
     .ggml_quantize = avx2::ggml_quantize_row,
     .ggml_dequantize = avx2::ggml_dequantize_row,
     .quantize_embedding_rows_f32 = avx2::quantize_embedding_rows<float>,

@@ -1,4 +1,4 @@
-// Fake-quantize (quantize then dequantize, with error sums), ISA-neutral: the error accumulator and the portable loop
+// Fake-quantize (quantize then dequantize, with error sums or values only), ISA-neutral: the error accumulator and the portable loop
 // (the scalar set, and the tails of vector sets). Internal linkage only (see element.h).
 #pragma once
 
@@ -65,6 +65,11 @@ struct ErrorAccumulator {
     sums->max_abs = nan ? __builtin_nan("") : max_abs;
   }
 };
+
+// out = (q - zp) * scale in x's precision, values only (a kernel called with sums == nullptr, and its tail).
+template <typename F> inline void fake_quantize_values_loop(const F* x, size_t n, F scale, const QuantParams<F>& p, F* out) {
+  for (size_t i = 0; i < n; i++) out[i] = static_cast<F>(quantize_offset(x[i], p)) * scale;
+}
 
 // out = (q - zp) * scale in x's precision: for a float scale the float multiply is the exact double product rounded
 // once (dequantize.h). Adds each element's error to acc, x[0] in lane first_lane and x[i] in lane

@@ -212,5 +212,10 @@ template <typename Body> inline void with_half_type(HalfType t, const uint16_t* 
   else f(HalfRun<HalfType::BF16>{x});
 }
 
+// The portable widen_half slot: widen_half of the run-time type t.
+inline void widen_half_any(const uint16_t* x, HalfType t, size_t n, float* out) {
+  with_half_type(t, x, [&](auto run) { widen_half(run, n, out); });
+}
+
 }  // namespace
 }  // namespace quantkit

@@ -1,4 +1,5 @@
-// NEON fake-quantize kernels (quantize then dequantize, with error sums), on the lane arithmetic of quantize.h.
+// NEON fake-quantize kernels (quantize then dequantize, with error sums or values only), on the lane arithmetic of
+// quantize.h.
 #pragma once
 
 #include "../common/fake_quantize.h"
@@ -52,48 +53,56 @@ struct ErrorLanes {
   }
 };
 
-// 8 float32 elements: outputs stored, error terms into the 8 lanes.
-template <bool Divide> inline void fake_quantize8(const QuantConsts<float>& c, float32x4_t s, const float* x, float* out, ErrorLanes& e) {
+// 8 float32 elements: outputs stored, error terms into the 8 lanes (Errors = false: values only).
+template <bool Divide, bool Errors> inline void fake_quantize8(const QuantConsts<float>& c, float32x4_t s, const float* x, float* out, ErrorLanes& e) {
   for (int h = 0; h < 2; h++) {
     const float32x4_t v = vld1q_f32(x + 4 * h);
     const float32x4_t o = vmulq_f32(vcvtq_f32_s32(offsets4<Divide>(v, c.factor, c.lo, c.hi)), s);
     vst1q_f32(out + 4 * h, o);
-    e.add(2 * h, vcvt_f64_f32(vget_low_f32(v)), vcvt_f64_f32(vget_low_f32(o)));
-    e.add(2 * h + 1, vcvt_high_f64_f32(v), vcvt_high_f64_f32(o));
+    if constexpr (Errors) {
+      e.add(2 * h, vcvt_f64_f32(vget_low_f32(v)), vcvt_f64_f32(vget_low_f32(o)));
+      e.add(2 * h + 1, vcvt_high_f64_f32(v), vcvt_high_f64_f32(o));
+    }
   }
 }
 
 // 8 float64 elements.
-template <bool Divide> inline void fake_quantize8(const QuantConsts<double>& c, float64x2_t s, const double* x, double* out, ErrorLanes& e) {
+template <bool Divide, bool Errors> inline void fake_quantize8(const QuantConsts<double>& c, float64x2_t s, const double* x, double* out, ErrorLanes& e) {
   for (int j = 0; j < 4; j++) {
     const float64x2_t v = vld1q_f64(x + 2 * j);
     float64x2_t t = Divide ? vdivq_f64(v, c.factor) : vmulq_f64(v, c.factor);
     t = vminq_f64(vmaxnmq_f64(t, c.lo), c.hi);  // as offsets2 in quantize.h
     const float64x2_t o = vmulq_f64(vcvtq_f64_s64(vcvtnq_s64_f64(t)), s);
     vst1q_f64(out + 2 * j, o);
-    e.add(j, v, o);
+    if constexpr (Errors) e.add(j, v, o);
   }
 }
 
-template <typename F, bool Divide> size_t fake_quantize_body(const F* x, size_t n, F scale, const QuantParams<F>& p, F* out, ErrorAccumulator& acc) {
+// The whole groups of 8; returns how many elements it did. Errors: their terms go to acc's lanes.
+template <typename F, bool Divide, bool Errors> size_t fake_quantize_body(const F* x, size_t n, F scale, const QuantParams<F>& p, F* out, ErrorAccumulator* acc) {
   const QuantConsts<F> c = make_quant_consts(p);
   ErrorLanes e;
   size_t i = 0;
   if constexpr (sizeof(F) == 4) {
     const float32x4_t s = vdupq_n_f32(scale);
-    for (; i + 8 <= n; i += 8) fake_quantize8<Divide>(c, s, x + i, out + i, e);
+    for (; i + 8 <= n; i += 8) fake_quantize8<Divide, Errors>(c, s, x + i, out + i, e);
   } else {
     const float64x2_t s = vdupq_n_f64(scale);
-    for (; i + 8 <= n; i += 8) fake_quantize8<Divide>(c, s, x + i, out + i, e);
+    for (; i + 8 <= n; i += 8) fake_quantize8<Divide, Errors>(c, s, x + i, out + i, e);
   }
-  e.store_to(acc);
+  if constexpr (Errors) e.store_to(*acc);
   return i;
 }
 
 template <typename F> void fake_quantize(const F* x, size_t n, F scale, int32_t zp, QuantSpec spec, F* out, ErrorSums* sums) {
   const QuantParams<F> p = make_quant_params(scale, zp, spec);
+  if (sums == nullptr) {  // values only
+    const size_t done = p.divide ? fake_quantize_body<F, true, false>(x, n, scale, p, out, nullptr) : fake_quantize_body<F, false, false>(x, n, scale, p, out, nullptr);
+    fake_quantize_values_loop(x + done, n - done, scale, p, out + done);
+    return;
+  }
   ErrorAccumulator acc(*sums);
-  const size_t done = p.divide ? fake_quantize_body<F, true>(x, n, scale, p, out, acc) : fake_quantize_body<F, false>(x, n, scale, p, out, acc);
+  const size_t done = p.divide ? fake_quantize_body<F, true, true>(x, n, scale, p, out, &acc) : fake_quantize_body<F, false, true>(x, n, scale, p, out, &acc);
   fake_quantize_loop(x + done, n - done, scale, p, out + done, acc, 0);
   acc.finish(sums);
 }

@@ -22,6 +22,7 @@
 #include "pack.h"
 #include "quantize.h"
 #include "reduce.h"
+#include "widen.h"
 
 namespace quantkit {
 
@@ -65,6 +66,7 @@ constexpr KernelTable kNeonKernels = {
     .abs_histogram_f32 = neon::histogram<true, float>,
     .abs_histogram_f64 = neon::histogram<true, double>,
     .abs_histogram_half = neon::histogram_half<true>,
+    .widen_half = neon::widen_half_f32,
     .ggml_quantize = neon::ggml_quantize_row,
     .ggml_dequantize = neon::ggml_dequantize_row,
     .quantize_embedding_rows_f32 = neon::quantize_embedding_rows<float>,

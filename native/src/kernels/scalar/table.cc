@@ -51,6 +51,7 @@ constexpr KernelTable kScalarKernels = {
     .abs_histogram_f32 = scalar::histogram<true, float>,
     .abs_histogram_f64 = scalar::histogram<true, double>,
     .abs_histogram_half = scalar::histogram_half<true>,
+    .widen_half = widen_half_any,
     .ggml_quantize = scalar::ggml_quantize_row,
     .ggml_dequantize = scalar::ggml_dequantize_row,
     .quantize_embedding_rows_f32 = scalar::quantize_embedding_rows<float>,

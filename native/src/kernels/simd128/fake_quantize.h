@@ -1,6 +1,6 @@
 // SIMD128 fake-quantize of float32 runs: the quantize of quantize.h (k = q - zp, without the zero point), the
-// dequantized value fl(k * scale) and the error sums of common/fake_quantize.h, 8 elements per iteration. float64 runs
-// stay on the portable loop.
+// dequantized value fl(k * scale) and (unless sums == nullptr) the error sums of common/fake_quantize.h, 8 elements
+// per iteration. float64 runs stay on the portable loop.
 #pragma once
 
 #include "../common/fake_quantize.h"
@@ -33,7 +33,8 @@ inline void add_errors(ErrorVec& e, int j, v128_t ref, v128_t approx, v128_t abs
   e.max_abs[j] = wasm_f64x2_pmax(e.max_abs[j], a);
 }
 
-template <Mode M> size_t fake_quantize_body(const float* x, size_t n, float scale, const QuantVec& c, float* out, ErrorVec& e) {
+// The whole groups of 8; returns how many elements it did. Errors = false: values only (e untouched).
+template <Mode M, bool Errors> size_t fake_quantize_body(const float* x, size_t n, float scale, const QuantVec& c, float* out, ErrorVec& e) {
   const v128_t s = wasm_f32x4_splat(scale);
   const v128_t abs64 = wasm_i64x2_splat(0x7fffffffffffffffLL);
   size_t i = 0;
@@ -49,30 +50,42 @@ template <Mode M> size_t fake_quantize_body(const float* x, size_t n, float scal
     const v128_t a1 = wasm_f32x4_mul(wasm_f32x4_convert_i32x4(k1), s);
     store(out + i, a0);
     store(out + i + 4, a1);
-    const v128_t r0 = load(x + i);
-    const v128_t r1 = load(x + i + 4);
-    add_errors(e, 0, wasm_f64x2_promote_low_f32x4(r0), wasm_f64x2_promote_low_f32x4(a0), abs64);
-    add_errors(e, 1, wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(r0, r0, 1, 0)), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(a0, a0, 1, 0)), abs64);
-    add_errors(e, 2, wasm_f64x2_promote_low_f32x4(r1), wasm_f64x2_promote_low_f32x4(a1), abs64);
-    add_errors(e, 3, wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(r1, r1, 1, 0)), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(a1, a1, 1, 0)), abs64);
+    if constexpr (Errors) {
+      const v128_t r0 = load(x + i);
+      const v128_t r1 = load(x + i + 4);
+      add_errors(e, 0, wasm_f64x2_promote_low_f32x4(r0), wasm_f64x2_promote_low_f32x4(a0), abs64);
+      add_errors(e, 1, wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(r0, r0, 1, 0)), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(a0, a0, 1, 0)), abs64);
+      add_errors(e, 2, wasm_f64x2_promote_low_f32x4(r1), wasm_f64x2_promote_low_f32x4(a1), abs64);
+      add_errors(e, 3, wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(r1, r1, 1, 0)), wasm_f64x2_promote_low_f32x4(wasm_i64x2_shuffle(a1, a1, 1, 0)), abs64);
+    }
   }
   return i;
 }
 
+template <bool Errors> size_t fake_quantize_modes(const float* x, size_t n, float scale, const QuantVec& c, QuantSpec spec, float* out, ErrorVec& e) {
+  switch (quantize_mode(scale, spec)) {
+    case Mode::Multiply: return fake_quantize_body<Mode::Multiply, Errors>(x, n, scale, c, out, e);
+    case Mode::Checked: return fake_quantize_body<Mode::Checked, Errors>(x, n, scale, c, out, e);
+    case Mode::Divide: return fake_quantize_body<Mode::Divide, Errors>(x, n, scale, c, out, e);
+  }
+  return 0;
+}
+
+// sums == nullptr: values only (the vector pass without the error terms, the tail through fake_quantize_values_loop).
 void fake_quantize_f32(const float* x, size_t n, float scale, int32_t zp, QuantSpec spec, float* out, ErrorSums* sums) {
   const QuantParams<float> p = make_quant_params(scale, zp, spec);
   QuantVec c = make_quant_vec(scale, zp, spec);
   c.bias = wasm_i32x4_splat(0x4b400000);  // k = bits(m) - bits(magic): q - zp, without the zero point
   ErrorVec e;
+  if (sums == nullptr) {
+    const size_t i = fake_quantize_modes<false>(x, n, scale, c, spec, out, e);
+    fake_quantize_values_loop(x + i, n - i, scale, p, out + i);
+    return;
+  }
   for (int j = 0; j < 4; j++) {
     e.sq[j] = e.abs_d[j] = e.ref2[j] = e.approx2[j] = e.dot[j] = e.max_abs[j] = wasm_f64x2_splat(0.0);
   }
-  size_t i = 0;
-  switch (quantize_mode(scale, spec)) {
-    case Mode::Multiply: i = fake_quantize_body<Mode::Multiply>(x, n, scale, c, out, e); break;
-    case Mode::Checked: i = fake_quantize_body<Mode::Checked>(x, n, scale, c, out, e); break;
-    case Mode::Divide: i = fake_quantize_body<Mode::Divide>(x, n, scale, c, out, e); break;
-  }
+  const size_t i = fake_quantize_modes<true>(x, n, scale, c, spec, out, e);
   ErrorAccumulator acc(*sums);
   for (int j = 0; j < 4; j++) {
     wasm_v128_store(acc.sq + 2 * j, e.sq[j]);

@@ -57,6 +57,12 @@ template <HalfType H> inline void widen_run(const uint16_t* x, size_t n, float* 
   for (; i < n; i++) out[i] = half_to_float<H>(x[i]);
 }
 
+// The widen_half slot: widen_run of the run-time type t.
+inline void widen_half_f32(const uint16_t* x, HalfType t, size_t n, float* out) {
+  if (t == HalfType::F16) widen_run<HalfType::F16>(x, n, out);
+  else widen_run<HalfType::BF16>(x, n, out);
+}
+
 // Widened chunks of at most this many elements (4 KiB of stack).
 constexpr size_t kWideChunk = 1024;
 

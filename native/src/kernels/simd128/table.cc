@@ -7,7 +7,7 @@
 //   quantize_f32, quantize_f64, quantize_half, quantize_groups_f32 / _half, quantize_blocks_f32 / _f64,
 //   quantize_block_runs_f32 / _half,
 //   dequantize_f32 (codes to float32 with a float scale), dequantize_f64, dequantize_half, fake_quantize_f32,
-//   min_max_f32, min_max_f64, min_max_half, abs_max_f32, abs_max_f64, pack, unpack.
+//   min_max_f32, min_max_f64, min_max_half, abs_max_f32, abs_max_f64, pack, unpack, widen_half.
 // The half kernels are the float32 ones on chunks widened by SIMD128 (half.h); blocks are runs of the run kernels.
 // Every other slot (abs_max_half, which no module entry calls, float64 per-element parameters, row-wise folds, float64
 // fake-quantize, histograms, GGML, embeddings, top-k) runs the portable loop of kernels/common/ as compiled for this
@@ -49,6 +49,7 @@ KernelTable simd128_kernel_table(const KernelTable& portable) {
   t.fake_quantize_f32 = simd128::fake_quantize_f32;
   t.pack = simd128::pack;
   t.unpack = simd128::unpack;
+  t.widen_half = simd128::widen_half_f32;
   return t;
 }
 

@@ -42,11 +42,8 @@ export const API_DEQUANTIZE: Operation = {
 export const API_FAKE_QUANTIZE: Operation = {
   id: 'api-fake-quantize-u8',
   label: 'fakeQuantize(x) (API) u8, range given',
-  description: 'high-level fakeQuantize(x, { range: { min, max } }) affine uint8 per tensor: validation, parameters, new codes and new output, quantize and dequantize passes',
-  passes: [
-    { read: 4, write: 1 },
-    { read: 1, write: 4 },
-  ],
+  description: 'high-level fakeQuantize(x, { range: { min, max } }) affine uint8 per tensor: validation, parameters, new output, one fused quantize-dequantize pass (no codes kept, no metrics)',
+  passes: [{ read: 4, write: 4 }],
   prepare(x, context) {
     const options = givenRange(x, context.producer);
     return keepingLast((b) => apiFor(b).fakeQuantize(x, options));

@@ -35,8 +35,11 @@ import { EMBEDDING_OPS, runEmbeddings } from './differential-embeddings.js';
 
 export const DEFAULT_DIFFERENTIAL_ELEMENTS = 10_000_000;
 
-/** Every kernel of the table; the histograms have families of their own (checks/histogram.ts, checks/half-histogram.ts). */
-type Op = Exclude<KernelName, 'histogram' | 'absHistogram' | 'histogramHalf' | 'absHistogramHalf'>;
+/**
+ * Every kernel of the table; the histograms and ggmlQuantizeHalf have families of their own (checks/histogram.ts,
+ * checks/half-histogram.ts, checks/ggml-half.ts).
+ */
+type Op = Exclude<KernelName, 'histogram' | 'absHistogram' | 'histogramHalf' | 'absHistogramHalf' | 'ggmlQuantizeHalf'>;
 
 /** Share of the element budget per operation (blocked reference kernels are the slowest, so they get less). */
 const SHARES: Readonly<Record<Op, number>> = {
@@ -61,6 +64,7 @@ const SHARES: Readonly<Record<Op, number>> = {
   dequantizeAxis: 0.06,
   dequantizeBlocked: 0.03,
   fakeQuantizeTensor: 0.1,
+  fakeQuantizeTensorValues: 0.05,
   minMax: 0.06,
   absMax: 0.05,
   minMaxAxis: 0.03,
@@ -364,7 +368,8 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
   const n0 = d.length(remaining);
   switch (op) {
     case 'quantizeTensor':
-    case 'fakeQuantizeTensor': {
+    case 'fakeQuantizeTensor':
+    case 'fakeQuantizeTensorValues': {
       const dtype = d.dtype();
       const x = d.floats(dtype, n0);
       const { scheme, bits, spec } = d.storage();
@@ -379,6 +384,11 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
       }
       const out = floatsLike(dtype, n0);
       const want = floatsLike(dtype, n0);
+      if (op === 'fakeQuantizeTensorValues') {
+        backend.fakeQuantizeTensorValues(x, scale, zeroPoint, spec, out);
+        ref.fakeQuantizeTensor(x, scale, zeroPoint, spec, want);
+        return { desc, elements: n0, failure: diffArrays(desc, want, out, x) };
+      }
       const r = backend.fakeQuantizeTensor(x, scale, zeroPoint, spec, out);
       const e = ref.fakeQuantizeTensor(x, scale, zeroPoint, spec, want);
       const m = diffArrays(desc, want, out, x) ?? diffErrorReport(e, r);
@@ -603,7 +613,7 @@ function runOnce(op: Op, d: Draw, backend: Backend, remaining: number): Run {
 function unsupported(op: Op, c: BackendCapabilities): string | undefined {
   if ((op === 'quantizeAxis' || op === 'dequantizeAxis' || op === 'minMaxAxis') && !c.perAxis) return 'no per-axis kernels (capabilities.perAxis)';
   if ((op === 'quantizeBlocked' || op === 'quantizeBlockedMinMax' || op === 'dequantizeBlocked' || op === 'minMaxBlocked') && !c.blocked) return 'no blocked kernels (capabilities.blocked)';
-  if (op === 'fakeQuantizeTensor' && !c.fakeQuantize) return 'no fused fake-quantize (capabilities.fakeQuantize)';
+  if ((op === 'fakeQuantizeTensor' || op === 'fakeQuantizeTensorValues') && !c.fakeQuantize) return 'no fused fake-quantize (capabilities.fakeQuantize)';
   if ((op === 'pack' || op === 'unpack') && c.packedBits.length === 0) return 'no packing (capabilities.packedBits)';
   if (EMBEDDING_OPS.has(op) && (c.embeddings === undefined || c.embeddings.length === 0)) return 'no embedding kernels (capabilities.embeddings)';
   return undefined;

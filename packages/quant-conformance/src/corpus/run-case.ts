@@ -208,10 +208,22 @@ export function expandCase(c: CorpusCase): SubCase[] {
         bytes: x.byteLength + expected.byteLength,
         run(backend, arena) {
           const xv = arena.copy(prefix(x, n));
+          // The values-only kernel (fakeQuantize(x) without metrics) must give the very same values. It runs first: a
+          // backend that copies through scratch memory (wasm) would otherwise hand back the fused kernel's values
+          // for any element the values-only kernel failed to write.
+          const valuesOnly = arena.alloc(dtypeOf(expected), xv.length) as FloatArray;
+          backend.fakeQuantizeTensorValues(xv, c.scale, c.zeroPoint, c.spec, valuesOnly);
           const out = arena.alloc(dtypeOf(expected), xv.length) as FloatArray;
           const report = backend.fakeQuantizeTensor(xv, c.scale, c.zeroPoint, c.spec, out);
           const expectedError = n === undefined ? c.expectedError : c.expectedPerLength?.[lengths!.indexOf(n)];
-          return compact([diffArrays('values', prefix(expected, n), out, xv), expectedError && diffReport(expectedError, report)], arena);
+          return compact(
+            [
+              diffArrays('values', prefix(expected, n), out, xv),
+              expectedError && diffReport(expectedError, report),
+              diffArrays('values of fakeQuantizeTensorValues', prefix(expected, n), valuesOnly, xv),
+            ],
+            arena,
+          );
         },
       }));
     }

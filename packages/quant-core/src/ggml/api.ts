@@ -3,8 +3,13 @@
  * rows: the last dimension (the row, as in ggml's ne[0]) must be a multiple of the format's block size, and the data
  * is the rows' blocks end to end (nrows * ggml_row_size(type, ne0) bytes, as ggml stores a tensor).
  *
+ * Half inputs (SPEC §12): a Uint16Array of float16 or bfloat16 bit patterns with the `dtype` option (a Float16Array is
+ * float16 values), quantized by the backend's ggmlQuantizeHalf: the bytes, and the NaN / ±Infinity error with its
+ * index, are those of quantizeBlocks on the float32 values the patterns widen to exactly (the caller never widens).
+ *
  * Errors: those of kernels.ts, and
  *   options not an object, format missing or unknown   ERR_QUANT_OPTION
+ *   a Uint16Array without dtype 'float16' / 'bfloat16', or a dtype that does not describe x   ERR_QUANT_OPTION
  *   an options key these calls do not know             ERR_QUANT_UNKNOWN_OPTION
  *   shape malformed, disagreeing with the data, or its last dimension not a multiple of the block size (a rank-0
  *   shape is one element: never a whole block)          ERR_QUANT_SHAPE
@@ -19,12 +24,17 @@ import { checkOptionKeys, optionsObject } from '../options.js';
 import { checkOutput } from '../validate.js';
 import { ggmlFormatInfo, ggmlRowBytes, type GgmlFormat, type GgmlFormatInfo } from './formats.js';
 import type { Backend } from '../backend.js';
-import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs, float32Input, nonFiniteError, uint8Input } from './kernels.js';
+import { checkGgmlDequantizeArgs, checkGgmlQuantizeArgs, checkGgmlQuantizeHalfArgs, float32Input, nonFiniteError, uint8Input } from './kernels.js';
+import { resolveInput } from '../half-input.js';
+import type { HalfDType } from '../types.js';
+import { typedArrayName } from '../views.js';
 
 export interface GgmlQuantizeOptions {
   readonly format: GgmlFormat;
   /** The tensor's shape, row-major; the last dimension is the row. Default: [x.length], one row. */
   readonly shape?: readonly number[];
+  /** What a Uint16Array x holds: 'float16' or 'bfloat16' bit patterns (required for one; 'float32' or absent otherwise). */
+  readonly dtype?: 'float32' | HalfDType;
 }
 
 export interface GgmlBlocks {
@@ -47,28 +57,43 @@ function checkRows(shape: readonly number[], info: GgmlFormatInfo): void {
 }
 
 export interface GgmlApi {
-  /** x (float32, finite) quantized to GGML blocks of `format`, bit-exact with upstream's quantize_row_*_ref. */
-  quantizeBlocks(x: Float32Array, options: GgmlQuantizeOptions): GgmlBlocks;
+  /**
+   * x (finite) quantized to GGML blocks of `format`, bit-exact with upstream's quantize_row_*_ref: a Float32Array, or a
+   * Uint16Array of float16 / bfloat16 bit patterns with `dtype` (exactly the blocks of their float32 widening).
+   */
+  quantizeBlocks(x: Float32Array | Uint16Array, options: GgmlQuantizeOptions): GgmlBlocks;
   /** The float32 values of GGML blocks (upstream's dequantize_row_*), into options.out or a new array. */
   dequantizeBlocks(qb: GgmlBlocks, options?: GgmlDequantizeOptions): Float32Array;
 }
 
 /** quantizeBlocks / dequantizeBlocks on a backend's ggml kernels: validation here, once, for every backend. */
-export function createGgmlApi(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlDequantize'>): GgmlApi {
+export function createGgmlApi(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlQuantizeHalf' | 'ggmlDequantize'>): GgmlApi {
   return { quantizeBlocks: (x, options) => quantizeBlocks(backend, x, options), dequantizeBlocks: (qb, options) => dequantizeBlocks(backend, qb, options) };
 }
 
-function quantizeBlocks(backend: Pick<Backend, 'ggmlQuantize'>, x: Float32Array, options: GgmlQuantizeOptions): GgmlBlocks {
+const HALF_ARRAYS: ReadonlySet<string> = new Set(['Uint16Array', 'Float16Array']);
+
+function quantizeBlocks(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlQuantizeHalf'>, x: Float32Array | Uint16Array, options: GgmlQuantizeOptions): GgmlBlocks {
   const opts = optionsObject(options, 'quantizeBlocks');
-  checkOptionKeys(opts, ['format', 'shape']);
+  checkOptionKeys(opts, ['format', 'shape', 'dtype']);
   const info = ggmlFormatInfo(opts.format);
-  const input = float32Input(x, 'x');
+  const kind = typedArrayName(x);
+  // A half input: its bit patterns and type, validated as quantize's (half-input.ts); anything else must be float32.
+  const half = kind !== undefined && HALF_ARRAYS.has(kind) ? resolveInput(x, opts.dtype) : undefined;
+  const input = half === undefined ? float32Input(x, 'x') : half.bits!;
+  if (half === undefined) resolveInput(input, opts.dtype);  // only 'float32' (or no dtype) describes a Float32Array
   const shape = resolveShape(opts.shape, input.length);
   checkRows(shape, info);
   const data = new Uint8Array(ggmlRowBytes(info.name, input.length));
-  checkGgmlQuantizeArgs(input, info.name, data);
-  const bad = backend.ggmlQuantize(input, info.name, data);
-  if (bad >= 0) nonFiniteError(input, bad);
+  let bad: number;
+  if (half === undefined) {
+    checkGgmlQuantizeArgs(input, info.name, data);
+    bad = backend.ggmlQuantize(input as Float32Array, info.name, data);
+  } else {
+    checkGgmlQuantizeHalfArgs(input, half.half, info.name, data);
+    bad = backend.ggmlQuantizeHalf(input as Uint16Array, half.half!, info.name, data);
+  }
+  if (bad >= 0) nonFiniteError(input, bad, half?.half);
   return { data, format: info.name, shape };
 }
 

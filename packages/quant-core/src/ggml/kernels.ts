@@ -16,6 +16,9 @@
  */
 
 import { ErrorCodes, fail } from '../errors.js';
+import { checkHalfDType } from '../half-input.js';
+import { float16Table, widenHalf } from '../half.js';
+import type { HalfDType } from '../types.js';
 import { checkDisjoint, checkOutput, typedArrayOf } from '../validate.js';
 import { GGML_FORMATS, ggmlBlockCount, ggmlFormatInfo, type GgmlFormat } from './formats.js';
 import {
@@ -46,6 +49,7 @@ const KERNELS: Readonly<Record<GgmlFormat, readonly [QuantizeBlocks, DequantizeB
 
 const FLOAT32: ReadonlySet<string> = new Set(['Float32Array']);
 const UINT8: ReadonlySet<string> = new Set(['Uint8Array']);
+const UINT16: ReadonlySet<string> = new Set(['Uint16Array']);
 
 /** `x` named `name` as an attached Float32Array (ERR_QUANT_INPUT_TYPE otherwise). */
 export function float32Input(x: unknown, name: string): Float32Array {
@@ -57,18 +61,29 @@ export function uint8Input(x: unknown, name: string): Uint8Array {
   return typedArrayOf<Uint8Array>(x, UINT8, ErrorCodes.INPUT_TYPE, name, 'a Uint8Array');
 }
 
-/** The index of the first NaN or ±Infinity of x, or -1. */
-function firstNonFinite(x: Float32Array): number {
-  for (let i = 0; i < x.length; i++) {
+/** `x` named `name` as an attached Uint16Array of half bit patterns (ERR_QUANT_INPUT_TYPE otherwise). */
+export function uint16Input(x: unknown, name: string): Uint16Array {
+  return typedArrayOf<Uint16Array>(x, UINT16, ErrorCodes.INPUT_TYPE, name, 'a Uint16Array of float16 / bfloat16 bits');
+}
+
+/** The index of the first NaN or ±Infinity of x[0, n), or -1. */
+function firstNonFinite(x: Float32Array, n = x.length): number {
+  for (let i = 0; i < n; i++) {
     const v = x[i]!;
     if (v - v !== 0) return i;
   }
   return -1;
 }
 
-/** ERR_QUANT_RANGE for the non-finite x[index] (what ggmlQuantize returned). */
-export function nonFiniteError(x: Float32Array, index: number): never {
-  return fail(ErrorCodes.RANGE, `x[${index}] is ${x[index]}: GGML formats quantize finite values only (upstream's result for NaN and ±Infinity is undefined)`);
+/** ERR_QUANT_RANGE for the non-finite x[index] (what ggmlQuantize returned; `value` is a half input's widening). */
+export function nonFiniteError(x: Float32Array | Uint16Array, index: number, half?: HalfDType): never {
+  let value = x[index];
+  if (half !== undefined) {
+    const one = new Float32Array(1);
+    widenHalf(x as Uint16Array, half, index, index + 1, one);
+    value = one[0];
+  }
+  return fail(ErrorCodes.RANGE, `x[${index}] is ${value}: GGML formats quantize finite values only (upstream's result for NaN and ±Infinity is undefined)`);
 }
 
 /**
@@ -82,6 +97,41 @@ export function ggmlQuantize(x: Float32Array, format: GgmlFormat, out: Uint8Arra
   return -1;
 }
 
+/** Half elements widened at a time by ggmlQuantizeHalf: whole super-blocks (a multiple of every format's block size). */
+const HALF_CHUNK = 4096;
+const halfScratch = new Float32Array(HALF_CHUNK);
+const halfScratchBits = new Uint32Array(halfScratch.buffer);
+
+/** x[start, start + n) widened exactly into halfScratch (widenHalf without its per-call view). */
+function widenChunk(x: Uint16Array, dtype: HalfDType, start: number, n: number): void {
+  if (dtype === 'float16') {
+    const t = float16Table();
+    for (let i = 0; i < n; i++) halfScratch[i] = t[x[start + i]!]!;
+  } else {
+    for (let i = 0; i < n; i++) halfScratchBits[i] = x[start + i]! << 16;
+  }
+}
+
+/**
+ * The reference ggmlQuantizeHalf kernel: chunks of whole blocks widened exactly into a reused scratch, each quantized as
+ * ggmlQuantize quantizes it (blocks never span chunks, so the bytes are those of the widened whole). -1, or the index
+ * of the first non-finite element (the chunks before it are written; outputs are then unspecified).
+ */
+export function ggmlQuantizeHalf(x: Uint16Array, dtype: HalfDType, format: GgmlFormat, out: Uint8Array): number {
+  const { blockSize, bytesPerBlock } = GGML_FORMATS[format];
+  const quantize = KERNELS[format][0];
+  for (let start = 0; start < x.length; start += HALF_CHUNK) {
+    const n = Math.min(HALF_CHUNK, x.length - start);
+    widenChunk(x, dtype, start, n);
+    const bad = firstNonFinite(halfScratch, n);
+    if (bad >= 0) return start + bad;
+    const nb = n / blockSize;
+    const first = (start / blockSize) * bytesPerBlock;
+    quantize(halfScratch, out.subarray(first, first + nb * bytesPerBlock), nb);  // the kernels read nb blocks only
+  }
+  return -1;
+}
+
 /** The reference ggmlDequantize kernel (arguments validated by the caller). */
 export function ggmlDequantize(blocks: Uint8Array, format: GgmlFormat, out: Float32Array): void {
   KERNELS[format][1](blocks, out, blocks.length / GGML_FORMATS[format].bytesPerBlock);
@@ -91,6 +141,16 @@ export function ggmlDequantize(blocks: Uint8Array, format: GgmlFormat, out: Floa
 export function checkGgmlQuantizeArgs(x: unknown, format: unknown, out: unknown): void {
   const { bytesPerBlock } = ggmlFormatInfo(format);
   const input = float32Input(x, 'x');
+  const nb = ggmlBlockCount(format as GgmlFormat, input.length);
+  const output = checkOutput<Uint8Array>(out, 'Uint8Array', nb * bytesPerBlock);
+  checkDisjoint(output, input, 'x');
+}
+
+/** ggmlQuantizeHalf's checks: x a Uint16Array of whole blocks, dtype a half type, out a disjoint Uint8Array of their bytes. */
+export function checkGgmlQuantizeHalfArgs(x: unknown, dtype: unknown, format: unknown, out: unknown): void {
+  const { bytesPerBlock } = ggmlFormatInfo(format);
+  const input = uint16Input(x, 'x');
+  checkHalfDType(dtype);
   const nb = ggmlBlockCount(format as GgmlFormat, input.length);
   const output = checkOutput<Uint8Array>(out, 'Uint8Array', nb * bytesPerBlock);
   checkDisjoint(output, input, 'x');

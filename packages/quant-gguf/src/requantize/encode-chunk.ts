@@ -13,21 +13,14 @@ export interface ChunkJob {
   readonly targetTypeId: number;
 }
 
-/** A Float32Array of its own for n values, or a view of `scratch` (grown as needed) when one is given. */
-function floatsFor(n: number, scratch: { buffer: Float32Array } | undefined): Float32Array {
-  if (scratch === undefined) return new Float32Array(n);
-  if (scratch.buffer.length < n) scratch.buffer = new Float32Array(n);
-  return scratch.buffer.subarray(0, n);
-}
-
 /**
  * F32, F16 or BF16 bytes (little-endian, from a buffer of its own at offset 0) as float32 values: F32 viewed in place,
- * a half type widened into a new array, or into `scratch` when the values are only needed until the next call.
+ * a half type widened into a new array (the float targets; block targets take the half rows as they are).
  */
-export function decodeFloats(bytes: Uint8Array, sourceTypeId: number, scratch?: { buffer: Float32Array }): Float32Array {
+export function decodeFloats(bytes: Uint8Array, sourceTypeId: number): Float32Array {
   if (sourceTypeId === GGML_TYPE.F32) return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.length / 4);
   const half = new Uint16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
-  const out = floatsFor(half.length, scratch);
+  const out = new Float32Array(half.length);
   widenHalfPairs(half, sourceTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16', out);
   return out;
 }
@@ -43,21 +36,18 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 const oneThread = createQuantizer({ threads: 1 });
 
 /**
- * The widened values of the chunk being quantized, kept from one chunk to the next: a fresh 4 MiB array per chunk
- * costs its page faults and zeroing, and the garbage collections that many large buffers bring.
- */
-const scratch = { buffer: new Float32Array(0) };
-
-/**
- * The rows in the target type: decoded to float32 (on the encoding thread), then GGML blocks by quantizeBlocks
- * (bit-exact with ggml), or a float type rounded to nearest even.
+ * The rows in the target type: GGML blocks by quantizeBlocks (bit-exact with ggml), F16 / BF16 rows passed as their bit
+ * patterns (the kernels widen a few KiB at a time: no float32 copy of the chunk), or a float type rounded to nearest
+ * even from the rows decoded to float32.
  */
 export function encodeChunk(job: ChunkJob): Uint8Array {
   const { targetTypeId } = job;
   const format = blockFormatOf(targetTypeId);
   if (format !== undefined) {
-    const x = decodeFloats(job.bytes, job.sourceTypeId, scratch);
-    return oneThread.quantizeBlocks(x, { format, shape: [job.rows, job.rowLength] }).data;
+    const shape = [job.rows, job.rowLength];
+    if (job.sourceTypeId === GGML_TYPE.F32) return oneThread.quantizeBlocks(decodeFloats(job.bytes, GGML_TYPE.F32), { format, shape }).data;
+    const half = new Uint16Array(job.bytes.buffer, job.bytes.byteOffset, job.bytes.length / 2);
+    return oneThread.quantizeBlocks(half, { format, shape, dtype: job.sourceTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16' }).data;
   }
   const x = decodeFloats(job.bytes, job.sourceTypeId);
   if (targetTypeId === GGML_TYPE.F32) return bytesOf(x);

@@ -139,6 +139,11 @@ function writeDtypeMinMax(d: Float64Array, S: SlotIndices, dtype: Args<'histogra
   d[S.max] = max;
 }
 
+function writeDtypeFormat(d: Float64Array, S: SlotIndices, dtype: Args<'ggmlQuantizeHalf'>[1], format: Args<'ggmlQuantizeHalf'>[2]): void {
+  d[S.half] = dtype === 'bfloat16' ? 1 : 0;
+  d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
+}
+
 function writeDimPrecisionInt8Rounding(d: Float64Array, S: SlotIndices, dim: Args<'quantizeEmbeddingRows'>[1], precision: Args<'quantizeEmbeddingRows'>[4], int8Rounding: Args<'quantizeEmbeddingRows'>[5]): void {
   d[S.dim] = dim;
   d[S.precision] = precision === 'int8' ? 0 : 1;
@@ -237,6 +242,11 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
       e.fakeQuantizeTensor(x, out, bytes);
       return errorReportOf({ sumSq: d[S.sumSq]!, sumAbs: d[S.sumAbs]!, maxAbs: d[S.maxAbs]!, sumRef2: d[S.sumRef2]!, sumApprox2: d[S.sumApprox2]!, dot: d[S.dot]! }, x.length);
     },
+    fakeQuantizeTensorValues(x, scale, zeroPoint, spec, out) {
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
+      writeSpec(d, S, spec);
+      e.fakeQuantizeTensorValues(x, out, bytes);
+    },
     minMax(x) {
       e.minMax(x, bytes);
       return { min: d[S.min]!, max: d[S.max]! };
@@ -295,6 +305,11 @@ export function syncKernels(e: NativeEngine, d: Float64Array, S: SlotIndices): K
     ggmlQuantize(x, format, out) {
       d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
       e.ggmlQuantize(x, out, bytes);
+      return d[S.badIndex]!;
+    },
+    ggmlQuantizeHalf(x, dtype, format, out) {
+      writeDtypeFormat(d, S, dtype, format);
+      e.ggmlQuantizeHalf(x, out, bytes);
       return d[S.badIndex]!;
     },
     ggmlDequantize(blocks, format, out) {
@@ -444,6 +459,12 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       await run(options, (cancel) => e.fakeQuantizeTensorAsync(x, out, new Uint8Array(d.buffer), cancel));
       return errorReportOf({ sumSq: d[S.sumSq]!, sumAbs: d[S.sumAbs]!, maxAbs: d[S.maxAbs]!, sumRef2: d[S.sumRef2]!, sumApprox2: d[S.sumApprox2]!, dot: d[S.dot]! }, x.length);
     },
+    async fakeQuantizeTensorValuesAsync(x, scale, zeroPoint, spec, out, options) {
+      const d = new Float64Array(size);
+      writeScaleZeroPoint(d, S, scale, zeroPoint);
+      writeSpec(d, S, spec);
+      await run(options, (cancel) => e.fakeQuantizeTensorValuesAsync(x, out, new Uint8Array(d.buffer), cancel));
+    },
     async minMaxAsync(x, options) {
       const d = new Float64Array(size);
       await run(options, (cancel) => e.minMaxAsync(x, new Uint8Array(d.buffer), cancel));
@@ -516,6 +537,12 @@ export function asyncKernels(e: NativeEngine, size: number, S: SlotIndices, run:
       const d = new Float64Array(size);
       d[S.format] = GGML_FORMAT_NAMES.indexOf(format);
       await run(options, (cancel) => e.ggmlQuantizeAsync(x, out, new Uint8Array(d.buffer), cancel));
+      return d[S.badIndex]!;
+    },
+    async ggmlQuantizeHalfAsync(x, dtype, format, out, options) {
+      const d = new Float64Array(size);
+      writeDtypeFormat(d, S, dtype, format);
+      await run(options, (cancel) => e.ggmlQuantizeHalfAsync(x, out, new Uint8Array(d.buffer), cancel));
       return d[S.badIndex]!;
     },
     async ggmlDequantizeAsync(blocks, format, out, options) {
