@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_LAYERS, writeGgufBenchModel, type GgufBenchModel } from './gguf-model.js';
+import { measureKernelScaling, type KernelScaling } from './kernel-scaling.js';
 import { runMeasured, type RunResult } from './peak-rss.js';
 
 /*
@@ -10,6 +11,7 @@ import { runMeasured, type RunResult } from './peak-rss.js';
  * real `quant gguf --type q4_k_m` with --threads 1 and --threads 2 (runs interleaved): wall seconds (process start to
  * exit), peak RSS, and the two-thread speedup (target ≥ 1.7×). With `--gguf-layers N` (N > 8) a larger model of the
  * same shapes is run once more with --threads 2 for the streaming figure: peak RSS whatever the size (target ≤ 500 MB).
+ * Beside the speedup, the q4_k kernel's own two-thread speedup on this machine (kernel-scaling.ts): its ceiling.
  */
 
 export const GGUF_RESULT_FILE = 'cli-gguf-latest.json';
@@ -42,6 +44,8 @@ export interface GgufCliBenchResult {
   readonly rows: readonly GgufCliRow[];
   /** rows' one-thread median seconds over the two-thread one. */
   readonly speedup: number;
+  /** The q4_k kernel's two-thread speedup in one process, measured after the runs (absent without the addon). */
+  readonly kernel?: KernelScaling;
   /** The larger model (--gguf-layers), one run with --threads 2. */
   readonly streaming?: GgufCliRow & { readonly layers: number };
   readonly note: string;
@@ -104,6 +108,12 @@ function rowOf(threads: number, model: GgufBenchModel, out: string, runs: readon
   };
 }
 
+/** The kernel's own speedup, the ceiling of the CLI's. */
+export function kernelScalingLine(k: KernelScaling): string {
+  const rate = (v: number): string => `${(v / 1e6).toFixed(0)} M/s`;
+  return `the ${k.format} kernel alone on this machine (in one process, ${k.elements / 2 ** 20}M elements): ${rate(k.oneThread)} on one thread, ${rate(k.twoThreads)} on two, ×${k.speedup.toFixed(2)}: the ceiling of the CLI's speedup`;
+}
+
 /** Generates the model(s), runs them, prints the rows and writes results/cli-gguf-latest.json. */
 export async function runGgufCliBench(o: GgufBenchOptions): Promise<GgufCliBenchResult> {
   const dir = mkdtempSync(join(os.tmpdir(), 'quant-bench-gguf-'));
@@ -130,6 +140,8 @@ export async function runGgufCliBench(o: GgufBenchOptions): Promise<GgufCliBench
       rmSync(big, { force: true });
     }
     const [one, two] = rows as [GgufCliRow, GgufCliRow];
+    o.log('the q4_k kernel alone, one and two threads of the addon');
+    const kernel = await measureKernelScaling();
     const result: GgufCliBenchResult = {
       schema: 1,
       startedAt: new Date().toISOString(),
@@ -141,6 +153,7 @@ export async function runGgufCliBench(o: GgufBenchOptions): Promise<GgufCliBench
       rssSource: results[0]![0]!.rssSource,
       rows,
       speedup: one.seconds / two.seconds,
+      ...(kernel !== undefined ? { kernel } : {}),
       ...(streaming !== undefined ? { streaming } : {}),
       note: 'input freshly written, so read from the page cache (warm cache); wall time of the whole process, start-up included',
     };
@@ -155,6 +168,7 @@ export async function runGgufCliBench(o: GgufBenchOptions): Promise<GgufCliBench
       );
     }
     console.log(`  two threads ${result.speedup.toFixed(2)}× one (target ≥ ${SPEEDUP_TARGET}×: ${met(result.speedup >= SPEEDUP_TARGET)})`);
+    if (kernel !== undefined) console.log(`  ${kernelScalingLine(kernel)}`);
     if (streaming !== undefined) {
       console.log(
         `quant gguf --type ${TYPE} --threads 2, ${gib(streaming.inputBytes)} GiB F16 GGUF (${streaming.layers} layers): ${streaming.seconds.toFixed(2)} s, ${rate(streaming)}, ` +

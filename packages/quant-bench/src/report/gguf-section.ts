@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { GGUF_RESULT_FILE, type GgufCliBenchResult, type GgufCliRow } from '../cli-bench/gguf-rows.js';
+import { GGUF_RESULT_FILE, kernelScalingLine, type GgufCliBenchResult, type GgufCliRow } from '../cli-bench/gguf-rows.js';
 
 /*
  * The section of docs/BENCHMARKS.md on `quant gguf` (issue 16), from results/cli-gguf-latest.json (`pnpm bench:cli --
@@ -41,5 +41,6 @@ export function ggufSection(r: GgufCliBenchResult | undefined = loadGgufResult()
     ...(r.streaming !== undefined ? [row(`--threads 2, ${r.streaming.layers} layers (streaming)`, r.streaming)] : []),
     '',
     `Two threads: **×${r.speedup.toFixed(2)}** one thread (target ≥ ×1.7: ${met(r.speedup >= 1.7)})${one !== undefined && two !== undefined ? `; CPU seconds ${one.cpuSeconds.toFixed(2)} on one thread, ${two.cpuSeconds.toFixed(2)} on two` : ''}.`,
+    ...(r.kernel !== undefined ? ['', `For scale, ${kernelScalingLine(r.kernel)}.`] : []),
   ].join('\n');
 }
