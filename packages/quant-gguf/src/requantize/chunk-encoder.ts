@@ -8,6 +8,11 @@ import type { EncodeReply } from './worker-protocol.js';
 export interface ChunkEncoder {
   /** How many chunks are worth keeping in flight. */
   readonly parallelism: number;
+  /**
+   * A buffer of its own, `byteLength` bytes, for the next chunk's rows (to be filled completely before use): the
+   * buffer of an encoded chunk when one of that size came back, else new memory, not zero-filled.
+   */
+  buffer(byteLength: number): Uint8Array;
   /** job.bytes must own its buffer whole: a pool transfers it to a worker thread. */
   encode(job: ChunkJob): Promise<Uint8Array>;
   close(): Promise<void>;
@@ -21,11 +26,47 @@ function rebuild(error: { name: string; message: string; code?: string }): Error
   return e;
 }
 
-const mainThread: ChunkEncoder = {
-  parallelism: 1,
-  encode: async (job) => encodeChunk(job),
-  close: async () => {},
-};
+/**
+ * Rows' buffers of encoded chunks, kept for the next reads (at most `limit`; chunks of one size mostly, as a tensor's
+ * chunks are): reading into memory already mapped saves the page faults and zeroing of fresh memory per chunk, on the
+ * thread that reads and writes for every encoder.
+ */
+class SpareBuffers {
+  private readonly spare: ArrayBuffer[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  take(byteLength: number): Uint8Array {
+    const i = this.spare.findIndex((b) => b.byteLength === byteLength);
+    if (i >= 0) return new Uint8Array(this.spare.splice(i, 1)[0]!);
+    // Memory of its own (the chunk moves to a worker thread whole) that the read fills completely: not zero-filled.
+    const b = Buffer.allocUnsafeSlow(byteLength);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+
+  give(bytes: Uint8Array | undefined): void {
+    if (bytes === undefined || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return;
+    if (this.spare.length >= this.limit) this.spare.shift();
+    this.spare.push(bytes.buffer as ArrayBuffer);
+  }
+}
+
+class MainThreadEncoder implements ChunkEncoder {
+  readonly parallelism = 1;
+  private readonly spares = new SpareBuffers(2);
+
+  buffer(byteLength: number): Uint8Array {
+    return this.spares.take(byteLength);
+  }
+
+  async encode(job: ChunkJob): Promise<Uint8Array> {
+    const data = encodeChunk(job);
+    if (data.buffer !== job.bytes.buffer) this.spares.give(job.bytes);
+    return data;
+  }
+
+  async close(): Promise<void> {}
+}
 
 /**
  * The compiled worker script beside this module (dist/requantize/encode-worker.js). Running from the TypeScript
@@ -37,13 +78,19 @@ class WorkerPool implements ChunkEncoder {
   private readonly idle: Worker[];
   private readonly waiting: { job: ChunkJob; resolve: (d: Uint8Array) => void; reject: (e: unknown) => void }[] = [];
   private nextId = 1;
+  private readonly spares: SpareBuffers;
 
   constructor(private readonly workers: Worker[]) {
     this.idle = [...workers];
+    this.spares = new SpareBuffers(2 * workers.length + 2);
   }
 
   get parallelism(): number {
     return this.workers.length;
+  }
+
+  buffer(byteLength: number): Uint8Array {
+    return this.spares.take(byteLength);
   }
 
   encode(job: ChunkJob): Promise<Uint8Array> {
@@ -67,6 +114,7 @@ class WorkerPool implements ChunkEncoder {
       };
       const onMessage = (reply: EncodeReply): void => {
         if (reply.id !== id) return;
+        if ('data' in reply) this.spares.give(reply.input);
         done(() => ('data' in reply ? resolve(reply.data) : reject(rebuild(reply.error))));
       };
       const onError = (e: Error): void => done(() => reject(e));
@@ -92,7 +140,7 @@ function workerExecArgv(): string[] {
 
 /** `threads` encoders: worker threads when the compiled worker script exists and threads > 1, else this thread. */
 export function createChunkEncoder(threads: number): ChunkEncoder {
-  if (threads <= 1 || !existsSync(fileURLToPath(WORKER_FILE))) return mainThread;
+  if (threads <= 1 || !existsSync(fileURLToPath(WORKER_FILE))) return new MainThreadEncoder();
   const execArgv = workerExecArgv();
   return new WorkerPool(Array.from({ length: threads }, (_, i) => new Worker(WORKER_FILE, { name: `quant-gguf-encoder-${i}`, execArgv })));
 }

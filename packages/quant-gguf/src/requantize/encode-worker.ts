@@ -8,7 +8,10 @@ parentPort?.on('message', ({ id, job }: EncodeRequest) => {
   try {
     const data = encodeChunk(job);
     const own = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
-    parentPort!.postMessage({ id, data: own } satisfies EncodeReply, [own.buffer as ArrayBuffer]);
+    // The rows' buffer goes back too, for the next chunk's read: no fresh pages for every chunk on the reading thread.
+    const input = job.bytes.buffer === own.buffer ? undefined : job.bytes;
+    const transfer = input === undefined ? [own.buffer as ArrayBuffer] : [own.buffer as ArrayBuffer, input.buffer as ArrayBuffer];
+    parentPort!.postMessage({ id, data: own, ...(input !== undefined ? { input } : {}) } satisfies EncodeReply, transfer);
     return;
   } catch (e) {
     const err = e as Error & { code?: string };

@@ -28,17 +28,26 @@ function checkAborted(signal: AbortSignal | undefined, tensor: string): void {
   if (signal?.aborted) throw new GgufError('E_GGUF_ABORTED', 'aborted', { tensor }, { cause: signal.reason });
 }
 
-/** Copies the tensor's bytes after the chunks still in the pipeline. */
+/**
+ * Copies the tensor's bytes, queued in the pipeline behind the chunks still being encoded: the encoders are not left
+ * idle while the pipeline drains for a small tensor (a llama model has two 1-D norms a layer).
+ */
 async function copyTensor(ctx: StreamContext, plan: TensorPlan): Promise<void> {
   const t = plan.tensor;
-  await ctx.pipeline.drain();
+  if (t.byteLength === 0) {
+    await ctx.pipeline.drain();
+    ctx.tensorDone();
+    return;
+  }
   for (let start = 0; start < t.byteLength; start += COPY_BYTES) {
     checkAborted(ctx.signal, t.name);
     const bytes = await ctx.reader.readTensorBytes(t, start, Math.min(COPY_BYTES, t.byteLength - start));
-    await ctx.writer.write(bytes);
-    ctx.advance(bytes.length);
+    const last = start + bytes.length >= t.byteLength;
+    await ctx.pipeline.push(Promise.resolve(bytes), t.name, () => {
+      ctx.advance(bytes.length);
+      if (last) ctx.tensorDone();
+    });
   }
-  ctx.tensorDone();
 }
 
 /**
@@ -60,8 +69,7 @@ async function encodeTensor(ctx: StreamContext, plan: TensorPlan): Promise<void>
   for (let row = 0; row < rows; row += rowsPerChunk) {
     checkAborted(ctx.signal, t.name);
     const n = Math.min(rowsPerChunk, rows - row);
-    // Memory of its own (the chunk moves to a worker thread whole) that the read fills completely: not zero-filled first.
-    const bytes = await ctx.reader.readTensorBytes(t, row * rowBytes, n * rowBytes, Buffer.allocUnsafeSlow(n * rowBytes));
+    const bytes = await ctx.reader.readTensorBytes(t, row * rowBytes, n * rowBytes, ctx.encoder.buffer(n * rowBytes));
     const bytesIn = bytes.length; // the bytes themselves may move to a worker thread
     const promise = ctx.encoder.encode({ bytes, sourceTypeId: t.typeId, rows: n, rowLength, targetTypeId: plan.targetTypeId });
     const last = row + n >= rows;

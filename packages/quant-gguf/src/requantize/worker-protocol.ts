@@ -6,5 +6,6 @@ export interface EncodeRequest {
 }
 
 export type EncodeReply =
-  | { readonly id: number; readonly data: Uint8Array }
+  /** input: the request's bytes handed back for reuse, when the result does not share their buffer. */
+  | { readonly id: number; readonly data: Uint8Array; readonly input?: Uint8Array }
   | { readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
