@@ -73,14 +73,19 @@ void GgmlJob::run_chunk(size_t index) {
   for (size_t at = 0; at < n; at += kCheckRun) {
     const float* x = floats_ + first + at;
     const size_t m = std::min(kCheckRun, n - at);
-    if (non_finite_bits_prefetching(x, m) != 0) {  // the chunk stops here; its first such element is in this run
-      size_t i = 0;
-      while (x[i] - x[i] == 0.0f) i++;
-      bad_[index] = first + at + i;
-      return;
-    }
-    table_->ggml_quantize(format_, x, m, bytes_ + ggml_row_bytes(format_, first + at));
+    if (!quantize_run(index, first + at, x, m, non_finite_bits_prefetching(x, m))) return;
   }
+}
+
+bool GgmlJob::quantize_run(size_t index, size_t start, const float* x, size_t m, uint32_t non_finite) {
+  if (non_finite != 0) {  // the chunk stops here; its first such element is in this run
+    size_t i = 0;
+    while (x[i] - x[i] == 0.0f) i++;
+    bad_[index] = start + i;
+    return false;
+  }
+  table_->ggml_quantize(format_, x, m, bytes_ + ggml_row_bytes(format_, start));
+  return true;
 }
 
 void GgmlJob::quantize_half_chunk(size_t index, size_t first, size_t n) {
@@ -90,13 +95,7 @@ void GgmlJob::quantize_half_chunk(size_t index, size_t first, size_t n) {
   for (size_t at = 0; at < n; at += kCheckRun) {
     const size_t m = std::min(kCheckRun, n - at);
     table_->widen_half(half_ + first + at, half_type_, m, run);
-    if (non_finite_bits(run, m) != 0) {
-      size_t i = 0;
-      while (run[i] - run[i] == 0.0f) i++;
-      bad_[index] = first + at + i;
-      return;
-    }
-    table_->ggml_quantize(format_, run, m, bytes_ + ggml_row_bytes(format_, first + at));
+    if (!quantize_run(index, first + at, run, m, non_finite_bits(run, m))) return;
   }
 }
 

@@ -41,6 +41,9 @@ class GgmlJob final : public Job {
   GgmlJob(const KernelTable* t, GgmlFormat f, bool dequantize, const float* floats, size_t n, uint8_t* bytes, void*);
   // run_chunk of a half input: quantizes its x[first, first + n), or records its first NaN / ±Infinity and stops.
   void quantize_half_chunk(size_t index, size_t first, size_t n);
+  // Quantizes the run x[0, m) (elements start .. start + m of x) when non_finite (its non_finite_bits) is 0; otherwise
+  // records its first NaN / ±Infinity for chunk `index` and returns false, writing nothing.
+  bool quantize_run(size_t index, size_t start, const float* x, size_t m, uint32_t non_finite);
 
   const KernelTable* table_;
   GgmlFormat format_;
