@@ -12,46 +12,11 @@ import { KERNEL_NAMES, type KernelArgs, type KernelName, type KernelResult } fro
 import { checkOptionKeys, OPTION_SCHEMAS, optionsObject } from './options.js';
 import type { FloatArray, HalfDType, IntArray, QuantInput, QuantizedTensor } from './types.js';
 import { checkFixedLength, checkStillAttached } from './views.js';
+import { attached } from './attached.js';
+import { checkSignal, throwIfAborted, type AbortSignalLike, type AsyncOptions } from './abort.js';
+import { createGgmlAsyncApi, type GgmlAsyncApi } from './ggml/api-async.js';
 
-/** The part of the DOM/Node.js AbortSignal that quantkit uses (core has no Node.js or DOM types). */
-export interface AbortSignalLike {
-  readonly aborted: boolean;
-  readonly reason?: unknown;
-  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
-  removeEventListener(type: 'abort', listener: () => void): void;
-}
-
-export interface AsyncOptions {
-  /** Aborting rejects the call with an AbortError; the work stops at the next chunk boundary. */
-  readonly signal?: AbortSignalLike;
-}
-
-/** What an aborted async call rejects with: `name` 'AbortError' and `code` 'ABORT_ERR' (as Node.js's own), `cause` = signal.reason. */
-export class AbortError extends Error {
-  readonly code = 'ABORT_ERR';
-
-  constructor(options?: { cause?: unknown }) {
-    super('The operation was aborted', options);
-    this.name = 'AbortError';
-  }
-}
-
-export function throwIfAborted(signal: AbortSignalLike | undefined): void {
-  if (signal?.aborted) throw new AbortError({ cause: signal.reason });
-}
-
-/**
- * The `signal` option: undefined, or an AbortSignal (anything with a boolean `aborted` and add/removeEventListener;
- * core has no DOM types). Anything else, null included, is ERR_QUANT_OPTION.
- */
-export function checkSignal(signal: unknown): AbortSignalLike | undefined {
-  if (signal === undefined) return undefined;
-  const s = signal as Partial<AbortSignalLike> | null;
-  if (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') {
-    fail(ErrorCodes.OPTION, `signal must be an AbortSignal, got ${describeValue(signal)}`);
-  }
-  return s as AbortSignalLike;
-}
+export { AbortError, checkSignal, throwIfAborted, type AbortSignalLike, type AsyncOptions } from './abort.js';
 
 /** The async twin of a kernel: the same arguments plus options, the same result as a Promise. */
 export type AsyncKernel<K extends KernelName> = (...args: [...KernelArgs<K>, options?: AsyncOptions]) => Promise<KernelResult<K>>;
@@ -98,7 +63,7 @@ export interface DequantizeAsyncOptions extends AsyncOptions {
   readonly dtype?: 'float32' | 'float64' | HalfDType;
 }
 
-export interface AsyncQuantApi {
+export interface AsyncQuantApi extends GgmlAsyncApi {
   quantizeAsync(x: QuantInput, options?: QuantizeAsyncOptions): Promise<QuantizedTensor>;
   dequantizeAsync(qt: QuantizedTensor, options?: DequantizeAsyncOptions & { readonly dtype?: 'float32' | 'float64'; readonly out?: FloatArray }): Promise<FloatArray>;
   dequantizeAsync(qt: QuantizedTensor, options: DequantizeAsyncOptions & ({ readonly dtype: HalfDType } | { readonly out: Uint16Array })): Promise<Uint16Array>;
@@ -120,22 +85,6 @@ export interface AsyncQuantApi {
  * ERR_QUANT_DETACHED once the backend has finished with it (an abort takes precedence).
  */
 export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
-  /**
-   * Awaits one backend call over `arrays`; when one of them was detached meanwhile, the call's outcome (a result
-   * computed over vanished memory, or whatever error the backend met) becomes ERR_QUANT_DETACHED.
-   */
-  async function attached<T>(arrays: readonly (ArrayBufferView | undefined)[], call: string, signal: AbortSignalLike | undefined, run: () => Promise<T>): Promise<T> {
-    let result: T;
-    try {
-      result = await run();
-    } catch (error) {
-      if (!signal?.aborted) checkStillAttached(arrays, call);
-      throw error;
-    }
-    checkStillAttached(arrays, call);
-    return result;
-  }
-
   async function measureRanges(p: Plan, call: string, signal: AbortSignalLike | undefined): Promise<GroupRanges> {
     const min = allocateOrLimit(p.granularity.groups, (n) => new Float64Array(n));
     const max = allocateOrLimit(p.granularity.groups, (n) => new Float64Array(n));
@@ -280,5 +229,5 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
     return values;
   }
 
-  return { quantizeAsync, dequantizeAsync, fakeQuantizeAsync } as AsyncQuantApi;
+  return { quantizeAsync, dequantizeAsync, fakeQuantizeAsync, ...createGgmlAsyncApi(backend) } as AsyncQuantApi;
 }

@@ -73,6 +73,8 @@ export const topK: QuantApi['topK'] = (scores, k, order) => quantApi().topK(scor
 export const quantizeAsync: AsyncQuantApi['quantizeAsync'] = async (x, options) => asyncQuantApi().quantizeAsync(x, options);
 export const dequantizeAsync = (async (qt: QuantizedTensor, options?: DequantizeAsyncOptions) => asyncQuantApi().dequantizeAsync(qt, options)) as AsyncQuantApi['dequantizeAsync'];
 export const fakeQuantizeAsync = (async (x: FloatArray, options?: QuantizeAsyncOptions) => asyncQuantApi().fakeQuantizeAsync(x, options)) as AsyncQuantApi['fakeQuantizeAsync'];
+export const quantizeBlocksAsync: AsyncQuantApi['quantizeBlocksAsync'] = async (x, options) => asyncQuantApi().quantizeBlocksAsync(x, options);
+export const dequantizeBlocksAsync: AsyncQuantApi['dequantizeBlocksAsync'] = async (qb, options) => asyncQuantApi().dequantizeBlocksAsync(qb, options);
 
 /** The native kernels behind core's validation: explicit parameters, caller-provided outputs. */
 export const kernels: KernelApi = deferredKernels(kernels_);

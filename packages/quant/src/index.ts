@@ -39,6 +39,8 @@ export const topK = selected.topK;
 export const quantizeAsync = selected.quantizeAsync;
 export const dequantizeAsync = selected.dequantizeAsync;
 export const fakeQuantizeAsync = selected.fakeQuantizeAsync;
+export const quantizeBlocksAsync = selected.quantizeBlocksAsync;
+export const dequantizeBlocksAsync = selected.dequantizeBlocksAsync;
 /** The selected backend's kernels behind validation: explicit parameters, caller-provided outputs. */
 export const kernels = selected.kernels;
 /** Error analysis on the selected backend. */

@@ -100,6 +100,8 @@ export function createQuantizer(options: QuantizerOptions = {}): Quantizer {
     quantizeAsync: async (x, o) => s().asyncApi.quantizeAsync(x, o),
     dequantizeAsync: (async (qt: QuantizedTensor, o?: DequantizeAsyncOptions) => s().asyncApi.dequantizeAsync(qt, o)) as AsyncQuantApi['dequantizeAsync'],
     fakeQuantizeAsync: (async (x: FloatArray, o?: QuantizeAsyncOptions) => s().asyncApi.fakeQuantizeAsync(x, o)) as AsyncQuantApi['fakeQuantizeAsync'],
+    quantizeBlocksAsync: async (x, o) => s().asyncApi.quantizeBlocksAsync(x, o),
+    dequantizeBlocksAsync: async (qb, o) => s().asyncApi.dequantizeBlocksAsync(qb, o),
     analyze: ((...args: Parameters<Analyze>) => s().analyze(...args)) as Analyze,
     kernels,
     backendInfo: () => s().info,

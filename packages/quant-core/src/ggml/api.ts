@@ -15,6 +15,8 @@
  *   shape is one element: never a whole block)          ERR_QUANT_SHAPE
  *   blocks whose data is not a Uint8Array              ERR_QUANT_INPUT_TYPE
  *   data whose length disagrees with format and shape  ERR_QUANT_PACKED
+ *   out not a Uint8Array of the blocks' size (quantize) or of the values (dequantize), or overlapping the input
+ *                                                      ERR_QUANT_OUTPUT
  */
 
 import { describeValue } from '../describe-value.js';
@@ -35,6 +37,12 @@ export interface GgmlQuantizeOptions {
   readonly shape?: readonly number[];
   /** What a Uint16Array x holds: 'float16' or 'bfloat16' bit patterns (required for one; 'float32' or absent otherwise). */
   readonly dtype?: 'float32' | HalfDType;
+  /**
+   * A Uint8Array of exactly the blocks' size (ggmlRowBytes(format, x.length)) to write them into, returned as `data`
+   * (a batch job reuses its buffers instead of fresh memory per call); ERR_QUANT_OUTPUT otherwise, or when it
+   * overlaps x.
+   */
+  readonly out?: Uint8Array;
 }
 
 export interface GgmlBlocks {
@@ -73,34 +81,60 @@ export function createGgmlApi(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlQuant
 
 const HALF_ARRAYS: ReadonlySet<string> = new Set(['Uint16Array', 'Float16Array']);
 
-function quantizeBlocks(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlQuantizeHalf'>, x: Float32Array | Uint16Array, options: GgmlQuantizeOptions): GgmlBlocks {
-  const opts = optionsObject(options, 'quantizeBlocks');
-  checkOptionKeys(opts, ['format', 'shape', 'dtype']);
+/** A validated quantizeBlocks call: the input (float32, or half bit patterns with their type) and a new output. */
+export interface BlocksPlan {
+  readonly input: Float32Array | Uint16Array;
+  /** The half type of a Uint16Array input; undefined for float32. */
+  readonly half: HalfDType | undefined;
+  readonly format: GgmlFormat;
+  readonly shape: readonly number[];
+  /** The blocks, ggmlRowBytes(format, input.length) bytes (options.out, or new), to be written by the kernel. */
+  readonly data: Uint8Array;
+}
+
+/** The checks of quantizeBlocks / quantizeBlocksAsync (`call` names the function in errors), and its new output. */
+export function planQuantizeBlocks(x: Float32Array | Uint16Array, options: GgmlQuantizeOptions, call: string, keys: readonly string[]): BlocksPlan {
+  const opts = optionsObject(options, call);
+  checkOptionKeys(opts, keys);
   const info = ggmlFormatInfo(opts.format);
   const kind = typedArrayName(x);
   // A half input: its bit patterns and type, validated as quantize's (half-input.ts); anything else must be float32.
-  const half = kind !== undefined && HALF_ARRAYS.has(kind) ? resolveInput(x, opts.dtype) : undefined;
-  const input = half === undefined ? float32Input(x, 'x') : half.bits!;
-  if (half === undefined) resolveInput(input, opts.dtype);  // only 'float32' (or no dtype) describes a Float32Array
+  const resolved = kind !== undefined && HALF_ARRAYS.has(kind) ? resolveInput(x, opts.dtype) : undefined;
+  const input = resolved === undefined ? float32Input(x, 'x') : resolved.bits!;
+  if (resolved === undefined) resolveInput(input, opts.dtype); // only 'float32' (or no dtype) describes a Float32Array
   const shape = resolveShape(opts.shape, input.length);
   checkRows(shape, info);
-  const data = new Uint8Array(ggmlRowBytes(info.name, input.length));
-  let bad: number;
-  if (half === undefined) {
-    checkGgmlQuantizeArgs(input, info.name, data);
-    bad = backend.ggmlQuantize(input as Float32Array, info.name, data);
-  } else {
-    checkGgmlQuantizeHalfArgs(input, half.half, info.name, data);
-    bad = backend.ggmlQuantizeHalf(input as Uint16Array, half.half!, info.name, data);
-  }
-  if (bad >= 0) nonFiniteError(input, bad, half?.half);
-  return { data, format: info.name, shape };
+  const bytes = ggmlRowBytes(info.name, input.length);
+  const data = opts.out === undefined ? new Uint8Array(bytes) : checkOutput<Uint8Array>(opts.out, 'Uint8Array', bytes);
+  if (resolved === undefined) checkGgmlQuantizeArgs(input, info.name, data);
+  else checkGgmlQuantizeHalfArgs(input, resolved.half, info.name, data);
+  return { input, half: resolved?.half, format: info.name, shape, data };
 }
 
-function dequantizeBlocks(backend: Pick<Backend, 'ggmlDequantize'>, qb: GgmlBlocks, options?: GgmlDequantizeOptions): Float32Array {
-  if (typeof qb !== 'object' || qb === null) fail(ErrorCodes.INPUT_TYPE, `dequantizeBlocks takes { data, format, shape }, got ${describeValue(qb)}`);
-  const opts = optionsObject(options, 'dequantizeBlocks');
-  checkOptionKeys(opts, ['out']);
+/** The result of a quantize kernel that returned `bad` (the index of the first non-finite element, or -1). */
+export function blocksOf(p: BlocksPlan, bad: number): GgmlBlocks {
+  if (bad >= 0) nonFiniteError(p.input, bad, p.half);
+  return { data: p.data, format: p.format, shape: p.shape };
+}
+
+function quantizeBlocks(backend: Pick<Backend, 'ggmlQuantize' | 'ggmlQuantizeHalf'>, x: Float32Array | Uint16Array, options: GgmlQuantizeOptions): GgmlBlocks {
+  const p = planQuantizeBlocks(x, options, 'quantizeBlocks', ['format', 'shape', 'dtype', 'out']);
+  const bad = p.half === undefined ? backend.ggmlQuantize(p.input as Float32Array, p.format, p.data) : backend.ggmlQuantizeHalf(p.input as Uint16Array, p.half, p.format, p.data);
+  return blocksOf(p, bad);
+}
+
+/** A validated dequantizeBlocks call: the blocks, their format and the output to write. */
+export interface DequantizeBlocksPlan {
+  readonly data: Uint8Array;
+  readonly format: GgmlFormat;
+  readonly out: Float32Array;
+}
+
+/** The checks of dequantizeBlocks / dequantizeBlocksAsync (`call` names the function in errors), and the output. */
+export function planDequantizeBlocks(qb: GgmlBlocks, options: GgmlDequantizeOptions | undefined, call: string, keys: readonly string[]): DequantizeBlocksPlan {
+  if (typeof qb !== 'object' || qb === null) fail(ErrorCodes.INPUT_TYPE, `${call} takes { data, format, shape }, got ${describeValue(qb)}`);
+  const opts = optionsObject(options, call);
+  checkOptionKeys(opts, keys);
   const info = ggmlFormatInfo(qb.format);
   const shape = checkShape(qb.shape);
   checkRows(shape, info);
@@ -112,6 +146,11 @@ function dequantizeBlocks(backend: Pick<Backend, 'ggmlDequantize'>, qb: GgmlBloc
   }
   const out = opts.out === undefined ? new Float32Array(n) : checkOutput<Float32Array>(opts.out, 'Float32Array', n);
   checkGgmlDequantizeArgs(data, info.name, out);
-  backend.ggmlDequantize(data, info.name, out);
-  return out;
+  return { data, format: info.name, out };
+}
+
+function dequantizeBlocks(backend: Pick<Backend, 'ggmlDequantize'>, qb: GgmlBlocks, options?: GgmlDequantizeOptions): Float32Array {
+  const p = planDequantizeBlocks(qb, options, 'dequantizeBlocks', ['out']);
+  backend.ggmlDequantize(p.data, p.format, p.out);
+  return p.out;
 }

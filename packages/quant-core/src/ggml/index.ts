@@ -5,6 +5,8 @@
 
 export { createGgmlApi } from './api.js';
 export type { GgmlApi, GgmlBlocks, GgmlDequantizeOptions, GgmlQuantizeOptions } from './api.js';
+export { createGgmlAsyncApi } from './api-async.js';
+export type { GgmlAsyncApi } from './api-async.js';
 export { GGML_FORMATS, GGML_FORMAT_NAMES, ggmlBlockCount, ggmlFormatInfo, ggmlRowBytes, isGgmlFormat } from './formats.js';
 export type { GgmlFormat, GgmlFormatInfo } from './formats.js';
 export { ggmlDequantizeRows, ggmlQuantizeRows } from './kernels.js';
