@@ -17,7 +17,7 @@ Re-quantizes the F32/F16/BF16 tensors of a GGUF model; every other tensor and al
   --plan FILE              a per-tensor plan (docs/ANALYSIS.md, e.g. from 'quant compare --target gguf --plan-out'):
                            its GGML types, or "keep", for the tensors it names or matches; --type-for wins over it
   --strict                 refuse tensors of an unknown ggml type instead of copying them through
-  --threads N              worker threads quantizing (default: the available parallelism, at most 8)
+  --threads N              threads quantizing (default: the available parallelism, at most 8)
   --force                  replace the output if it exists
   -q, --quiet              no progress line, no notes
   -h, --help               this help

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { lstat, open, realpath, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fail } from '../errors.js';
+import { FlushBehind } from './flush-behind.js';
 
 /** A hidden sibling of the target: ".<name>.quant-gguf-<pid>-<8 hex>.tmp". */
 export function temporaryPathFor(target: string): string {
@@ -25,21 +26,25 @@ export async function checkTarget(target: string, force: boolean, input?: string
 }
 
 /**
- * Writes `target` through a temporary file beside it: `write` fills the temporary file, which is then fsynced and
- * renamed over the target. If anything throws, the temporary file is removed and the target is left as it was.
+ * Writes `target` through a temporary file beside it: `write` fills the temporary file (telling `flush` what it
+ * wrote, so most of it reaches the disk while it writes on), which is then fsynced and renamed over the target. If
+ * anything throws, the temporary file is removed and the target is left as it was.
  */
-export async function writeAtomically<T>(target: string, write: (fh: FileHandle) => Promise<T>): Promise<T> {
+export async function writeAtomically<T>(target: string, write: (fh: FileHandle, flush: FlushBehind) => Promise<T>): Promise<T> {
   const temporary = temporaryPathFor(target);
   const fh = await open(temporary, 'wx', 0o644);
+  const flush = new FlushBehind(fh);
   let closed = false;
   try {
-    const result = await write(fh);
+    const result = await write(fh, flush);
+    await flush.finish();
     await fh.sync();
     await fh.close();
     closed = true;
     await rename(temporary, target);
     return result;
   } catch (e) {
+    await flush.finish().catch(() => {});
     if (!closed) await fh.close().catch(() => {});
     await unlink(temporary).catch(() => {});
     throw e;

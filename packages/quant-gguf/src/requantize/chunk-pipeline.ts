@@ -3,8 +3,8 @@ import type { GgufWriter } from '../write/gguf-writer.js';
 interface Pending {
   readonly promise: Promise<Uint8Array>;
   readonly tensor: string;
-  /** Called once the chunk's bytes are written. */
-  readonly written: () => void;
+  /** Called with the chunk's bytes once they are written. */
+  readonly written: (data: Uint8Array) => void;
 }
 
 /**
@@ -23,7 +23,7 @@ export class ChunkPipeline {
   ) {}
 
   /** Queues a chunk being encoded; writes the oldest ones while more than `depth` are queued. */
-  async push(promise: Promise<Uint8Array>, tensor: string, written: () => void): Promise<void> {
+  async push(promise: Promise<Uint8Array>, tensor: string, written: (data: Uint8Array) => void): Promise<void> {
     promise.catch(() => {}); // awaited in order by writeOldest; this only keeps a later chunk's failure from going unhandled
     this.pending.push({ promise, tensor, written });
     while (this.pending.length > this.depth) await this.writeOldest();
@@ -50,6 +50,6 @@ export class ChunkPipeline {
       throw e;
     }
     await this.writer.write(data);
-    written();
+    written(data);
   }
 }

@@ -1,4 +1,4 @@
-import { createQuantizer, narrowToHalf } from '@quantkit/quant';
+import { createQuantizer, ggmlRowBytes, narrowToHalf, type GgmlFormat, type GgmlQuantizeOptions, type Quantizer } from '@quantkit/quant';
 import { GGML_TYPE, ggmlTypeName } from '../format/ggml-types.js';
 import { blockFormatOf } from './target-types.js';
 import { widenHalfPairs } from './widen-pairs.js';
@@ -11,6 +11,8 @@ export interface ChunkJob {
   readonly rows: number;
   readonly rowLength: number;
   readonly targetTypeId: number;
+  /** Where the blocks go, when the target is a GGML block format: exactly their size (else new memory). */
+  readonly out?: Uint8Array;
 }
 
 /**
@@ -30,10 +32,24 @@ function bytesOf(view: ArrayBufferView): Uint8Array {
 }
 
 /**
- * One native thread per call: the parallelism is the chunk encoder's (its worker threads, as many as `threads` says),
- * so `threads: 1` is one thread and N workers do not each start the addon's own threads.
+ * One native thread per call of encodeChunk: the parallelism is the chunk encoder's (chunk-encoder.ts), so
+ * `threads: 1` is one thread and N worker threads do not each start the addon's own threads.
  */
 const oneThread = createQuantizer({ threads: 1 });
+
+/** The quantizeBlocks arguments of a chunk whose target is a GGML block format: float32 values or half bit patterns. */
+function blockArgs(job: ChunkJob, format: GgmlFormat): [Float32Array | Uint16Array, GgmlQuantizeOptions] {
+  const common = { format, shape: [job.rows, job.rowLength], ...(job.out !== undefined ? { out: job.out } : {}) };
+  if (job.sourceTypeId === GGML_TYPE.F32) return [decodeFloats(job.bytes, GGML_TYPE.F32), common];
+  const half = new Uint16Array(job.bytes.buffer, job.bytes.byteOffset, job.bytes.length / 2);
+  return [half, { ...common, dtype: job.sourceTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16' }];
+}
+
+/** The size of a chunk's output when its target is a GGML block format, else undefined (the size of a new array). */
+export function blockBytesOf(job: Pick<ChunkJob, 'rows' | 'rowLength' | 'targetTypeId'>): number | undefined {
+  const format = blockFormatOf(job.targetTypeId);
+  return format === undefined ? undefined : ggmlRowBytes(format, job.rows * job.rowLength);
+}
 
 /**
  * The rows in the target type: GGML blocks by quantizeBlocks (bit-exact with ggml), F16 / BF16 rows passed as their bit
@@ -43,16 +59,21 @@ const oneThread = createQuantizer({ threads: 1 });
 export function encodeChunk(job: ChunkJob): Uint8Array {
   const { targetTypeId } = job;
   const format = blockFormatOf(targetTypeId);
-  if (format !== undefined) {
-    const shape = [job.rows, job.rowLength];
-    if (job.sourceTypeId === GGML_TYPE.F32) return oneThread.quantizeBlocks(decodeFloats(job.bytes, GGML_TYPE.F32), { format, shape }).data;
-    const half = new Uint16Array(job.bytes.buffer, job.bytes.byteOffset, job.bytes.length / 2);
-    return oneThread.quantizeBlocks(half, { format, shape, dtype: job.sourceTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16' }).data;
-  }
+  if (format !== undefined) return oneThread.quantizeBlocks(...blockArgs(job, format)).data;
   const x = decodeFloats(job.bytes, job.sourceTypeId);
   if (targetTypeId === GGML_TYPE.F32) return bytesOf(x);
   if (targetTypeId !== GGML_TYPE.F16 && targetTypeId !== GGML_TYPE.BF16) throw new Error(`cannot encode ${ggmlTypeName(targetTypeId)}`);
   const out = new Uint16Array(x.length);
   narrowToHalf(Float64Array.from(x), targetTypeId === GGML_TYPE.F16 ? 'float16' : 'bfloat16', out);
   return bytesOf(out);
+}
+
+/**
+ * encodeChunk with the GGML blocks computed by `quantizer`'s async kernels (on the native backend: its own threads, as
+ * many as the quantizer was created with, while this thread goes on reading); float targets as encodeChunk.
+ */
+export async function encodeChunkAsync(job: ChunkJob, quantizer: Quantizer): Promise<Uint8Array> {
+  const format = blockFormatOf(job.targetTypeId);
+  if (format === undefined) return encodeChunk(job);
+  return (await quantizer.quantizeBlocksAsync(...blockArgs(job, format))).data;
 }

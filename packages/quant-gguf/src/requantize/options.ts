@@ -33,7 +33,10 @@ export interface RequantizeOptions {
   readonly plan?: QuantPlan;
   /** Refuse tensors of an unknown ggml type (E_GGUF_TYPE) instead of copying them through. */
   readonly strict?: boolean;
-  /** Worker threads encoding chunks (default: the available parallelism, at most 8). 1 runs on the calling thread. */
+  /**
+   * Threads encoding chunks (default: the available parallelism, at most 8): the native backend's own threads, or
+   * worker threads on the WebAssembly and reference backends. 1 runs everything on the calling thread.
+   */
   readonly threads?: number;
   readonly onProgress?: (progress: GgufProgress) => void;
   /** Replace an existing output (default: E_GGUF_OUTPUT_EXISTS). */

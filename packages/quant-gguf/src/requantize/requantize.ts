@@ -86,11 +86,9 @@ export async function requantizeGguf(inPath: string, outPath: string, options: R
     let bytesDone = 0;
     const encoder = createChunkEncoder(plans.some((p) => p.action !== 'copy') ? opts.threads : 1);
     try {
-      await writeAtomically(outPath, async (fh) => {
-        const writer = await GgufWriter.begin(fh, outputMetadata(metadata, recipe.ftype), specs);
-        // Two chunks per encoder: each has the next one queued when it finishes, even while an older, slower chunk
-        // holds up the writing.
-        const pipeline = new ChunkPipeline(writer, 2 * encoder.parallelism);
+      await writeAtomically(outPath, async (fh, flush) => {
+        const writer = await GgufWriter.begin(fh, outputMetadata(metadata, recipe.ftype), specs, flush);
+        const pipeline = new ChunkPipeline(writer, encoder.depth);
         try {
           for (const [index, plan] of plans.entries()) {
             current = plan.tensor.name;

@@ -5,6 +5,11 @@ import { alignTo, planLayout, writeAlignment, type GgufTensorSpec, type PlannedT
 
 const ZEROS = new Uint8Array(4096);
 
+/** Told the size of every write (a FlushBehind of the atomic output, which starts flushing them to disk). */
+export interface WriteListener {
+  wrote(bytes: number): void;
+}
+
 /**
  * Writes a GGUF v3 file front to back: the header first (every tensor's size is known up front, so its offsets are),
  * then each tensor's data in order, in as many pieces as the caller likes, padded to the alignment after each tensor.
@@ -19,17 +24,21 @@ export class GgufWriter {
     readonly tensors: readonly PlannedTensor[],
     readonly alignment: number,
     readonly dataOffset: number,
+    private readonly flush: WriteListener | undefined,
   ) {
     this.position = dataOffset;
   }
 
-  /** Checks the tensors, writes the header at the start of `fh`, and returns the writer for the data. */
-  static async begin(fh: FileHandle, metadata: GgufMetadata, tensors: readonly GgufTensorSpec[]): Promise<GgufWriter> {
+  /**
+   * Checks the tensors, writes the header at the start of `fh`, and returns the writer for the data; it tells `flush`
+   * (when given) the bytes of every write.
+   */
+  static async begin(fh: FileHandle, metadata: GgufMetadata, tensors: readonly GgufTensorSpec[], flush?: WriteListener): Promise<GgufWriter> {
     const alignment = writeAlignment(metadata);
     const planned = planLayout(tensors, alignment);
     const header = encodeHeader(metadata, planned, alignment);
     await writeAll(fh, header, 0);
-    const writer = new GgufWriter(fh, planned, alignment, header.length);
+    const writer = new GgufWriter(fh, planned, alignment, header.length, flush);
     writer.skipEmpty();
     return writer;
   }
@@ -46,6 +55,7 @@ export class GgufWriter {
       throw new RangeError(`${bytes.length} more bytes do not fit ${t === undefined ? 'after the last tensor' : `tensor '${t.name}' (${t.byteLength - this.writtenOfCurrent} left)`}`);
     }
     await writeAll(this.fh, bytes, this.position);
+    this.flush?.wrote(bytes.length);
     this.position += bytes.length;
     this.writtenOfCurrent += bytes.length;
     if (this.writtenOfCurrent === t.byteLength) await this.endTensor();

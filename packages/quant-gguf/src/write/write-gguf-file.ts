@@ -19,8 +19,8 @@ export interface WriteGgufFileOptions {
 /** Writes a whole GGUF v3 file from tensors in memory (atomically: a temporary file renamed into place). */
 export async function writeGgufFile(path: string, metadata: GgufMetadata, tensors: readonly GgufTensorData[], options: WriteGgufFileOptions = {}): Promise<void> {
   await checkTarget(path, options.force === true);
-  await writeAtomically(path, async (fh) => {
-    const writer = await GgufWriter.begin(fh, metadata, tensors.map((t) => ({ name: t.name, shape: t.shape, typeId: t.typeId, byteLength: t.data.length })));
+  await writeAtomically(path, async (fh, flush) => {
+    const writer = await GgufWriter.begin(fh, metadata, tensors.map((t) => ({ name: t.name, shape: t.shape, typeId: t.typeId, byteLength: t.data.length })), flush);
     for (const t of tensors) await writer.write(t.data);
     writer.finish();
   });
