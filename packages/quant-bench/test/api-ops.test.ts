@@ -2,7 +2,7 @@ import { referenceBackend, resolveGranularity, type Backend } from '@quantkit/qu
 import { describe, expect, it } from 'vitest';
 import { backendColumns, loadNative } from '../src/backends.js';
 import { benchInput } from '../src/data.js';
-import { API_OPERATIONS, apiBlockShape } from '../src/ops/api.js';
+import { API_OPERATIONS, API_OUT_OPERATIONS, apiBlockShape } from '../src/ops/api.js';
 import { BLOCK_SIZE } from '../src/ops/layouts.js';
 import { FULL_SIZES } from '../src/options.js';
 
@@ -24,7 +24,17 @@ describe('the API rows', () => {
     expect(Array.from(prepared.result!())).toEqual(Array.from(first));
   });
 
-  it.skipIf(native === undefined).each(API_OPERATIONS.map((o) => [o.id, o] as const))('%s: native computes what the reference computes', (_, op) => {
+  it.each(API_OUT_OPERATIONS.map((o) => [o.id, o] as const))('%s writes into the one output it reuses', (_, op) => {
+    const prepared = op.prepare(benchInput(4096, 7), { producer: referenceBackend, withOrt: false });
+    prepared.run(referenceBackend);
+    const first = prepared.result!();
+    const values = Array.from(first);
+    prepared.run(referenceBackend);
+    expect(prepared.result!()).toBe(first);
+    expect(Array.from(prepared.result!())).toEqual(values);
+  });
+
+  it.skipIf(native === undefined).each([...API_OPERATIONS, ...API_OUT_OPERATIONS].map((o) => [o.id, o] as const))('%s: native computes what the reference computes', (_, op) => {
     for (const n of [20, 4096, 12288]) {
       const prepared = op.prepare(benchInput(n, n), { producer: referenceBackend, withOrt: false });
       prepared.run(referenceBackend);

@@ -1,4 +1,4 @@
-import { needsDataRange, outputsOf, plan, rejectOutput, planDequantize, quantizedTensorOf, resolveParams, allocateFloat, inputOf } from './api.js';
+import { needsDataRange, outputsOf, plan, planDequantize, quantizedTensorOf, resolveParams, allocateFloat, inputOf, splitValuesOutput, valuesOutput } from './api.js';
 import type { GroupRanges, Plan, QuantizeOptions, QuantParams } from './api.js';
 import type { BackendCapabilities } from './backend.js';
 import type { ResolvedGranularity } from './layout.js';
@@ -211,21 +211,24 @@ export function createAsyncQuantApi(backend: AsyncBackend): AsyncQuantApi {
   }
 
   async function fakeQuantizeAsync(x: FloatArray | Uint16Array, options?: QuantizeAsyncOptions): Promise<FloatArray | Uint16Array> {
-    rejectOutput(options, 'fakeQuantizeAsync');
-    const { p, signal } = planAsync(x, options, 'fakeQuantizeAsync');
-    const q = await resolve(p, options ?? {}, 'fakeQuantizeAsync', signal);
+    const split = splitValuesOutput(options);
+    const { p, signal } = planAsync(x, split.options, 'fakeQuantizeAsync');
+    const out = valuesOutput(split.out, p);
+    if (out !== undefined) checkFixedLength(out, 'out', 'output');
+    const q = await resolve(p, split.options ?? {}, 'fakeQuantizeAsync', signal);
     const input = inputOf(p);
+    const arrays = [input, out];
     const codes = allocateCodes(p.storage, p.length);
-    await attached([input], 'fakeQuantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
+    await attached(arrays, 'fakeQuantizeAsync', signal, () => quantizeCodes(p, q, codes, signal));
     if (p.half !== undefined) {
       // The values dequantize would give in the half type, as the synchronous fakeQuantize returns them.
-      const bits = allocateOrLimit(p.length, (n) => new Uint16Array(n));
+      const bits = (out as Uint16Array | undefined) ?? allocateOrLimit(p.length, (n) => new Uint16Array(n));
       const h = p.half;
-      await attached([input], 'fakeQuantizeAsync', signal, () => dequantizeCodesHalf(p.granularity, codes, q.scale, q.zeroPoint, h, bits, signal));
+      await attached(arrays, 'fakeQuantizeAsync', signal, () => dequantizeCodesHalf(p.granularity, codes, q.scale, q.zeroPoint, h, bits, signal));
       return bits;
     }
-    const values = allocateFloat(p.dtype, p.length);
-    await attached([input], 'fakeQuantizeAsync', signal, () => dequantizeCodes(p.granularity, codes, q.scale, q.zeroPoint, values, signal));
+    const values = (out as FloatArray | undefined) ?? allocateFloat(p.dtype, p.length);
+    await attached(arrays, 'fakeQuantizeAsync', signal, () => dequantizeCodes(p.granularity, codes, q.scale, q.zeroPoint, values, signal));
     return values;
   }
 

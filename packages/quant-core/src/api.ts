@@ -57,12 +57,14 @@ export interface QuantizeOptions {
   readonly scale?: number | ArrayLike<number>;
   readonly zeroPoint?: number | ArrayLike<number>;
   /**
-   * quantize only: the array to write the codes into, returned as the tensor's `data` (default: a new array). It must
-   * be the scheme's code type (Uint8Array/Int8Array up to 8 bits, Uint16Array/Int16Array above) of x.length elements,
-   * or with `packed` a Uint8Array of ceil(x.length * bits / 8) bytes, and must not overlap x. Reusing one buffer
-   * across calls saves the allocation and the page faults of a fresh array.
+   * The array to write into (default: a new array); reusing one buffer across calls saves the allocation and the page
+   * faults of a fresh array. It must not overlap x (ERR_QUANT_OUTPUT otherwise, as for a wrong type or length).
+   * - quantize: the codes, returned as the tensor's `data`: the scheme's code type (Uint8Array/Int8Array up to 8 bits,
+   *   Uint16Array/Int16Array above) of x.length elements, or with `packed` a Uint8Array of ceil(x.length * bits / 8) bytes.
+   * - fakeQuantize, fakeQuantizeWithError: the values, returned: an array of x's type (Float32Array, Float64Array;
+   *   Uint16Array for half-precision bits) of x.length elements.
    */
-  readonly out?: IntArray;
+  readonly out?: IntArray | FloatArray;
   /**
    * The half-precision type of a Uint16Array input: 'float16' (IEEE binary16) or 'bfloat16' (required for a
    * Uint16Array, optional for a Float16Array; float inputs need none). Scales of half tensors are values of that type.
@@ -191,9 +193,31 @@ export function outputsOf(p: Plan): { codes: IntArray; data: IntArray | undefine
   return { codes: allocateCodes(p.storage, length), data: p.out ?? arrayToOverwrite(Uint8Array, packedByteLength(length, p.storage.bits as 2 | 4)) };
 }
 
-/** fakeQuantize and computeQParams return no codes, so an `out` there is a mistake, not something to ignore. */
+/** computeQParams returns no array, so an `out` there is a mistake, not something to ignore. */
 export function rejectOutput(options: QuantizeOptions | undefined, fn: string): void {
-  if (typeof options === 'object' && options !== null && options.out !== undefined) fail(ErrorCodes.OPTION, `out is an option of quantize, not of ${fn}`);
+  if (typeof options === 'object' && options !== null && options.out !== undefined) fail(ErrorCodes.OPTION, `out is an option of quantize and fakeQuantize, not of ${fn}`);
+}
+
+/**
+ * The options of a fakeQuantize call without their `out` (so plan() does not check it as quantize's codes), and that
+ * `out`: the values' array, checked against the plan by valuesOutput.
+ */
+export function splitValuesOutput(options: QuantizeOptions | undefined): { options: QuantizeOptions | undefined; out: unknown } {
+  if (typeof options !== 'object' || options === null || options.out === undefined) return { options, out: undefined };
+  return { options: { ...options, out: undefined }, out: options.out };
+}
+
+/**
+ * fakeQuantize's `out`: an array of the values' type (Float32Array / Float64Array as the input, Uint16Array for a half
+ * input), as long as the input and not overlapping it (ERR_QUANT_OUTPUT); undefined when none was given.
+ */
+export function valuesOutput(out: unknown, p: Plan): FloatArray | Uint16Array | undefined {
+  if (out === undefined) return undefined;
+  const input = p.bits ?? p.x;
+  const name = p.half !== undefined ? 'Uint16Array' : p.dtype === 'float32' ? 'Float32Array' : 'Float64Array';
+  const view = checkOutput<FloatArray | Uint16Array>(out, name, p.length);
+  checkDisjoint(view, input, 'x');
+  return view;
 }
 
 function checkCapabilities(backend: Pick<Backend, 'name' | 'capabilities'>, dtype: FloatDType, profile: Profile, storage: StorageSpec, g: ResolvedGranularity): void {
@@ -533,25 +557,26 @@ export function createQuantApi(backend: Backend): QuantApi {
   }
 
   /** fakeQuantize of a half input: the values dequantize would give in the half type (one rounding of the product). */
-  function fakeQuantizeHalf(p: Plan, q: QuantParams): Uint16Array {
+  function fakeQuantizeHalf(p: Plan, q: QuantParams, out: Uint16Array | undefined): Uint16Array {
     const codes = allocateCodes(p.storage, p.length);
     runQuantize(backend, p, q, codes);
-    const bits = allocateOrLimit(p.length, (n) => arrayToOverwrite(Uint16Array, n));
+    const bits = out ?? allocateOrLimit(p.length, (n) => arrayToOverwrite(Uint16Array, n));
     runDequantizeHalf(backend, p.granularity, codes, q.scale, q.zeroPoint, p.half!, bits);
     return bits;
   }
 
   function fakeQuantizeWithError(x: FloatArray, options?: QuantizeOptions): FakeQuantizeResult<FloatArray | Uint16Array> {
-    rejectOutput(options, 'fakeQuantizeWithError');
-    const p = plan(x, options, backend, 'fakeQuantizeWithError');
-    const q = paramsOf(p, options);
+    const split = splitValuesOutput(options);
+    const p = plan(x, split.options, backend, 'fakeQuantizeWithError');
+    const out = valuesOutput(split.out, p);
+    const q = paramsOf(p, split.options);
     if (p.half !== undefined) {
-      const bits = fakeQuantizeHalf(p, q);
+      const bits = fakeQuantizeHalf(p, q, out as Uint16Array | undefined);
       const wide = new Float32Array(bits.length);
       widenHalf(bits, p.half, 0, bits.length, wide);
       return { values: bits, error: errorReportSkippingNaN(p.x, wide), params: q };
     }
-    const values = allocateFloat(p.dtype, p.x.length);
+    const values = (out as FloatArray | undefined) ?? allocateFloat(p.dtype, p.x.length);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
       const error = backend.fakeQuantizeTensor(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
       return { values, error: nanAwareReport(error, p.x, values), params: q };
@@ -563,19 +588,20 @@ export function createQuantApi(backend: Backend): QuantApi {
   }
 
   function fakeQuantize(x: FloatArray, options?: QuantizeOptions): FloatArray | Uint16Array {
-    rejectOutput(options, 'fakeQuantize');
-    const p = plan(x, options, backend, 'fakeQuantize');
-    const q = paramsOf(p, options);
-    if (p.half !== undefined) return fakeQuantizeHalf(p, q);
+    const split = splitValuesOutput(options);
+    const p = plan(x, split.options, backend, 'fakeQuantize');
+    const out = valuesOutput(split.out, p);
+    const q = paramsOf(p, split.options);
+    if (p.half !== undefined) return fakeQuantizeHalf(p, q, out as Uint16Array | undefined);
     if (p.granularity.kind === 'tensor' && backend.capabilities.fakeQuantize) {
       // No metrics wanted: the fused kernel's values-only variant, one pass per element and no codes in between.
-      const values = allocateFloat(p.dtype, p.x.length);
+      const values = (out as FloatArray | undefined) ?? allocateFloat(p.dtype, p.x.length);
       backend.fakeQuantizeTensorValues(p.x, q.scale as number, q.zeroPoint as number, p.kernel, values);
       return values;
     }
     const codes = allocateCodes(p.storage, p.x.length);
     runQuantize(backend, p, q, codes);
-    const values = allocateFloat(p.dtype, p.x.length);
+    const values = (out as FloatArray | undefined) ?? allocateFloat(p.dtype, p.x.length);
     runDequantize(backend, p.granularity, codes, q.scale, q.zeroPoint, values);
     return values;
   }

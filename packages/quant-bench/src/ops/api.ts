@@ -39,27 +39,32 @@ export const API_DEQUANTIZE: Operation = {
   },
 };
 
-export const API_FAKE_QUANTIZE: Operation = {
-  id: 'api-fake-quantize-u8',
-  label: 'fakeQuantize(x) (API) u8, range given',
-  description: 'high-level fakeQuantize(x, { range: { min, max } }) affine uint8 per tensor: validation, parameters, new output, one fused quantize-dequantize pass (no codes kept, no metrics)',
-  passes: [{ read: 4, write: 4 }],
-  prepare(x, context) {
-    const options = givenRange(x, context.producer);
-    return keepingLast((b) => apiFor(b).fakeQuantize(x, options));
-  },
-};
+/**
+ * fakeQuantize(x, { range }) or fakeQuantizeWithError, into a new output per call (the rows of issue 20's targets) or
+ * into a caller's `out` allocated once in prepare (the array a batch job reuses): the difference between the two is
+ * what a fresh output costs on this machine.
+ */
+function fakeQuantizeOperation(withError: boolean, reusedOut: boolean): Operation {
+  const call = withError ? 'fakeQuantizeWithError' : 'fakeQuantize';
+  const options = reusedOut ? '{ range: { min, max }, out }' : '{ range: { min, max } }';
+  return {
+    id: `api-fake-quantize${withError ? '-error' : ''}${reusedOut ? '-out' : ''}-u8`,
+    label: `${call}(x${reusedOut ? ', { out }' : ''}) (API) u8, range given`,
+    description:
+      `high-level ${call}(x, ${options}) affine uint8 per tensor: validation, parameters, ${reusedOut ? 'a reused output' : 'new output'}, ` +
+      (withError ? 'as fakeQuantize plus the error metrics (MSE, SQNR, cosine, ...)' : 'one fused quantize-dequantize pass (no codes kept, no metrics)'),
+    passes: [{ read: 4, write: 4 }],
+    prepare(x, context) {
+      const o = { ...givenRange(x, context.producer), ...(reusedOut ? { out: new Float32Array(x.length) } : {}) };
+      return keepingLast((b) => (withError ? apiFor(b).fakeQuantizeWithError(x, o).values : apiFor(b).fakeQuantize(x, o)));
+    },
+  };
+}
 
-export const API_FAKE_QUANTIZE_WITH_ERROR: Operation = {
-  id: 'api-fake-quantize-error-u8',
-  label: 'fakeQuantizeWithError(x) (API) u8, range given',
-  description: 'high-level fakeQuantizeWithError(x, { range: { min, max } }) affine uint8 per tensor: as fakeQuantize, plus the error metrics (MSE, SQNR, cosine, ...)',
-  passes: [{ read: 4, write: 4 }],
-  prepare(x, context) {
-    const options = givenRange(x, context.producer);
-    return keepingLast((b) => apiFor(b).fakeQuantizeWithError(x, options).values);
-  },
-};
+export const API_FAKE_QUANTIZE = fakeQuantizeOperation(false, false);
+export const API_FAKE_QUANTIZE_WITH_ERROR = fakeQuantizeOperation(true, false);
+export const API_FAKE_QUANTIZE_OUT = fakeQuantizeOperation(false, true);
+export const API_FAKE_QUANTIZE_WITH_ERROR_OUT = fakeQuantizeOperation(true, true);
 
 export const API_QUANTIZE_BLOCK: Operation = {
   id: 'api-quantize-block-u8',
@@ -98,3 +103,6 @@ export const API_QUANTIZE_CHANNEL_LAST = apiChannelOperation(true);
 
 /** The API rows after the per-tensor quantize(x) row, in table order. */
 export const API_OPERATIONS: readonly Operation[] = [API_DEQUANTIZE, API_FAKE_QUANTIZE, API_FAKE_QUANTIZE_WITH_ERROR, API_QUANTIZE_BLOCK, API_QUANTIZE_CHANNEL, API_QUANTIZE_CHANNEL_LAST];
+
+/** The API rows into a reused `out` (after the fresh-output rows in table order). */
+export const API_OUT_OPERATIONS: readonly Operation[] = [API_FAKE_QUANTIZE_OUT, API_FAKE_QUANTIZE_WITH_ERROR_OUT];
