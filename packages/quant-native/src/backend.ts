@@ -1,4 +1,4 @@
-import { AbortError, MAX_THREADS, parseIsaSetting, parseThreadsSetting, QuantError, throwIfAborted } from '@quantkit/quant-core';
+import { AbortError, describeValue, ErrorCodes, MAX_THREADS, parseIsaSetting, parseThreadsSetting, QuantError, throwIfAborted } from '@quantkit/quant-core';
 import type { AbortSignalLike, AsyncBackend, AsyncOptions, Backend, BackendCapabilities } from '@quantkit/quant-core';
 import type { NativeEngine } from './addon.js';
 import { asyncKernels, syncKernels } from './generated/binding.js';
@@ -55,6 +55,15 @@ function resolveThreads(threads: unknown): number | undefined {
   return threads !== undefined ? parseThreadsSetting(threads, 'threads') : parseThreadsSetting(process.env['QUANT_THREADS'], 'QUANT_THREADS', true);
 }
 
+/**
+ * QUANT_HUGE_PAGES, read by the addon itself (binding/output_memory.cc): unset, empty or '1' asks for transparent huge
+ * pages for large outputs, '0' does not. Anything else is a configuration error, loud like the other settings.
+ */
+function checkHugePagesSetting(): void {
+  const v = process.env['QUANT_HUGE_PAGES'];
+  if (v !== undefined && v !== '' && v !== '0' && v !== '1') throw new QuantError(ErrorCodes.OPTION, `QUANT_HUGE_PAGES must be 0 or 1, got ${describeValue(v)}`);
+}
+
 function createEngine(loaded: LoadedAddon, isa: { value: string; source: string }, threads: number): NativeEngine {
   try {
     return loaded.addon.createEngine(isa.value, threads);
@@ -98,9 +107,11 @@ async function runAsync(options: AsyncOptions | undefined, start: (cancel: Int32
  * and async, is generated from the kernel table (generated/binding.ts).
  */
 export function createNativeBackend(options: NativeBackendOptions = {}): NativeBackend {
-  // Configuration first: a malformed QUANT_NATIVE_ISA / QUANT_THREADS is an error even where the addon is missing.
+  // Configuration first: a malformed QUANT_NATIVE_ISA / QUANT_THREADS / QUANT_HUGE_PAGES is an error even where the
+  // addon is missing.
   const isa = resolveIsa(options.isa);
   const requestedThreads = resolveThreads(options.threads);
+  checkHugePagesSetting();
   const loaded = options.addon ?? nativeAddon();
   const threads = requestedThreads ?? Math.min(Math.max(1, loaded.addon.hardwareConcurrency), MAX_THREADS);
   const engine = createEngine(loaded, isa, threads);

@@ -141,6 +141,24 @@ describeNative('the loaded addon', () => {
     }
   });
 
+  it('QUANT_HUGE_PAGES is 0 or 1 (or unset); anything else is ERR_QUANT_OPTION, like the other settings', () => {
+    const addon = native.loaded!;
+    try {
+      for (const v of ['0', '1', '']) {
+        vi.stubEnv('QUANT_HUGE_PAGES', v);
+        expect(createNativeBackend({ addon }).name).toBe('native');
+      }
+      for (const v of ['yes', 'off', '2']) {
+        vi.stubEnv('QUANT_HUGE_PAGES', v);
+        const error = thrown(() => createNativeBackend({ addon })) as QuantError;
+        expect(error.code).toBe('ERR_QUANT_OPTION');
+        expect(error.message).toContain('QUANT_HUGE_PAGES must be 0 or 1');
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('the addon itself refuses an unknown ISA and a bad thread count with codes (no crash)', () => {
     const { addon } = native.loaded!;
     expect((thrown(() => addon.createEngine('neon', 1)) as { code: string }).code).toBe(NativeErrorCodes.ISA);
