@@ -1,6 +1,7 @@
 import type { Backend, QuantizedTensor } from '@quantkit/quant-core';
 import { apiFor } from './codes.js';
 import { BLOCK_SIZE, channelShape, lastAxisChannelShape } from './layouts.js';
+import { MINMAX_THEN_QUANTIZE_U8 } from './misc.js';
 import type { Operation, PreparedOperation } from './types.js';
 
 /*
@@ -104,5 +105,17 @@ export const API_QUANTIZE_CHANNEL_LAST = apiChannelOperation(true);
 /** The API rows after the per-tensor quantize(x) row, in table order. */
 export const API_OPERATIONS: readonly Operation[] = [API_DEQUANTIZE, API_FAKE_QUANTIZE, API_FAKE_QUANTIZE_WITH_ERROR, API_QUANTIZE_BLOCK, API_QUANTIZE_CHANNEL, API_QUANTIZE_CHANNEL_LAST];
 
+/** quantize(x) as the "full quantize" row (misc.ts), into a reused `out`: min/max, parameters and the quantize pass. */
+export const API_QUANTIZE_OUT: Operation = {
+  id: 'api-quantize-out-u8',
+  label: 'quantize(x, { out }) (API) → u8',
+  description: 'high-level quantize(x, { out }): validation, min/max pass, parameters, quantize pass into a reused output (affine uint8 per tensor)',
+  passes: MINMAX_THEN_QUANTIZE_U8,
+  prepare(x) {
+    const options = { out: new Uint8Array(x.length) };
+    return keepingLast((b) => apiFor(b).quantize(x, options).data);
+  },
+};
+
 /** The API rows into a reused `out` (after the fresh-output rows in table order). */
-export const API_OUT_OPERATIONS: readonly Operation[] = [API_FAKE_QUANTIZE_OUT, API_FAKE_QUANTIZE_WITH_ERROR_OUT];
+export const API_OUT_OPERATIONS: readonly Operation[] = [API_QUANTIZE_OUT, API_FAKE_QUANTIZE_OUT, API_FAKE_QUANTIZE_WITH_ERROR_OUT];

@@ -35,14 +35,17 @@ function dynamicQuantizeLinearModel(n: number): Uint8Array {
   });
 }
 
+/** The passes of quantize(x) per tensor to uint8: the min/max pass, then the quantize pass. */
+export const MINMAX_THEN_QUANTIZE_U8 = [
+  { read: 4, write: 0 },
+  { read: 4, write: 1 },
+] as const;
+
 export const FULL_QUANTIZE: Operation = {
   id: 'quantize-full-u8',
   label: 'full quantize (API) → u8',
   description: 'high-level quantize(x): validation, min/max pass, parameters, allocation of the codes, quantize pass (affine uint8 per tensor)',
-  passes: [
-    { read: 4, write: 0 },
-    { read: 4, write: 1 },
-  ],
+  passes: MINMAX_THEN_QUANTIZE_U8,
   prepare(x, context) {
     let last: ArrayLike<number> = new Uint8Array(0);
     const run = (b: Backend): void => void (last = apiFor(b).quantize(x).data);
