@@ -107,6 +107,7 @@ template <typename Entry> void publish_results(const Job& job, void* desc) {
 
 template <typename Entry> napi_value RunAsync(napi_env env, napi_callback_info info) {
   Call call(env, info);
+  call.skip_output_advice();
   Entry entry;
   void* desc;
   const int32_t* cancel;

@@ -28,6 +28,11 @@ class Call {
   }
 
   napi_env env() const { return env_; }
+  // For async calls: no huge-page advice for their outputs (output_memory.h). A huge page faulted in on a worker
+  // thread can take milliseconds on a virtual machine, and meanwhile the JavaScript thread's own mmap / munmap (a new
+  // array, a garbage collection) waits for the process's memory map: the event loop stalled 15-21 ms in 2 of 5 runs of
+  // test/event-loop.test.ts with the advice, never without it. A sync call blocks the event loop anyway.
+  void skip_output_advice() { advise_outputs_ = false; }
   void* data() const { return data_; }
   const napi_value* kept() const { return kept_; }
   size_t kept_count() const { return kept_count_; }
@@ -41,7 +46,7 @@ class Call {
       ArrayView& view = entry->*a.view;
       if (!next_typed_array(&view) || !accepts(a.kind, view.elem)) return refuse(a.name, a.kind);
       if (view.length == 0 && last_is_detached()) return refuse_detached(a.name);
-      if (is_bulk_output(a.kind)) advise_output(view.data, view.length * elem_bytes(view.elem));
+      if (advise_outputs_ && is_bulk_output(a.kind)) advise_output(view.data, view.length * elem_bytes(view.elem));
     }
     return true;
   }
@@ -102,6 +107,7 @@ class Call {
   size_t next_ = 0;  // the next argument to read
   napi_value kept_[kMaxArgs];
   size_t kept_count_ = 0;
+  bool advise_outputs_ = true;
 };
 
 // Throws an Error with a quantkit `code` unless an exception is pending; returns nullptr (undefined) for callbacks.
