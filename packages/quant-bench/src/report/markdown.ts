@@ -191,7 +191,7 @@ const METHOD = () => `## How the numbers are measured
 - Fresh outputs: an array that a call allocates is new memory, and its first write faults each page in. On this
   virtual machine that costs more than the kernels themselves: a fresh 64 MiB output, written once, takes about 33 ms
   with 4 KiB pages against 3-4 ms for the quantize kernel into an array already mapped; outputs of 4 MiB or more are
-  therefore given transparent huge pages (madvise, QUANT_HUGE_PAGES=0 turns it off), 11-19 ms per 64 MiB once the
+  therefore given transparent huge pages in synchronous calls (madvise, QUANT_HUGE_PAGES=0 turns it off), 11-19 ms per 64 MiB once the
   process reuses huge pages, but 115-160 ms for the first calls of a process while the host backs every 2 MiB block
   the guest had reported free. Smaller outputs (a 256K-element call's 1 MiB) come from the allocator, which returns
   freed memory to the OS between garbage collections, so many calls fault their output in again (about 0.4 ms per
