@@ -3,8 +3,6 @@ import type { GroupRanges, Plan, QuantizeOptions, QuantParams } from './api.js';
 import type { BackendCapabilities } from './backend.js';
 import type { ResolvedGranularity } from './layout.js';
 import { allocateOrLimit } from './limits.js';
-import { describeValue } from './describe-value.js';
-import { ErrorCodes, fail } from './errors.js';
 import { calibrateGroupsAsync, calibratesRange } from './calibrate/calibrate-async.js';
 import type { SearchRequest, SearchResult } from './calibrate/search.js';
 import { allocateCodes } from './storage.js';

@@ -14,6 +14,7 @@ export { GgufReader, openGguf } from './read/gguf-reader.js';
 export { readGgufHeader } from './read/read-header.js';
 export type { GgufHeader, ReadHeaderOptions } from './read/read-header.js';
 export { GgufWriter } from './write/gguf-writer.js';
+export type { WriteListener } from './write/gguf-writer.js';
 export type { GgufTensorSpec, PlannedTensor } from './write/plan-layout.js';
 export { writeGgufFile } from './write/write-gguf-file.js';
 export type { GgufTensorData, WriteGgufFileOptions } from './write/write-gguf-file.js';

@@ -1,13 +1,12 @@
 import { mkdir, open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+// The subpath, not the package: quant quantize does not load the GGUF reader and writer for it.
+import { FlushBehind } from '@quantkit/quant-gguf/flush-behind';
 import { fail, toCliError } from '../errors.js';
 import { trackTemporary, untrackTemporary } from './cleanup.js';
 import { checkWritable } from './output-checks.js';
 import { removeStaleTemporaries } from './stale-temporaries.js';
 import { temporaryPathFor } from './temporary-name.js';
-
-/** Bytes written between background flushes (AtomicOutput.wrote). */
-const FLUSH_BEHIND = 32 << 20;
 
 /**
  * An output written to a temporary file beside its target (named in temporary-name.ts), fsynced, and renamed over the
@@ -16,16 +15,16 @@ const FLUSH_BEHIND = 32 << 20;
  */
 export class AtomicOutput {
   private closed = false;
-  private unflushed = 0;
-  private flushing: Promise<void> | undefined;
-  private flushError: unknown;
+  private readonly flush: FlushBehind;
 
   private constructor(
     readonly target: string,
     readonly temporary: string,
     readonly fh: FileHandle,
     private readonly force: boolean,
-  ) {}
+  ) {
+    this.flush = new FlushBehind(fh);
+  }
 
   static async create(target: string, force: boolean): Promise<AtomicOutput> {
     if (target === '') fail('USAGE', "the output path is empty (-o '')");
@@ -44,22 +43,12 @@ export class AtomicOutput {
   }
 
   /**
-   * Tells the output that `bytes` more were written. Every FLUSH_BEHIND bytes it starts writing them back to disk in the
-   * background (one datasync at a time), so the fsync of commit() waits for the last stretch only, not the whole file.
-   * An error of a background flush fails the commit.
+   * Tells the output that `bytes` more were written: every 32 MiB it starts writing them back to disk in the background
+   * (FlushBehind), so the fsync of commit() waits for the last stretch only, not the whole file. An error of a
+   * background flush fails the commit.
    */
   wrote(bytes: number): void {
-    this.unflushed += bytes;
-    if (this.flushing !== undefined || this.closed || this.unflushed < FLUSH_BEHIND) return;
-    this.unflushed = 0;
-    this.flushing = this.fh
-      .datasync()
-      .catch((e: unknown) => {
-        this.flushError ??= e;
-      })
-      .finally(() => {
-        this.flushing = undefined;
-      });
+    this.flush.wrote(bytes);
   }
 
   /**
@@ -68,8 +57,7 @@ export class AtomicOutput {
    */
   async commit(): Promise<void> {
     try {
-      await this.flushing;
-      if (this.flushError !== undefined) throw this.flushError;
+      await this.flush.finish();
       await this.fh.sync();
       await this.fh.close();
       this.closed = true;
@@ -87,7 +75,7 @@ export class AtomicOutput {
   async discard(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
-      await this.flushing;
+      await this.flush.finish().catch(() => {});
       await this.fh.close().catch(() => {});
     }
     await unlink(this.temporary).catch(() => {});

@@ -7,7 +7,8 @@ const FLUSH_EVERY = 32 << 20;
  * Starts writing a file's new bytes back to disk while the writer goes on (one fdatasync at a time, every
  * FLUSH_EVERY bytes), so the fsync before the rename waits for the last stretch only, not the whole file: on the
  * 322 MiB output of `pnpm bench:cli`'s GGUF row that fsync alone took 0.11 s at the end. An error of a background
- * flush is thrown by finish().
+ * flush is thrown by finish(). Used by this package's atomic output and by quant-cli's (AtomicOutput), through the
+ * `@quantkit/quant-gguf/flush-behind` subpath (no GGUF code loaded with it).
  */
 export class FlushBehind {
   private unflushed = 0;
